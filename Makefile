@@ -1,0 +1,55 @@
+# Manabiba: `make run` serves the portal with demo data; `make test` runs every check.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+export DJANGO_SETTINGS_MODULE ?= manabiba.config.settings
+
+.PHONY: run test lint typecheck contracts migrations-check pytest browser-note bench messages clean
+
+$(STAMP): requirements/dev.txt pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed.")'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet --require-hashes -r requirements/dev.txt
+	$(BIN)/pip install --quiet --no-deps --no-build-isolation -e .
+	@touch $@
+
+run: $(STAMP)
+	DEBUG=1 $(BIN)/manabiba migrate --no-input -v0
+	DEBUG=1 $(BIN)/manabiba load_reference
+	DEBUG=1 $(BIN)/manabiba seed_demo
+	DEBUG=1 ./scripts/serve-dev
+
+test: $(STAMP) lint typecheck contracts migrations-check pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: $(STAMP)
+	$(BIN)/mypy
+
+contracts: $(STAMP)
+	$(BIN)/lint-imports
+
+migrations-check: $(STAMP)
+	DEBUG=1 $(BIN)/manabiba makemigrations --check --dry-run
+
+pytest: $(STAMP)
+	@if [ -x /usr/bin/chromium ]; then \
+	  $(BIN)/pytest --cov --cov-report=term-missing:skip-covered $(PYTEST_ARGS); \
+	else \
+	  echo "NOTE: /usr/bin/chromium is missing, so the browser tests were NOT run."; \
+	  echo "      Install Debian's Chromium with: sudo apt-get install chromium"; \
+	  $(BIN)/pytest -m "not browser" --cov --cov-report=term-missing:skip-covered --cov-fail-under=0 $(PYTEST_ARGS); \
+	fi
+
+# Needs GNU gettext (apt-get install gettext); the compiled catalogue is committed.
+messages: $(STAMP)
+	cd manabiba && DEBUG=1 ../$(BIN)/manabiba makemessages -l ja --no-obsolete --ignore=migrations
+	cd manabiba && DEBUG=1 ../$(BIN)/manabiba compilemessages
+
+clean:
+	rm -rf $(VENV) var .coverage .mypy_cache .ruff_cache .pytest_cache

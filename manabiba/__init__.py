@@ -1,0 +1,1 @@
+"""Manabiba (学び場): a city's lifelong-learning and community-activity portal."""

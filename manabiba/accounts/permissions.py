@@ -1,0 +1,39 @@
+"""Named permissions and the roles that hold them: the one place that says who may do what.
+
+Staff views declare ``permission = "<app>.<verb>"``; object checks are ``can_<verb>(user, obj)``.
+Other apps add their permissions here as they arrive, so the whole matrix can be read at once.
+"""
+
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import AnonymousUser
+
+from manabiba.accounts.roles import STAFF_ROLES, Role
+
+_COORDINATION = frozenset({Role.COORDINATOR, Role.ADMINISTRATOR})
+
+PERMISSIONS: dict[str, frozenset[Role]] = {
+    # The staff workspace at /staff/.
+    "staff.access_workspace": STAFF_ROLES,
+    # People's names and contact details, as listed in the staff workspace.
+    "accounts.view_people": _COORDINATION | {Role.DESK_STAFF},
+    "accounts.manage_roles": _COORDINATION,
+    "accounts.manage_departments": _COORDINATION,
+    "core.view_audit_log": _COORDINATION,
+}
+
+
+def roles_with(permission: str) -> frozenset[Role]:
+    return PERMISSIONS.get(permission, frozenset())
+
+
+def has_permission(user: AbstractBaseUser | AnonymousUser, permission: str) -> bool:
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if getattr(user, "is_superuser", False):
+        return True
+    role_set: frozenset[str] = getattr(user, "role_set", frozenset())
+    return bool(role_set & roles_with(permission))
+
+
+def permissions_of(user: AbstractBaseUser | AnonymousUser) -> list[str]:
+    return sorted(name for name in PERMISSIONS if has_permission(user, name))

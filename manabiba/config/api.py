@@ -1,0 +1,8 @@
+"""The API root at /api/v1/: each app contributes its router."""
+
+from ninja import NinjaAPI
+
+from manabiba.accounts.api import router as accounts_router
+
+api = NinjaAPI(title="Manabiba API", version="1", urls_namespace="api")
+api.add_router("", accounts_router)

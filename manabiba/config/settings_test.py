@@ -1,0 +1,25 @@
+"""Test overlay: the same settings, with fast hashing and tasks run in process."""
+
+import os
+
+# Tests run with DEBUG off, as production does, over plain HTTP on localhost.
+os.environ.setdefault("SECRET_KEY", "test-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz")
+os.environ.setdefault("ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
+os.environ["SECURE_SSL_REDIRECT"] = "0"
+
+from manabiba.config.settings import *  # noqa: E402, F403
+from manabiba.config.settings import TASKS  # noqa: E402
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+TASKS = {**TASKS, "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+LOGIN_ATTEMPTS_PER_IP = 1000
+SESSION_COOKIE_SECURE = False
+CSRF_COOKIE_SECURE = False
+LANGUAGE_COOKIE_SECURE = False
+# Serve static files from the apps directly, as in development; there is no collectstatic in tests.
+WHITENOISE_AUTOREFRESH = True
+WHITENOISE_USE_FINDERS = True

@@ -1,0 +1,16 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from manabiba.config.api import api
+from manabiba.core import views as core_views
+
+urlpatterns = [
+    path("healthz", core_views.healthz, name="healthz"),
+    path("readyz", core_views.readyz, name="readyz"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("accounts/", include("manabiba.accounts.urls")),
+    path("staff/", include("manabiba.accounts.staff_urls")),
+    path("api/v1/", api.urls),
+    path("admin/", admin.site.urls),
+    path("", include("manabiba.web.urls")),
+]

@@ -1,0 +1,10 @@
+from django.urls import path
+
+from manabiba.web import views
+
+app_name = "web"
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("text-size/", views.text_size, name="text_size"),
+    path("pages/<slug:slug>/", views.page, name="page"),
+]

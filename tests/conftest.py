@@ -1,0 +1,77 @@
+"""Fixtures every test may use: a real SMTP server, and one signed-in persona per role."""
+
+from collections.abc import Callable, Iterator
+from email.message import EmailMessage
+
+import pytest
+from django.test import Client
+from pytest_django.fixtures import Settings as SettingsWrapper
+
+from manabiba.accounts.models import User
+from manabiba.accounts.roles import Role
+from manabiba.core.smtp_catcher import SmtpCatcher
+
+PERSONA_PASSWORD = "correct horse battery staple"
+
+
+class SmtpServer:
+    """A running SMTP server the application delivers to, and what it has received."""
+
+    def __init__(self, catcher: SmtpCatcher) -> None:
+        self._catcher = catcher
+
+    @property
+    def messages(self) -> list[EmailMessage]:
+        return self._catcher.messages
+
+    def to(self, address: str) -> list[EmailMessage]:
+        return [m for m in self.messages if address in str(m["To"])]
+
+    @staticmethod
+    def body(message: EmailMessage) -> str:
+        part = message.get_body(preferencelist=("plain",))
+        assert part is not None
+        return str(part.get_content())
+
+
+@pytest.fixture
+def smtp_server(settings: SettingsWrapper) -> Iterator[SmtpServer]:
+    catcher = SmtpCatcher().start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST = catcher.host
+    settings.EMAIL_PORT = catcher.port
+    settings.EMAIL_USE_TLS = False
+    settings.EMAIL_USE_SSL = False
+    try:
+        yield SmtpServer(catcher)
+    finally:
+        catcher.stop()
+
+
+@pytest.fixture
+def make_persona(db: None) -> Callable[..., User]:
+    from manabiba.accounts.factories import UserFactory
+
+    def make(role: Role | None = None, **fields: object) -> User:
+        return UserFactory(roles=[role] if role and role != Role.RESIDENT else [], **fields)
+
+    return make
+
+
+@pytest.fixture
+def resident(make_persona: Callable[..., User]) -> User:
+    return make_persona(Role.RESIDENT, email="resident@example.jp", full_name="市民 花子")
+
+
+@pytest.fixture
+def coordinator(make_persona: Callable[..., User]) -> User:
+    return make_persona(Role.COORDINATOR, email="coordinator@example.jp", full_name="推進 担当")
+
+
+@pytest.fixture
+def client_for(client: Client) -> Callable[[User], Client]:
+    def login(user: User) -> Client:
+        client.force_login(user)
+        return client
+
+    return login
