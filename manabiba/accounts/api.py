@@ -1,3 +1,156 @@
-from ninja import Router
+"""Accounts API: personal tokens, who am I, and the staff people list."""
 
-router = Router()
+from datetime import datetime
+
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from ninja import Router, Schema, Status
+from ninja.errors import HttpError
+from ninja.pagination import PageNumberPagination, paginate
+from ninja.security import HttpBearer
+
+from manabiba.accounts import selectors, services, throttle
+from manabiba.accounts.models import ApiToken, User
+from manabiba.accounts.permissions import has_permission, permissions_of
+from manabiba.accounts.totp import totp_code_is_valid
+from manabiba.core.audit import audit_log
+
+router = Router(tags=["accounts"])
+
+
+class TokenAuth(HttpBearer):
+    """``Authorization: Bearer <token>``: the request acts as the token's owner, no more."""
+
+    def authenticate(self, request: HttpRequest, token: str) -> User | None:
+        user = services.api_token_authenticate(raw=token)
+        if user is not None:
+            request.user = user
+        return user
+
+
+token_auth = TokenAuth()
+
+
+def api_user(request: HttpRequest) -> User:
+    user = request.user
+    assert isinstance(user, User)
+    return user
+
+
+def require_permission(request: HttpRequest, permission: str) -> User:
+    user = api_user(request)
+    if not has_permission(user, permission):
+        raise HttpError(403, _("Your account does not have permission for this."))
+    return user
+
+
+class TokenRequest(Schema):
+    email: str
+    password: str
+    name: str = "API"
+    otp: str = ""
+
+
+class TokenResponse(Schema):
+    token: str
+
+
+class ErrorResponse(Schema):
+    detail: str
+
+
+class MeResponse(Schema):
+    email: str
+    full_name: str
+    roles: list[str]
+    permissions: list[str]
+    department: str | None
+
+
+class TokenOut(Schema):
+    id: int
+    name: str
+    starts_with: str
+    created_at: datetime
+    last_used_at: datetime | None
+
+
+class PersonOut(Schema):
+    id: int
+    email: str
+    full_name: str
+    full_name_kana: str
+    roles: list[str]
+    department: str | None
+
+
+@router.post("/auth/token", response={200: TokenResponse, 401: ErrorResponse, 429: ErrorResponse}, auth=None)
+def token_obtain(request: HttpRequest, payload: TokenRequest) -> Status[dict[str, str]]:
+    email = payload.email.strip().lower()
+    ip = request.META.get("REMOTE_ADDR")
+    if throttle.login_is_locked(email=email, ip=ip):
+        return Status(429, {"detail": _("Too many failed attempts. Please try again in 15 minutes.")})
+    user = User.objects.filter(email__iexact=email, is_active=True).first()
+    if user is None or not user.check_password(payload.password):
+        throttle.login_failure_record(email=email, ip=ip)
+        return Status(401, {"detail": _("The e-mail address or the password is not right.")})
+    if user.has_totp and not totp_code_is_valid(secret=user.totp_secret, code=payload.otp):
+        throttle.login_failure_record(email=email, ip=ip)
+        return Status(401, {"detail": _("This account uses a second factor: send the current code as otp.")})
+    throttle.login_success_record(email=email)
+    issued = services.api_token_create(user=user, name=payload.name)
+    return Status(200, {"token": issued.secret})
+
+
+@router.get("/me", response=MeResponse, auth=token_auth)
+def me(request: HttpRequest) -> dict[str, object]:
+    user = api_user(request)
+    return {
+        "email": user.email,
+        "full_name": user.full_name,
+        "roles": sorted(user.role_set),
+        "permissions": permissions_of(user),
+        "department": user.department.name if user.department else None,
+    }
+
+
+@router.get("/auth/tokens", response=list[TokenOut], auth=token_auth)
+def token_list(request: HttpRequest) -> list[dict[str, object]]:
+    return [
+        {
+            "id": token.pk,
+            "name": token.name,
+            "starts_with": token.prefix,
+            "created_at": token.created_at,
+            "last_used_at": token.last_used_at,
+        }
+        for token in selectors.api_tokens_of(api_user(request))
+    ]
+
+
+@router.delete("/auth/tokens/{token_id}", response={204: None, 404: ErrorResponse}, auth=token_auth)
+def token_revoke(request: HttpRequest, token_id: int) -> Status[dict[str, str] | None]:
+    user = api_user(request)
+    token = ApiToken.objects.filter(pk=token_id, user=user).first()
+    if token is None:
+        return Status(404, {"detail": _("No such token.")})
+    services.api_token_revoke(token=token, actor=user)
+    return Status(204, None)
+
+
+@router.get("/staff/people", response=list[PersonOut], auth=token_auth)
+@paginate(PageNumberPagination)
+def people(request: HttpRequest, q: str = "") -> list[dict[str, object]]:
+    user = require_permission(request, "accounts.view_people")
+    audit_log(action="accounts.personal_data.viewed", actor=user, data={"view": "api_people", "query": q})
+    return [
+        {
+            "id": person.pk,
+            "email": person.email,
+            "full_name": person.full_name,
+            "full_name_kana": person.full_name_kana,
+            "roles": sorted(grant.role for grant in person.role_grants.all()),
+            "department": person.department.name if person.department else None,
+        }
+        for person in selectors.people_search(query=q)
+    ]

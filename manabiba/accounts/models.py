@@ -63,9 +63,7 @@ class User(AbstractBaseUser, PermissionsMixin):
     full_name = models.CharField(_("name"), max_length=100, blank=True)
     full_name_kana = models.CharField(_("name in furigana"), max_length=100, blank=True)
     phone = models.CharField(_("phone"), max_length=30, blank=True)
-    area = models.ForeignKey(
-        Area, verbose_name=_("area you live in"), null=True, blank=True, on_delete=models.SET_NULL
-    )
+    area = models.ForeignKey(Area, verbose_name=_("area you live in"), null=True, blank=True, on_delete=models.SET_NULL)
     age_band = models.CharField(_("age band"), max_length=10, choices=AgeBand.choices, blank=True)
     lives_in_city = models.BooleanField(_("I live in the city"), default=False)
     works_in_city = models.BooleanField(_("I work in the city"), default=False)

@@ -7,8 +7,8 @@ os.environ.setdefault("SECRET_KEY", "test-only-secret-key-0123456789-abcdefghijk
 os.environ.setdefault("ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
 os.environ["SECURE_SSL_REDIRECT"] = "0"
 
-from manabiba.config.settings import *  # noqa: E402, F403
-from manabiba.config.settings import TASKS  # noqa: E402
+from manabiba.config.settings import *  # noqa: F403
+from manabiba.config.settings import TASKS
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 TASKS = {**TASKS, "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}

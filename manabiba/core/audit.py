@@ -21,7 +21,7 @@ def audit_log(
     request_id = request_id_var.get()
     return AuditEntry.objects.create(
         action=action,
-        actor=actor if isinstance(actor, AbstractBaseUser) and actor.pk else None,
+        actor_id=actor.pk if isinstance(actor, AbstractBaseUser) and actor.pk else None,
         target_type=target._meta.label_lower if target is not None else "",
         target_id=str(target.pk) if target is not None else "",
         data=data or {},

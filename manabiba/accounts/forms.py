@@ -1,0 +1,168 @@
+"""Forms for accounts: they parse and validate; the services do the writing."""
+
+from typing import Any
+
+from django import forms
+from django.contrib.auth import password_validation
+from django.contrib.auth.forms import PasswordResetForm
+from django.utils.translation import gettext_lazy as _
+
+from manabiba.accounts.models import Department, User
+from manabiba.accounts.roles import Role
+from manabiba.accounts.services import PROFILE_FIELDS, mail_to_user
+
+
+class PlainForm(forms.Form):
+    """Forms without the trailing colon that reads oddly after Japanese labels."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
+
+class SignupForm(PlainForm):
+    email = forms.EmailField(label=_("E-mail address"), widget=forms.EmailInput(attrs={"autocomplete": "email"}))
+    full_name = forms.CharField(label=_("Name"), max_length=100, widget=forms.TextInput(attrs={"autocomplete": "name"}))
+    password1 = forms.CharField(
+        label=_("Password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=_("At least 10 characters. Not only numbers, and not a common password."),
+    )
+    password2 = forms.CharField(
+        label=_("Password again"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
+    )
+    accept_terms = forms.BooleanField(label=_("I agree to the terms of use and the privacy policy"))
+
+    def clean_email(self) -> str:
+        email: str = self.cleaned_data["email"]
+        return email.strip().lower()
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        first, second = cleaned.get("password1"), cleaned.get("password2")
+        if first and second and first != second:
+            self.add_error("password2", _("The two passwords are not the same."))
+        elif first:
+            candidate = User(email=cleaned.get("email", ""), full_name=cleaned.get("full_name", ""))
+            try:
+                password_validation.validate_password(first, candidate)
+            except forms.ValidationError as error:
+                self.add_error("password1", error)
+        return cleaned
+
+
+class LoginForm(PlainForm):
+    email = forms.EmailField(
+        label=_("E-mail address"), widget=forms.EmailInput(attrs={"autocomplete": "username", "autofocus": True})
+    )
+    password = forms.CharField(
+        label=_("Password"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
+    )
+
+
+class CodeForm(PlainForm):
+    code = forms.CharField(
+        label=_("6-digit code from your authenticator app"),
+        max_length=10,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
+    )
+
+
+class ProfileForm(forms.ModelForm[User]):
+    class Meta:
+        model = User
+        fields = list(PROFILE_FIELDS)
+        widgets = {
+            "full_name": forms.TextInput(attrs={"autocomplete": "name"}),
+            "full_name_kana": forms.TextInput(attrs={"autocomplete": "off"}),
+            "phone": forms.TextInput(attrs={"autocomplete": "tel", "type": "tel"}),
+            "language": forms.Select(choices=[("ja", "日本語"), ("en", "English")]),
+        }
+        help_texts = {
+            "full_name_kana": _("In hiragana or katakana, e.g. にしとうきょう はなこ"),
+            "lives_in_city": _("Some popular courses give places to people who live, work or study in the city first."),
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
+    def clean_full_name_kana(self) -> str:
+        value: str = self.cleaned_data["full_name_kana"].strip()
+        if value and not all(_is_kana_or_space(ch) for ch in value):
+            raise forms.ValidationError(_("Please write the reading in hiragana or katakana."))
+        return value
+
+
+def _is_kana_or_space(ch: str) -> bool:
+    return ch in " 　・ー" or "\u3041" <= ch <= "\u309f" or "\u30a0" <= ch <= "\u30ff"
+
+
+class DeleteAccountForm(PlainForm):
+    password = forms.CharField(
+        label=_("Your password"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
+    )
+    confirm = forms.BooleanField(label=_("I understand that my account and personal data will be removed"))
+
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_password(self) -> str:
+        password: str = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise forms.ValidationError(_("The password is not right."))
+        return password
+
+
+class TokenCreateForm(PlainForm):
+    name = forms.CharField(
+        label=_("What the token is for"), max_length=100, help_text=_("For example: the desk's spreadsheet")
+    )
+
+
+class PeopleSearchForm(PlainForm):
+    q = forms.CharField(label=_("Name, reading or e-mail"), required=False, max_length=100)
+
+
+class RoleChangeForm(PlainForm):
+    role = forms.ChoiceField(label=_("Role"), choices=[(r.value, r.label) for r in Role if r != Role.RESIDENT])
+
+
+class StaffSettingsForm(PlainForm):
+    department = forms.ModelChoiceField(
+        label=_("Department"), queryset=Department.objects.filter(is_active=True), required=False
+    )
+    totp_required = forms.BooleanField(label=_("Require a second factor at login"), required=False)
+
+
+class DepartmentForm(forms.ModelForm[Department]):
+    class Meta:
+        model = Department
+        fields = ["name", "division", "name_en", "phone"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
+
+class OutboxPasswordResetForm(PasswordResetForm):
+    """Django's reset form, with its mail going through the outbox in the user's language."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+        self.fields["email"].label = _("E-mail address")
+
+    def send_mail(
+        self,
+        subject_template_name: str,
+        email_template_name: str,
+        context: dict[str, Any],
+        from_email: str | None,
+        to_email: str,
+        html_email_template_name: str | None = None,
+    ) -> None:
+        user = context["user"]
+        mail_to_user(user=user, template="accounts/mail/password_reset", context=context)

@@ -1,0 +1,276 @@
+"""Writes for accounts: sign-up, verification, profile, roles, tokens, second factor, deletion."""
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import AnonymousUser
+from django.core import signing
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from manabiba.accounts.models import ApiToken, Department, RoleGrant, User
+from manabiba.accounts.permissions import has_permission
+from manabiba.accounts.roles import Role
+from manabiba.accounts.totp import totp_code_is_valid, totp_new_secret
+from manabiba.core.audit import audit_log
+from manabiba.core.mail import outbox_enqueue
+
+VERIFY_SALT = "manabiba.accounts.verify-email"
+VERIFY_MAX_AGE = 3 * 24 * 3600
+TOKEN_PREFIX = "mnb_"  # noqa: S105 - a marker, not a secret
+
+Actor = AbstractBaseUser | AnonymousUser | None
+
+
+def mail_to_user(*, user: User, template: str, context: dict[str, Any]) -> None:
+    """Queue a mail rendered in the recipient's language from ``<template>_subject.txt``/``_body.txt``."""
+    with translation.override(user.language or settings.LANGUAGE_CODE):
+        full_context = {"user": user, "site_url": settings.SITE_URL, "city_name": settings.CITY_NAME, **context}
+        subject = render_to_string(f"{template}_subject.txt", full_context).strip()
+        body = render_to_string(f"{template}_body.txt", full_context)
+    outbox_enqueue(to=user.email, subject=subject, body=body)
+
+
+def email_verification_token(user: User) -> str:
+    return signing.dumps({"user": user.pk, "email": user.email}, salt=VERIFY_SALT)
+
+
+def _send_verification(user: User) -> None:
+    link = settings.SITE_URL + reverse("accounts:verify_email", args=[email_verification_token(user)])
+    mail_to_user(user=user, template="accounts/mail/verify_email", context={"link": link})
+
+
+@transaction.atomic
+def user_signup(*, email: str, password: str, full_name: str, language: str) -> User | None:
+    """Create an inactive account and mail the link that activates it.
+
+    An address that already has an account gets a mail saying so instead, and the caller
+    shows the same page either way, so the form does not reveal who has an account.
+    """
+    email = User.objects.normalize_email(email).strip().lower()
+    existing = User.objects.filter(email__iexact=email).first()
+    if existing is not None:
+        if existing.anonymised_at is None:
+            login = settings.SITE_URL + reverse("accounts:login")
+            reset = settings.SITE_URL + reverse("accounts:password_reset")
+            mail_to_user(
+                user=existing, template="accounts/mail/already_registered", context={"login": login, "reset": reset}
+            )
+        return None
+    user = User.objects.create_user(
+        email=email, password=password, full_name=full_name.strip(), language=language, is_active=False
+    )
+    audit_log(action="accounts.user.signed_up", actor=None, target=user)
+    _send_verification(user)
+    return user
+
+
+@transaction.atomic
+def user_verify_email(*, token: str) -> User:
+    """Activate the account the token was made for. Raises ValidationError for a bad link."""
+    try:
+        payload = signing.loads(token, salt=VERIFY_SALT, max_age=VERIFY_MAX_AGE)
+    except signing.SignatureExpired as error:
+        raise ValidationError(_("This link has expired. Log in to get a new one."), code="expired") from error
+    except signing.BadSignature as error:
+        raise ValidationError(_("This link is not valid."), code="invalid") from error
+    user = User.objects.select_for_update().filter(pk=payload.get("user"), email=payload.get("email")).first()
+    if user is None or user.anonymised_at is not None:
+        raise ValidationError(_("This link is not valid."), code="invalid")
+    if user.email_verified_at is None:
+        user.email_verified_at = timezone.now()
+        user.is_active = True
+        user.save(update_fields=["email_verified_at", "is_active"])
+        audit_log(action="accounts.user.email_verified", actor=user, target=user)
+    return user
+
+
+def user_resend_verification(*, user: User) -> None:
+    if user.email_verified_at is None and user.anonymised_at is None:
+        _send_verification(user)
+
+
+PROFILE_FIELDS = (
+    "full_name",
+    "full_name_kana",
+    "phone",
+    "area",
+    "age_band",
+    "lives_in_city",
+    "works_in_city",
+    "studies_in_city",
+    "language",
+)
+
+
+@transaction.atomic
+def user_profile_update(*, user: User, **fields: Any) -> User:
+    unknown = set(fields) - set(PROFILE_FIELDS)
+    if unknown:
+        raise ValueError(f"Not profile fields: {sorted(unknown)}")
+    changed = [name for name, value in fields.items() if getattr(user, name) != value]
+    for name in changed:
+        setattr(user, name, fields[name])
+    if changed:
+        user.save(update_fields=changed)
+        audit_log(action="accounts.profile.updated", actor=user, target=user, data={"fields": sorted(changed)})
+    return user
+
+
+@transaction.atomic
+def user_delete(*, user: User, actor: Actor) -> None:
+    """Close the account: remove what identifies the person, keep what the city's figures need.
+
+    The row stays (anonymised) so that audit entries and, later, anonymous participation
+    figures still refer to one person without saying who.
+    """
+    audit_log(action="accounts.user.deleted", actor=actor, target=user)
+    user.api_tokens.all().delete()
+    user.role_grants.all().delete()
+    kept = set(settings.ACCOUNT_DELETION_KEEPS)
+    user.email = f"deleted-{user.pk}@deleted.invalid"
+    for name in ("full_name", "full_name_kana", "phone", "totp_secret"):
+        if name not in kept:
+            setattr(user, name, "")
+    user.totp_confirmed_at = None
+    user.department = None
+    user.is_active = user.is_staff = user.is_superuser = False
+    user.anonymised_at = timezone.now()
+    user.set_unusable_password()
+    user.save()
+
+
+def _require(actor: Actor, permission: str) -> None:
+    if actor is None or not has_permission(actor, permission):
+        raise PermissionDenied(permission)
+
+
+@transaction.atomic
+def role_grant(*, user: User, role: Role, actor: Actor) -> RoleGrant:
+    _require(actor, "accounts.manage_roles")
+    if role == Role.ADMINISTRATOR and not getattr(actor, "is_superuser", False):
+        raise PermissionDenied(_("Only an administrator can make someone an administrator."))
+    grant, created = RoleGrant.objects.get_or_create(
+        user=user, role=role, defaults={"granted_by": actor if isinstance(actor, User) else None}
+    )
+    if role == Role.ADMINISTRATOR and not user.is_superuser:
+        user.is_staff = user.is_superuser = True
+        user.save(update_fields=["is_staff", "is_superuser"])
+    if created:
+        audit_log(action="accounts.role.granted", actor=actor, target=user, data={"role": role.value})
+    return grant
+
+
+@transaction.atomic
+def role_revoke(*, user: User, role: Role, actor: Actor) -> None:
+    _require(actor, "accounts.manage_roles")
+    if role == Role.ADMINISTRATOR and not getattr(actor, "is_superuser", False):
+        raise PermissionDenied(_("Only an administrator can remove an administrator."))
+    deleted, _count = RoleGrant.objects.filter(user=user, role=role).delete()
+    if role == Role.ADMINISTRATOR and user.is_superuser:
+        user.is_staff = user.is_superuser = False
+        user.save(update_fields=["is_staff", "is_superuser"])
+    if deleted:
+        audit_log(action="accounts.role.revoked", actor=actor, target=user, data={"role": role.value})
+
+
+@transaction.atomic
+def user_staff_settings_update(*, user: User, department: Department | None, totp_required: bool, actor: Actor) -> User:
+    _require(actor, "accounts.manage_roles")
+    changed: dict[str, object] = {}
+    if user.department_id != (department.pk if department else None):
+        changed["department"] = department.name if department else None
+        user.department = department
+    if user.totp_required != totp_required:
+        changed["totp_required"] = totp_required
+        user.totp_required = totp_required
+    if changed:
+        user.save(update_fields=["department", "totp_required"])
+        audit_log(action="accounts.staff_settings.updated", actor=actor, target=user, data=changed)
+    return user
+
+
+@transaction.atomic
+def department_create(*, name: str, division: str, name_en: str, phone: str, actor: Actor) -> Department:
+    _require(actor, "accounts.manage_departments")
+    department = Department.objects.create(name=name, division=division, name_en=name_en, phone=phone)
+    audit_log(action="accounts.department.created", actor=actor, target=department, data={"name": name})
+    return department
+
+
+@dataclass(frozen=True)
+class IssuedToken:
+    token: ApiToken
+    secret: str
+
+
+def _digest(raw: str) -> str:
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+@transaction.atomic
+def api_token_create(*, user: User, name: str) -> IssuedToken:
+    """Issue a personal token. The secret is returned once and never stored."""
+    raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    token = ApiToken.objects.create(
+        user=user, name=name.strip() or _("API token"), prefix=raw[:12], digest=_digest(raw)
+    )
+    audit_log(action="accounts.api_token.created", actor=user, target=token, data={"name": token.name})
+    return IssuedToken(token=token, secret=raw)
+
+
+@transaction.atomic
+def api_token_revoke(*, token: ApiToken, actor: User) -> None:
+    if token.user_id != actor.pk:
+        raise PermissionDenied(_("You can revoke only your own tokens."))
+    audit_log(action="accounts.api_token.revoked", actor=actor, target=token, data={"name": token.name})
+    token.delete()
+
+
+def api_token_authenticate(*, raw: str) -> User | None:
+    """The active owner of a presented token, or None."""
+    if not raw.startswith(TOKEN_PREFIX):
+        return None
+    token = ApiToken.objects.select_related("user").filter(digest=_digest(raw)).first()
+    if token is None or not token.user.is_active:
+        return None
+    now = timezone.now()
+    # Write at most once a minute, so that busy integrations do not turn every read into a write.
+    if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    return token.user
+
+
+def totp_setup_secret() -> str:
+    """A new secret for the person to add to their authenticator app; in force once confirmed."""
+    return totp_new_secret()
+
+
+@transaction.atomic
+def totp_enable(*, user: User, secret: str, code: str) -> None:
+    if not totp_code_is_valid(secret=secret, code=code):
+        raise ValidationError(_("That code is not right. Check the time on your phone and try the current code."))
+    user.totp_secret = secret
+    user.totp_confirmed_at = timezone.now()
+    user.save(update_fields=["totp_secret", "totp_confirmed_at"])
+    audit_log(action="accounts.totp.enabled", actor=user, target=user)
+
+
+@transaction.atomic
+def totp_disable(*, user: User, code: str) -> None:
+    if user.totp_required:
+        raise ValidationError(_("Your role requires a second factor, so it cannot be turned off."))
+    if not totp_code_is_valid(secret=user.totp_secret, code=code):
+        raise ValidationError(_("That code is not right."))
+    user.totp_secret = ""
+    user.totp_confirmed_at = None
+    user.save(update_fields=["totp_secret", "totp_confirmed_at"])
+    audit_log(action="accounts.totp.disabled", actor=user, target=user)
