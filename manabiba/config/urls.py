@@ -10,6 +10,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("manabiba.accounts.urls")),
     path("staff/", include("manabiba.accounts.staff_urls")),
+    path("facilities/", include("manabiba.facilities.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
     path("", include("manabiba.web.urls")),

@@ -4,10 +4,15 @@ from django.conf import settings
 from django.http import HttpRequest
 from django.utils.translation import get_language
 
+TEXT_SIZES = {"normal", "large", "xlarge"}
+TEXT_SIZE_COOKIE = "text_size"
+
 
 def site(request: HttpRequest) -> dict[str, Any]:
     english = (get_language() or "ja").startswith("en")
+    size = request.COOKIES.get(TEXT_SIZE_COOKIE, "normal")
     return {
         "city_name": settings.CITY_NAME_EN if english else settings.CITY_NAME,
-        "text_size": request.COOKIES.get("text_size", "normal"),
+        # The cookie is set by us but comes back from the browser; never echo an unknown value.
+        "text_size": size if size in TEXT_SIZES else "normal",
     }

@@ -2,15 +2,28 @@
 
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
+from manabiba.facilities.selectors import facility_kind_counts
+from manabiba.programs.selectors import category_list
+from manabiba.web.context_processors import TEXT_SIZE_COOKIE, TEXT_SIZES
+
 STATIC_PAGES = {"about", "accessibility", "privacy", "terms"}
-TEXT_SIZES = {"normal", "large", "xlarge"}
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "web/home.html")
+    kind_counts = facility_kind_counts()
+    return render(
+        request,
+        "web/home.html",
+        {
+            "category_groups": category_list(),
+            "kind_counts": kind_counts,
+            "facility_total": sum(row.count for row in kind_counts),
+        },
+    )
 
 
 def page(request: HttpRequest, slug: str) -> HttpResponse:
@@ -19,11 +32,14 @@ def page(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, f"web/pages/{slug}.html")
 
 
-def safe_next(request: HttpRequest, fallback: str = "/") -> str:
+def safe_next(request: HttpRequest, fallback: str | None = None) -> str:
+    """The ``next`` the form asked for, if it stays on this site; otherwise the fallback."""
     target = request.POST.get("next") or request.GET.get("next") or ""
-    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
         return target
-    return fallback
+    return fallback or reverse("web:home")
 
 
 @require_POST
@@ -31,7 +47,13 @@ def text_size(request: HttpRequest) -> HttpResponse:
     response = HttpResponseRedirect(safe_next(request))
     size = request.POST.get("size", "normal")
     if size in TEXT_SIZES:
+        # Read only by the server, which renders the class: no script needs it.
         response.set_cookie(
-            "text_size", size, max_age=365 * 24 * 3600, samesite="Lax", secure=request.is_secure(), httponly=True
+            TEXT_SIZE_COOKIE,
+            size,
+            max_age=365 * 24 * 3600,
+            samesite="Lax",
+            secure=request.is_secure(),
+            httponly=True,
         )
     return response

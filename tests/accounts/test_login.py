@@ -1,6 +1,5 @@
-from typing import Any
-
 import time
+from typing import Any
 
 import pytest
 from django.test import Client

@@ -8,7 +8,7 @@ from manabiba.accounts.factories import DEFAULT_PASSWORD
 from manabiba.accounts.models import ApiToken, User
 from manabiba.accounts.roles import Role
 from manabiba.accounts.services import api_token_create
-from manabiba.core.models import AuditEntry, Area
+from manabiba.core.models import Area, AuditEntry
 
 pytestmark = pytest.mark.django_db
 
@@ -85,7 +85,8 @@ def test_delete_needs_the_password_and_keeps_everything_when_it_is_wrong(client:
     assert response.status_code == 200
     assert "password" in response.context["form"].errors
     resident.refresh_from_db()
-    assert resident.is_active and resident.anonymised_at is None
+    assert resident.is_active
+    assert resident.anonymised_at is None
 
 
 def test_delete_anonymises_the_account_and_keeps_only_anonymous_figures(client: Client, make_persona: object) -> None:
@@ -100,7 +101,8 @@ def test_delete_anonymises_the_account_and_keeps_only_anonymous_figures(client: 
     person.refresh_from_db()
     assert person.email.endswith("@deleted.invalid")
     assert (person.full_name, person.phone, person.full_name_kana) == ("", "", "")
-    assert not person.is_active and not person.has_usable_password()
+    assert not person.is_active
+    assert not person.has_usable_password()
     assert (person.area, person.age_band, person.lives_in_city) == (area, "60s", True)
     assert not ApiToken.objects.filter(user=person).exists()
     assert not person.role_grants.exists()

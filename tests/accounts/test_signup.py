@@ -47,7 +47,8 @@ def test_signup_sends_a_verification_mail_over_smtp_and_the_link_activates_the_a
     response = client.get(link, follow=True)
     assert response.redirect_chain[-1][0] == reverse("accounts:login")
     user.refresh_from_db()
-    assert user.is_active and user.email_verified_at is not None
+    assert user.is_active
+    assert user.email_verified_at is not None
 
     response = client.post(reverse("accounts:login"), {"email": "HANAKO@example.jp", "password": SIGNUP["password1"]})
     assert response.status_code == 302

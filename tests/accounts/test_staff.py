@@ -52,7 +52,8 @@ def test_coordinator_grants_and_removes_roles_and_sets_the_department(client: Cl
     )
     person = User.objects.get(pk=person.pk)
     assert Role.DEPARTMENT_STAFF in person.role_set
-    assert person.department == department and person.totp_required
+    assert person.department == department
+    assert person.totp_required
     assert AuditEntry.objects.filter(action="accounts.role.granted", actor=coordinator).exists()
     client.post(reverse("staff:person_role", args=[person.pk]), {"role": "department_staff", "action": "revoke"})
     assert Role.DEPARTMENT_STAFF not in User.objects.get(pk=person.pk).role_set
