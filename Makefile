@@ -4,9 +4,9 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
-export DJANGO_SETTINGS_MODULE ?= manabiba.config.settings
 
-.PHONY: run test lint typecheck contracts migrations-check pytest browser-note bench messages clean
+
+.PHONY: run test lint typecheck contracts migrations-check pytest bench messages clean
 
 $(STAMP): requirements/dev.txt pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed.")'
@@ -39,12 +39,16 @@ migrations-check: $(STAMP)
 
 pytest: $(STAMP)
 	@if [ -x /usr/bin/chromium ]; then \
-	  $(BIN)/pytest --cov --cov-report=term-missing:skip-covered $(PYTEST_ARGS); \
+	  DJANGO_SETTINGS_MODULE=manabiba.config.settings_test $(BIN)/pytest --cov --cov-report=term-missing:skip-covered $(PYTEST_ARGS); \
 	else \
 	  echo "NOTE: /usr/bin/chromium is missing, so the browser tests were NOT run."; \
 	  echo "      Install Debian's Chromium with: sudo apt-get install chromium"; \
-	  $(BIN)/pytest -m "not browser" --cov --cov-report=term-missing:skip-covered --cov-fail-under=0 $(PYTEST_ARGS); \
+	  DJANGO_SETTINGS_MODULE=manabiba.config.settings_test $(BIN)/pytest -m "not browser" --cov --cov-report=term-missing:skip-covered --cov-fail-under=0 $(PYTEST_ARGS); \
 	fi
+
+# Prints figures (page times, query counts); BENCH_SCALE=N generates N thousand residents.
+bench: $(STAMP)
+	$(BIN)/python scripts/bench.py
 
 # Needs GNU gettext (apt-get install gettext); the compiled catalogue is committed.
 messages: $(STAMP)

@@ -4,7 +4,6 @@ from collections.abc import Callable, Iterator
 from email.message import EmailMessage
 
 import pytest
-from django.test import Client
 from pytest_django.fixtures import Settings as SettingsWrapper
 
 from manabiba.accounts.models import User
@@ -26,6 +25,11 @@ class SmtpServer:
 
     def to(self, address: str) -> list[EmailMessage]:
         return [m for m in self.messages if address in str(m["To"])]
+
+    @staticmethod
+    def subject(message: EmailMessage) -> str:
+        # Long Japanese subjects are folded over two lines; unfolded they keep a leading space.
+        return str(message["Subject"]).strip()
 
     @staticmethod
     def body(message: EmailMessage) -> str:
@@ -69,9 +73,6 @@ def coordinator(make_persona: Callable[..., User]) -> User:
 
 
 @pytest.fixture
-def client_for(client: Client) -> Callable[[User], Client]:
-    def login(user: User) -> Client:
-        client.force_login(user)
-        return client
-
-    return login
+def personas(make_persona: Callable[..., User]) -> dict[Role, User]:
+    """One signed-up person per role, with e-mails like ``coordinator@example.jp``."""
+    return {role: make_persona(role, email=f"{role.value}@example.jp") for role in Role}

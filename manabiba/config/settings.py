@@ -112,6 +112,8 @@ if REDIS_URL:
     }
     SESSION_ENGINE = "django.contrib.sessions.backends.cache"
     RQ_QUEUES = {"default": {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 600}}
+    # django_tasks_rq runs its tasks through its own job class, so a plain `rqworker default` works.
+    RQ = {"JOB_CLASS": "django_tasks_rq.Job"}
     TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
     INSTALLED_APPS += ["django_rq"]
 else:
@@ -192,6 +194,9 @@ if not DEBUG:
     CSRF_COOKIE_SECURE = True
     LANGUAGE_COOKIE_SECURE = True
 SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
+# The header the reverse proxy puts the client's address in (e.g. X-Real-IP); empty when
+# clients connect directly. Login throttling counts attempts by this address.
+CLIENT_IP_HEADER = env_str("CLIENT_IP_HEADER")
 
 LOG_FORMAT = env_str("LOG_FORMAT", "text" if DEBUG else "json")
 LOGGING = {

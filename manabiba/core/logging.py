@@ -4,12 +4,22 @@ import json
 import logging
 from datetime import UTC, datetime
 
+from django.http import HttpRequest
+
+from manabiba.core.middleware import REQUEST_ID_META_KEY
 from manabiba.core.request_context import request_id_var
 
 
 class RequestIdFilter(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
-        record.request_id = request_id_var.get()
+        request_id = request_id_var.get()
+        if request_id == "-":
+            # django.request logs some responses after the request id middleware has returned,
+            # but hands over the request, where the middleware left the id.
+            request = getattr(record, "request", None)
+            if isinstance(request, HttpRequest):
+                request_id = str(request.META.get(REQUEST_ID_META_KEY, "-"))
+        record.request_id = request_id
         return True
 
 

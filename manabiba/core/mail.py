@@ -17,23 +17,32 @@ from manabiba.core.models import OutboxMessage
 logger = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 8
+# The task queue normally sends a mail at once; the timer (send_outbox) picks up whatever
+# the queue did not deliver within this time, e.g. because the queue itself was down.
+QUEUE_GRACE = timedelta(minutes=5)
 
 
 def outbox_enqueue(*, to: str, subject: str, body: str) -> OutboxMessage:
     """Queue one mail; it is handed to the task queue once the transaction commits."""
-    message = OutboxMessage.objects.create(to=to, subject=subject[:255], body=body)
+    message = OutboxMessage.objects.create(
+        to=to, subject=subject[:255], body=body, next_attempt_at=timezone.now() + QUEUE_GRACE
+    )
     transaction.on_commit(lambda: _enqueue_delivery(message.pk))
     return message
 
 
 def _enqueue_delivery(message_id: int) -> None:
-    from manabiba.core.tasks import deliver_outbox_message
+    try:
+        from manabiba.core.tasks import deliver_outbox_message
 
-    deliver_outbox_message.enqueue(message_id)
+        deliver_outbox_message.enqueue(message_id)
+    except Exception:
+        # The change is committed already, so the mail must not be lost: the timer sends it later.
+        logger.exception("mail %s not handed to the task queue; send_outbox will retry it", message_id)
 
 
 def outbox_deliver(*, message_id: int) -> bool:
-    """Send one queued mail unless it was sent already. Returns whether it is sent now."""
+    """Send one queued mail unless it was sent already. Returns whether it has been sent (now or before)."""
     with transaction.atomic():
         message = OutboxMessage.objects.select_for_update().filter(pk=message_id).first()
         if message is None or message.status != OutboxMessage.Status.PENDING:

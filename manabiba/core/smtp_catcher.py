@@ -2,6 +2,7 @@
 
 import email
 import email.policy
+import logging
 import socket
 from email.message import EmailMessage
 from pathlib import Path
@@ -9,6 +10,8 @@ from typing import Any
 
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import Envelope, Session
+
+logger = logging.getLogger(__name__)
 
 
 class _Handler:
@@ -24,7 +27,7 @@ class _Handler:
         if self.maildir is not None:
             self.maildir.mkdir(parents=True, exist_ok=True)
             (self.maildir / f"{len(self.messages):05d}.eml").write_bytes(raw)
-            print(f"mail to {envelope.rcpt_tos}: {message['Subject']}", flush=True)
+            logger.info("mail to %s: %s", ", ".join(envelope.rcpt_tos), message["Subject"])
         return "250 Message accepted for delivery"
 
 

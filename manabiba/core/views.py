@@ -1,10 +1,14 @@
 """Liveness and readiness for the load balancer and the process supervisor."""
 
+import logging
+
 from django.core.cache import cache
 from django.db import connection
 from django.http import HttpRequest, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
+
+logger = logging.getLogger(__name__)
 
 
 @require_GET
@@ -29,4 +33,6 @@ def readyz(request: HttpRequest) -> JsonResponse:
     except Exception as error:  # noqa: BLE001
         checks["cache"] = f"error: {type(error).__name__}"
     ready = all(value == "ok" for value in checks.values())
+    if not ready:
+        logger.warning("not ready: %s", checks)
     return JsonResponse({"status": "ok" if ready else "unavailable", "checks": checks}, status=200 if ready else 503)

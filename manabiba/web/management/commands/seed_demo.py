@@ -1,0 +1,38 @@
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from manabiba.web.demo import demo_reference_load, demo_residents_generate, demo_rooms_seed, demo_users_seed
+
+
+class Command(BaseCommand):
+    help = "Create demo people (one per role) and rooms; --scale N adds N*1000 residents. Safe to rerun."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--scale", type=int, default=0, help="Also create N*1000 residents for benchmarks.")
+        parser.add_argument(
+            "--force", action="store_true", help="Run even with DEBUG off (the demo passwords are public)."
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if not settings.DEBUG and not options["force"]:
+            raise CommandError(
+                "seed_demo creates accounts with public passwords, so it refuses to run with DEBUG off. "
+                "Use --force on a throwaway database only."
+            )
+        if options["scale"] < 0:
+            raise CommandError("--scale must be 0 or more.")
+        demo_reference_load()
+        logins = demo_users_seed()
+        rooms = demo_rooms_seed()
+        self.stdout.write(f"rooms: {rooms} created")
+        if options["scale"]:
+            created = demo_residents_generate(count=options["scale"] * 1000)
+            self.stdout.write(f"benchmark residents: {created} created")
+        width = max(len(login.email) for login in logins)
+        self.stdout.write("")
+        self.stdout.write("Demo logins (development only):")
+        self.stdout.write(f"  {'role':<18} {'e-mail':<{width}}  password")
+        for login in logins:
+            self.stdout.write(f"  {login.role.value:<18} {login.email:<{width}}  {login.password}")

@@ -1,0 +1,90 @@
+from io import StringIO
+
+import pytest
+from django.contrib.auth import authenticate
+from django.core.management import CommandError, call_command
+from pytest_django.fixtures import Settings as SettingsWrapper
+
+from manabiba.accounts.factories import DEFAULT_PASSWORD
+from manabiba.accounts.models import User
+from manabiba.accounts.roles import Role
+from manabiba.facilities.models import Facility, Room
+from manabiba.web.demo import BENCH_DOMAIN, demo_email
+
+pytestmark = pytest.mark.django_db
+
+
+def seed_demo(*args: str) -> str:
+    out = StringIO()
+    call_command("seed_demo", *args, stdout=out)
+    return out.getvalue()
+
+
+def test_seeding_twice_gives_the_same_people_and_rooms(settings: SettingsWrapper) -> None:
+    settings.DEBUG = True
+
+    first = seed_demo()
+    users = sorted(User.objects.values_list("email", "full_name", "password"))
+    rooms = sorted(Room.objects.values_list("facility__name", "name", "capacity"))
+    second = seed_demo()
+
+    assert sorted(User.objects.values_list("email", "full_name", "password")) == users
+    assert sorted(Room.objects.values_list("facility__name", "name", "capacity")) == rooms
+    assert len(users) == len(Role)
+    assert "rooms: 0 created" in second
+    assert "coordinator@demo.manabiba.jp" in first
+    assert "coordinator@demo.manabiba.jp" in second
+
+
+@pytest.mark.parametrize("role", list(Role))
+def test_every_demo_login_signs_in_with_its_role(settings: SettingsWrapper, role: Role) -> None:
+    settings.DEBUG = True
+    output = seed_demo()
+
+    user = authenticate(email=demo_email(role), password=DEFAULT_PASSWORD)
+
+    assert isinstance(user, User)
+    assert role in user.role_set
+    assert demo_email(role) in output
+    assert user.is_superuser == (role == Role.ADMINISTRATOR)
+    if role == Role.DEPARTMENT_STAFF:
+        assert user.department is not None
+
+
+def test_learning_facilities_get_rooms_with_capacities(settings: SettingsWrapper) -> None:
+    settings.DEBUG = True
+    seed_demo()
+
+    for facility in Facility.objects.all():
+        rooms = list(facility.rooms.all())
+        if facility.kind in {Facility.Kind.OTHER, Facility.Kind.CENTER, Facility.Kind.COMMUNITY_CENTER}:
+            assert rooms == []
+        else:
+            assert len(rooms) >= 2, facility.name
+            assert all(room.capacity and room.capacity > 0 for room in rooms)
+
+
+def test_seeding_refuses_without_debug_because_the_passwords_are_public(settings: SettingsWrapper) -> None:
+    settings.DEBUG = False
+
+    with pytest.raises(CommandError, match="DEBUG"):
+        seed_demo("--scale", "1")
+
+    assert not User.objects.exists()
+
+
+def test_scale_adds_deterministic_residents_once_when_forced(settings: SettingsWrapper) -> None:
+    settings.DEBUG = False
+
+    output = seed_demo("--scale", "1", "--force")
+    residents = list(User.objects.filter(email__endswith=f"@{BENCH_DOMAIN}").values_list("email", "full_name"))
+    again = seed_demo("--scale", "1", "--force")
+    User.objects.filter(email__endswith=f"@{BENCH_DOMAIN}").delete()
+    seed_demo("--scale", "1", "--force")
+
+    assert "benchmark residents: 1000 created" in output
+    assert "benchmark residents: 0 created" in again
+    assert len(residents) == 1000
+    assert residents[0][0] == f"resident000001@{BENCH_DOMAIN}"
+    assert list(User.objects.filter(email__endswith=f"@{BENCH_DOMAIN}").values_list("email", "full_name")) == residents
+    assert authenticate(email=f"resident000500@{BENCH_DOMAIN}", password=DEFAULT_PASSWORD) is not None
