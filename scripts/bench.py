@@ -60,6 +60,7 @@ def main() -> None:
 
         started = time.perf_counter()
         call_command("migrate", verbosity=0)
+        call_command("collectstatic", interactive=False, verbosity=0)
         call_command("load_reference", verbosity=0, stdout=open(os.devnull, "w"))  # noqa: SIM115
         call_command("seed_demo", scale=scale, force=True, stdout=open(os.devnull, "w"))  # noqa: SIM115
         print(f"setup: migrate + reference + demo (scale {scale}): {time.perf_counter() - started:.1f} s")

@@ -2,6 +2,7 @@
 
 from datetime import datetime
 
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
@@ -83,6 +84,14 @@ class PersonOut(Schema):
     roles: list[str]
     department: str | None
 
+    @staticmethod
+    def resolve_roles(person: User) -> list[str]:
+        return sorted(grant.role for grant in person.role_grants.all())
+
+    @staticmethod
+    def resolve_department(person: User) -> str | None:
+        return person.department.name if person.department else None
+
 
 @router.post("/auth/token", response={200: TokenResponse, 401: ErrorResponse, 429: ErrorResponse}, auth=None)
 def token_obtain(request: HttpRequest, payload: TokenRequest) -> Status[dict[str, str]]:
@@ -140,17 +149,8 @@ def token_revoke(request: HttpRequest, token_id: int) -> Status[dict[str, str] |
 
 @router.get("/staff/people", response=list[PersonOut], auth=token_auth)
 @paginate(PageNumberPagination)
-def people(request: HttpRequest, q: str = "") -> list[dict[str, object]]:
+def people(request: HttpRequest, q: str = "") -> QuerySet[User]:
     user = require_permission(request, "accounts.view_people")
     audit_log(action="accounts.personal_data.viewed", actor=user, data={"view": "api_people", "query": q})
-    return [
-        {
-            "id": person.pk,
-            "email": person.email,
-            "full_name": person.full_name,
-            "full_name_kana": person.full_name_kana,
-            "roles": sorted(grant.role for grant in person.role_grants.all()),
-            "department": person.department.name if person.department else None,
-        }
-        for person in selectors.people_search(query=q)
-    ]
+    # A queryset, so that only the requested page is read from the database.
+    return selectors.people_search(query=q)
