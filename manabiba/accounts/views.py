@@ -11,7 +11,6 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -21,6 +20,7 @@ from manabiba.accounts.models import ApiToken, User
 from manabiba.accounts.roles import Role
 from manabiba.accounts.totp import totp_code_is_valid, totp_provisioning_uri
 from manabiba.core.audit import audit_log
+from manabiba.core.http import safe_next
 
 PENDING_LOGIN_KEY = "accounts.pending_login"
 PENDING_LOGIN_SECONDS = 300
@@ -34,10 +34,7 @@ def _signed_in_user(request: HttpRequest) -> User:
 
 
 def _next_url(request: HttpRequest) -> str:
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
-        return target
-    return reverse("accounts:profile")
+    return safe_next(request, reverse("accounts:profile"))
 
 
 def _complete_login(request: HttpRequest, user: User) -> HttpResponse:

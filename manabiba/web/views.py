@@ -3,9 +3,9 @@
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
+from manabiba.core.http import safe_next
 from manabiba.facilities.selectors import facility_kind_counts
 from manabiba.programs.selectors import category_list
 from manabiba.web.context_processors import TEXT_SIZE_COOKIE, TEXT_SIZES
@@ -32,19 +32,9 @@ def page(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, f"web/pages/{slug}.html")
 
 
-def safe_next(request: HttpRequest, fallback: str | None = None) -> str:
-    """The ``next`` the form asked for, if it stays on this site; otherwise the fallback."""
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return fallback or reverse("web:home")
-
-
 @require_POST
 def text_size(request: HttpRequest) -> HttpResponse:
-    response = HttpResponseRedirect(safe_next(request))
+    response = HttpResponseRedirect(safe_next(request, reverse("web:home")))
     size = request.POST.get("size", "normal")
     if size in TEXT_SIZES:
         # Read only by the server, which renders the class: no script needs it.
