@@ -1,7 +1,12 @@
-"""Programmes and their classifications. This issue lays the classifications only."""
+"""Programmes, their sessions and organisers, and the classifications they are found by."""
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from manabiba.accounts.models import Department
+from manabiba.core.models import Area, TimeStampedModel
+from manabiba.facilities.models import Facility, Room
 
 
 class Category(models.Model):
@@ -36,3 +41,207 @@ class Audience(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class Organizer(TimeStampedModel):
+    """Who runs a programme: a city department, Yumecolab, a school, a community group or a citizen."""
+
+    class Kind(models.TextChoices):
+        DEPARTMENT = "department", _("city department")
+        CENTER = "center", _("Citizen Collaboration Center (Yumecolab)")
+        SCHOOL = "school", _("school")
+        GROUP = "group", _("community group")
+        CITIZEN = "citizen", _("citizen lecturer")
+        OTHER = "other", _("other organisation")
+
+    name = models.CharField(_("name"), max_length=200)
+    name_kana = models.CharField(_("reading"), max_length=200, blank=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    department = models.ForeignKey(
+        Department, verbose_name=_("department"), null=True, blank=True, on_delete=models.PROTECT
+    )
+    facility = models.ForeignKey(
+        Facility, verbose_name=_("school or facility"), null=True, blank=True, on_delete=models.PROTECT
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("citizen lecturer"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="organizers",
+    )
+    url = models.URLField(_("website"), blank=True)
+
+    class Meta:
+        verbose_name = _("organiser")
+        verbose_name_plural = _("organisers")
+        ordering = ["kind", "name_kana", "name"]
+        constraints = [models.UniqueConstraint(fields=["kind", "name"], name="programs_organizer_unique")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Program(TimeStampedModel):
+    """A learning programme or event: a course of several sessions, a one-off event, and so on."""
+
+    class Kind(models.TextChoices):
+        COURSE = "course", _("course")
+        EVENT = "event", _("event")
+        EXCHANGE = "exchange", _("exchange meeting or training session")
+        VOLUNTEER = "volunteer", _("volunteer activity")
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("draft")
+        SUBMITTED = "submitted", _("waiting for review")
+        PUBLISHED = "published", _("published")
+        CANCELLED = "cancelled", _("cancelled")
+        FINISHED = "finished", _("finished")
+
+    class Fee(models.TextChoices):
+        FREE = "free", _("free")
+        PAID = "paid", _("fee")
+        MATERIALS = "materials", _("materials only")
+
+    class Application(models.TextChoices):
+        NONE = "none", _("no application needed")
+        SITE = "site", _("apply on this site")
+        PHONE = "phone", _("apply by phone")
+        POSTCARD = "postcard", _("apply by postcard")
+        EXTERNAL = "external", _("apply on another site")
+
+    title = models.CharField(_("title"), max_length=200)
+    title_kana = models.CharField(_("title in kana"), max_length=400, blank=True)
+    title_en = models.CharField(_("English title"), max_length=200, blank=True)
+    summary = models.CharField(_("summary"), max_length=300, blank=True)
+    description = models.TextField(_("description"), blank=True, help_text=_("Markdown"))
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.EVENT)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.DRAFT, db_index=True)
+
+    organizer = models.ForeignKey(
+        Organizer, verbose_name=_("organiser"), on_delete=models.PROTECT, related_name="programs"
+    )
+    co_organizers = models.ManyToManyField(
+        Organizer, verbose_name=_("co-organisers"), blank=True, related_name="co_organized_programs"
+    )
+    categories = models.ManyToManyField(Category, verbose_name=_("fields"), blank=True, related_name="programs")
+    audiences = models.ManyToManyField(Audience, verbose_name=_("audiences"), blank=True, related_name="programs")
+    area = models.ForeignKey(Area, verbose_name=_("area"), null=True, blank=True, on_delete=models.SET_NULL)
+
+    facility = models.ForeignKey(
+        Facility, verbose_name=_("venue"), null=True, blank=True, on_delete=models.PROTECT, related_name="programs"
+    )
+    room = models.ForeignKey(Room, verbose_name=_("room"), null=True, blank=True, on_delete=models.SET_NULL)
+    venue_name = models.CharField(_("venue name"), max_length=200, blank=True)
+    venue_address = models.CharField(_("venue address"), max_length=300, blank=True)
+    is_online = models.BooleanField(_("online"), default=False)
+
+    fee = models.CharField(_("fee"), max_length=20, choices=Fee.choices, default=Fee.FREE)
+    fee_amount = models.PositiveIntegerField(_("fee in yen"), null=True, blank=True)
+    fee_note = models.CharField(_("about the fee"), max_length=200, blank=True)
+    capacity = models.PositiveIntegerField(_("capacity"), null=True, blank=True)
+    min_participants = models.PositiveIntegerField(_("minimum enrolment"), null=True, blank=True)
+
+    application = models.CharField(
+        _("how to apply"), max_length=20, choices=Application.choices, default=Application.NONE
+    )
+    application_url = models.URLField(_("application page"), blank=True)
+    application_note = models.TextField(_("how to apply, in detail"), blank=True)
+    applications_open_at = models.DateTimeField(_("applications open"), null=True, blank=True)
+    applications_close_at = models.DateTimeField(_("applications close"), null=True, blank=True, db_index=True)
+
+    contact_name = models.CharField(_("contact"), max_length=200, blank=True)
+    contact_phone = models.CharField(_("contact phone"), max_length=50, blank=True)
+    contact_email = models.EmailField(_("contact e-mail"), blank=True)
+
+    wheelchair_accessible = models.BooleanField(_("wheelchair access"), default=False)
+    childcare_available = models.BooleanField(_("childcare available"), default=False)
+    sign_language = models.BooleanField(_("sign language interpretation"), default=False)
+    accessibility_notes = models.TextField(_("accessibility and support"), blank=True)
+
+    image = models.ImageField(_("image"), upload_to="programs/images/%Y/%m/", blank=True)
+    image_alt = models.CharField(_("image description"), max_length=300, blank=True)
+    flyer = models.FileField(_("flyer (PDF)"), upload_to="programs/flyers/%Y/%m/", blank=True)
+
+    # Denormalised from the sessions by the services, for sorting and filtering without joins.
+    first_starts_at = models.DateTimeField(_("first session"), null=True, blank=True, db_index=True)
+    last_ends_at = models.DateTimeField(_("last session ends"), null=True, blank=True, db_index=True)
+
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True, db_index=True)
+    status_reason = models.TextField(_("reason"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    # Where an imported programme came from, so that importing the same file again changes nothing.
+    source = models.CharField(_("source"), max_length=100, blank=True)
+    source_key = models.CharField(_("key at the source"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("programme")
+        verbose_name_plural = _("programmes")
+        ordering = ["first_starts_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source", "source_key"],
+                condition=~models.Q(source=""),
+                name="programs_program_source_unique",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(min_participants__isnull=True)
+                | models.Q(capacity__isnull=True)
+                | models.Q(min_participants__lte=models.F("capacity")),
+                name="programs_program_min_within_capacity",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "first_starts_at"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def venue_label(self) -> str:
+        if self.facility_id is not None:
+            assert self.facility is not None
+            return f"{self.facility.name} {self.room.name}" if self.room else self.facility.name
+        if self.is_online and not self.venue_name:
+            return str(_("online"))
+        return self.venue_name
+
+
+class ProgramSession(models.Model):
+    """One meeting of a programme (第N回). Day and time band are stored for fast facets."""
+
+    class TimeBand(models.TextChoices):
+        MORNING = "morning", _("morning")
+        AFTERNOON = "afternoon", _("afternoon")
+        EVENING = "evening", _("evening")
+
+    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="sessions")
+    starts_at = models.DateTimeField(_("starts"))
+    ends_at = models.DateTimeField(_("ends"), null=True, blank=True)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    local_date = models.DateField(_("date"), db_index=True)
+    weekday = models.PositiveSmallIntegerField(_("day of the week"))  # Monday 0 … Sunday 6, in Tokyo
+    time_band = models.CharField(_("time of day"), max_length=10, choices=TimeBand.choices)
+    is_day_off = models.BooleanField(_("weekend or holiday"), default=False)
+
+    class Meta:
+        verbose_name = _("session")
+        verbose_name_plural = _("sessions")
+        ordering = ["starts_at", "id"]
+        indexes = [models.Index(fields=["local_date", "program"]), models.Index(fields=["program", "starts_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ends_at__isnull=True) | models.Q(ends_at__gte=models.F("starts_at")),
+                name="programs_session_ends_after_start",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.program} {self.starts_at:%Y-%m-%d %H:%M}"

@@ -1,8 +1,19 @@
 """Reads of programmes and their classifications."""
 
 from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
 
-from manabiba.programs.models import Category
+from django.db import models
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from manabiba.core import search
+from manabiba.core.models import Area
+from manabiba.programs.models import Audience, Category, Organizer, Program, ProgramSession
+
+SEARCH_KIND = "programs.program"
 
 
 @dataclass(frozen=True)
@@ -32,3 +43,288 @@ def category_list() -> list[CategoryGroup]:
         if category.minor:
             group.minors.append(category)
     return list(groups.values())
+
+
+# --- The catalogue: one selector for the listing, the calendar, feeds and the API -------------
+
+SEARCH_LIMIT = 2000
+
+
+class When(models.TextChoices):
+    """The time facets residents ask for: "the time doesn't suit me" is the second reason not to come."""
+
+    MORNING = "morning", _("morning")
+    AFTERNOON = "afternoon", _("afternoon")
+    WEEKDAY_EVENING = "weekday_evening", _("weekday evening")
+    WEEKEND = "weekend", _("weekend or holiday")
+
+
+class Sort(models.TextChoices):
+    DATE = "date", _("date")
+    DEADLINE = "deadline", _("application deadline")
+    NEW = "new", _("newest")
+    RELEVANCE = "relevance", _("best match")
+
+
+@dataclass(frozen=True)
+class ProgramFilters:
+    q: str = ""
+    categories: tuple[int, ...] = ()
+    audiences: tuple[int, ...] = ()
+    areas: tuple[int, ...] = ()
+    organizer_kinds: tuple[str, ...] = ()
+    kinds: tuple[str, ...] = ()
+    date_from: date | None = None
+    date_to: date | None = None
+    weekdays: tuple[int, ...] = ()
+    when: tuple[str, ...] = ()
+    free: bool | None = None
+    open_now: bool = False
+    wheelchair: bool = False
+    childcare: bool = False
+    sign_language: bool = False
+    include_past: bool = False
+    sort: str = ""
+
+    @property
+    def effective_sort(self) -> str:
+        if self.sort in Sort.values and (self.sort != Sort.RELEVANCE or self.q):
+            return self.sort
+        return Sort.RELEVANCE if self.q else Sort.DATE
+
+
+def _session_conditions(filters: ProgramFilters) -> Q | None:
+    """What one session must satisfy: date range, day of week and time facets apply to the same session."""
+    conditions = Q()
+    used = False
+    if filters.date_from:
+        conditions &= Q(local_date__gte=filters.date_from)
+        used = True
+    if filters.date_to:
+        conditions &= Q(local_date__lte=filters.date_to)
+        used = True
+    if filters.weekdays:
+        conditions &= Q(weekday__in=filters.weekdays)
+        used = True
+    if filters.when:
+        any_when = Q()
+        for value in filters.when:
+            if value == When.MORNING:
+                any_when |= Q(time_band=ProgramSession.TimeBand.MORNING)
+            elif value == When.AFTERNOON:
+                any_when |= Q(time_band=ProgramSession.TimeBand.AFTERNOON)
+            elif value == When.WEEKDAY_EVENING:
+                any_when |= Q(time_band=ProgramSession.TimeBand.EVENING, is_day_off=False)
+            elif value == When.WEEKEND:
+                any_when |= Q(is_day_off=True)
+        conditions &= any_when
+        used = True
+    return conditions if used else None
+
+
+def _visible(filters: ProgramFilters, now: datetime) -> QuerySet[Program]:
+    programs = Program.objects.all()
+    if filters.include_past:
+        return programs.filter(status__in=[Program.Status.PUBLISHED, Program.Status.FINISHED])
+    # Upcoming or running: a programme stays listed until its last session has ended.
+    return programs.filter(status=Program.Status.PUBLISHED).filter(
+        Q(last_ends_at__gte=now) | Q(last_ends_at__isnull=True)
+    )
+
+
+def _apply(programs: QuerySet[Program], filters: ProgramFilters, now: datetime, skip: str = "") -> QuerySet[Program]:
+    """Every filter but ``skip`` (the facet whose counts are being computed)."""
+    if filters.categories and skip != "categories":
+        programs = programs.filter(
+            Exists(
+                Program.categories.through.objects.filter(program_id=OuterRef("pk"), category_id__in=filters.categories)
+            )
+        )
+    if filters.audiences and skip != "audiences":
+        programs = programs.filter(
+            Exists(
+                Program.audiences.through.objects.filter(program_id=OuterRef("pk"), audience_id__in=filters.audiences)
+            )
+        )
+    if filters.areas and skip != "areas":
+        programs = programs.filter(area_id__in=filters.areas)
+    if filters.organizer_kinds and skip != "organizer_kinds":
+        programs = programs.filter(organizer__kind__in=filters.organizer_kinds)
+    if filters.kinds and skip != "kinds":
+        programs = programs.filter(kind__in=filters.kinds)
+    if filters.free is not None and skip != "free":
+        programs = programs.filter(fee=Program.Fee.FREE) if filters.free else programs.exclude(fee=Program.Fee.FREE)
+    if filters.open_now and skip != "open_now":
+        programs = programs.exclude(application=Program.Application.NONE).filter(
+            Q(applications_open_at__isnull=True) | Q(applications_open_at__lte=now),
+            Q(applications_close_at__isnull=True) | Q(applications_close_at__gte=now),
+        )
+    if filters.wheelchair and skip != "support":
+        programs = programs.filter(wheelchair_accessible=True)
+    if filters.childcare and skip != "support":
+        programs = programs.filter(childcare_available=True)
+    if filters.sign_language and skip != "support":
+        programs = programs.filter(sign_language=True)
+    session_filter = _session_conditions(
+        filters if skip != "when" else ProgramFilters(date_from=filters.date_from, date_to=filters.date_to)
+    )
+    if session_filter is not None:
+        programs = programs.filter(Exists(ProgramSession.objects.filter(session_filter, program_id=OuterRef("pk"))))
+    return programs
+
+
+@dataclass
+class ProgramPage:
+    programs: list[Program]
+    count: int
+    relevance: list[int] | None = None
+
+
+def program_search(
+    filters: ProgramFilters, *, offset: int = 0, limit: int = 20, now: datetime | None = None
+) -> ProgramPage:
+    """The programmes a resident is looking for, in the order asked, one page at a time.
+
+    A fixed number of queries whatever the page holds: the page, the count, and the
+    prefetches of organiser, venue, categories, audiences and sessions.
+    """
+    now = now or timezone.now()
+    programs = _apply(_visible(filters, now), filters, now)
+    ranked: list[int] | None = None
+    if filters.q.strip():
+        ranked = search.search_ids(kind=SEARCH_KIND, query=filters.q, limit=SEARCH_LIMIT)
+        programs = programs.filter(pk__in=ranked)
+    sort = filters.effective_sort
+    count = programs.count()
+    if sort == Sort.RELEVANCE and ranked is not None:
+        # The index ranks; the page is cut from its order after the other filters.
+        allowed = set(programs.values_list("pk", flat=True))
+        page_ids = [pk for pk in ranked if pk in allowed][offset : offset + limit]
+        by_id = {p.pk: p for p in _with_relations(Program.objects.filter(pk__in=page_ids))}
+        return ProgramPage(programs=[by_id[pk] for pk in page_ids], count=count, relevance=ranked)
+    if sort == Sort.DEADLINE:
+        programs = programs.order_by(F("applications_close_at").asc(nulls_last=True), "first_starts_at", "pk")
+    elif sort == Sort.NEW:
+        programs = programs.order_by(F("published_at").desc(nulls_last=True), "-pk")
+    else:
+        programs = programs.order_by(F("first_starts_at").asc(nulls_last=True), "pk")
+    return ProgramPage(programs=list(_with_relations(programs)[offset : offset + limit]), count=count)
+
+
+def _with_relations(programs: QuerySet[Program]) -> QuerySet[Program]:
+    return programs.select_related("organizer", "facility", "room", "area").prefetch_related(
+        "categories", "audiences", Prefetch("sessions", queryset=ProgramSession.objects.order_by("starts_at"))
+    )
+
+
+@dataclass(frozen=True)
+class FacetValue:
+    value: str
+    label: str
+    count: int
+    selected: bool
+
+
+def program_facets(filters: ProgramFilters, *, now: datetime | None = None) -> dict[str, list[FacetValue]]:
+    """For each facet, how many programmes each value would give with the other filters kept."""
+    now = now or timezone.now()
+    base = _visible(filters, now)
+    if filters.q.strip():
+        base = base.filter(pk__in=search.search_ids(kind=SEARCH_KIND, query=filters.q, limit=SEARCH_LIMIT))
+
+    def counts(skip: str, rows: QuerySet[Any], key: str) -> dict[Any, int]:
+        """Programmes per value of one facet, with every other filter applied: one GROUP BY query."""
+        link = _PROGRAM_LINK[skip]
+        ids = _apply(base, filters, now, skip=skip).values("pk")
+        grouped = rows.filter(**{f"{link}__in": ids}).values(key).annotate(n=Count(link, distinct=True))
+        return {row[key]: row["n"] for row in grouped}
+
+    facets: dict[str, list[FacetValue]] = {}
+    category_counts = counts("categories", Program.categories.through.objects.all(), "category_id")
+    facets["categories"] = [
+        FacetValue(str(c.pk), str(c), category_counts.get(c.pk, 0), c.pk in filters.categories)
+        for c in Category.objects.order_by("sort_order")
+    ]
+    audience_counts = counts("audiences", Program.audiences.through.objects.all(), "audience_id")
+    facets["audiences"] = [
+        FacetValue(str(a.pk), a.name, audience_counts.get(a.pk, 0), a.pk in filters.audiences)
+        for a in Audience.objects.order_by("sort_order")
+    ]
+    area_counts = counts("areas", Program.objects.all(), "area_id")
+    facets["areas"] = [
+        FacetValue(str(a.pk), a.name, area_counts.get(a.pk, 0), a.pk in filters.areas) for a in Area.objects.all()
+    ]
+    kind_counts = counts("organizer_kinds", Program.objects.all(), "organizer__kind")
+    facets["organizer_kinds"] = [
+        FacetValue(value, str(label), kind_counts.get(value, 0), value in filters.organizer_kinds)
+        for value, label in Organizer.Kind.choices
+    ]
+    fee_counts = counts("free", Program.objects.all(), "fee")
+    free_count = fee_counts.get(Program.Fee.FREE, 0)
+    facets["free"] = [
+        FacetValue("1", str(_("free")), free_count, filters.free is True),
+        FacetValue("0", str(_("fee or materials")), sum(fee_counts.values()) - free_count, filters.free is False),
+    ]
+    when_ids = _apply(base, filters, now, skip="when").values("pk")
+    sessions = ProgramSession.objects.filter(program_id__in=when_ids)
+    if filters.date_from:
+        sessions = sessions.filter(local_date__gte=filters.date_from)
+    if filters.date_to:
+        sessions = sessions.filter(local_date__lte=filters.date_to)
+    when_counts = sessions.aggregate(
+        morning=Count("program_id", filter=Q(time_band=ProgramSession.TimeBand.MORNING), distinct=True),
+        afternoon=Count("program_id", filter=Q(time_band=ProgramSession.TimeBand.AFTERNOON), distinct=True),
+        weekday_evening=Count(
+            "program_id", filter=Q(time_band=ProgramSession.TimeBand.EVENING, is_day_off=False), distinct=True
+        ),
+        weekend=Count("program_id", filter=Q(is_day_off=True), distinct=True),
+    )
+    facets["when"] = [
+        FacetValue(value, str(label), when_counts[value] or 0, value in filters.when) for value, label in When.choices
+    ]
+    return facets
+
+
+_PROGRAM_LINK = {
+    "categories": "program_id",
+    "audiences": "program_id",
+    "areas": "pk",
+    "organizer_kinds": "pk",
+    "free": "pk",
+}
+
+
+def program_detail(program_id: int, *, user: Any = None) -> Program | None:
+    """A programme as its public page shows it: published or finished, or any status for its editors."""
+    program = _with_relations(Program.objects.filter(pk=program_id)).prefetch_related("co_organizers").first()
+    if program is None:
+        return None
+    if program.status in {Program.Status.PUBLISHED, Program.Status.FINISHED, Program.Status.CANCELLED}:
+        return program
+    from manabiba.programs.permissions import can_edit_program
+
+    return program if user is not None and can_edit_program(user, program) else None
+
+
+def programs_on(day: date) -> list[Program]:
+    """Programmes with a session on ``day``, for the day list."""
+    ids = ProgramSession.objects.filter(
+        local_date=day, program__status__in=[Program.Status.PUBLISHED, Program.Status.FINISHED]
+    ).values("program_id")
+    return list(_with_relations(Program.objects.filter(pk__in=ids)).order_by("first_starts_at", "pk"))
+
+
+def sessions_in_month(year: int, month: int) -> dict[date, int]:
+    """How many programmes meet on each day of a month, for the month calendar."""
+    first = date(year, month, 1)
+    last = date(year + (month == 12), month % 12 + 1, 1)
+    rows = (
+        ProgramSession.objects.filter(
+            local_date__gte=first,
+            local_date__lt=last,
+            program__status__in=[Program.Status.PUBLISHED, Program.Status.FINISHED],
+        )
+        .values("local_date")
+        .annotate(n=Count("program_id", distinct=True))
+    )
+    return {row["local_date"]: row["n"] for row in rows}

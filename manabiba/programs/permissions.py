@@ -1,0 +1,29 @@
+"""Who may change and publish which programme."""
+
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import AnonymousUser
+
+from manabiba.accounts.permissions import has_permission
+from manabiba.programs.models import Organizer, Program
+
+
+def _is_own_department(user: AbstractBaseUser | AnonymousUser, organizer: Organizer) -> bool:
+    department_id = getattr(user, "department_id", None)
+    return department_id is not None and organizer.department_id == department_id
+
+
+def can_edit_program(user: AbstractBaseUser | AnonymousUser, program: Program) -> bool:
+    if not user.is_authenticated:
+        return False
+    if has_permission(user, "programs.review"):
+        return True
+    if has_permission(user, "programs.publish_own") and _is_own_department(user, program.organizer):
+        return True
+    return program.created_by_id == user.pk and program.status in {Program.Status.DRAFT, Program.Status.SUBMITTED}
+
+
+def can_publish_program(user: AbstractBaseUser | AnonymousUser, program: Program) -> bool:
+    """The coordinator publishes anything; department staff their own department's programmes."""
+    if has_permission(user, "programs.review"):
+        return True
+    return has_permission(user, "programs.publish_own") and _is_own_department(user, program.organizer)

@@ -1,0 +1,293 @@
+"""Writes for programmes: create, edit, the status workflow, and keeping the search index in step."""
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, time
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from manabiba.accounts.permissions import has_permission
+from manabiba.core import search
+from manabiba.core.audit import audit_log
+from manabiba.core.holidays import is_day_off
+from manabiba.programs.models import Audience, Category, Organizer, Program, ProgramSession
+from manabiba.programs.permissions import can_edit_program, can_publish_program
+from manabiba.programs.selectors import SEARCH_KIND
+
+EVENING_FROM = time(17, 0)
+AFTERNOON_FROM = time(12, 0)
+
+# Fields a form or an import may set directly; relations and sessions go through arguments.
+PROGRAM_FIELDS = frozenset(
+    f.name
+    for f in Program._meta.get_fields()
+    if getattr(f, "concrete", False)
+    and not f.many_to_many
+    and f.name
+    not in {
+        "id",
+        "status",
+        "created_at",
+        "updated_at",
+        "first_starts_at",
+        "last_ends_at",
+        "published_at",
+        "status_reason",
+        "created_by",
+    }
+)
+
+
+@dataclass(frozen=True)
+class SessionTimes:
+    starts_at: datetime
+    ends_at: datetime | None = None
+    note: str = ""
+
+
+def time_band_of(starts_at: datetime) -> str:
+    local = timezone.localtime(starts_at).time()
+    if local >= EVENING_FROM:
+        return ProgramSession.TimeBand.EVENING
+    if local >= AFTERNOON_FROM:
+        return ProgramSession.TimeBand.AFTERNOON
+    return ProgramSession.TimeBand.MORNING
+
+
+def _session_row(program: Program, times: SessionTimes) -> ProgramSession:
+    if timezone.is_naive(times.starts_at) or (times.ends_at is not None and timezone.is_naive(times.ends_at)):
+        raise ValueError("Session times must be aware datetimes.")
+    if times.ends_at is not None and times.ends_at < times.starts_at:
+        raise ValidationError(_("A session cannot end before it starts."), code="session_order")
+    local_date = timezone.localtime(times.starts_at).date()
+    return ProgramSession(
+        program=program,
+        starts_at=times.starts_at,
+        ends_at=times.ends_at,
+        note=times.note,
+        local_date=local_date,
+        weekday=local_date.weekday(),
+        time_band=time_band_of(times.starts_at),
+        is_day_off=is_day_off(local_date),
+    )
+
+
+def _replace_sessions(program: Program, sessions: Sequence[SessionTimes]) -> None:
+    rows = [_session_row(program, times) for times in sorted(sessions, key=lambda s: s.starts_at)]
+    program.sessions.all().delete()
+    ProgramSession.objects.bulk_create(rows)
+    program.first_starts_at = rows[0].starts_at if rows else None
+    program.last_ends_at = max((row.ends_at or row.starts_at for row in rows), default=None)
+    program.save(update_fields=["first_starts_at", "last_ends_at", "updated_at"])
+
+
+def _check_fields(fields: dict[str, Any]) -> None:
+    unknown = set(fields) - PROGRAM_FIELDS
+    if unknown:
+        raise ValueError(f"Not programme fields: {sorted(unknown)}")
+
+
+def program_reindex(program: Program) -> None:
+    """Put a published programme in the search index, or take any other out; same transaction."""
+    if program.status in {Program.Status.PUBLISHED, Program.Status.FINISHED}:
+        search.search_index_update(
+            kind=SEARCH_KIND,
+            object_id=program.pk,
+            title=" ".join(filter(None, [program.title, program.title_kana, program.title_en])),
+            body=" ".join(
+                filter(
+                    None,
+                    [
+                        program.summary,
+                        program.description,
+                        program.organizer.name,
+                        " ".join(c.minor or c.major for c in program.categories.all()),
+                        " ".join(a.name for a in program.audiences.all()),
+                    ],
+                )
+            ),
+            venue=" ".join(filter(None, [program.venue_label, program.venue_address, str(program.area or "")])),
+            starts_at=program.first_starts_at,
+        )
+    else:
+        search.search_index_remove(kind=SEARCH_KIND, object_id=program.pk)
+
+
+def _set_relations(
+    program: Program,
+    categories: Iterable[Category] | None,
+    audiences: Iterable[Audience] | None,
+    co_organizers: Iterable[Organizer] | None,
+) -> None:
+    if categories is not None:
+        program.categories.set(categories)
+    if audiences is not None:
+        program.audiences.set(audiences)
+    if co_organizers is not None:
+        program.co_organizers.set(co_organizers)
+
+
+@transaction.atomic
+def program_create(
+    *,
+    actor: Any,
+    sessions: Sequence[SessionTimes] = (),
+    categories: Iterable[Category] = (),
+    audiences: Iterable[Audience] = (),
+    co_organizers: Iterable[Organizer] = (),
+    **fields: Any,
+) -> Program:
+    """Create a draft. ``actor`` None means the system (an import)."""
+    if actor is not None and not has_permission(actor, "programs.create"):
+        raise PermissionDenied(_("You cannot create programmes."))
+    _check_fields(fields)
+    program = Program(created_by=actor if actor is not None and actor.is_authenticated else None, **fields)
+    program.full_clean(exclude=["image", "flyer"])
+    program.save()
+    _set_relations(program, categories, audiences, co_organizers)
+    _replace_sessions(program, sessions)
+    audit_log(action="programs.program.created", actor=actor, target=program, data={"title": program.title})
+    return program
+
+
+@transaction.atomic
+def program_update(
+    *,
+    program: Program,
+    actor: Any,
+    sessions: Sequence[SessionTimes] | None = None,
+    categories: Iterable[Category] | None = None,
+    audiences: Iterable[Audience] | None = None,
+    co_organizers: Iterable[Organizer] | None = None,
+    **fields: Any,
+) -> Program:
+    if actor is not None and not can_edit_program(actor, program):
+        raise PermissionDenied(_("You cannot change this programme."))
+    _check_fields(fields)
+    program = Program.objects.select_for_update().get(pk=program.pk)
+    changed = sorted(name for name, value in fields.items() if getattr(program, name) != value)
+    for name in changed:
+        setattr(program, name, fields[name])
+    program.full_clean(exclude=["image", "flyer"])
+    program.save()
+    _set_relations(program, categories, audiences, co_organizers)
+    if sessions is not None:
+        _replace_sessions(program, sessions)
+    program_reindex(program)
+    audit_log(action="programs.program.updated", actor=actor, target=program, data={"fields": changed})
+    return program
+
+
+def _transition(
+    program: Program, *, allowed_from: set[str], to: str, action: str, actor: Any, reason: str = ""
+) -> Program:
+    program = Program.objects.select_for_update().get(pk=program.pk)
+    if program.status not in allowed_from:
+        raise ValidationError(
+            _("This programme is %(status)s and cannot be changed that way.")
+            % {"status": program.get_status_display()},
+            code="status",
+        )
+    before = program.status
+    program.status = to
+    program.status_reason = reason
+    if to == Program.Status.PUBLISHED and program.published_at is None:
+        program.published_at = timezone.now()
+    program.save(update_fields=["status", "status_reason", "published_at", "updated_at"])
+    program_reindex(program)
+    audit_log(action=action, actor=actor, target=program, data={"from": before, "to": to, "reason": reason})
+    return program
+
+
+@transaction.atomic
+def program_submit(*, program: Program, actor: Any) -> Program:
+    """A group's or a citizen's draft goes to the coordinator for review."""
+    if not can_edit_program(actor, program):
+        raise PermissionDenied(_("You cannot change this programme."))
+    return _transition(
+        program,
+        allowed_from={Program.Status.DRAFT},
+        to=Program.Status.SUBMITTED,
+        action="programs.program.submitted",
+        actor=actor,
+    )
+
+
+@transaction.atomic
+def program_publish(*, program: Program, actor: Any) -> Program:
+    if actor is not None and not can_publish_program(actor, program):
+        raise PermissionDenied(_("You cannot publish this programme."))
+    if not program.sessions.exists():
+        raise ValidationError(_("Add at least one date before publishing."), code="no_sessions")
+    return _transition(
+        program,
+        allowed_from={Program.Status.DRAFT, Program.Status.SUBMITTED},
+        to=Program.Status.PUBLISHED,
+        action="programs.program.published",
+        actor=actor,
+    )
+
+
+@transaction.atomic
+def program_return(*, program: Program, actor: Any, reason: str) -> Program:
+    """The coordinator sends a submission back to its author with what to change."""
+    if not has_permission(actor, "programs.review"):
+        raise PermissionDenied(_("Only the coordinator reviews submissions."))
+    if not reason.strip():
+        raise ValidationError(_("Say what needs to change."), code="reason")
+    return _transition(
+        program,
+        allowed_from={Program.Status.SUBMITTED},
+        to=Program.Status.DRAFT,
+        action="programs.program.returned",
+        actor=actor,
+        reason=reason.strip(),
+    )
+
+
+@transaction.atomic
+def program_cancel(*, program: Program, actor: Any, reason: str) -> Program:
+    if actor is not None and not can_publish_program(actor, program):
+        raise PermissionDenied(_("You cannot cancel this programme."))
+    if not reason.strip():
+        raise ValidationError(_("Say why the programme is cancelled; residents will see it."), code="reason")
+    return _transition(
+        program,
+        allowed_from={Program.Status.PUBLISHED, Program.Status.DRAFT, Program.Status.SUBMITTED},
+        to=Program.Status.CANCELLED,
+        action="programs.program.cancelled",
+        actor=actor,
+        reason=reason.strip(),
+    )
+
+
+def programs_finish_past(*, now: datetime | None = None) -> int:
+    """Mark published programmes whose last session has ended as finished (run daily by a timer)."""
+    now = now or timezone.now()
+    finished = 0
+    for program_id in Program.objects.filter(status=Program.Status.PUBLISHED, last_ends_at__lt=now).values_list(
+        "pk", flat=True
+    ):
+        with transaction.atomic():
+            program = Program.objects.get(pk=program_id)
+            _transition(
+                program,
+                allowed_from={Program.Status.PUBLISHED},
+                to=Program.Status.FINISHED,
+                action="programs.program.finished",
+                actor=None,
+            )
+            finished += 1
+    return finished
+
+
+@transaction.atomic
+def organizer_get_or_create(*, kind: str, name: str, **fields: Any) -> Organizer:
+    organizer, created = Organizer.objects.get_or_create(kind=kind, name=name.strip(), defaults=fields)
+    if created:
+        audit_log(action="programs.organizer.created", actor=None, target=organizer, data={"name": organizer.name})
+    return organizer

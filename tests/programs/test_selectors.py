@@ -1,0 +1,154 @@
+"""The catalogue's one selector: filters, time facets, counts and order."""
+
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from manabiba.core.models import Area
+from manabiba.programs.models import Audience, Category, Organizer, Program
+from manabiba.programs.selectors import ProgramFilters, program_facets, program_search, programs_on, sessions_in_month
+from manabiba.programs.services import (
+    SessionTimes,
+    program_cancel,
+    program_create,
+    program_publish,
+    programs_finish_past,
+)
+
+pytestmark = pytest.mark.django_db
+TOKYO = ZoneInfo("Asia/Tokyo")
+NOW = datetime(2026, 11, 25, 12, 0, tzinfo=TOKYO)  # a Wednesday
+
+
+def at(day: date, hour: int, minute: int = 0) -> datetime:
+    return datetime(day.year, day.month, day.day, hour, minute, tzinfo=TOKYO)
+
+
+@pytest.fixture
+def organizer() -> Organizer:
+    return Organizer.objects.create(kind=Organizer.Kind.DEPARTMENT, name="社会教育課")
+
+
+def make(organizer: Organizer, title: str, *starts: datetime, publish: bool = True, **fields: object) -> Program:
+    program = program_create(
+        actor=None,
+        title=title,
+        organizer=organizer,
+        sessions=[SessionTimes(s, s + timedelta(hours=2)) for s in starts],
+        **fields,
+    )
+    return program_publish(program=program, actor=None) if publish else program
+
+
+def titles(filters: ProgramFilters) -> list[str]:
+    return [p.title for p in program_search(filters, now=NOW).programs]
+
+
+def test_only_published_upcoming_programmes_are_listed_by_date(organizer: Organizer) -> None:
+    make(organizer, "後の講座", at(date(2026, 12, 10), 10))
+    make(organizer, "先の講座", at(date(2026, 12, 1), 10))
+    make(organizer, "下書き", at(date(2026, 12, 2), 10), publish=False)
+    make(organizer, "終わった講座", at(date(2026, 11, 1), 10))
+    assert titles(ProgramFilters()) == ["先の講座", "後の講座"]
+    assert "終わった講座" in titles(ProgramFilters(include_past=True))
+    assert "下書き" not in titles(ProgramFilters(include_past=True))
+
+
+def test_weekend_includes_national_holidays_and_weekday_evening_excludes_them(organizer: Organizer) -> None:
+    make(organizer, "土曜の午前", at(date(2026, 11, 28), 10))
+    make(organizer, "月曜の夜", at(date(2027, 11, 22), 18))
+    make(organizer, "勤労感謝の日の講座", at(date(2027, 11, 23), 10))  # a Tuesday holiday
+    make(organizer, "水曜の夜", at(date(2026, 12, 2), 19))
+    make(organizer, "水曜の午後", at(date(2026, 12, 2), 14))
+    assert titles(ProgramFilters(when=("weekend",))) == ["土曜の午前", "勤労感謝の日の講座"]
+    assert titles(ProgramFilters(when=("weekday_evening",))) == ["水曜の夜", "月曜の夜"]
+    assert titles(ProgramFilters(when=("afternoon",))) == ["水曜の午後"]
+
+
+def test_session_filters_apply_to_the_same_session(organizer: Organizer) -> None:
+    # A course meeting on a Saturday in December and a Wednesday evening in January.
+    make(organizer, "連続講座", at(date(2026, 12, 5), 10), at(date(2027, 1, 13), 19))
+    assert titles(ProgramFilters(when=("weekend",), date_from=date(2026, 12, 1), date_to=date(2026, 12, 31))) == [
+        "連続講座"
+    ]
+    assert titles(ProgramFilters(when=("weekend",), date_from=date(2027, 1, 1))) == []
+    assert titles(ProgramFilters(weekdays=(2,), date_from=date(2027, 1, 1))) == ["連続講座"]
+
+
+def test_filters_combine_and_facets_count_with_the_other_filters_kept(organizer: Organizer) -> None:
+    yoga = Category.objects.create(major="体育・レクリエーション", minor="", sort_order=1)
+    history = Category.objects.create(major="人文・社会科学", minor="歴史・地理", sort_order=2)
+    seniors = Audience.objects.create(name="高齢者", sort_order=1)
+    tanashi = Area.objects.create(name="田無町")
+    saturday = at(date(2026, 11, 28), 10)
+    make(organizer, "無料ヨガ", saturday, categories=[yoga], audiences=[seniors], area=tanashi)
+    make(organizer, "有料ヨガ", saturday, categories=[yoga], fee=Program.Fee.PAID, fee_amount=500)
+    make(organizer, "郷土史", at(date(2026, 12, 2), 10), categories=[history], childcare_available=True)
+    filters = ProgramFilters(categories=(yoga.pk,), free=True, when=("weekend",))
+    assert titles(filters) == ["無料ヨガ"]
+    facets = program_facets(filters, now=NOW)
+    by_value = {facet: {v.value: v.count for v in values} for facet, values in facets.items()}
+    # Choosing history instead of yoga, with free + weekend kept, would give nothing.
+    assert by_value["categories"][str(yoga.pk)] == 1
+    assert by_value["categories"][str(history.pk)] == 0
+    # Paid programmes in yoga at the weekend: one.
+    assert by_value["free"] == {"1": 1, "0": 1}
+    assert by_value["when"]["weekend"] == 1
+    assert by_value["areas"][str(tanashi.pk)] == 1
+    assert [v.selected for v in facets["free"]] == [True, False]
+    assert titles(ProgramFilters(childcare=True)) == ["郷土史"]
+    assert titles(ProgramFilters(areas=(tanashi.pk,), audiences=(seniors.pk,))) == ["無料ヨガ"]
+
+
+def test_open_now_and_deadline_sort(organizer: Organizer) -> None:
+    make(
+        organizer,
+        "締切が遅い",
+        at(date(2026, 12, 20), 10),
+        application=Program.Application.PHONE,
+        applications_close_at=at(date(2026, 12, 15), 17),
+    )
+    make(
+        organizer,
+        "締切が早い",
+        at(date(2026, 12, 21), 10),
+        application=Program.Application.SITE,
+        applications_close_at=at(date(2026, 12, 1), 17),
+    )
+    make(
+        organizer,
+        "締切済み",
+        at(date(2026, 12, 22), 10),
+        application=Program.Application.SITE,
+        applications_close_at=at(date(2026, 11, 20), 17),
+    )
+    make(organizer, "申込不要", at(date(2026, 12, 23), 10))
+    assert titles(ProgramFilters(open_now=True, sort="deadline")) == ["締切が早い", "締切が遅い"]
+    assert titles(ProgramFilters(sort="deadline"))[-1] == "申込不要"
+
+
+def test_cancelled_and_finished_programmes(organizer: Organizer) -> None:
+    cancelled = make(organizer, "中止", at(date(2026, 12, 3), 10))
+    program_cancel(program=cancelled, actor=None, reason="講師の体調不良のため")
+    past = make(organizer, "昨日の講座", at(date(2026, 11, 24), 10))
+    assert titles(ProgramFilters()) == []
+    assert programs_finish_past(now=NOW) == 1
+    past.refresh_from_db()
+    assert past.status == Program.Status.FINISHED
+
+
+def test_day_list_and_month_calendar(organizer: Organizer) -> None:
+    make(organizer, "月初め", at(date(2026, 12, 1), 10), at(date(2026, 12, 8), 10))
+    make(organizer, "同じ日", at(date(2026, 12, 1), 14))
+    assert [p.title for p in programs_on(date(2026, 12, 1))] == ["月初め", "同じ日"]
+    assert sessions_in_month(2026, 12) == {date(2026, 12, 1): 2, date(2026, 12, 8): 1}
+
+
+def test_the_listing_reads_a_fixed_number_of_queries(organizer: Organizer, django_assert_num_queries: object) -> None:
+    for n in range(12):
+        make(organizer, f"講座{n}", at(date(2026, 12, 1) + timedelta(days=n), 10))
+    with django_assert_num_queries(5):  # type: ignore[operator]
+        page = program_search(ProgramFilters(), now=NOW, limit=10)
+        assert len(page.programs) == 10
+        assert page.count == 12
