@@ -90,3 +90,30 @@ class Area(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class SearchEntry(models.Model):
+    """What one object (a programme, later a group) can be found by, pre-tokenised.
+
+    The fields hold space-separated terms made by ``core.japanese``; the database's own
+    full-text engine indexes them: an FTS5 table kept in step by triggers on SQLite, a
+    generated, GIN-indexed ``tsvector`` column on PostgreSQL (both made in migrations, not
+    declared here, because neither exists on the other database).
+    """
+
+    kind = models.CharField(_("kind"), max_length=100)
+    object_id = models.BigIntegerField(_("object id"))
+    title_terms = models.TextField(_("title terms"), blank=True)
+    body_terms = models.TextField(_("body terms"), blank=True)
+    venue_terms = models.TextField(_("venue terms"), blank=True)
+    bigrams = models.TextField(_("bigrams"), blank=True)
+    starts_at = models.DateTimeField(_("starts at"), null=True, blank=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("search entry")
+        verbose_name_plural = _("search entries")
+        constraints = [models.UniqueConstraint(fields=["kind", "object_id"], name="core_searchentry_unique_object")]
+
+    def __str__(self) -> str:
+        return f"{self.kind}:{self.object_id}"

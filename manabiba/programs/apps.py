@@ -6,3 +6,11 @@ class ProgramsConfig(AppConfig):
     name = "manabiba.programs"
     label = "programs"
     verbose_name = _("Programmes")
+
+    def ready(self) -> None:
+        from manabiba.core.search import search_source_register
+        from manabiba.programs.selectors import SEARCH_KIND
+        from manabiba.programs.services import program_search_documents
+
+        # Lets `manabiba rebuild_search_index` rebuild the catalogue's part of the index.
+        search_source_register(SEARCH_KIND, program_search_documents)

@@ -9,8 +9,8 @@ from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from manabiba.core import search
 from manabiba.core.models import Area
+from manabiba.core.search import search_ids
 from manabiba.programs.models import Audience, Category, Organizer, Program, ProgramSession
 
 SEARCH_KIND = "programs.program"
@@ -192,7 +192,7 @@ def program_search(
     programs = _apply(_visible(filters, now), filters, now)
     ranked: list[int] | None = None
     if filters.q.strip():
-        ranked = search.search_ids(kind=SEARCH_KIND, query=filters.q, limit=SEARCH_LIMIT)
+        ranked = search_ids(kind=SEARCH_KIND, query=filters.q, limit=SEARCH_LIMIT)
         programs = programs.filter(pk__in=ranked)
     sort = filters.effective_sort
     count = programs.count()
@@ -230,7 +230,7 @@ def program_facets(filters: ProgramFilters, *, now: datetime | None = None) -> d
     now = now or timezone.now()
     base = _visible(filters, now)
     if filters.q.strip():
-        base = base.filter(pk__in=search.search_ids(kind=SEARCH_KIND, query=filters.q, limit=SEARCH_LIMIT))
+        base = base.filter(pk__in=search_ids(kind=SEARCH_KIND, query=filters.q, limit=SEARCH_LIMIT))
 
     def counts(skip: str, rows: QuerySet[Any], key: str) -> dict[Any, int]:
         """Programmes per value of one facet, with every other filter applied: one GROUP BY query."""

@@ -1,6 +1,6 @@
 """Writes for programmes: create, edit, the status workflow, and keeping the search index in step."""
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime, time
 from typing import Any
@@ -11,9 +11,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from manabiba.accounts.permissions import has_permission
-from manabiba.core import search
 from manabiba.core.audit import audit_log
 from manabiba.core.holidays import is_day_off
+from manabiba.core.search import SearchDocument, search_index_remove, search_index_update
 from manabiba.programs.models import Audience, Category, Organizer, Program, ProgramSession
 from manabiba.programs.permissions import can_edit_program, can_publish_program
 from manabiba.programs.selectors import SEARCH_KIND
@@ -91,30 +91,57 @@ def _check_fields(fields: dict[str, Any]) -> None:
         raise ValueError(f"Not programme fields: {sorted(unknown)}")
 
 
+INDEXED_STATUSES = (Program.Status.PUBLISHED, Program.Status.FINISHED)
+
+
+def program_search_document(program: Program) -> SearchDocument:
+    """What the search index holds for a programme: title over description over venue."""
+    return SearchDocument(
+        object_id=program.pk,
+        title=" ".join(filter(None, [program.title, program.title_kana, program.title_en])),
+        body=" ".join(
+            filter(
+                None,
+                [
+                    program.summary,
+                    program.description,
+                    program.organizer.name,
+                    " ".join(c.minor or c.major for c in program.categories.all()),
+                    " ".join(a.name for a in program.audiences.all()),
+                ],
+            )
+        ),
+        venue=" ".join(filter(None, [program.venue_label, program.venue_address, str(program.area or "")])),
+        starts_at=program.first_starts_at,
+    )
+
+
+def program_search_documents() -> Iterator[SearchDocument]:
+    """Every programme the index should hold, for ``manabiba rebuild_search_index``."""
+    programs = (
+        Program.objects.filter(status__in=INDEXED_STATUSES)
+        .select_related("organizer", "facility", "room", "area")
+        .prefetch_related("categories", "audiences")
+        .order_by("pk")
+    )
+    for program in programs.iterator(chunk_size=1000):
+        yield program_search_document(program)
+
+
 def program_reindex(program: Program) -> None:
     """Put a published programme in the search index, or take any other out; same transaction."""
-    if program.status in {Program.Status.PUBLISHED, Program.Status.FINISHED}:
-        search.search_index_update(
+    if program.status in INDEXED_STATUSES:
+        document = program_search_document(program)
+        search_index_update(
             kind=SEARCH_KIND,
-            object_id=program.pk,
-            title=" ".join(filter(None, [program.title, program.title_kana, program.title_en])),
-            body=" ".join(
-                filter(
-                    None,
-                    [
-                        program.summary,
-                        program.description,
-                        program.organizer.name,
-                        " ".join(c.minor or c.major for c in program.categories.all()),
-                        " ".join(a.name for a in program.audiences.all()),
-                    ],
-                )
-            ),
-            venue=" ".join(filter(None, [program.venue_label, program.venue_address, str(program.area or "")])),
-            starts_at=program.first_starts_at,
+            object_id=document.object_id,
+            title=document.title,
+            body=document.body,
+            venue=document.venue,
+            starts_at=document.starts_at,
         )
     else:
-        search.search_index_remove(kind=SEARCH_KIND, object_id=program.pk)
+        search_index_remove(kind=SEARCH_KIND, object_id=program.pk)
 
 
 def _set_relations(

@@ -152,3 +152,19 @@ def test_the_listing_reads_a_fixed_number_of_queries(organizer: Organizer, djang
         page = program_search(ProgramFilters(), now=NOW, limit=10)
         assert len(page.programs) == 10
         assert page.count == 12
+
+
+def test_keyword_search_finds_by_reading_and_ranks_titles_first(organizer: Organizer) -> None:
+    make(organizer, "健康づくり講座", at(date(2026, 12, 1), 10), description="糖尿病の予防について学びます。")
+    make(organizer, "糖尿病基礎講座", at(date(2026, 12, 10), 10))
+    make(organizer, "料理教室", at(date(2026, 12, 2), 10))
+    assert titles(ProgramFilters(q="とうにょうびょう")) == ["糖尿病基礎講座", "健康づくり講座"]
+    assert titles(ProgramFilters(q="とうにょうびょう", sort="date")) == ["健康づくり講座", "糖尿病基礎講座"]
+    assert titles(ProgramFilters(q="存在しない言葉")) == []
+
+
+def test_search_index_follows_the_status(organizer: Organizer) -> None:
+    program = make(organizer, "防災講座", at(date(2026, 12, 1), 10))
+    assert titles(ProgramFilters(q="防災")) == ["防災講座"]
+    program_cancel(program=program, actor=None, reason="台風のため")
+    assert titles(ProgramFilters(q="防災", include_past=True)) == []

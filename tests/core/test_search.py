@@ -1,0 +1,182 @@
+"""Japanese search behaves the same on SQLite and PostgreSQL (run this file with either)."""
+
+from datetime import datetime, timedelta
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.db import transaction
+from django.utils import timezone
+
+from manabiba.core import search
+from manabiba.core.search import (
+    SearchDocument,
+    search_ids,
+    search_index_rebuild,
+    search_index_remove,
+    search_index_update,
+    search_snippet,
+)
+
+pytestmark = pytest.mark.django_db
+
+KIND = "programs.program"
+
+
+def add(object_id: int, title: str, body: str = "", venue: str = "", starts_at: datetime | None = None) -> None:
+    if starts_at is None:
+        starts_at = timezone.now() + timedelta(days=object_id)
+    search_index_update(kind=KIND, object_id=object_id, title=title, body=body, venue=venue, starts_at=starts_at)
+
+
+def found(query: str) -> set[int]:
+    return set(search_ids(kind=KIND, query=query))
+
+
+@pytest.fixture
+def catalogue() -> None:
+    add(1, "ＰＣ講座 はじめてのパソコン", "２０２５年度の講座です。")
+    add(2, "おはなし会", "絵本の読み聞かせ")
+    add(3, "糖尿病予防の食事", "管理栄養士がお話しします")
+    add(4, "スマホ教室", "電話のかけ方から")
+    add(5, "はじめてのスマートフォン", "シニア向け")
+    add(6, "子供の防災教室", "親子で学ぶ")
+    add(7, "子ども食堂ボランティア", "")
+    add(8, "卓球教室", "初心者歓迎")
+    add(9, "卓越した技を見る会", "災害の歴史")
+    add(10, "ひばりが丘まち歩き", "", "ひばりが丘北口")
+    add(11, "歴史講演会", "", "西東京市公民館")
+
+
+def test_full_width_letters_and_digits_match_half_width(catalogue: None) -> None:
+    assert found("pc") == {1}
+    assert found("PC講座") == {1}
+    assert found("２０２５") == found("2025") == {1}
+
+
+def test_a_katakana_query_finds_hiragana_text(catalogue: None) -> None:
+    assert found("オハナシ") == {2}
+
+
+def test_a_query_in_hiragana_finds_the_kanji_by_its_reading(catalogue: None) -> None:
+    assert found("とうにょうびょう") == {3}
+
+
+def test_abbreviation_and_full_word_find_each_other(catalogue: None) -> None:
+    assert found("スマホ") == {4, 5}
+    assert found("スマートフォン") == {4, 5}
+    assert found("すまほ") == {4, 5}
+
+
+def test_every_spelling_of_kodomo_finds_every_other(catalogue: None) -> None:
+    assert found("こども") == {6, 7}
+    assert found("子供") == {6, 7}
+    assert found("子ども") == {6, 7}
+
+
+def test_two_character_words_find_exactly_the_documents_holding_them(catalogue: None) -> None:
+    assert found("卓球") == {8}
+    assert found("防災") == {6}
+
+
+def test_text_inside_a_compound_is_found(catalogue: None) -> None:
+    assert found("ひばり") == {10}
+    assert found("公民") == {11}
+    assert found("食堂") == {7}
+
+
+def test_an_absent_word_or_an_empty_query_finds_nothing(catalogue: None) -> None:
+    assert found("囲碁") == set()
+    assert found("") == set()
+    assert found("   ") == set()
+    assert found("、。") == set()
+
+
+def test_every_word_of_the_query_must_match(catalogue: None) -> None:
+    assert found("教室") == {4, 6, 8}
+    assert found("教室 防災") == {6}
+    assert found("教室　こども") == {6}
+    assert found("卓球 防災") == set()
+
+
+def test_title_matches_rank_over_body_over_venue() -> None:
+    same_time = timezone.now() + timedelta(days=3)
+    add(1, "地域の集い", "", "囲碁クラブ室", starts_at=same_time)
+    add(2, "地域の集い", "囲碁で交流します", "", starts_at=same_time)
+    add(3, "囲碁入門", "", "", starts_at=same_time)
+    assert search_ids(kind=KIND, query="囲碁") == [3, 2, 1]
+
+
+def test_upcoming_programmes_rank_before_past_ones() -> None:
+    now = timezone.now()
+    add(1, "囲碁入門", starts_at=now - timedelta(days=1))
+    add(2, "囲碁大会", starts_at=now + timedelta(days=30))
+    add(3, "囲碁教室", starts_at=now + timedelta(days=2))
+    add(4, "秋の集い", "囲碁もあります", starts_at=now + timedelta(days=1))
+    add(5, "囲碁の歴史", starts_at=now - timedelta(days=60))
+    # Soonest first among those to come, most recent first among those gone.
+    assert search_ids(kind=KIND, query="囲碁") == [3, 2, 4, 1, 5]
+    assert search_ids(kind=KIND, query="囲碁", limit=2) == [3, 2]
+
+
+def test_kinds_are_searched_apart(catalogue: None) -> None:
+    search_index_update(kind="communities.group", object_id=1, title="卓球サークル")
+    assert search_ids(kind="communities.group", query="卓球") == [1]
+    assert found("サークル") == set()
+
+
+def test_updating_an_entry_replaces_what_it_was_found_by(catalogue: None) -> None:
+    add(8, "囲碁教室")
+    assert found("卓球") == set()
+    assert found("囲碁") == {8}
+    search_index_remove(kind=KIND, object_id=8)
+    assert found("囲碁") == set()
+
+
+def test_the_index_changes_with_the_callers_transaction() -> None:
+    def save_programme_and_fail() -> None:
+        with transaction.atomic():
+            add(1, "囲碁入門")
+            raise RuntimeError("the programme could not be saved")
+
+    with pytest.raises(RuntimeError):
+        save_programme_and_fail()
+    assert found("囲碁") == set()
+
+
+def test_a_rebuild_replaces_the_kind_from_the_rows_given(catalogue: None) -> None:
+    written = search_index_rebuild(KIND, [SearchDocument(20, "将棋教室", "駒の動かし方", "保谷駅前公民館")])
+    assert written == 1
+    assert found("卓球") == set()
+    assert found("将棋") == {20}
+    # The dictionary reads 保谷 as ほや; the city says ほうや.
+    assert found("ほうや") == {20}
+
+
+def test_the_rebuild_command_rebuilds_every_registered_kind(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(search, "_sources", {})
+    search.search_source_register(KIND, lambda: [SearchDocument(30, "書道教室")])
+    add(31, "俳句の会")
+    out = StringIO()
+    call_command("rebuild_search_index", stdout=out)
+    assert out.getvalue() == "programs.program: 1 entries\n"
+    assert found("書道") == {30}
+    assert found("俳句") == set()
+
+
+def test_the_snippet_marks_matches_by_their_normalised_form() -> None:
+    assert search_snippet("ひらがなの本", "ヒラガナ") == "<mark>ひらがな</mark>の本"
+    assert search_snippet("糖尿病を防ぐ", "とうにょうびょう") == "<mark>糖尿病</mark>を防ぐ"
+    assert search_snippet("はじめてのスマートフォン", "スマホ") == "はじめての<mark>スマートフォン</mark>"
+    assert search_snippet("ひばりが丘で", "ひばり") == "<mark>ひばり</mark>が丘で"
+
+
+def test_the_snippet_escapes_the_text_and_cuts_long_texts_around_the_match() -> None:
+    assert search_snippet("<b>卓球</b>", "卓球") == "&lt;b&gt;<mark>卓球</mark>&lt;/b&gt;"
+    long_text = "あ" * 300 + "卓球" + "い" * 300
+    snippet = search_snippet(long_text, "卓球", length=40)
+    assert "<mark>卓球</mark>" in snippet
+    assert snippet.startswith("…")
+    assert snippet.endswith("…")
+    assert len(snippet) < 80
+    assert search_snippet("卓球", "") == "卓球"
