@@ -47,8 +47,11 @@ pytest: $(STAMP)
 	fi
 
 # Prints figures (page times, query counts); BENCH_SCALE=N generates N thousand residents.
+# Then the catalogue at 100,000 programmes under gunicorn and wrk (installed with apt-get if
+# missing; PostgreSQL when DATABASE_URL is set), written to docs/benchmarks.md.
 bench: $(STAMP)
 	$(BIN)/python scripts/bench.py
+	$(BIN)/python scripts/bench_catalogue.py
 
 # Needs GNU gettext (apt-get install gettext); the compiled catalogue is committed.
 messages: $(STAMP)

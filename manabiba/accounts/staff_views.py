@@ -21,6 +21,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     tools = [
         (name, label)
         for name, label, permission in [
+            ("staff_programs:list", _("Programmes"), "programs.create"),
             ("staff:people", _("People and roles"), "accounts.view_people"),
             ("staff:departments", _("Departments"), "accounts.manage_departments"),
             ("staff:audit", _("Audit log"), "core.view_audit_log"),

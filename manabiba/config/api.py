@@ -6,3 +6,4 @@ from manabiba.accounts.api import router as accounts_router
 
 api = NinjaAPI(title="Manabiba API", version="1", urls_namespace="api")
 api.add_router("", accounts_router)
+api.add_router("", "manabiba.programs.api.router")

@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "manabiba.accounts",
     "manabiba.programs",
     "manabiba.facilities",
+    "manabiba.opendata",
     "manabiba.web",
 ]
 

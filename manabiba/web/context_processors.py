@@ -6,6 +6,7 @@ from django.utils.translation import get_language
 
 TEXT_SIZES = {"normal", "large", "xlarge"}
 TEXT_SIZE_COOKIE = "text_size"
+FURIGANA_COOKIE = "furigana"
 
 
 def site(request: HttpRequest) -> dict[str, Any]:
@@ -15,4 +16,5 @@ def site(request: HttpRequest) -> dict[str, Any]:
         "city_name": settings.CITY_NAME_EN if english else settings.CITY_NAME,
         # The cookie is set by us but comes back from the browser; never echo an unknown value.
         "text_size": size if size in TEXT_SIZES else "normal",
+        "furigana_on": request.COOKIES.get(FURIGANA_COOKIE) == "on",
     }

@@ -5,26 +5,41 @@ residents, so a second run finds every row by its natural key and changes nothin
 Demo passwords are public; ``seed_demo`` refuses to run with DEBUG off unless forced.
 """
 
+import random
 from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from pathlib import Path
 
+from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
+from django.utils import timezone
 from faker import Faker
 
 from manabiba.accounts.factories import DEFAULT_PASSWORD, DepartmentFactory, UserFactory
-from manabiba.accounts.models import RoleGrant, User
+from manabiba.accounts.models import Department, RoleGrant, User
 from manabiba.accounts.reference import departments_load
 from manabiba.accounts.roles import Role
+from manabiba.core.holidays import is_day_off
 from manabiba.core.models import Area
 from manabiba.core.reference import areas_load
 from manabiba.facilities.factories import RoomFactory
 from manabiba.facilities.models import Facility
 from manabiba.facilities.reference import facilities_load
+from manabiba.opendata.importer import ImportReport, events_import, report_lines
+from manabiba.programs.factories import ProgramFactory
+from manabiba.programs.models import Audience, Category, Organizer, Program
 from manabiba.programs.reference import audiences_load, categories_load
+from manabiba.programs.services import SessionTimes, organizer_get_or_create
 
 DEMO_DOMAIN = "demo.manabiba.jp"
 BENCH_DOMAIN = "bench.demo.manabiba.jp"
 BENCH_SEED = 20260401
+PROGRAM_SEED = 20260402
+DEMO_SOURCE = "demo"
+# The real event lists of 西東京市 and its neighbours (see shared/data/opendata/SOURCES.md), kept
+# beside the repository rather than in it; a deployment may point DEMO_OPENDATA_DIR elsewhere.
+DEFAULT_OPENDATA_DIR = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "opendata"
 
 # (role, name, furigana, area). The department of the department staff is set below.
 DEMO_PEOPLE: list[tuple[Role, str, str, str]] = [
@@ -144,3 +159,169 @@ def demo_residents_generate(*, count: int, batch_size: int = 2000) -> int:
     ]
     User.objects.bulk_create(users, batch_size=batch_size, ignore_conflicts=True)
     return User.objects.filter(email__endswith=f"@{BENCH_DOMAIN}").count() - before
+
+
+def demo_opendata_dir() -> Path:
+    return Path(getattr(settings, "DEMO_OPENDATA_DIR", "") or DEFAULT_OPENDATA_DIR)
+
+
+def demo_opendata_import(*, directory: Path | None = None, today: date | None = None) -> ImportReport:
+    """Import the real event files with their dates moved into the coming months; rerunning changes nothing.
+
+    Each file is shifted by whole weeks, so every programme keeps its days of the week. A
+    missing directory imports nothing (the files are not shipped with the package).
+    """
+    folder = directory or demo_opendata_dir()
+    paths = sorted(folder.glob("events-*.csv")) if folder.is_dir() else []
+    return events_import(paths=paths, shift_to_upcoming=True, today=today)
+
+
+# (title, summary) per field or sub-field, so that every field of learning has programmes.
+DEMO_TITLES: dict[str, list[tuple[str, str]]] = {
+    "教育等一般": [("はじめての生涯学習ガイダンス", "市内の学びの場と講座の探し方を紹介します。")],
+    "人文・社会科学": [("読書会 いま読みたい日本の近代文学", "毎回一冊を読み、感想を話し合います。")],
+    "心理": [("子育てに役立つ心理学入門", "子どもの気持ちの育ちを心理学から学びます。")],
+    "哲学・宗教": [("哲学カフェ 幸せってなんだろう", "正解のない問いを気軽に語り合います。")],
+    "歴史・地理": [("まちの歴史を歩く 田無・保谷の古道", "郷土資料室の学芸員と旧道を歩きます。")],
+    "政治・経済": [("くらしと経済 家計から考える物価", "身近な家計から経済の仕組みを学びます。")],
+    "法律": [("知っておきたい相続と遺言の基礎", "弁護士がやさしく解説します。")],
+    "自然科学": [("親子で星空観察会", "季節の星座を望遠鏡で観察します。")],
+    "産業・技術": [("シニアのためのスマートフォン教室", "電話・写真・地図の使い方を少人数で学びます。")],
+    "芸術・文化": [("水彩画でえがく西東京の四季", "初心者向けの水彩画講座です。")],
+    "スポーツ・レクリエーション": [("夜のやさしいヨガ", "仕事帰りに体をほぐす初心者向けのヨガです。")],
+    "家庭生活・趣味": [("季節の和菓子づくり", "練り切りで季節の和菓子を作ります。")],
+    "市民生活・国際関係": [("やさしい日本語で話そう 国際交流サロン", "外国籍の市民と日本語で交流します。")],
+    "その他": [("地域ボランティア入門", "市内のボランティア活動を紹介し、体験します。")],
+}
+DEMO_GROUPS = ["西東京 歴史を学ぶ会", "ひばりが丘 水彩サークル", "保谷 ヨガの会"]
+DEMO_CITIZENS = ["市民講師 山田 一郎", "市民講師 佐藤 みどり"]
+DEMO_OTHERS = ["NPO法人 にしとうきょう子ども文化", "一般社団法人 まちの学び舎"]
+DEMO_CENTER = "西東京市市民協働推進センター ゆめこらぼ"
+DEMO_NOTES = ["初めての方も歓迎します。", "筆記用具をお持ちください。", "動きやすい服装でお越しください。"]
+
+
+def _demo_day(today: date, offset: int, *, weekend: bool) -> date:
+    """The first day at least ``offset`` days ahead that is a day off (weekend) or a working day (weekday)."""
+    day = today + timedelta(days=offset)
+    while is_day_off(day) != weekend:
+        day += timedelta(days=1)
+    return day
+
+
+def _demo_organizer(kind: str, rng: random.Random, departments: list[Department]) -> Organizer:
+    if kind == Organizer.Kind.DEPARTMENT and departments:
+        department = rng.choice(departments)
+        return organizer_get_or_create(kind=kind, name=department.name, department=department)
+    if kind == Organizer.Kind.SCHOOL:
+        school = Facility.objects.filter(kind=Facility.Kind.SCHOOL_ELEMENTARY).order_by("name").first()
+        if school is not None:
+            return organizer_get_or_create(kind=kind, name=school.name, facility=school)
+    names: dict[str, list[str]] = {
+        Organizer.Kind.CENTER: [DEMO_CENTER],
+        Organizer.Kind.GROUP: DEMO_GROUPS,
+        Organizer.Kind.CITIZEN: DEMO_CITIZENS,
+    }
+    if kind not in names:
+        # Without departments or schools loaded, the programme is someone else's.
+        kind = Organizer.Kind.OTHER
+    return organizer_get_or_create(kind=kind, name=rng.choice(names.get(kind, DEMO_OTHERS)))
+
+
+@transaction.atomic
+def demo_programs_generate(*, today: date | None = None) -> int:
+    """Programmes made up so that every facet of the catalogue has entries; returns how many were created.
+
+    Each has a fixed key (``source`` "demo"), so a second run finds it and creates nothing.
+    The variety comes from cycling through the facets, the details from a seeded random.
+    """
+    today = today or timezone.localdate()
+    rng = random.Random(PROGRAM_SEED)  # noqa: S311 - demo data, not secrets: the same on every run
+    categories = list(Category.objects.order_by("sort_order"))
+    audiences = list(Audience.objects.order_by("sort_order"))
+    departments = list(Department.objects.order_by("name"))
+    areas = list(Area.objects.order_by("sort_order", "name"))
+    facilities = list(Facility.objects.filter(area__isnull=False).order_by("kind", "name"))
+    if not categories:
+        return 0
+    organizer_kinds = list(Organizer.Kind.values)
+    program_kinds = list(Program.Kind.values)
+    # (hour, weekend): weekday morning, weekday afternoon, weekday evening, weekend morning, weekend afternoon.
+    times = [(10, False), (14, False), (19, False), (10, True), (13, True)]
+    fees = [Program.Fee.FREE, Program.Fee.PAID, Program.Fee.MATERIALS]
+    applications = [
+        Program.Application.NONE,
+        Program.Application.SITE,
+        Program.Application.PHONE,
+        Program.Application.POSTCARD,
+    ]
+    created = 0
+    count = max(30, len(categories) * 2, len(audiences) * 2, len(areas))
+    for index in range(count):
+        key = f"demo-{index:03d}"
+        category = categories[index % len(categories)]
+        title, summary = rng.choice(DEMO_TITLES.get(category.minor or category.major, DEMO_TITLES["その他"]))
+        hour, weekend = times[index % len(times)]
+        kind = program_kinds[index % len(program_kinds)]
+        fee = fees[index % len(fees)]
+        application = applications[index % len(applications)]
+        # Cycling through the areas gives every area of the area facet a programme.
+        area = areas[index % len(areas)] if areas else None
+        in_area = [facility for facility in facilities if facility.area_id == getattr(area, "pk", None)]
+        venue = rng.choice(in_area) if in_area else None
+        capacity = rng.choice([10, 12, 15, 20, 24, 30, 40])
+        session_count = 4 if kind == Program.Kind.COURSE else 1
+        starts_on = _demo_day(today, 5 + index * 3, weekend=weekend)
+        starts_at = timezone.make_aware(datetime.combine(starts_on, time(hour, 0)))
+        organizer = _demo_organizer(organizer_kinds[index % len(organizer_kinds)], rng, departments)
+        if Program.objects.filter(source=DEMO_SOURCE, source_key=key).exists():
+            continue
+        ProgramFactory(
+            published=True,
+            title=f"{title}({index + 1})" if index >= len(categories) else title,
+            summary=summary,
+            description=f"{summary}\n\n{rng.choice(DEMO_NOTES)}",
+            kind=kind,
+            organizer=organizer,
+            categories=[category],
+            audiences=[audiences[index % len(audiences)]] if audiences else [],
+            facility=venue,
+            area=area,
+            venue_name="" if venue is not None or area is None else f"{area.name} 地区会館",
+            is_online=venue is None and area is None,
+            fee=fee,
+            fee_amount=None if fee == Program.Fee.FREE else rng.choice([300, 500, 1000, 1500, 3000]),
+            capacity=capacity,
+            application=application,
+            applications_close_at=(
+                timezone.make_aware(datetime.combine(starts_on - timedelta(days=2), time(17, 0)))
+                if application != Program.Application.NONE
+                else None
+            ),
+            contact_name=organizer.name,
+            childcare_available=index % 5 == 0,
+            wheelchair_accessible=index % 2 == 0,
+            sign_language=index % 7 == 0,
+            sessions=[
+                SessionTimes(
+                    starts_at=starts_at + timedelta(weeks=week),
+                    ends_at=starts_at + timedelta(weeks=week, minutes=90 if hour == 19 else 120),
+                )
+                for week in range(session_count)
+            ],
+            source=DEMO_SOURCE,
+            source_key=key,
+        )
+        created += 1
+    return created
+
+
+def demo_programs_seed(*, today: date | None = None) -> list[str]:
+    """The demo catalogue: the real event files moved into the coming months, then made-up programmes.
+
+    Returns the lines for seed_demo to print.
+    """
+    report = demo_opendata_import(today=today)
+    lines = report_lines(report) or [f"no event files in {demo_opendata_dir()}"]
+    created = demo_programs_generate(today=today)
+    lines.append(f"demo programmes: {created} created")
+    return lines

@@ -6,5 +6,6 @@ app_name = "web"
 urlpatterns = [
     path("", views.home, name="home"),
     path("text-size/", views.text_size, name="text_size"),
+    path("furigana/", views.furigana, name="furigana"),
     path("pages/<slug:slug>/", views.page, name="page"),
 ]

@@ -1,25 +1,90 @@
-"""The home page, the site's own pages, and the text-size switch."""
+"""The home page, the site's own pages, and the text-size and furigana switches."""
+
+from dataclasses import dataclass
+from urllib.parse import urlencode
 
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.views.decorators.http import require_POST
 
 from manabiba.core.http import safe_next
 from manabiba.facilities.selectors import facility_kind_counts
-from manabiba.programs.selectors import category_list
-from manabiba.web.context_processors import TEXT_SIZE_COOKIE, TEXT_SIZES
+from manabiba.programs.selectors import (
+    CategoryGroup,
+    FacetValue,
+    ProgramFilters,
+    Sort,
+    category_list,
+    program_facets,
+    program_search,
+)
+from manabiba.web.context_processors import FURIGANA_COOKIE, TEXT_SIZE_COOKIE, TEXT_SIZES
 
 STATIC_PAGES = {"about", "accessibility", "privacy", "terms"}
+HOME_LIST_SIZE = 5
+COOKIE_MAX_AGE = 365 * 24 * 3600
+
+
+@dataclass(frozen=True)
+class FieldLink:
+    """A field of learning on the home page, with the listing's query that finds its programmes."""
+
+    label: str
+    query: str
+    count: int | None
+
+
+@dataclass(frozen=True)
+class FieldGroup:
+    major: FieldLink
+    minors: list[FieldLink]
+
+
+def _field_groups(groups: list[CategoryGroup], facets: list[FacetValue], english: bool) -> list[FieldGroup]:
+    by_id = {int(value.value): value for value in facets}
+    # A major field without a sub-field is a category row of its own, labelled with the major's name.
+    major_ids = {value.label: int(value.value) for value in facets if " / " not in value.label}
+    result = []
+    for group in groups:
+        minor_links = [
+            FieldLink(
+                category.name_en if english and category.name_en else category.minor,
+                urlencode({"category": category.pk}),
+                by_id[category.pk].count if category.pk in by_id else 0,
+            )
+            for category in group.minors
+        ]
+        ids = [major_ids[group.major]] if group.major in major_ids else []
+        ids += [category.pk for category in group.minors]
+        major_count = by_id[ids[0]].count if len(ids) == 1 and ids[0] in by_id else None
+        result.append(
+            FieldGroup(
+                FieldLink(
+                    group.name_en if english and group.name_en else group.major,
+                    urlencode({"category": ids}, doseq=True),
+                    major_count,
+                ),
+                minor_links,
+            )
+        )
+    return result
 
 
 def home(request: HttpRequest) -> HttpResponse:
     kind_counts = facility_kind_counts()
+    english = (get_language() or "ja").startswith("en")
     return render(
         request,
         "web/home.html",
         {
-            "category_groups": category_list(),
+            "field_groups": _field_groups(category_list(), program_facets(ProgramFilters())["categories"], english),
+            "starting_soon": program_search(ProgramFilters(sort=Sort.DATE), limit=HOME_LIST_SIZE).programs,
+            "closing_soon": program_search(
+                ProgramFilters(sort=Sort.DEADLINE, open_now=True), limit=HOME_LIST_SIZE
+            ).programs,
+            "newest": program_search(ProgramFilters(sort=Sort.NEW), limit=HOME_LIST_SIZE).programs,
             "kind_counts": kind_counts,
             "facility_total": sum(row.count for row in kind_counts),
         },
@@ -41,7 +106,23 @@ def text_size(request: HttpRequest) -> HttpResponse:
         response.set_cookie(
             TEXT_SIZE_COOKIE,
             size,
-            max_age=365 * 24 * 3600,
+            max_age=COOKIE_MAX_AGE,
+            samesite="Lax",
+            secure=request.is_secure(),
+            httponly=True,
+        )
+    return response
+
+
+@require_POST
+def furigana(request: HttpRequest) -> HttpResponse:
+    response = HttpResponseRedirect(safe_next(request, reverse("web:home")))
+    choice = request.POST.get("furigana", "")
+    if choice in {"on", "off"}:
+        response.set_cookie(
+            FURIGANA_COOKIE,
+            choice,
+            max_age=COOKIE_MAX_AGE,
             samesite="Lax",
             secure=request.is_secure(),
             httponly=True,

@@ -3,16 +3,30 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from manabiba.web.demo import demo_reference_load, demo_residents_generate, demo_rooms_seed, demo_users_seed
+from manabiba.web.demo import (
+    demo_programs_seed,
+    demo_reference_load,
+    demo_residents_generate,
+    demo_rooms_seed,
+    demo_users_seed,
+)
 
 
 class Command(BaseCommand):
-    help = "Create demo people (one per role) and rooms; --scale N adds N*1000 residents. Safe to rerun."
+    help = (
+        "Create demo people (one per role), rooms and programmes (the real open-data files, moved to come up, "
+        "and generated ones); --scale N adds N*1000 residents. Safe to rerun."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--scale", type=int, default=0, help="Also create N*1000 residents for benchmarks.")
         parser.add_argument(
             "--force", action="store_true", help="Run even with DEBUG off (the demo passwords are public)."
+        )
+        parser.add_argument(
+            "--without-programmes",
+            action="store_true",
+            help="Skip the programmes (the real open-data files and generated ones): people and rooms only.",
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -27,6 +41,9 @@ class Command(BaseCommand):
         logins = demo_users_seed()
         rooms = demo_rooms_seed()
         self.stdout.write(f"rooms: {rooms} created")
+        if not options["without_programmes"]:
+            for line in demo_programs_seed():
+                self.stdout.write(line)
         if options["scale"]:
             created = demo_residents_generate(count=options["scale"] * 1000)
             self.stdout.write(f"benchmark residents: {created} created")

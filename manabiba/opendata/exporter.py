@@ -1,0 +1,113 @@
+"""Write programmes as an event list in a municipal open-data layout: one row per session.
+
+The output reads back through :mod:`manabiba.opendata.importer` into the same programmes:
+same titles, sessions, venues and fees. A session without a known start time starts at
+midnight in the database and is written with an empty time, as the files that had none.
+"""
+
+import csv
+import io
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Any
+
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from manabiba.opendata import layouts as f
+from manabiba.opendata.importer import DAY_END, DAY_START, SOURCE_PREFIX
+from manabiba.opendata.layouts import LAYOUTS
+from manabiba.opendata.municipalities import PREFECTURE, city_code, city_name, municipality_name
+from manabiba.programs.models import Program, ProgramSession
+
+
+def _date(value: datetime) -> str:
+    return timezone.localtime(value).date().isoformat()
+
+
+def _time(value: datetime | None, blank_at: Any) -> str:
+    if value is None:
+        return ""
+    local = timezone.localtime(value)
+    return "" if local.time() == blank_at else local.strftime("%H:%M")
+
+
+def _code_of(program: Program) -> str:
+    if program.source.startswith(SOURCE_PREFIX):
+        code = program.source.removeprefix(SOURCE_PREFIX)
+        if code.isdigit():
+            return code
+    return city_code()
+
+
+def _address(program: Program) -> str:
+    if program.facility is not None:
+        address = program.facility.address
+        return f"{PREFECTURE}{city_name()}{address}" if address else ""
+    return program.venue_address
+
+
+def _fee_base(program: Program) -> str:
+    if program.fee == Program.Fee.FREE:
+        return "0"
+    return str(program.fee_amount) if program.fee_amount else ""
+
+
+def _values(program: Program, session: ProgramSession) -> dict[str, str]:
+    code = _code_of(program)
+    municipality = municipality_name(code) or (city_name() if code == city_code() else "")
+    address = _address(program)
+    close_at = program.applications_close_at
+    ends_at = session.ends_at
+    facility = program.facility
+    return {
+        f.CODE: code,
+        f.PREFECTURE: PREFECTURE if municipality else "",
+        f.MUNICIPALITY: municipality,
+        f.TITLE: program.title,
+        f.TITLE_KANA: program.title_kana,
+        f.TITLE_EN: program.title_en,
+        f.SUMMARY: program.summary,
+        f.START_DATE: _date(session.starts_at),
+        f.END_DATE: _date(ends_at or session.starts_at),
+        f.START_TIME: _time(session.starts_at, DAY_START),
+        f.END_TIME: _time(ends_at, DAY_END),
+        f.DATE_NOTE: session.note,
+        f.DESCRIPTION: program.description,
+        f.FEE_BASE: _fee_base(program),
+        f.FEE_DETAIL: program.fee_note,
+        f.CONTACT_NAME: program.contact_name,
+        f.CONTACT_PHONE: program.contact_phone,
+        f.CONTACT_EMAIL: program.contact_email,
+        f.ORGANIZER: program.organizer.name,
+        f.VENUE_NAME: program.venue_label,
+        f.ADDRESS: address,
+        # The split address columns of the older layout: everything after the city is one piece.
+        f.ADDRESS_PREFECTURE: PREFECTURE if address.startswith(PREFECTURE) else "",
+        f.ADDRESS_STREET: address.removeprefix(PREFECTURE),
+        f.LATITUDE: str(facility.latitude) if facility is not None and facility.latitude is not None else "",
+        f.LONGITUDE: str(facility.longitude) if facility is not None and facility.longitude is not None else "",
+        f.CAPACITY: str(program.capacity) if program.capacity else "",
+        f.APPLY_END_DATE: _date(close_at) if close_at else "",
+        f.APPLY_END_TIME: timezone.localtime(close_at).strftime("%H:%M") if close_at else "",
+        f.APPLY_METHOD: program.application_note,
+        f.URL: program.application_url,
+    }
+
+
+def events_export(programs: Iterable[Program], layout: str = "suisho_v1") -> str:
+    """The programmes as CSV text in ``layout`` (a key of ``LAYOUTS``), header first, CRLF lines."""
+    chosen = LAYOUTS[layout]
+    if isinstance(programs, QuerySet):
+        programs = programs.select_related("organizer", "facility", "room").prefetch_related("sessions")
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(chosen.header)
+    number = 0
+    for program in programs:
+        for session in program.sessions.all():
+            number += 1
+            values = _values(program, session)
+            values[f.NUMBER] = str(number)
+            writer.writerow([values.get(chosen.fields[column], "") for column in chosen.header])
+    return out.getvalue()

@@ -1,0 +1,29 @@
+"""Reads for the staff programme pages: whose programmes a person works on, and the review queue."""
+
+from typing import Any
+
+from django.db.models import Q, QuerySet
+
+from manabiba.accounts.permissions import has_permission
+from manabiba.programs.models import Program
+
+
+def programs_for_staff(user: Any) -> QuerySet[Program]:
+    """The coordinator sees every programme; department staff their department's; others what they wrote."""
+    programs = Program.objects.select_related("organizer").order_by("-updated_at", "-pk")
+    if has_permission(user, "programs.review"):
+        return programs
+    mine = Q(created_by_id=user.pk)
+    department_id = getattr(user, "department_id", None)
+    if department_id is not None and has_permission(user, "programs.publish_own"):
+        mine |= Q(organizer__department_id=department_id)
+    return programs.filter(mine)
+
+
+def programs_waiting_for_review() -> QuerySet[Program]:
+    """Submissions from groups and citizens, the longest-waiting first."""
+    return (
+        Program.objects.select_related("organizer", "created_by")
+        .filter(status=Program.Status.SUBMITTED)
+        .order_by("updated_at", "pk")
+    )

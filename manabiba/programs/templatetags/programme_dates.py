@@ -1,0 +1,77 @@
+"""Dates and times the way residents read them: ``2026年12月5日（土）13:30〜15:00``.
+
+Japanese dates are not a translation of an English pattern (the weekday sits in full-width
+parentheses after the day), so the format is chosen by language rather than by the catalogue.
+"""
+
+from datetime import date, datetime
+
+from django import template
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import get_language
+
+from manabiba.programs.models import ProgramSession
+
+register = template.Library()
+
+JAPANESE_WEEKDAYS = "月火水木金土日"
+
+
+def _japanese() -> bool:
+    return not (get_language() or "ja").startswith("en")
+
+
+@register.filter
+def day_label(value: date | datetime | None) -> str:
+    """``2026年12月5日（土）`` or ``Sat 5 December 2026``."""
+    if value is None:
+        return ""
+    day = timezone.localtime(value).date() if isinstance(value, datetime) else value
+    if _japanese():
+        return f"{day.year}年{day.month}月{day.day}日（{JAPANESE_WEEKDAYS[day.weekday()]}）"
+    return date_format(day, "D j F Y")
+
+
+@register.filter
+def month_label(value: date) -> str:
+    """``2026年12月`` or ``December 2026``."""
+    if _japanese():
+        return f"{value.year}年{value.month}月"
+    return date_format(value, "F Y")
+
+
+@register.filter
+def datetime_label(value: datetime | None) -> str:
+    """``2026年12月5日（土）13:30``."""
+    if value is None:
+        return ""
+    local = timezone.localtime(value)
+    return f"{day_label(local.date())} {local:%H:%M}" if not _japanese() else f"{day_label(local.date())}{local:%H:%M}"
+
+
+@register.filter
+def session_label(session: ProgramSession) -> str:
+    """``2026年12月5日（土）13:30〜15:00``; the end date is repeated only when it is another day."""
+    starts = timezone.localtime(session.starts_at)
+    text = datetime_label(starts)
+    if session.ends_at is None:
+        return text
+    ends = timezone.localtime(session.ends_at)
+    dash = "〜" if _japanese() else "–"
+    if ends.date() == starts.date():
+        return f"{text}{dash}{ends:%H:%M}"
+    return f"{text}{dash}{datetime_label(ends)}"
+
+
+@register.filter
+def time_range(session: ProgramSession) -> str:
+    """``13:30〜15:00``, for a day list where the date is already said."""
+    starts = timezone.localtime(session.starts_at)
+    dash = "〜" if _japanese() else "–"
+    if session.ends_at is None:
+        return f"{starts:%H:%M}{dash}" if _japanese() else f"{starts:%H:%M}"
+    ends = timezone.localtime(session.ends_at)
+    if ends.date() != starts.date():
+        return f"{starts:%H:%M}{dash}{datetime_label(ends)}"
+    return f"{starts:%H:%M}{dash}{ends:%H:%M}"

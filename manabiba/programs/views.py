@@ -1,0 +1,256 @@
+"""The public catalogue: the listing with facets, a programme's page, the month calendar and the day list."""
+
+import calendar
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.cache import patch_vary_headers
+from django.utils.safestring import SafeString, mark_safe
+from django_htmx.middleware import HtmxDetails
+
+from manabiba.core.holidays import holiday_name
+from manabiba.core.search import search_snippet
+from manabiba.programs.forms import PAGE_SIZE, WEEKDAYS, ProgramFilterForm
+from manabiba.programs.models import Program
+from manabiba.programs.permissions import can_edit_program
+from manabiba.programs.selectors import (
+    Sort,
+    program_facets,
+    program_search,
+    programs_on,
+    sessions_in_month,
+)
+from manabiba.programs.selectors import program_detail as program_detail_get
+
+# The GET parameter each facet of program_facets is asked for by.
+FACET_PARAMS = {
+    "categories": "category",
+    "audiences": "audience",
+    "areas": "area",
+    "organizer_kinds": "organizer",
+    "free": "free",
+    "when": "when",
+}
+FIRST_YEAR = 2000
+LAST_YEAR = 2100
+
+
+class HtmxHttpRequest(HttpRequest):
+    htmx: HtmxDetails
+
+
+@dataclass(frozen=True)
+class Row:
+    program: Program
+    snippet: SafeString | None
+
+
+@dataclass(frozen=True)
+class PageLink:
+    number: int
+    query: str
+    current: bool
+
+
+def _query(request: HttpRequest, **replace: Any) -> str:
+    """The current GET query with some parameters replaced or dropped, and the empty ones left out."""
+    params = request.GET.copy()
+    for name, value in replace.items():
+        params.pop(name, None)
+        if value is not None:
+            params[name] = str(value)
+    for name in list(params):
+        kept = [v for v in params.getlist(name) if v != ""]
+        if kept:
+            params.setlist(name, kept)
+        else:
+            params.pop(name)
+    return params.urlencode()
+
+
+def _page_links(request: HttpRequest, current: int, last: int) -> list[PageLink | None]:
+    """The first, last and nearby pages; ``None`` marks a gap."""
+    wanted = sorted({1, last, *range(max(1, current - 2), min(last, current + 2) + 1)})
+    links: list[PageLink | None] = []
+    previous = 0
+    for number in wanted:
+        if number - previous > 1:
+            links.append(None)
+        links.append(PageLink(number, _query(request, page=number if number > 1 else None), number == current))
+        previous = number
+    return links
+
+
+def _snippet(program: Program, query: str) -> SafeString | None:
+    text = program.summary or program.description
+    if not query or not text:
+        return None
+    # search_snippet escapes the text itself and adds only <mark>: the one place we trust HTML from.
+    return mark_safe(search_snippet(text, query))
+
+
+def program_list(request: HtmxHttpRequest) -> HttpResponse:
+    form = ProgramFilterForm(request.GET or None)
+    filters = form.filters()
+    page_number = form.page_number
+    result = program_search(filters, offset=(page_number - 1) * PAGE_SIZE, limit=PAGE_SIZE)
+    facets = program_facets(filters)
+    last_page = max(1, -(-result.count // PAGE_SIZE))
+    context = {
+        "form": form,
+        "filters": filters,
+        "facets": facets,
+        "weekdays": [(value, label, value in filters.weekdays) for value, label in WEEKDAYS],
+        "kinds": [(value, label, value in filters.kinds) for value, label in Program.Kind.choices],
+        "sorts": [(value, label) for value, label in Sort.choices if value != Sort.RELEVANCE or filters.q],
+        "sort": filters.effective_sort,
+        "rows": [Row(program, _snippet(program, filters.q)) for program in result.programs],
+        "count": result.count,
+        "page_number": page_number,
+        "last_page": last_page,
+        "page_links": _page_links(request, page_number, last_page) if last_page > 1 else [],
+        "previous_query": _query(request, page=page_number - 1 if page_number > 2 else None),
+        "next_query": _query(request, page=page_number + 1),
+        "feed_query": _query(request, page=None),
+        "filtered": form.is_filtered,
+        "facet_counts": [(FACET_PARAMS[key], values) for key, values in facets.items() if key in FACET_PARAMS],
+    }
+    partial = bool(request.htmx) and not request.htmx.history_restore_request
+    template = "programs/program_list_update.html" if partial else "programs/program_list.html"
+    response = render(request, template, context)
+    # The same URL answers a page or a fragment: caches must keep them apart.
+    patch_vary_headers(response, ("HX-Request",))
+    return response
+
+
+@dataclass(frozen=True)
+class ApplicationState:
+    code: str  # none, not_yet, open, closed
+    opens_at: datetime | None
+    closes_at: datetime | None
+
+
+def _application_state(program: Program, now: datetime) -> ApplicationState:
+    opens, closes = program.applications_open_at, program.applications_close_at
+    if program.application == Program.Application.NONE:
+        code = "none"
+    elif opens is not None and now < opens:
+        code = "not_yet"
+    elif (closes is not None and now > closes) or program.status != Program.Status.PUBLISHED:
+        code = "closed"
+    else:
+        code = "open"
+    return ApplicationState(code, opens, closes)
+
+
+def program_detail(request: HttpRequest, program_id: int) -> HttpResponse:
+    program = program_detail_get(program_id, user=request.user)
+    if program is None:
+        raise Http404
+    now = timezone.now()
+    finished = program.status == Program.Status.FINISHED or (
+        program.status == Program.Status.PUBLISHED and program.last_ends_at is not None and program.last_ends_at < now
+    )
+    return render(
+        request,
+        "programs/program_detail.html",
+        {
+            "program": program,
+            "sessions": list(program.sessions.all()),
+            "categories": list(program.categories.all()),
+            "audiences": list(program.audiences.all()),
+            "co_organizers": list(program.co_organizers.all()),
+            "application": _application_state(program, now),
+            "finished": finished,
+            "is_public": program.status
+            in {Program.Status.PUBLISHED, Program.Status.FINISHED, Program.Status.CANCELLED},
+            "can_edit": can_edit_program(request.user, program),
+        },
+    )
+
+
+def calendar_current(request: HttpRequest) -> HttpResponse:
+    today = timezone.localdate()
+    return HttpResponseRedirect(reverse("programs:calendar", args=[today.year, today.month]))
+
+
+@dataclass(frozen=True)
+class CalendarDay:
+    day: date
+    count: int
+    holiday: str | None
+    in_month: bool
+
+    @property
+    def is_day_off(self) -> bool:
+        return self.day.weekday() >= 5 or self.holiday is not None
+
+    @property
+    def css(self) -> str:
+        classes = ["calendar__day"]
+        if self.day.weekday() == 5:
+            classes.append("calendar__day--saturday")
+        if self.day.weekday() == 6 or self.holiday:
+            classes.append("calendar__day--holiday")
+        if not self.in_month:
+            classes.append("calendar__day--other-month")
+        return " ".join(classes)
+
+
+def _shift_month(year: int, month: int, delta: int) -> date:
+    index = year * 12 + (month - 1) + delta
+    return date(index // 12, index % 12 + 1, 1)
+
+
+def calendar_month(request: HttpRequest, year: int, month: int) -> HttpResponse:
+    if not (FIRST_YEAR <= year <= LAST_YEAR and 1 <= month <= 12):
+        raise Http404
+    counts = sessions_in_month(year, month)
+    # Japanese calendars start on Sunday.
+    weeks = [
+        [CalendarDay(day, counts.get(day, 0), holiday_name(day), day.month == month) for day in week]
+        for week in calendar.Calendar(firstweekday=6).monthdatescalendar(year, month)
+    ]
+    first = date(year, month, 1)
+    previous, following = _shift_month(year, month, -1), _shift_month(year, month, 1)
+    sunday_first = [WEEKDAYS[6], *WEEKDAYS[:6]]
+    return render(
+        request,
+        "programs/calendar.html",
+        {
+            "month": first,
+            "weeks": weeks,
+            "weekday_names": [label for _value, label in sunday_first],
+            "previous": previous if previous.year >= FIRST_YEAR else None,
+            "following": following if following.year <= LAST_YEAR else None,
+            "today": timezone.localdate(),
+            "total": sum(counts.values()),
+        },
+    )
+
+
+def day_list(request: HttpRequest, day: str) -> HttpResponse:
+    try:
+        when = date.fromisoformat(day)
+    except ValueError:
+        raise Http404 from None
+    if not FIRST_YEAR <= when.year <= LAST_YEAR:
+        raise Http404
+    programs = programs_on(when)
+    rows = [(program, [s for s in program.sessions.all() if s.local_date == when]) for program in programs]
+    return render(
+        request,
+        "programs/day_list.html",
+        {
+            "day": when,
+            "holiday": holiday_name(when),
+            "rows": rows,
+            "previous": date.fromordinal(when.toordinal() - 1),
+            "following": date.fromordinal(when.toordinal() + 1),
+        },
+    )

@@ -1,0 +1,546 @@
+"""The catalogue under load: 100,000 programmes, gunicorn, and wrk on the same machine.
+
+Run with `make bench` (or `.venv/bin/python scripts/bench_catalogue.py`). Seeds a fresh
+database in a temporary directory (SQLite; the PostgreSQL in DATABASE_URL when it is set; that
+database is emptied of programmes first), starts gunicorn with production settings and measures
+the search page, a listing with two facets, a detail page and the API search against /healthz on
+the same server in the same run, then the in-process selectors. Prints the figures and writes
+them to docs/benchmarks.md. Figures, not pass/fail.
+
+BENCH_PROGRAMMES (default 100000), BENCH_SECONDS (default 10) and BENCH_CONNECTIONS (default 16)
+change the size of the run.
+"""
+
+import csv
+import os
+import platform
+import random
+import re
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from datetime import UTC, date, datetime, timedelta
+from datetime import time as dtime
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+OPENDATA = ROOT.parent / "shared" / "data" / "opendata"
+PROGRAMMES = int(os.environ.get("BENCH_PROGRAMMES", "100000"))
+SECONDS = int(os.environ.get("BENCH_SECONDS", "10"))
+CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "16"))
+IN_PROCESS_RUNS = 1000
+# A slow call is measured for at most this long, so that a slow build still finishes the run.
+IN_PROCESS_BUDGET = float(os.environ.get("BENCH_BUDGET", "60"))
+BATCH = 5000
+QUERIES = [
+    "講座",
+    "防災",
+    "ヨガ",
+    "こども",
+    "スマホ",
+    "ひばり",
+    "とうにょうびょう",
+    "保谷",
+    "パソコン 教室",
+    "囲碁将棋",
+]
+FALLBACK_EVENTS = [
+    ("はじめてのスマホ講座", "スマートフォンの基本操作を学びます。", "田無公民館"),
+    ("親子で防災体験", "こどもと一緒に防災を学ぶ体験会です。", "保谷駅前公民館"),
+    ("やさしいヨガ教室", "初心者向けのヨガ教室です。", "ひばりが丘公民館"),
+    ("糖尿病予防の食事講座", "管理栄養士が糖尿病予防の食事を解説します。", "柳沢公民館"),
+    ("囲碁将棋の交流会", "囲碁と将棋で世代を超えて交流します。", "芝久保公民館"),
+]
+LUA = """
+done = function(summary, latency, requests)
+  io.write(string.format("RESULT requests=%d duration_us=%d errors=%d non2xx=%d p50=%d p95=%d p99=%d\\n",
+    summary.requests, summary.duration,
+    summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout,
+    summary.errors.status, latency:percentile(50), latency:percentile(95), latency:percentile(99)))
+end
+"""
+
+
+def _env(workdir: Path) -> dict[str, str]:
+    return {
+        "DJANGO_SETTINGS_MODULE": "manabiba.config.settings",
+        "SECRET_KEY": "bench-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz-ABCDEFG",
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "SECURE_SSL_REDIRECT": "0",
+        "MANABIBA_VAR_DIR": str(workdir),
+        "DATABASE_URL": os.environ.get("DATABASE_URL") or f"sqlite:///{workdir / 'bench.sqlite3'}",
+        "LOG_LEVEL": "WARNING",
+    }
+
+
+def setup(workdir: Path) -> None:
+    os.environ.pop("DEBUG", None)
+    os.environ.update(_env(workdir))
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    with open(os.devnull, "w") as quiet:
+        call_command("migrate", verbosity=0, stdout=quiet)
+        call_command("collectstatic", interactive=False, verbosity=0, stdout=quiet)
+        call_command("load_reference", verbosity=0, stdout=quiet)
+
+
+def events() -> list[tuple[str, str, str]]:
+    """The real event names, descriptions and venues of the open-data files, for realistic text."""
+    rows: list[tuple[str, str, str]] = []
+    for path in sorted(OPENDATA.glob("events-*.csv")):
+        with path.open(encoding="utf-8-sig", newline="") as handle:
+            for row in csv.DictReader(handle):
+                name = (row.get("名称") or row.get("イベント名") or "").strip()
+                body = (row.get("説明") or row.get("概要") or "")[:300]
+                venue = (row.get("場所名称") or row.get("集合場所") or "")[:100]
+                if name:
+                    rows.append((name[:150], body, venue))
+    return rows or FALLBACK_EVENTS
+
+
+def seed(n: int) -> dict[str, Any]:
+    """Programmes, sessions, category and audience links and index entries, in bulk."""
+    from django.db import connection, transaction
+    from django.utils import timezone
+
+    from manabiba.core.holidays import is_day_off
+    from manabiba.core.models import Area, SearchEntry
+    from manabiba.core.search import _entry_fields
+    from manabiba.programs.models import Audience, Category, Organizer, Program, ProgramSession
+    from manabiba.programs.selectors import SEARCH_KIND
+    from manabiba.programs.services import time_band_of
+
+    started = time.perf_counter()
+    rng = random.Random(42)  # noqa: S311 - test data, not secrets
+    base = events()
+    Program.objects.all().delete()
+    SearchEntry.objects.filter(kind=SEARCH_KIND).delete()
+    kinds = [k for k, _label in Organizer.Kind.choices]
+    organizers = [
+        Organizer.objects.get_or_create(kind=kinds[i % len(kinds)], name=f"ベンチ主催者{i}")[0] for i in range(60)
+    ]
+    categories = list(Category.objects.values_list("pk", flat=True)) or [
+        Category.objects.create(major=f"分野{i}").pk for i in range(10)
+    ]
+    audiences = list(Audience.objects.values_list("pk", flat=True)) or [
+        Audience.objects.create(name=f"対象{i}").pk for i in range(5)
+    ]
+    areas = list(Area.objects.values_list("pk", flat=True)) or [None]
+    town_names = list(Area.objects.values_list("name", flat=True)) or ["田無町", "保谷町", "ひばりが丘"]
+    now = timezone.now()
+    today = timezone.localdate()
+    day_off: dict[date, bool] = {}
+    fields_cache: dict[tuple[str, str, str], dict[str, Any]] = {}
+
+    def fields(title: str, body: str, venue: str) -> dict[str, Any]:
+        key = (title, body, venue)
+        if key not in fields_cache:
+            fields_cache[key] = _entry_fields(title=title, body=body, venue=venue, starts_at=None)
+        return fields_cache[key]
+
+    cat_link = Program.categories.through
+    aud_link = Program.audiences.through
+    sessions_total = 0
+    with transaction.atomic():
+        for first in range(0, n, BATCH):
+            size = min(BATCH, n - first)
+            plans = []
+            programs = []
+            for offset in range(size):
+                number = first + offset
+                name, body, venue = base[number % len(base)]
+                town = town_names[number % len(town_names)]
+                # About a third upcoming, the rest finished: a catalogue a year into use.
+                day = today + timedelta(days=rng.randint(-365, 180))
+                hour = rng.choice([9, 10, 10, 13, 14, 14, 18, 19])
+                starts = timezone.make_aware(datetime.combine(day, dtime(hour, rng.choice([0, 30]))))
+                count = rng.choice([1, 1, 1, 2, 4])
+                times = [
+                    (starts + timedelta(days=7 * k), starts + timedelta(days=7 * k, hours=2)) for k in range(count)
+                ]
+                fee = rng.choice(["free", "free", "paid", "materials"])
+                title = f"{name} {town}会場 第{number % 12 + 1}期"
+                plans.append((times, title, body, venue, town))
+                programs.append(
+                    Program(
+                        title=title,
+                        summary=body[:300],
+                        description=body,
+                        kind="course" if count > 1 else "event",
+                        status="published" if times[-1][1] >= now else "finished",
+                        organizer=organizers[number % len(organizers)],
+                        area_id=rng.choice(areas),
+                        venue_name=venue,
+                        fee=fee,
+                        fee_amount=None if fee == "free" else rng.choice([300, 500, 1000]),
+                        capacity=rng.choice([None, 10, 20, 30, 50]),
+                        application=rng.choice(["none", "site", "phone"]),
+                        applications_close_at=starts - timedelta(days=3),
+                        wheelchair_accessible=number % 2 == 0,
+                        childcare_available=number % 5 == 0,
+                        first_starts_at=times[0][0],
+                        last_ends_at=times[-1][1],
+                        published_at=starts - timedelta(days=rng.randint(10, 60)),
+                    )
+                )
+            programs = Program.objects.bulk_create(programs)
+            sessions, cats, auds, entries = [], [], [], []
+            for program, (times, title, body, venue, town) in zip(programs, plans, strict=True):
+                for starts_at, ends_at in times:
+                    local = timezone.localtime(starts_at).date()
+                    if local not in day_off:
+                        day_off[local] = is_day_off(local)
+                    sessions.append(
+                        ProgramSession(
+                            program_id=program.pk,
+                            starts_at=starts_at,
+                            ends_at=ends_at,
+                            local_date=local,
+                            weekday=local.weekday(),
+                            time_band=time_band_of(starts_at),
+                            is_day_off=day_off[local],
+                        )
+                    )
+                for category in rng.sample(categories, k=min(len(categories), rng.choice([1, 1, 2]))):
+                    cats.append(cat_link(program_id=program.pk, category_id=category))
+                auds.append(aud_link(program_id=program.pk, audience_id=rng.choice(audiences)))
+                name = title.rsplit(" ", 2)[0]
+                main, extra = fields(name, body, venue), fields(f"{town}会場 第{program.pk % 12 + 1}期", "", "")
+                entries.append(
+                    SearchEntry(
+                        kind=SEARCH_KIND,
+                        object_id=program.pk,
+                        title_terms=f"{main['title_terms']} {extra['title_terms']}",
+                        body_terms=main["body_terms"],
+                        venue_terms=main["venue_terms"],
+                        bigrams=f"{main['bigrams']} {extra['bigrams']}",
+                        starts_at=program.first_starts_at,
+                    )
+                )
+            ProgramSession.objects.bulk_create(sessions)
+            cat_link.objects.bulk_create(cats)
+            aud_link.objects.bulk_create(auds)
+            SearchEntry.objects.bulk_create(entries)
+            sessions_total += len(sessions)
+            print(f"  seeded {first + size:>7} programmes", end="\r", flush=True)
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("ANALYZE")
+            cursor.execute("INSERT INTO core_searchentry_fts(core_searchentry_fts) VALUES ('optimize')")
+        else:
+            cursor.execute("ANALYZE")
+    seconds = time.perf_counter() - started
+    print(f"seeded {n} programmes, {sessions_total} sessions in {seconds:.0f} s          ")
+    return {"programmes": n, "sessions": sessions_total, "seed_seconds": seconds}
+
+
+def _p95(timings: list[float]) -> float:
+    timings = sorted(timings)
+    return timings[max(0, int(len(timings) * 0.95) - 1)]
+
+
+def in_process() -> dict[str, tuple[float, float]]:
+    """p50 and p95, in milliseconds, of the selectors a page calls, over IN_PROCESS_RUNS calls each
+    (fewer when they take more than IN_PROCESS_BUDGET seconds: the report gives the count)."""
+    from manabiba.core.search import search_ids
+    from manabiba.programs.selectors import SEARCH_KIND, ProgramFilters, program_facets, program_search
+
+    cases: dict[str, Any] = {
+        "program_search (keyword)": lambda i: program_search(ProgramFilters(q=QUERIES[i % len(QUERIES)])),
+        "program_search (two facets)": lambda i: program_search(ProgramFilters(when=("weekend",), free=True)),
+        "program_search (no filter)": lambda i: program_search(ProgramFilters()),
+        "program_facets (two facets)": lambda i: program_facets(ProgramFilters(when=("weekend",), free=True)),
+        "search_ids": lambda i: search_ids(kind=SEARCH_KIND, query=QUERIES[i % len(QUERIES)], limit=2000),
+    }
+    results = {}
+    for name, call in cases.items():
+        call(0)
+        timings: list[float] = []
+        deadline = time.perf_counter() + IN_PROCESS_BUDGET
+        for i in range(IN_PROCESS_RUNS):
+            started = time.perf_counter()
+            call(i)
+            timings.append((time.perf_counter() - started) * 1000)
+            if started > deadline:
+                break
+        label = f"{name} ({len(timings)} calls)"
+        results[label] = (statistics.median(timings), _p95(timings))
+        print(f"  {label:<40} p50 {results[label][0]:8.2f} ms   p95 {results[label][1]:8.2f} ms")
+    return results
+
+
+def profile_search() -> str:
+    """Where the time of a keyword search goes: the top of cProfile's cumulative list."""
+    import cProfile
+    import io
+    import pstats
+
+    from manabiba.programs.selectors import ProgramFilters, program_search
+
+    profiler = cProfile.Profile()
+    profiler.enable()
+    for i in range(100):
+        program_search(ProgramFilters(q=QUERIES[i % len(QUERIES)]))
+    profiler.disable()
+    out = io.StringIO()
+    pstats.Stats(profiler, stream=out).sort_stats("tottime").print_stats(8)
+    lines = [line for line in out.getvalue().splitlines() if re.match(r"\s+\d", line)]
+    return "\n".join(lines[:8])
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+def _wait(url: str, process: subprocess.Popen[bytes]) -> None:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise SystemExit("gunicorn exited before it answered")
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:  # noqa: S310 - our own local server
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.3)
+    raise SystemExit(f"gunicorn did not answer {url}")
+
+
+def _wrk() -> str:
+    found = shutil.which("wrk")
+    if found:
+        return found
+    print("wrk is missing: installing it with apt-get install -y wrk")
+    command = ["apt-get", "install", "-y", "wrk"]
+    if os.geteuid() != 0 and shutil.which("sudo"):
+        command.insert(0, "sudo")
+    subprocess.run(command, check=False)  # noqa: S603 - fixed arguments
+    found = shutil.which("wrk")
+    if not found:
+        raise SystemExit("wrk is needed: apt-get install wrk")
+    return found
+
+
+def load(workdir: Path, targets: list[tuple[str, str]]) -> dict[str, dict[str, float]]:
+    wrk = _wrk()
+    port = _free_port()
+    env = {**os.environ, **_env(workdir)}
+    env.pop("DEBUG", None)
+    gunicorn = ROOT / ".venv" / "bin" / "gunicorn"
+    process = subprocess.Popen(  # noqa: S603 - fixed arguments
+        [str(gunicorn), "manabiba.config.wsgi", "-w", "2", "-b", f"127.0.0.1:{port}", "--log-level", "warning"],
+        cwd=ROOT,
+        env=env,
+    )
+    script = workdir / "percentiles.lua"
+    script.write_text(LUA)
+    results: dict[str, dict[str, float]] = {}
+    try:
+        base = f"http://127.0.0.1:{port}"
+        _wait(f"{base}/healthz", process)
+        for name, path in targets:
+            url = base + path
+            try:
+                with urllib.request.urlopen(url, timeout=300) as response:  # noqa: S310 - our own local server
+                    if response.status != 200:
+                        raise SystemExit(f"{path} answered {response.status}")
+            except TimeoutError:
+                print(f"  {name:<28} did not answer one request within 300 s: not measured")
+                continue
+            # A short warm-up so that both workers have their caches and connections.
+            subprocess.run(  # noqa: S603
+                [wrk, "-t2", f"-c{CONNECTIONS}", "-d2s", url], check=True, capture_output=True
+            )
+            run = subprocess.run(  # noqa: S603
+                [wrk, "-t2", f"-c{CONNECTIONS}", f"-d{SECONDS}s", "--timeout", "10s", "-s", str(script), url],
+                check=True,
+                capture_output=True,
+                text=True,
+            )
+            match = re.search(r"RESULT (.*)", run.stdout)
+            if match is None:
+                raise SystemExit(run.stdout + run.stderr)
+            figures = {k: float(v) for k, v in (pair.split("=") for pair in match.group(1).split())}
+            results[name] = {
+                "rps": figures["requests"] / (figures["duration_us"] / 1e6),
+                "p50": figures["p50"] / 1000,
+                "p95": figures["p95"] / 1000,
+                "p99": figures["p99"] / 1000,
+                "errors": figures["errors"] + figures["non2xx"],
+            }
+            r = results[name]
+            print(
+                f"  {name:<28} {r['rps']:8.1f} req/s   p50 {r['p50']:7.1f}   p95 {r['p95']:7.1f}"
+                f"   p99 {r['p99']:7.1f} ms   errors {r['errors']:.0f}"
+            )
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+    return results
+
+
+def _wrk_version() -> str:
+    run = subprocess.run([_wrk(), "-v"], capture_output=True, text=True, check=False)  # noqa: S603 - fixed arguments
+    return (run.stdout or run.stderr).split("\n")[0] or "wrk"
+
+
+def machine() -> dict[str, str]:
+    from django.db import connection
+
+    cpu = "unknown"
+    memory = "unknown"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemTotal"):
+                memory = f"{int(line.split()[1]) / 1024 / 1024:.1f} GiB"
+                break
+    except OSError:
+        pass
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("select sqlite_version()")
+            database = f"SQLite {cursor.fetchone()[0]}"
+        else:
+            cursor.execute("show server_version")
+            database = f"PostgreSQL {cursor.fetchone()[0]}"
+    return {
+        "CPU": cpu,
+        "CPUs (nproc)": str(os.cpu_count()),
+        "Memory": memory,
+        "OS": platform.platform(),
+        "Python": platform.python_version(),
+        "Database": database,
+        "Load generator": _wrk_version(),
+    }
+
+
+def write_report(
+    info: dict[str, str],
+    seeded: dict[str, Any],
+    targets: list[tuple[str, str]],
+    web: dict[str, dict[str, float]],
+    selectors: dict[str, tuple[float, float]],
+    profile: str,
+) -> str:
+    from django.db import connection
+
+    trivial = web["trivial view (/healthz)"]["rps"]
+    paths = dict(targets)
+    search_target = 5.0 if connection.vendor == "sqlite" else 10.0
+    lines = [
+        "# Benchmarks",
+        "",
+        "Written by `make bench` (`scripts/bench_catalogue.py`); figures, not pass/fail. Compare runs on",
+        "the same machine only. The load generator runs on the same machine as the server, so both",
+        "share the CPUs.",
+        "",
+        f"## Catalogue at {seeded['programmes']:,} programmes — {datetime.now(UTC).astimezone().date().isoformat()}",
+        "",
+        "### Machine",
+        "",
+        *[f"- {key}: {value}" for key, value in info.items()],
+        f"- Data: {seeded['programmes']:,} programmes, {seeded['sessions']:,} sessions, seeded in "
+        f"{seeded['seed_seconds']:.0f} s",
+        "- Server: gunicorn, 2 sync workers, production settings (DEBUG off, WhiteNoise, locmem cache)",
+        f"- Load: wrk, 2 threads, {CONNECTIONS} connections, {SECONDS} s per URL after a 2 s warm-up",
+        "",
+        "### Pages under load",
+        "",
+        "| URL | req/s | vs trivial | p50 ms | p95 ms | p99 ms | errors |",
+        "|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    for name, figures in web.items():
+        lines.append(
+            f"| {name}: `{paths[name]}` | {figures['rps']:.1f} | {figures['rps'] / trivial:.1%} | "
+            f"{figures['p50']:.1f} | {figures['p95']:.1f} | {figures['p99']:.1f} | {figures['errors']:.0f} |"
+        )
+    lines += [
+        "",
+        "### Selectors in process",
+        "",
+        "| call | p50 ms | p95 ms |",
+        "|---|---:|---:|",
+        *[f"| {name} | {p50:.2f} | {p95:.2f} |" for name, (p50, p95) in selectors.items()],
+        "",
+        "### Against the targets of issue 3",
+        "",
+    ]
+    for name in ("search page", "listing, two facets"):
+        if name not in web:
+            lines.append(f"- {name}: not measured (one request took longer than 300 s): **missed**")
+            continue
+        figures = web[name]
+        share = figures["rps"] / trivial
+        met = share >= 0.25 and figures["p99"] < 50
+        lines.append(
+            f"- {name}: {share:.1%} of the trivial view's throughput (target ≥ 25%), p99 {figures['p99']:.1f} ms "
+            f"(target < 50 ms): **{'met' if met else 'missed'}**"
+        )
+    p95 = next(p95 for name, (_p50, p95) in selectors.items() if name.startswith("program_search (keyword)"))
+    lines += [
+        f"- in-process `program_search` with a keyword, p95 {p95:.2f} ms (target < {search_target:.0f} ms on "
+        f"{connection.vendor}): **{'met' if p95 < search_target else 'missed'}**",
+        "",
+        "### Where a keyword search spends its time (cProfile, 100 searches, by own time)",
+        "",
+        "```",
+        profile,
+        "```",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def main() -> None:
+    with tempfile.TemporaryDirectory(prefix="manabiba-bench-") as tmp:
+        workdir = Path(tmp)
+        print(f"database: {os.environ.get('DATABASE_URL') or 'SQLite in ' + tmp}")
+        setup(workdir)
+        seeded = seed(PROGRAMMES)
+        from django.db import connection
+
+        from manabiba.programs.models import Program
+
+        middle = Program.objects.filter(status="published").order_by("pk")[PROGRAMMES // 3]
+        connection.close()
+        targets = [
+            ("trivial view (/healthz)", "/healthz"),
+            ("search page", "/programs/?q=%E3%83%A8%E3%82%AC"),  # ヨガ
+            ("listing, two facets", "/programs/?when=weekend&free=1"),
+            ("detail page", f"/programs/{middle.pk}/"),
+            ("API search", "/api/v1/programs?q=%E9%98%B2%E7%81%BD&limit=20"),  # 防災
+        ]
+        print(f"load: {CONNECTIONS} connections, {SECONDS} s per URL")
+        web = load(workdir, targets)
+        print(f"in process (up to {IN_PROCESS_RUNS} calls or {IN_PROCESS_BUDGET:.0f} s each):")
+        selectors = in_process()
+        profile = profile_search()
+        info = machine()
+        report = write_report(info, seeded, targets, web, selectors, profile)
+        trivial = web["trivial view (/healthz)"]["rps"]
+        print("ratio to the trivial view:")
+        for name, figures in web.items():
+            print(f"  {name:<28} {figures['rps'] / trivial:6.1%}")
+        (ROOT / "docs" / "benchmarks.md").write_text(report, encoding="utf-8")
+        print("written to docs/benchmarks.md")
+
+
+if __name__ == "__main__":
+    main()

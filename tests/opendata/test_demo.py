@@ -1,0 +1,43 @@
+import pytest
+from django.utils import timezone
+
+from manabiba.programs.models import Program
+from manabiba.programs.selectors import ProgramFilters, program_facets, program_search
+from manabiba.web.demo import demo_programs_seed, demo_reference_load
+
+from .conftest import REAL_FILES
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_demo_catalogue_has_the_real_files_upcoming_and_an_entry_for_every_facet() -> None:
+    demo_reference_load()
+
+    lines = demo_programs_seed()
+
+    for path in REAL_FILES:
+        assert any(line.startswith(f"{path.name} (base_registry)") for line in lines), lines
+    now = timezone.now()
+    for code in ("132039", "132047", "132110", "132195", "132292"):
+        imported = Program.objects.filter(source=f"opendata:{code}", status=Program.Status.PUBLISHED)
+        assert imported.filter(last_ends_at__gt=now).exists(), code
+    facets = program_facets(ProgramFilters())
+    for facet in ("categories", "audiences", "areas", "organizer_kinds", "free", "when"):
+        empty = [value.label for value in facets[facet] if value.count == 0]
+        assert empty == [], facet
+    for support in ({"childcare": True}, {"wheelchair": True}, {"sign_language": True}, {"open_now": True}):
+        assert program_search(ProgramFilters(**support)).count > 0, support
+    upcoming = program_search(ProgramFilters(), limit=1000).programs
+    assert {program.kind for program in upcoming} == set(Program.Kind.values)
+
+
+def test_seeding_the_demo_programmes_twice_changes_nothing() -> None:
+    demo_reference_load()
+    demo_programs_seed()
+    before = sorted(Program.objects.values_list("source", "source_key", "updated_at", "first_starts_at"))
+
+    lines = demo_programs_seed()
+
+    assert sorted(Program.objects.values_list("source", "source_key", "updated_at", "first_starts_at")) == before
+    assert "demo programmes: 0 created" in lines
+    assert all(" 0 created, 0 updated" in line for line in lines if line.startswith("events-"))
