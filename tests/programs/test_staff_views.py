@@ -351,3 +351,12 @@ def test_the_list_has_a_fixed_number_of_queries(
         assert client.get("/staff/programs/").status_code == 200
     with django_assert_max_num_queries(10):
         assert client.get("/staff/programs/?tab=all").status_code == 200
+
+
+def test_pressing_enter_in_the_form_saves_rather_than_adding_a_date(client: Client, coordinator: User) -> None:
+    # Browsers submit a form on Enter with its first submit button: that must be Save.
+    client.force_login(coordinator)
+    html = client.get("/staff/programs/new/").content.decode()
+    form = html[html.index('<form method="post" enctype="multipart/form-data"') :]
+    first_button = form[form.index("<button") : form.index("</button>")]
+    assert "more_dates" not in first_button
