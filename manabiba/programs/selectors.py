@@ -22,7 +22,13 @@ class CategoryGroup:
 
     major: str
     name_en: str
+    major_id: int | None = None  # the row for the major field itself, when there is one
     minors: list[Category] = field(default_factory=list)
+
+    @property
+    def ids(self) -> list[int]:
+        """Every category row of the group: the listing's filter for "anything in this field"."""
+        return ([self.major_id] if self.major_id is not None else []) + [c.pk for c in self.minors]
 
 
 def category_list() -> list[CategoryGroup]:
@@ -33,16 +39,25 @@ def category_list() -> list[CategoryGroup]:
     """
     groups: dict[str, CategoryGroup] = {}
     for category in Category.objects.order_by("sort_order", "id"):
-        group = groups.get(category.major)
-        if group is None:
-            group = CategoryGroup(major=category.major, name_en=category.name_en if not category.minor else "")
-            groups[category.major] = group
-        elif not category.minor and not group.name_en:
-            group = CategoryGroup(major=group.major, name_en=category.name_en, minors=group.minors)
-            groups[category.major] = group
+        group = groups.setdefault(category.major, CategoryGroup(major=category.major, name_en=""))
         if category.minor:
             group.minors.append(category)
+        else:
+            groups[category.major] = CategoryGroup(
+                major=group.major, name_en=category.name_en, major_id=category.pk, minors=group.minors
+            )
     return list(groups.values())
+
+
+def category_counts(*, now: datetime | None = None) -> dict[int, int]:
+    """How many upcoming published programmes each category has: one GROUP BY query."""
+    visible = _visible(ProgramFilters(), now or timezone.now()).values("pk")
+    rows = (
+        Program.categories.through.objects.filter(program_id__in=visible)
+        .values("category_id")
+        .annotate(n=Count("program_id", distinct=True))
+    )
+    return {row["category_id"]: row["n"] for row in rows}
 
 
 # --- The catalogue: one selector for the listing, the calendar, feeds and the API -------------

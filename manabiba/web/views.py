@@ -13,11 +13,10 @@ from manabiba.core.http import safe_next
 from manabiba.facilities.selectors import facility_kind_counts
 from manabiba.programs.selectors import (
     CategoryGroup,
-    FacetValue,
     ProgramFilters,
     Sort,
+    category_counts,
     category_list,
-    program_facets,
     program_search,
 )
 from manabiba.web.context_processors import FURIGANA_COOKIE, TEXT_SIZE_COOKIE, TEXT_SIZES
@@ -42,33 +41,23 @@ class FieldGroup:
     minors: list[FieldLink]
 
 
-def _field_groups(groups: list[CategoryGroup], facets: list[FacetValue], english: bool) -> list[FieldGroup]:
-    by_id = {int(value.value): value for value in facets}
-    # A major field without a sub-field is a category row of its own, labelled with the major's name.
-    major_ids = {value.label: int(value.value) for value in facets if " / " not in value.label}
+def _field_groups(groups: list[CategoryGroup], counts: dict[int, int], english: bool) -> list[FieldGroup]:
     result = []
     for group in groups:
         minor_links = [
             FieldLink(
                 category.name_en if english and category.name_en else category.minor,
                 urlencode({"category": category.pk}),
-                by_id[category.pk].count if category.pk in by_id else 0,
+                counts.get(category.pk, 0),
             )
             for category in group.minors
         ]
-        ids = [major_ids[group.major]] if group.major in major_ids else []
-        ids += [category.pk for category in group.minors]
-        major_count = by_id[ids[0]].count if len(ids) == 1 and ids[0] in by_id else None
-        result.append(
-            FieldGroup(
-                FieldLink(
-                    group.name_en if english and group.name_en else group.major,
-                    urlencode({"category": ids}, doseq=True),
-                    major_count,
-                ),
-                minor_links,
-            )
-        )
+        # A field with sub-fields can have the same programme under several of them, so only a
+        # field that is a single category row shows a count of its own.
+        ids = group.ids
+        major_count = counts.get(ids[0], 0) if len(ids) == 1 else None
+        label = group.name_en if english and group.name_en else group.major
+        result.append(FieldGroup(FieldLink(label, urlencode({"category": ids}, doseq=True), major_count), minor_links))
     return result
 
 
@@ -79,7 +68,7 @@ def home(request: HttpRequest) -> HttpResponse:
         request,
         "web/home.html",
         {
-            "field_groups": _field_groups(category_list(), program_facets(ProgramFilters())["categories"], english),
+            "field_groups": _field_groups(category_list(), category_counts(), english),
             "starting_soon": program_search(ProgramFilters(sort=Sort.DATE), limit=HOME_LIST_SIZE).programs,
             "closing_soon": program_search(
                 ProgramFilters(sort=Sort.DEADLINE, open_now=True), limit=HOME_LIST_SIZE

@@ -444,8 +444,9 @@ def test_list_pages_use_a_fixed_number_of_queries(
 
     add(3)
     client.get(path)  # warm caches that are not per request (sites, content types)
-    # Listing: page, count, three prefetches and nine facet queries. Home: three short lists and the field counts.
-    expected = 26 if path == "/" else 14
+    # Listing: page, count, three prefetches and nine facet queries.
+    # Home: three short lists (five each), the field counts, the fields and the facility counts.
+    expected = 18 if path == "/" else 14
     with django_assert_num_queries(expected):
         client.get(path)
     add(27)
