@@ -467,6 +467,9 @@ def write_report(
         "|---|---:|---:|---:|---:|---:|---:|",
     ]
     for name, figures in web.items():
+        if figures["rps"] == 0:
+            lines.append(f"| {name}: `{paths[name]}` | 0 | 0% | — | — | — | no request completed in {SECONDS} s |")
+            continue
         lines.append(
             f"| {name}: `{paths[name]}` | {figures['rps']:.1f} | {figures['rps'] / trivial:.1%} | "
             f"{figures['p50']:.1f} | {figures['p95']:.1f} | {figures['p99']:.1f} | {figures['errors']:.0f} |"

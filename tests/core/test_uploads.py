@@ -5,6 +5,7 @@ import io
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils.translation import override
 from PIL import ExifTags, Image
 
 from manabiba.core.uploads import MAX_IMAGE_BYTES, MAX_PDF_BYTES, validate_image, validate_pdf
@@ -59,7 +60,7 @@ def test_a_photo_taken_sideways_is_turned_upright_before_its_exif_goes() -> None
 
 def test_a_text_file_named_jpg_is_refused() -> None:
     upload = SimpleUploadedFile("photo.jpg", b"this is not an image at all", content_type="image/jpeg")
-    with pytest.raises(ValidationError) as refused:
+    with override("en"), pytest.raises(ValidationError) as refused:
         validate_image(upload)
     assert refused.value.code == "not_an_image"
     assert "JPEG, PNG or WebP" in refused.value.messages[0]

@@ -1,5 +1,6 @@
 import pytest
 from django.utils import timezone
+from django.utils.translation import override
 
 from manabiba.programs.models import Program
 from manabiba.programs.selectors import ProgramFilters, program_facets, program_search
@@ -36,7 +37,8 @@ def test_seeding_the_demo_programmes_twice_changes_nothing() -> None:
     demo_programs_seed()
     before = sorted(Program.objects.values_list("source", "source_key", "updated_at", "first_starts_at"))
 
-    lines = demo_programs_seed()
+    with override("en"):
+        lines = demo_programs_seed()
 
     assert sorted(Program.objects.values_list("source", "source_key", "updated_at", "first_starts_at")) == before
     assert "demo programmes: 0 created" in lines

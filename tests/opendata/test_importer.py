@@ -137,6 +137,7 @@ def test_a_malformed_file_is_rejected_with_row_numbers_and_nothing_imported(tmp_
 
     with override("en"):
         report = events_import(paths=[path])
+        first_error = str(report.errors[0])
 
     assert not report.ok
     messages = [(error.row, error.message) for error in report.errors]
@@ -145,7 +146,7 @@ def test_a_malformed_file_is_rejected_with_row_numbers_and_nothing_imported(tmp_
     assert (6, "The start time “25時” is not a time like 10:00.") in messages
     # Row 3's end date is the same bad date, and is reported too.
     assert sorted({row for row, _message in messages}) == [3, 5, 6]
-    assert str(report.errors[0]).startswith("broken.csv row 3: ")
+    assert first_error.startswith("broken.csv row 3: ")
     assert report.files[0].created == 0
     assert not Program.objects.exists()
     assert not Organizer.objects.exists()

@@ -357,3 +357,12 @@ def test_the_search_reads_a_fixed_number_of_queries(client: Client) -> None:
         ProgramFactory(published=True, course=True, categories=[CategoryFactory()], audiences=[AudienceFactory()])
 
     assert queries() == few
+
+
+def test_the_human_api_docs_are_served_locally_under_the_csp(client: Client) -> None:
+    response = client.get("/api/v1/docs")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "cdn." not in html
+    assert "<script>" not in html
+    assert "unsafe-inline" not in response.get("Content-Security-Policy", "")
