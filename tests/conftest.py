@@ -38,6 +38,16 @@ class SmtpServer:
         return str(part.get_content())
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache() -> Iterator[None]:
+    """Each test starts with an empty cache (it is shared: in-process, or Redis in CI)."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @pytest.fixture
 def smtp_server(settings: SettingsWrapper) -> Iterator[SmtpServer]:
     catcher = SmtpCatcher().start()

@@ -1,9 +1,12 @@
 """Reads of programmes and their classifications."""
 
+import hashlib
+import uuid
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
+from django.core.cache import cache
 from django.db import models
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
@@ -63,6 +66,40 @@ def category_counts(*, now: datetime | None = None) -> dict[int, int]:
 # --- The catalogue: one selector for the listing, the calendar, feeds and the API -------------
 
 SEARCH_LIMIT = 2000
+
+# Listing results and facet counts are cached briefly in the shared cache, keyed by the filters
+# and by a catalogue version that every change of a programme renews (``catalogue_changed``).
+# A resident may see a new programme up to a minute late; the city's server is spared
+# recounting every facet for every visitor.
+CACHE_SECONDS = 60
+_VERSION_KEY = "programs:catalogue-version"
+
+
+def catalogue_changed() -> None:
+    """Forget cached listings: called by the services whenever a programme changes."""
+    cache.set(_VERSION_KEY, uuid.uuid4().hex, None)
+
+
+def _cache_key(name: str, *parts: object) -> str:
+    version = cache.get(_VERSION_KEY)
+    if version is None:
+        cache.add(_VERSION_KEY, uuid.uuid4().hex, None)
+        version = cache.get(_VERSION_KEY)
+    digest = hashlib.sha256(repr(parts).encode()).hexdigest()
+    return f"programs:{name}:{version}:{digest}"
+
+
+def _minute(now: datetime) -> datetime:
+    return now.replace(second=0, microsecond=0)
+
+
+def _ranked_ids(query: str) -> list[int]:
+    key = _cache_key("search", query.strip())
+    ranked: list[int] | None = cache.get(key)
+    if ranked is None:
+        ranked = search_ids(kind=SEARCH_KIND, query=query, limit=SEARCH_LIMIT)
+        cache.set(key, ranked, CACHE_SECONDS)
+    return ranked
 
 
 class When(models.TextChoices):
@@ -192,7 +229,6 @@ def _apply(programs: QuerySet[Program], filters: ProgramFilters, now: datetime, 
 class ProgramPage:
     programs: list[Program]
     count: int
-    relevance: list[int] | None = None
 
 
 def program_search(
@@ -200,30 +236,40 @@ def program_search(
 ) -> ProgramPage:
     """The programmes a resident is looking for, in the order asked, one page at a time.
 
-    A fixed number of queries whatever the page holds: the page, the count, and the
-    prefetches of organiser, venue, categories, audiences and sessions.
+    A fixed number of queries whatever the page holds: the page's ids and the count (both
+    cached for a minute), then the programmes with their organiser, venue, categories,
+    audiences and sessions.
     """
-    now = now or timezone.now()
+    now = _minute(now or timezone.now())
+    key = _cache_key("page", filters, offset, limit, now)
+    cached: tuple[int, list[int]] | None = cache.get(key)
+    if cached is None:
+        cached = _page_ids(filters, offset=offset, limit=limit, now=now)
+        cache.set(key, cached, CACHE_SECONDS)
+    count, page_ids = cached
+    by_id = {p.pk: p for p in _with_relations(Program.objects.filter(pk__in=page_ids))} if page_ids else {}
+    return ProgramPage(programs=[by_id[pk] for pk in page_ids if pk in by_id], count=count)
+
+
+def _page_ids(filters: ProgramFilters, *, offset: int, limit: int, now: datetime) -> tuple[int, list[int]]:
     programs = _apply(_visible(filters, now), filters, now)
     ranked: list[int] | None = None
     if filters.q.strip():
-        ranked = search_ids(kind=SEARCH_KIND, query=filters.q, limit=SEARCH_LIMIT)
+        ranked = _ranked_ids(filters.q)
         programs = programs.filter(pk__in=ranked)
-    sort = filters.effective_sort
     count = programs.count()
+    sort = filters.effective_sort
     if sort == Sort.RELEVANCE and ranked is not None:
         # The index ranks; the page is cut from its order after the other filters.
         allowed = set(programs.values_list("pk", flat=True))
-        page_ids = [pk for pk in ranked if pk in allowed][offset : offset + limit]
-        by_id = {p.pk: p for p in _with_relations(Program.objects.filter(pk__in=page_ids))}
-        return ProgramPage(programs=[by_id[pk] for pk in page_ids], count=count, relevance=ranked)
+        return count, [pk for pk in ranked if pk in allowed][offset : offset + limit]
     if sort == Sort.DEADLINE:
         programs = programs.order_by(F("applications_close_at").asc(nulls_last=True), "first_starts_at", "pk")
     elif sort == Sort.NEW:
         programs = programs.order_by(F("published_at").desc(nulls_last=True), "-pk")
     else:
         programs = programs.order_by(F("first_starts_at").asc(nulls_last=True), "pk")
-    return ProgramPage(programs=list(_with_relations(programs)[offset : offset + limit]), count=count)
+    return count, list(programs.values_list("pk", flat=True)[offset : offset + limit])
 
 
 def _with_relations(programs: QuerySet[Program]) -> QuerySet[Program]:
@@ -242,10 +288,19 @@ class FacetValue:
 
 def program_facets(filters: ProgramFilters, *, now: datetime | None = None) -> dict[str, list[FacetValue]]:
     """For each facet, how many programmes each value would give with the other filters kept."""
-    now = now or timezone.now()
+    now = _minute(now or timezone.now())
+    key = _cache_key("facets", filters, now)
+    facets: dict[str, list[FacetValue]] | None = cache.get(key)
+    if facets is None:
+        facets = _facets(filters, now)
+        cache.set(key, facets, CACHE_SECONDS)
+    return facets
+
+
+def _facets(filters: ProgramFilters, now: datetime) -> dict[str, list[FacetValue]]:
     base = _visible(filters, now)
     if filters.q.strip():
-        base = base.filter(pk__in=search_ids(kind=SEARCH_KIND, query=filters.q, limit=SEARCH_LIMIT))
+        base = base.filter(pk__in=_ranked_ids(filters.q))
 
     def counts(skip: str, rows: QuerySet[Any], key: str) -> dict[Any, int]:
         """Programmes per value of one facet, with every other filter applied: one GROUP BY query."""

@@ -16,7 +16,7 @@ from manabiba.core.holidays import is_day_off
 from manabiba.core.search import SearchDocument, search_index_remove, search_index_update
 from manabiba.programs.models import Audience, Category, Organizer, Program, ProgramSession
 from manabiba.programs.permissions import can_edit_program, can_publish_program
-from manabiba.programs.selectors import SEARCH_KIND
+from manabiba.programs.selectors import SEARCH_KIND, catalogue_changed
 
 EVENING_FROM = time(17, 0)
 AFTERNOON_FROM = time(12, 0)
@@ -129,7 +129,13 @@ def program_search_documents() -> Iterator[SearchDocument]:
 
 
 def program_reindex(program: Program) -> None:
-    """Put a published programme in the search index, or take any other out; same transaction."""
+    """Put a published programme in the search index, or take any other out; same transaction.
+
+    Cached listings are forgotten now and again once the transaction commits, so that no
+    reader caches the old state under the new version in between.
+    """
+    catalogue_changed()
+    transaction.on_commit(catalogue_changed)
     if program.status in INDEXED_STATUSES:
         document = program_search_document(program)
         search_index_update(
