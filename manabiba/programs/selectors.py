@@ -80,13 +80,18 @@ def catalogue_changed() -> None:
     cache.set(_VERSION_KEY, uuid.uuid4().hex, None)
 
 
-def _cache_key(name: str, *parts: object) -> str:
-    version = cache.get(_VERSION_KEY)
+def catalogue_version() -> str:
+    """Changes whenever a programme changes: part of every cache key for catalogue pages."""
+    version: str | None = cache.get(_VERSION_KEY)
     if version is None:
         cache.add(_VERSION_KEY, uuid.uuid4().hex, None)
-        version = cache.get(_VERSION_KEY)
+        version = cache.get(_VERSION_KEY) or ""
+    return version
+
+
+def _cache_key(name: str, *parts: object) -> str:
     digest = hashlib.sha256(repr(parts).encode()).hexdigest()
-    return f"programs:{name}:{version}:{digest}"
+    return f"programs:{name}:{catalogue_version()}:{digest}"
 
 
 def _minute(now: datetime) -> datetime:

@@ -14,12 +14,14 @@ from django.utils.safestring import SafeString, mark_safe
 from django_htmx.middleware import HtmxDetails
 
 from manabiba.core.holidays import holiday_name
+from manabiba.core.page_cache import cache_public_page
 from manabiba.core.search import search_snippet
 from manabiba.programs.forms import PAGE_SIZE, WEEKDAYS, ProgramFilterForm
 from manabiba.programs.models import Program
 from manabiba.programs.permissions import can_edit_program
 from manabiba.programs.selectors import (
     Sort,
+    catalogue_version,
     program_facets,
     program_search,
     programs_on,
@@ -94,6 +96,7 @@ def _snippet(program: Program, query: str) -> SafeString | None:
     return mark_safe(search_snippet(text, query))
 
 
+@cache_public_page(catalogue_version)
 def program_list(request: HtmxHttpRequest) -> HttpResponse:
     form = ProgramFilterForm(request.GET or None)
     filters = form.filters()
@@ -148,6 +151,7 @@ def _application_state(program: Program, now: datetime) -> ApplicationState:
     return ApplicationState(code, opens, closes)
 
 
+@cache_public_page(catalogue_version)
 def program_detail(request: HttpRequest, program_id: int) -> HttpResponse:
     program = program_detail_get(program_id, user=request.user)
     if program is None:
@@ -207,6 +211,7 @@ def _shift_month(year: int, month: int, delta: int) -> date:
     return date(index // 12, index % 12 + 1, 1)
 
 
+@cache_public_page(catalogue_version)
 def calendar_month(request: HttpRequest, year: int, month: int) -> HttpResponse:
     if not (FIRST_YEAR <= year <= LAST_YEAR and 1 <= month <= 12):
         raise Http404
@@ -234,6 +239,7 @@ def calendar_month(request: HttpRequest, year: int, month: int) -> HttpResponse:
     )
 
 
+@cache_public_page(catalogue_version)
 def day_list(request: HttpRequest, day: str) -> HttpResponse:
     try:
         when = date.fromisoformat(day)

@@ -7,5 +7,6 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("text-size/", views.text_size, name="text_size"),
     path("furigana/", views.furigana, name="furigana"),
+    path("language/", views.language, name="language"),
     path("pages/<slug:slug>/", views.page, name="page"),
 ]

@@ -3,18 +3,22 @@
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import get_language
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from manabiba.core.http import safe_next
+from manabiba.core.page_cache import cache_public_page
 from manabiba.facilities.selectors import facility_kind_counts
 from manabiba.programs.selectors import (
     CategoryGroup,
     ProgramFilters,
     Sort,
+    catalogue_version,
     category_counts,
     category_list,
     program_search,
@@ -61,6 +65,7 @@ def _field_groups(groups: list[CategoryGroup], counts: dict[int, int], english: 
     return result
 
 
+@cache_public_page(catalogue_version)
 def home(request: HttpRequest) -> HttpResponse:
     kind_counts = facility_kind_counts()
     english = (get_language() or "ja").startswith("en")
@@ -86,6 +91,9 @@ def page(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, f"web/pages/{slug}.html")
 
 
+# The preference switches change only how pages look for this browser, so they carry no CSRF
+# token: that keeps public pages free of per-visitor tokens, and so cacheable (core.page_cache).
+@csrf_exempt
 @require_POST
 def text_size(request: HttpRequest) -> HttpResponse:
     response = HttpResponseRedirect(safe_next(request, reverse("web:home")))
@@ -103,6 +111,7 @@ def text_size(request: HttpRequest) -> HttpResponse:
     return response
 
 
+@csrf_exempt
 @require_POST
 def furigana(request: HttpRequest) -> HttpResponse:
     response = HttpResponseRedirect(safe_next(request, reverse("web:home")))
@@ -114,6 +123,24 @@ def furigana(request: HttpRequest) -> HttpResponse:
             max_age=COOKIE_MAX_AGE,
             samesite="Lax",
             secure=request.is_secure(),
+            httponly=True,
+        )
+    return response
+
+
+@csrf_exempt
+@require_POST
+def language(request: HttpRequest) -> HttpResponse:
+    """Switch the site's language (Django's own switch needs a CSRF token; this one does not)."""
+    response = HttpResponseRedirect(safe_next(request, reverse("web:home")))
+    code = request.POST.get("language", "")
+    if code in dict(settings.LANGUAGES):
+        response.set_cookie(
+            settings.LANGUAGE_COOKIE_NAME,
+            code,
+            max_age=COOKIE_MAX_AGE,
+            samesite="Lax",
+            secure=request.is_secure() or settings.LANGUAGE_COOKIE_SECURE,
             httponly=True,
         )
     return response

@@ -139,20 +139,20 @@ def test_pages_carry_no_inline_style_or_script(client: Client) -> None:
 def test_a_refused_form_gets_a_page_in_the_visitors_language() -> None:
     strict = Client(enforce_csrf_checks=True)
 
-    response = strict.post("/text-size/", {"size": "large"})
+    response = strict.post("/accounts/login/", {"email": "someone@example.jp", "password": "x"})
 
     assert response.status_code == 403
     html = response.content.decode()
     assert '<html lang="ja"' in html
     assert h1_count(html) == 1
-    assert "text_size" not in response.cookies
+    assert "sessionid" not in response.cookies
 
 
 def test_a_refused_form_explains_what_to_do() -> None:
     strict = Client(enforce_csrf_checks=True)
     strict.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
 
-    html = strict.post("/text-size/", {"size": "large"}).content.decode()
+    html = strict.post("/accounts/login/", {"email": "someone@example.jp", "password": "x"}).content.decode()
 
     assert '<html lang="en"' in html
     assert "The form could not be sent" in html
