@@ -241,19 +241,19 @@ def program_search(
 ) -> ProgramPage:
     """The programmes a resident is looking for, in the order asked, one page at a time.
 
-    A fixed number of queries whatever the page holds: the page's ids and the count (both
-    cached for a minute), then the programmes with their organiser, venue, categories,
-    audiences and sessions.
+    A fixed number of queries whatever the page holds: the page's ids, the count, then the
+    programmes with their organiser, venue, categories, audiences and sessions. The page is
+    cached for a minute under the catalogue version (see ``catalogue_changed``).
     """
     now = _minute(now or timezone.now())
     key = _cache_key("page", filters, offset, limit, now)
-    cached: tuple[int, list[int]] | None = cache.get(key)
-    if cached is None:
-        cached = _page_ids(filters, offset=offset, limit=limit, now=now)
-        cache.set(key, cached, CACHE_SECONDS)
-    count, page_ids = cached
-    by_id = {p.pk: p for p in _with_relations(Program.objects.filter(pk__in=page_ids))} if page_ids else {}
-    return ProgramPage(programs=[by_id[pk] for pk in page_ids if pk in by_id], count=count)
+    page: ProgramPage | None = cache.get(key)
+    if page is None:
+        count, page_ids = _page_ids(filters, offset=offset, limit=limit, now=now)
+        by_id = {p.pk: p for p in _with_relations(Program.objects.filter(pk__in=page_ids))} if page_ids else {}
+        page = ProgramPage(programs=[by_id[pk] for pk in page_ids if pk in by_id], count=count)
+        cache.set(key, page, CACHE_SECONDS)
+    return page
 
 
 def _page_ids(filters: ProgramFilters, *, offset: int, limit: int, now: datetime) -> tuple[int, list[int]]:
