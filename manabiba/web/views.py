@@ -93,54 +93,37 @@ def page(request: HttpRequest, slug: str) -> HttpResponse:
 
 # The preference switches change only how pages look for this browser, so they carry no CSRF
 # token: that keeps public pages free of per-visitor tokens, and so cacheable (core.page_cache).
+def _remember_preference(request: HttpRequest, *, field: str, cookie: str, allowed: set[str]) -> HttpResponse:
+    """Set a look-and-feel cookie from a posted choice and go back to the page it came from.
+
+    The cookies are read only by the server, which renders the page accordingly: no script
+    needs them, so they are HTTP-only.
+    """
+    response = HttpResponseRedirect(safe_next(request, reverse("web:home")))
+    value = request.POST.get(field, "")
+    if value in allowed:
+        response.set_cookie(
+            cookie, value, max_age=COOKIE_MAX_AGE, samesite="Lax", secure=request.is_secure(), httponly=True
+        )
+    return response
+
+
 @csrf_exempt
 @require_POST
 def text_size(request: HttpRequest) -> HttpResponse:
-    response = HttpResponseRedirect(safe_next(request, reverse("web:home")))
-    size = request.POST.get("size", "normal")
-    if size in TEXT_SIZES:
-        # Read only by the server, which renders the class: no script needs it.
-        response.set_cookie(
-            TEXT_SIZE_COOKIE,
-            size,
-            max_age=COOKIE_MAX_AGE,
-            samesite="Lax",
-            secure=request.is_secure(),
-            httponly=True,
-        )
-    return response
+    return _remember_preference(request, field="size", cookie=TEXT_SIZE_COOKIE, allowed=set(TEXT_SIZES))
 
 
 @csrf_exempt
 @require_POST
 def furigana(request: HttpRequest) -> HttpResponse:
-    response = HttpResponseRedirect(safe_next(request, reverse("web:home")))
-    choice = request.POST.get("furigana", "")
-    if choice in {"on", "off"}:
-        response.set_cookie(
-            FURIGANA_COOKIE,
-            choice,
-            max_age=COOKIE_MAX_AGE,
-            samesite="Lax",
-            secure=request.is_secure(),
-            httponly=True,
-        )
-    return response
+    return _remember_preference(request, field="furigana", cookie=FURIGANA_COOKIE, allowed={"on", "off"})
 
 
 @csrf_exempt
 @require_POST
 def language(request: HttpRequest) -> HttpResponse:
     """Switch the site's language (Django's own switch needs a CSRF token; this one does not)."""
-    response = HttpResponseRedirect(safe_next(request, reverse("web:home")))
-    code = request.POST.get("language", "")
-    if code in dict(settings.LANGUAGES):
-        response.set_cookie(
-            settings.LANGUAGE_COOKIE_NAME,
-            code,
-            max_age=COOKIE_MAX_AGE,
-            samesite="Lax",
-            secure=request.is_secure() or settings.LANGUAGE_COOKIE_SECURE,
-            httponly=True,
-        )
-    return response
+    return _remember_preference(
+        request, field="language", cookie=settings.LANGUAGE_COOKIE_NAME, allowed=set(dict(settings.LANGUAGES))
+    )
