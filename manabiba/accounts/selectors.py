@@ -10,7 +10,7 @@ from manabiba.core.models import AuditEntry
 
 
 def totp_is_required(user: User) -> bool:
-    return user.totp_required or (user.is_city_staff and getattr(settings, "STAFF_REQUIRE_TOTP", False))
+    return user.totp_required or (user.is_city_staff and settings.STAFF_REQUIRE_TOTP)
 
 
 def people_search(*, query: str = "") -> QuerySet[User]:

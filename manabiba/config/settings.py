@@ -156,6 +156,8 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_FAILURES_BEFORE_LOCKOUT = int(env_str("LOGIN_FAILURES_BEFORE_LOCKOUT", "5"))
 LOGIN_LOCKOUT_SECONDS = int(env_str("LOGIN_LOCKOUT_SECONDS", "900"))
 LOGIN_ATTEMPTS_PER_IP = int(env_str("LOGIN_ATTEMPTS_PER_IP", "30"))
+# Every staff account must use a second factor (TOTP); otherwise a coordinator requires it per person.
+STAFF_REQUIRE_TOTP = env_bool("STAFF_REQUIRE_TOTP")
 
 LANGUAGE_CODE = "ja"
 LANGUAGES = [("ja", _("Japanese")), ("en", _("English"))]

@@ -79,3 +79,12 @@ def test_a_second_factor_can_be_turned_off_with_a_valid_code(client: Client, res
     client.post(reverse("accounts:totp_setup"), {"code": pyotp.TOTP(secret).now()})
     resident.refresh_from_db()
     assert not resident.has_totp
+
+
+def test_the_city_can_require_a_second_factor_of_all_staff(client: Client, make_persona: Any, settings: Any) -> None:
+    settings.STAFF_REQUIRE_TOTP = True
+    client.force_login(make_persona(Role.COORDINATOR))
+    assert client.get(reverse("staff:dashboard"))["Location"] == reverse("accounts:totp_setup")
+    # Residents are not staff and are not asked.
+    client.force_login(make_persona(Role.RESIDENT))
+    assert client.get(reverse("accounts:profile")).status_code == 200
