@@ -10,6 +10,7 @@ import time_machine
 from django.conf import settings
 from django.core.cache import cache
 from django.test import Client
+from django.utils import timezone
 from pytest_django import DjangoAssertNumQueries
 
 from manabiba.accounts.models import User
@@ -500,3 +501,14 @@ def test_furigana_switch_never_sends_people_off_the_site(client: Client, target:
 def test_furigana_switch_ignores_unknown_values_and_gets(client: Client) -> None:
     assert "furigana" not in client.post("/furigana/", {"furigana": "maybe"}).cookies
     assert client.get("/furigana/?furigana=on").status_code == 405
+
+
+def test_a_running_course_is_listed_by_its_next_meeting_not_its_first(client: Client, make: Make) -> None:
+    now = timezone.localtime()
+    first = (now - timedelta(days=14)).replace(hour=10, minute=0, second=0, microsecond=0)
+    make("続いている講座", first, first + timedelta(days=21), first + timedelta(days=28))
+    html = client.get("/programs/").content.decode()
+    card = html[html.index("続いている講座") :]
+    next_meeting = first + timedelta(days=21)
+    assert f"{next_meeting.month}月{next_meeting.day}日" in card
+    assert f"{first.month}月{first.day}日（" not in card[: card.index("</dd>")]

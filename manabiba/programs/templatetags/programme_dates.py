@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import get_language
 
-from manabiba.programs.models import ProgramSession
+from manabiba.programs.models import Program, ProgramSession
 
 register = template.Library()
 
@@ -75,3 +75,23 @@ def time_range(session: ProgramSession) -> str:
     if ends.date() != starts.date():
         return f"{starts:%H:%M}{dash}{datetime_label(ends)}"
     return f"{starts:%H:%M}{dash}{ends:%H:%M}"
+
+
+@register.filter
+def next_session(program: Program) -> ProgramSession | None:
+    """The session a resident can still go to (the last one once all are over).
+
+    A course that began months ago and still meets weekly is shown by its next meeting,
+    not by its first. Reads the prefetched sessions, so it costs no query.
+    """
+    sessions = list(program.sessions.all())
+    now = timezone.now()
+    for session in sessions:
+        if (session.ends_at or session.starts_at) >= now:
+            return session
+    return sessions[-1] if sessions else None
+
+
+@register.filter
+def sessions_after(program: Program, session: ProgramSession) -> int:
+    return sum(1 for other in program.sessions.all() if other.starts_at > session.starts_at)
