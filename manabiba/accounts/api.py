@@ -13,7 +13,6 @@ from ninja.security import HttpBearer
 from manabiba.accounts import selectors, services, throttle
 from manabiba.accounts.models import ApiToken, User
 from manabiba.accounts.permissions import has_permission, permissions_of
-from manabiba.accounts.totp import totp_code_is_valid
 from manabiba.core.audit import audit_log
 
 router = Router(tags=["accounts"])
@@ -103,7 +102,7 @@ def token_obtain(request: HttpRequest, payload: TokenRequest) -> Status[dict[str
     if user is None or not user.check_password(payload.password):
         throttle.login_failure_record(email=email, ip=ip)
         return Status(401, {"detail": _("The e-mail address or the password is not right.")})
-    if user.has_totp and not totp_code_is_valid(secret=user.totp_secret, code=payload.otp):
+    if user.has_totp and not services.totp_login_check(user=user, code=payload.otp):
         throttle.login_failure_record(email=email, ip=ip)
         return Status(401, {"detail": _("This account uses a second factor: send the current code as otp.")})
     throttle.login_success_record(email=email)

@@ -83,6 +83,8 @@ class User(AbstractBaseUser, PermissionsMixin):
     totp_secret = models.CharField(_("authenticator secret"), max_length=64, blank=True)
     totp_confirmed_at = models.DateTimeField(_("authenticator set up at"), null=True, blank=True)
     totp_required = models.BooleanField(_("second factor required"), default=False)
+    # The last time step whose code let this person in: an older or equal one is a replay.
+    totp_last_step = models.PositiveBigIntegerField(null=True, blank=True, editable=False)
     date_joined = models.DateTimeField(_("joined"), default=timezone.now)
     anonymised_at = models.DateTimeField(_("anonymised at"), null=True, blank=True)
 

@@ -11,6 +11,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -19,7 +20,7 @@ from django.utils.translation import gettext as _
 from manabiba.accounts.models import ApiToken, Department, RoleGrant, User
 from manabiba.accounts.permissions import has_permission
 from manabiba.accounts.roles import Role
-from manabiba.accounts.totp import totp_code_is_valid, totp_new_secret
+from manabiba.accounts.totp import totp_code_is_valid, totp_matching_step, totp_new_secret
 from manabiba.core.audit import audit_log
 from manabiba.core.mail import outbox_enqueue
 
@@ -256,12 +257,28 @@ def totp_setup_secret() -> str:
 
 @transaction.atomic
 def totp_enable(*, user: User, secret: str, code: str) -> None:
-    if not totp_code_is_valid(secret=secret, code=code):
+    step = totp_matching_step(secret=secret, code=code)
+    if step is None:
         raise ValidationError(_("That code is not right. Check the time on your phone and try the current code."))
     user.totp_secret = secret
     user.totp_confirmed_at = timezone.now()
-    user.save(update_fields=["totp_secret", "totp_confirmed_at"])
+    user.totp_last_step = step  # the code that turned it on cannot then be used to log in
+    user.save(update_fields=["totp_secret", "totp_confirmed_at", "totp_last_step"])
     audit_log(action="accounts.totp.enabled", actor=user, target=user)
+
+
+def totp_login_check(*, user: User, code: str) -> bool:
+    """Accept a login code once: the step is recorded with a conditional UPDATE, so the same
+    code cannot be used twice, not even by two requests at the same moment."""
+    step = totp_matching_step(secret=user.totp_secret, code=code)
+    if step is None:
+        return False
+    accepted = (
+        User.objects.filter(pk=user.pk)
+        .filter(Q(totp_last_step__isnull=True) | Q(totp_last_step__lt=step))
+        .update(totp_last_step=step)
+    )
+    return accepted == 1
 
 
 @transaction.atomic

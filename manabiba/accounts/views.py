@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 from manabiba.accounts import forms, selectors, services, throttle
 from manabiba.accounts.models import ApiToken, User
 from manabiba.accounts.roles import Role
-from manabiba.accounts.totp import totp_code_is_valid, totp_provisioning_uri
+from manabiba.accounts.totp import totp_provisioning_uri
 from manabiba.core.audit import audit_log
 from manabiba.core.http import safe_next
 
@@ -117,7 +117,7 @@ def login_verify(request: HttpRequest) -> HttpResponse:
         ip = request.META.get("REMOTE_ADDR")
         if throttle.login_is_locked(email=user.email, ip=ip):
             form.add_error(None, _("Too many failed attempts. Please try again in 15 minutes."))
-        elif totp_code_is_valid(secret=user.totp_secret, code=form.cleaned_data["code"]):
+        elif services.totp_login_check(user=user, code=form.cleaned_data["code"]):
             request.session.pop(PENDING_LOGIN_KEY, None)
             return _complete_login(request, user)
         else:

@@ -1,3 +1,4 @@
+import time
 from typing import Any
 
 import pyotp
@@ -20,6 +21,11 @@ def _fresh_cache() -> Any:
     cache.clear()
 
 
+def next_code(secret: str) -> str:
+    """The code the authenticator shows in the next 30-second step (accepted: clocks drift)."""
+    return str(pyotp.TOTP(secret).at(time.time() + 30))
+
+
 def _enable_totp(client: Client, user: User) -> str:
     client.force_login(user)
     page = client.get(reverse("accounts:totp_setup"))
@@ -39,7 +45,8 @@ def test_with_a_second_factor_login_asks_for_the_code(client: Client, coordinato
     assert client.get(reverse("accounts:profile")).status_code == 302  # not logged in yet
     bad = client.post(reverse("accounts:login_verify"), {"code": "123456"})
     assert bad.status_code == 200
-    good = client.post(reverse("accounts:login_verify"), {"code": pyotp.TOTP(secret).now()})
+    # The code that turned the factor on is spent; the phone's next code lets the person in.
+    good = client.post(reverse("accounts:login_verify"), {"code": next_code(secret)})
     assert good.status_code == 302
     assert client.get(reverse("accounts:profile")).status_code == 200
 
@@ -53,7 +60,7 @@ def test_api_token_needs_the_code_too(client: Client, coordinator: User) -> None
     secret = _enable_totp(client, coordinator)
     body = {"email": coordinator.email, "password": DEFAULT_PASSWORD}
     assert client.post("/api/v1/auth/token", body, content_type="application/json").status_code == 401
-    body["otp"] = pyotp.TOTP(secret).now()
+    body["otp"] = next_code(secret)
     assert client.post("/api/v1/auth/token", body, content_type="application/json").status_code == 200
 
 
@@ -88,3 +95,19 @@ def test_the_city_can_require_a_second_factor_of_all_staff(client: Client, make_
     # Residents are not staff and are not asked.
     client.force_login(make_persona(Role.RESIDENT))
     assert client.get(reverse("accounts:profile")).status_code == 200
+
+
+def test_a_login_code_cannot_be_used_twice(client: Client, coordinator: User) -> None:
+    secret = _enable_totp(client, coordinator)
+    code = next_code(secret)
+    for attempt in ("first", "replay"):
+        other = Client()
+        other.post(reverse("accounts:login"), {"email": coordinator.email, "password": DEFAULT_PASSWORD})
+        response = other.post(reverse("accounts:login_verify"), {"code": code})
+        if attempt == "first":
+            assert response.status_code == 302
+        else:
+            assert response.status_code == 200
+            assert other.get(reverse("accounts:profile")).status_code == 302
+    body = {"email": coordinator.email, "password": DEFAULT_PASSWORD, "otp": code}
+    assert client.post("/api/v1/auth/token", body, content_type="application/json").status_code == 401
