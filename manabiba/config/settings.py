@@ -226,3 +226,6 @@ LOGGING = {
 ACCOUNT_DELETION_KEEPS = ["age_band", "area", "lives_in_city", "works_in_city", "studies_in_city"]
 
 NINJA_PAGINATION_PER_PAGE = 50
+
+# Where seed_demo finds the municipal open-data event files (default: ../shared/data/opendata).
+DEMO_OPENDATA_DIR = env_str("DEMO_OPENDATA_DIR")

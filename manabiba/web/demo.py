@@ -162,7 +162,7 @@ def demo_residents_generate(*, count: int, batch_size: int = 2000) -> int:
 
 
 def demo_opendata_dir() -> Path:
-    return Path(getattr(settings, "DEMO_OPENDATA_DIR", "") or DEFAULT_OPENDATA_DIR)
+    return Path(settings.DEMO_OPENDATA_DIR or DEFAULT_OPENDATA_DIR)
 
 
 def demo_opendata_import(*, directory: Path | None = None, today: date | None = None) -> ImportReport:
