@@ -24,6 +24,23 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "programs.create": _COORDINATION | {Role.DEPARTMENT_STAFF, Role.FACILITY_STAFF, Role.GROUP_ORGANISER, Role.TALENT},
     "programs.publish_own": _COORDINATION | {Role.DEPARTMENT_STAFF, Role.FACILITY_STAFF},
     "programs.review": _COORDINATION,
+    # Registrations: who may see and handle applicants (object checks in registrations/permissions.py).
+    "registrations.register_on_behalf": _COORDINATION | {Role.DESK_STAFF, Role.DEPARTMENT_STAFF},
+    "registrations.view_participants": _COORDINATION | {Role.DEPARTMENT_STAFF, Role.DESK_STAFF, Role.FACILITY_STAFF},
+    "registrations.manage": _COORDINATION | {Role.DEPARTMENT_STAFF},
+    "registrations.check_in": STAFF_ROLES,
+    # Community groups: the coordinator screens sign-ups and moderates posts.
+    "communities.review": _COORDINATION,
+    "communities.moderate": _COORDINATION,
+    # Learning consultations: the desk logs and routes them; departments answer what is routed to them.
+    "consultations.log": _COORDINATION | {Role.DESK_STAFF, Role.DEPARTMENT_STAFF},
+    "consultations.answer": _COORDINATION | {Role.DESK_STAFF, Role.DEPARTMENT_STAFF},
+    "consultations.route": _COORDINATION | {Role.DESK_STAFF},
+    "consultations.view_figures": _COORDINATION,
+    # The one-stop desk's calendar.
+    "desk.manage_hours": _COORDINATION,
+    "desk.manage_roster": _COORDINATION,
+    "desk.view_appointments": _COORDINATION | {Role.DESK_STAFF},
 }
 
 

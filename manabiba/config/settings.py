@@ -48,6 +48,10 @@ INSTALLED_APPS = [
     "manabiba.accounts",
     "manabiba.programs",
     "manabiba.facilities",
+    "manabiba.desk",
+    "manabiba.registrations",
+    "manabiba.communities",
+    "manabiba.consultations",
     "manabiba.opendata",
     "manabiba.web",
 ]

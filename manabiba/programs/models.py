@@ -72,6 +72,11 @@ class Organizer(TimeStampedModel):
         related_name="organizers",
     )
     url = models.URLField(_("website"), blank=True)
+    # People who run this organiser's programmes and see their applicants: a group's owner and
+    # editors (kept in step by the communities app), or a citizen lecturer.
+    editors = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, verbose_name=_("editors"), blank=True, related_name="edited_organizers"
+    )
 
     class Meta:
         verbose_name = _("organiser")

@@ -27,3 +27,18 @@ def can_publish_program(user: AbstractBaseUser | AnonymousUser, program: Program
     if has_permission(user, "programs.review"):
         return True
     return has_permission(user, "programs.publish_own") and _is_own_department(user, program.organizer)
+
+
+def can_manage_program(user: AbstractBaseUser | AnonymousUser, program: Program) -> bool:
+    """Whether someone runs this programme: the coordinator, its department's staff, the organiser's
+    editors (a group's owner and editors, a citizen lecturer) and whoever created it. They see its
+    applicants; nobody else does."""
+    if not user.is_authenticated:
+        return False
+    if has_permission(user, "programs.review"):
+        return True
+    if has_permission(user, "programs.publish_own") and _is_own_department(user, program.organizer):
+        return True
+    if program.created_by_id == user.pk or program.organizer.user_id == user.pk:
+        return True
+    return program.organizer.editors.filter(pk=user.pk).exists()

@@ -1,0 +1,5 @@
+"""Community groups API."""
+
+from ninja import Router
+
+router = Router(tags=["communities"])

@@ -1,0 +1,1 @@
+"""The Community Activity Information Station: groups, their posts and followers."""

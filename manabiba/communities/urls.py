@@ -1,0 +1,4 @@
+from django.urls import URLPattern, URLResolver
+
+app_name = "communities"
+urlpatterns: list[URLPattern | URLResolver] = []

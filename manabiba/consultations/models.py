@@ -1,0 +1,1 @@
+"""Learning consultations: residents ask, staff answer and route them."""

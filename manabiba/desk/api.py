@@ -1,0 +1,5 @@
+"""One-stop desk API."""
+
+from ninja import Router
+
+router = Router(tags=["desk"])

@@ -1,0 +1,1 @@
+"""The one-stop desk's calendar: opening hours, exceptions, the staff roster and appointments."""

@@ -1,0 +1,5 @@
+"""Registrations API."""
+
+from ninja import Router
+
+router = Router(tags=["registrations"])

@@ -1,0 +1,1 @@
+"""Applications for programmes: first come, lottery, waiting list, attendance."""
