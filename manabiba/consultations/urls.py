@@ -1,4 +1,14 @@
-from django.urls import URLPattern, URLResolver
+from django.urls import URLPattern, URLResolver, path
+
+from manabiba.consultations import views
 
 app_name = "consultations"
-urlpatterns: list[URLPattern | URLResolver] = []
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("", views.ask, name="ask"),
+    path("check-your-mail/", views.check_mail, name="check_mail"),
+    path("confirm/<str:token>/", views.confirm, name="confirm"),
+    path("mine/", views.mine, name="mine"),
+    path("mine/<str:reference>/", views.detail, name="detail"),
+    path("t/<str:token>/", views.thread, name="thread"),
+    path("inbound-mail/", views.inbound_webhook, name="inbound_webhook"),
+]

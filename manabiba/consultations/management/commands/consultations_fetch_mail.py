@@ -1,0 +1,35 @@
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from manabiba.consultations import conf
+from manabiba.consultations.inbound import inbound_mail_receive, read_mailbox
+
+
+class Command(BaseCommand):
+    help = (
+        "Read residents' e-mail replies from the inbound mailbox (CONSULTATIONS_INBOUND_MAILBOX, or --source: "
+        "a Maildir, mbox or .eml folder path, or an imap(s):// or pop3(s):// URL) into their consultations."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--source", default="", help="Overrides CONSULTATIONS_INBOUND_MAILBOX.")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        source = options["source"] or conf.inbound_mailbox()
+        if not source:
+            raise CommandError("No mailbox: set CONSULTATIONS_INBOUND_MAILBOX or pass --source.")
+        added = seen = ignored = 0
+        try:
+            for raw in read_mailbox(source):
+                result = inbound_mail_receive(raw)
+                if result.message is not None:
+                    added += 1
+                    self.stdout.write(f"{result.consultation}: reply added")
+                elif result.consultation is not None:
+                    seen += 1
+                else:
+                    ignored += 1
+        except (OSError, FileNotFoundError) as error:
+            raise CommandError(f"Cannot read {source}: {error}") from error
+        self.stdout.write(f"{added} added, {seen} seen before or empty, {ignored} not for a consultation")

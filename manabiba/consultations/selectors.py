@@ -1,0 +1,187 @@
+"""Reads for learning consultations: the staff queue, threads, and the coordinator's figures."""
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from statistics import median
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models.functions import TruncMonth
+from django.utils import timezone
+
+from manabiba.accounts.models import Department, User
+from manabiba.accounts.permissions import PERMISSIONS
+from manabiba.consultations.models import (
+    OPEN_STATUSES,
+    CannedReply,
+    Channel,
+    Consultation,
+    Message,
+    Topic,
+)
+from manabiba.consultations.permissions import visible_filter
+from manabiba.programs.models import Program
+from manabiba.programs.selectors import ProgramFilters, program_search
+
+QUEUE_VIEWS = ("all", "new", "mine", "department", "waiting", "overdue", "closed")
+
+
+def consultation_queue(
+    *, user: User, view: str = "all", topic: str = "", now: datetime | None = None
+) -> QuerySet[Consultation]:
+    """The consultations ``user`` may see, narrowed to one of the queue's views."""
+    condition = visible_filter(user)
+    if condition is None:
+        return Consultation.objects.none()
+    now = now or timezone.now()
+    consultations = Consultation.objects.filter(condition, anonymised_at__isnull=True)
+    if view == "new":
+        consultations = consultations.filter(status=Consultation.Status.NEW)
+    elif view == "mine":
+        consultations = consultations.filter(assignee=user).exclude(status=Consultation.Status.CLOSED)
+    elif view == "department":
+        consultations = (
+            consultations.filter(department_id=user.department_id).exclude(status=Consultation.Status.CLOSED)
+            if user.department_id
+            else consultations.none()
+        )
+    elif view == "waiting":
+        consultations = consultations.filter(status=Consultation.Status.WAITING)
+    elif view == "overdue":
+        consultations = consultations.filter(status__in=OPEN_STATUSES, due_at__lt=now)
+    elif view == "closed":
+        consultations = consultations.filter(status=Consultation.Status.CLOSED)
+    else:
+        consultations = consultations.exclude(status=Consultation.Status.CLOSED)
+    if topic:
+        consultations = consultations.filter(topic=topic)
+    return consultations.select_related("department", "assignee").order_by("due_at", "created_at", "pk")
+
+
+def consultation_for_staff(consultation_id: int) -> Consultation | None:
+    return (
+        Consultation.objects.filter(pk=consultation_id, anonymised_at__isnull=True)
+        .select_related("department", "assignee", "resident", "logged_by")
+        .prefetch_related(
+            Prefetch(
+                "messages",
+                queryset=Message.objects.select_related("author")
+                .prefetch_related("programs")
+                .order_by("created_at", "pk"),
+            )
+        )
+        .first()
+    )
+
+
+def public_messages(consultation: Consultation) -> QuerySet[Message]:
+    """What the resident sees: their messages and the replies; never internal notes or routing."""
+    return (
+        consultation.messages.filter(kind__in=[Message.Kind.RESIDENT, Message.Kind.REPLY])
+        .prefetch_related("programs")
+        .order_by("created_at", "pk")
+    )
+
+
+def consultation_by_token(token: str) -> Consultation | None:
+    if not token or len(token) < 20:
+        return None
+    return Consultation.objects.filter(access_token=token, anonymised_at__isnull=True).first()
+
+
+def consultations_of(user: User) -> QuerySet[Consultation]:
+    return Consultation.objects.filter(resident=user, anonymised_at__isnull=True).order_by("-created_at")
+
+
+def assignable_staff() -> QuerySet[User]:
+    """People who answer consultations, for the routing form."""
+    roles = [str(role) for role in PERMISSIONS["consultations.answer"]]
+    return (
+        User.objects.filter(is_active=True, anonymised_at__isnull=True, role_grants__role__in=roles)
+        .select_related("department")
+        .distinct()
+        .order_by("department__name", "full_name_kana", "email")
+    )
+
+
+def departments() -> QuerySet[Department]:
+    return Department.objects.filter(is_active=True).order_by("division", "name")
+
+
+def canned_replies(*, active_only: bool = True) -> QuerySet[CannedReply]:
+    replies = CannedReply.objects.all()
+    return replies.filter(is_active=True) if active_only else replies
+
+
+def program_candidates(query: str, *, limit: int = 15) -> list[Program]:
+    """Published programmes to recommend in a reply, found like the catalogue finds them."""
+    return program_search(ProgramFilters(q=query.strip()), limit=limit).programs
+
+
+# --- figures ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Bar:
+    label: str
+    count: int
+    percent: int  # of the largest bar, for drawing
+
+
+@dataclass(frozen=True)
+class Figures:
+    total: int
+    by_topic: list[Bar]
+    by_channel: list[Bar]
+    by_month: list[Bar]
+    median_first_answer_hours: float | None
+    answered: int
+    answered_on_time: int
+    on_time_percent: int | None
+
+
+def _bars(rows: list[tuple[str, int]]) -> list[Bar]:
+    top = max((count for _label, count in rows), default=0)
+    return [Bar(label, count, round(count * 100 / top) if top else 0) for label, count in rows]
+
+
+def consultation_figures(*, since: date, until: date) -> Figures:
+    """Consultations received from ``since`` to ``until`` (inclusive, Tokyo days): for the coordinator."""
+    start = timezone.make_aware(datetime.combine(since, datetime.min.time()))
+    end = timezone.make_aware(datetime.combine(until + timedelta(days=1), datetime.min.time()))
+    received = Consultation.objects.filter(Q(confirmed_at__isnull=False) | Q(logged_by__isnull=False)).filter(
+        created_at__gte=start, created_at__lt=end
+    )
+    by_topic = dict(received.values_list("topic").annotate(n=Count("pk")).values_list("topic", "n"))
+    by_channel = dict(received.values_list("channel").annotate(n=Count("pk")).values_list("channel", "n"))
+    months: dict[str, int] = {}
+    for row in received.annotate(month=TruncMonth("created_at")).values("month").annotate(n=Count("pk")):
+        month = row["month"]
+        key = (timezone.localtime(month) if timezone.is_aware(month) else month).strftime("%Y-%m")
+        months[key] = months.get(key, 0) + row["n"]
+    month_rows: list[tuple[str, int]] = []
+    cursor = date(since.year, since.month, 1)
+    while cursor <= until:
+        key = cursor.strftime("%Y-%m")
+        month_rows.append((key, months.get(key, 0)))
+        cursor = date(cursor.year + (cursor.month == 12), cursor.month % 12 + 1, 1)
+    answered = list(
+        received.filter(first_response_at__isnull=False).values_list(
+            "confirmed_at", "created_at", "first_response_at", "first_response_on_time"
+        )
+    )
+    hours = [
+        (first - (confirmed or created)).total_seconds() / 3600
+        for confirmed, created, first, _on_time in answered
+        if first is not None
+    ]
+    on_time = sum(1 for *_rest, ok in answered if ok)
+    return Figures(
+        total=received.count(),
+        by_topic=_bars([(str(label), by_topic.get(value, 0)) for value, label in Topic.choices]),
+        by_channel=_bars([(str(label), by_channel.get(value, 0)) for value, label in Channel.choices]),
+        by_month=_bars(month_rows),
+        median_first_answer_hours=round(median(hours), 1) if hours else None,
+        answered=len(answered),
+        answered_on_time=on_time,
+        on_time_percent=round(on_time * 100 / len(answered)) if answered else None,
+    )

@@ -1,0 +1,153 @@
+"""Public pages: ask, confirm the e-mail address, follow the thread and reply; the inbound-mail webhook."""
+
+import hmac
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
+
+from manabiba.accounts.models import User
+from manabiba.consultations import conf, selectors, services
+from manabiba.consultations.forms import AskForm, ResidentReplyForm
+from manabiba.consultations.inbound import inbound_mail_receive
+from manabiba.consultations.models import Consultation, Message
+from manabiba.consultations.throttle import guest_ask_allowed
+
+
+def _user(request: HttpRequest) -> User | None:
+    return request.user if isinstance(request.user, User) and request.user.is_authenticated else None
+
+
+def ask(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    form = AskForm(request.POST or None, user=user)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        if user is None and not guest_ask_allowed(ip=request.META.get("REMOTE_ADDR"), email=data["email"]):
+            form.add_error(None, _("Too many questions from here. Please try again later, or call the desk."))
+            return render(request, "consultations/ask.html", {"form": form, "mine": []}, status=429)
+        try:
+            consultation = services.consultation_submit(
+                topic=data["topic"],
+                body=data["body"],
+                reply_channel=data["reply_channel"],
+                preferred_times=data["preferred_times"],
+                name=data.get("name", ""),
+                email=data.get("email", ""),
+                phone=data["phone"],
+                language=get_language() or "",
+                resident=user,
+            )
+        except ValidationError as error:
+            for field, errors in error.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            if consultation.confirmed_at is None:
+                return redirect("consultations:check_mail")
+            messages.success(
+                request,
+                _("Thank you. Your reference number is %(reference)s.") % {"reference": consultation.reference},
+            )
+            return redirect("consultations:detail", reference=consultation.reference)
+    return render(
+        request,
+        "consultations/ask.html",
+        {"form": form, "mine": selectors.consultations_of(user)[:10] if user else []},
+    )
+
+
+def check_mail(request: HttpRequest) -> HttpResponse:
+    return render(request, "consultations/check_mail.html")
+
+
+def confirm(request: HttpRequest, token: str) -> HttpResponse:
+    try:
+        consultation = services.consultation_confirm(token=token)
+    except ValidationError as error:
+        return render(request, "consultations/confirm_failed.html", {"error": " ".join(error.messages)}, status=400)
+    messages.success(
+        request,
+        _("Your e-mail address is confirmed. Your reference number is %(reference)s.")
+        % {"reference": consultation.reference},
+    )
+    return redirect("consultations:thread", token=consultation.access_token)
+
+
+@login_required
+def mine(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    assert user is not None
+    return render(request, "consultations/mine.html", {"consultations": selectors.consultations_of(user)})
+
+
+def _thread(request: HttpRequest, consultation: Consultation, reply_url: str) -> HttpResponse:
+    form = ResidentReplyForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.consultation_resident_reply(
+                consultation=consultation, body=form.cleaned_data["body"], via=Message.Via.WEB, author=_user(request)
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Your message has been added."))
+            return redirect(reply_url)
+    return render(
+        request,
+        "consultations/thread.html",
+        {
+            "consultation": consultation,
+            "thread": selectors.public_messages(consultation),
+            "form": form,
+            "reply_address": conf.reply_address_for(consultation.reply_token) if consultation.email else "",
+            "action": reply_url,
+        },
+    )
+
+
+@login_required
+def detail(request: HttpRequest, reference: str) -> HttpResponse:
+    consultation = selectors.consultations_of(request.user).filter(reference=reference).first()  # type: ignore[arg-type]
+    if consultation is None:
+        raise Http404
+    return _thread(request, consultation, reverse("consultations:detail", args=[consultation.reference]))
+
+
+def thread(request: HttpRequest, token: str) -> HttpResponse:
+    consultation = selectors.consultation_by_token(token)
+    if consultation is None or (consultation.confirmed_at is None and consultation.logged_by_id is None):
+        raise Http404
+    response = _thread(request, consultation, reverse("consultations:thread", args=[token]))
+    response["Referrer-Policy"] = "no-referrer"  # the link is the key: never leak it to another site
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@csrf_exempt
+@require_POST
+def inbound_webhook(request: HttpRequest) -> HttpResponse:
+    """A mail server (or a mail-to-webhook service) posts one raw RFC 822 mail here.
+
+    Authenticated by the shared secret in ``X-Manabiba-Secret`` or ``Authorization: Bearer``.
+    """
+    secret = conf.webhook_secret()
+    given = request.headers.get("X-Manabiba-Secret", "")
+    bearer = request.headers.get("Authorization", "")
+    if not given and bearer.lower().startswith("bearer "):
+        given = bearer[7:].strip()
+    if not secret or not hmac.compare_digest(given.encode(), secret.encode()):
+        return JsonResponse({"detail": "forbidden"}, status=403)
+    recipients = tuple(r for r in request.GET.getlist("recipient") if r)
+    result = inbound_mail_receive(request.body, recipients=recipients)
+    status = 202 if result.message is not None else 200
+    return JsonResponse(
+        {"detail": result.reason, "reference": result.consultation.reference if result.consultation else None},
+        status=status,
+    )
