@@ -1,0 +1,227 @@
+"""Reads of community groups: the directory with its facets, a group's page, the staff queues."""
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from manabiba.communities.models import (
+    WEEKDAY_CHOICES,
+    AbuseReport,
+    ActivityPost,
+    CommunityGroup,
+    ContactMessage,
+    Membership,
+    Photo,
+)
+from manabiba.communities.services import SEARCH_KIND
+from manabiba.core.models import Area
+from manabiba.core.search import search_ids
+from manabiba.programs.models import Category, Program
+
+SEARCH_LIMIT = 2000
+
+
+@dataclass(frozen=True)
+class GroupFilters:
+    q: str = ""
+    kinds: tuple[str, ...] = ()
+    categories: tuple[int, ...] = ()
+    areas: tuple[int, ...] = ()
+    days: tuple[str, ...] = ()
+    recruiting: bool = False
+
+
+@dataclass(frozen=True)
+class FacetValue:
+    value: str
+    label: str
+    count: int
+    selected: bool
+
+
+@dataclass
+class GroupPage:
+    count: int
+    groups: list[CommunityGroup] = field(default_factory=list)
+
+
+def listed_groups() -> QuerySet[CommunityGroup]:
+    return CommunityGroup.objects.filter(status=CommunityGroup.Status.APPROVED, hidden_at__isnull=True)
+
+
+def _apply(groups: QuerySet[CommunityGroup], filters: GroupFilters, skip: str = "") -> QuerySet[CommunityGroup]:
+    if filters.kinds and skip != "kinds":
+        groups = groups.filter(kind__in=filters.kinds)
+    if filters.categories and skip != "categories":
+        # A major field stands for its sub-fields too.
+        chosen = list(Category.objects.filter(pk__in=filters.categories))
+        majors = [c.major for c in chosen if not c.minor]
+        groups = groups.filter(Q(categories__pk__in=filters.categories) | Q(categories__major__in=majors)).distinct()
+    if filters.areas and skip != "areas":
+        groups = groups.filter(areas__pk__in=filters.areas).distinct()
+    if filters.days and skip != "days":
+        condition = Q()
+        for day in filters.days:
+            condition |= Q(activity_days__contains=day)
+        groups = groups.filter(condition)
+    if filters.recruiting and skip != "recruiting":
+        groups = groups.filter(recruiting=True)
+    return groups
+
+
+def group_ranked_ids(filters: GroupFilters) -> list[int] | None:
+    """The search's ids, best first, for a query (None without one). Ask once per request."""
+    return search_ids(kind=SEARCH_KIND, query=filters.q, limit=SEARCH_LIMIT) if filters.q else None
+
+
+def _matching(filters: GroupFilters, ranked: list[int] | None, skip: str = "") -> QuerySet[CommunityGroup]:
+    groups = listed_groups()
+    if ranked is not None:
+        groups = groups.filter(pk__in=ranked)
+    return _apply(groups, filters, skip)
+
+
+_UNSET: list[int] = []
+
+
+def group_search(
+    filters: GroupFilters, *, offset: int = 0, limit: int | None = 30, ranked: list[int] | None = _UNSET
+) -> GroupPage:
+    """Listed groups that match, best match first with a query, else in kana order."""
+    if ranked is _UNSET:
+        ranked = group_ranked_ids(filters)
+    groups = _matching(filters, ranked)
+    ids = list(groups.order_by("name_kana", "name").values_list("pk", flat=True))
+    if ranked is not None:
+        position = {pk: index for index, pk in enumerate(ranked)}
+        ids.sort(key=lambda pk: position.get(pk, len(position)))
+    page_ids = ids[offset : offset + limit] if limit is not None else ids[offset:]
+    rows = {
+        group.pk: group
+        for group in CommunityGroup.objects.filter(pk__in=page_ids).prefetch_related("categories", "areas")
+    }
+    return GroupPage(count=len(ids), groups=[rows[pk] for pk in page_ids])
+
+
+def group_facets(filters: GroupFilters, *, ranked: list[int] | None = _UNSET) -> dict[str, list[FacetValue]]:
+    """For each facet, how many groups each value would give with the other filters as they are."""
+    if ranked is _UNSET:
+        ranked = group_ranked_ids(filters)
+    facets: dict[str, list[FacetValue]] = {}
+    groups = _matching(filters, ranked, skip="kinds")
+    kind_counts = dict(groups.values_list("kind").annotate(n=Count("pk", distinct=True)).values_list("kind", "n"))
+    facets["kinds"] = [
+        FacetValue(value, str(label), kind_counts.get(value, 0), value in filters.kinds)
+        for value, label in CommunityGroup.Kind.choices
+        if kind_counts.get(value) or value in filters.kinds
+    ]
+    groups = _matching(filters, ranked, skip="categories")
+    category_counts = dict(
+        groups.values_list("categories").annotate(n=Count("pk", distinct=True)).values_list("categories", "n")
+    )
+    facets["categories"] = [
+        FacetValue(str(c.pk), str(c), category_counts.get(c.pk, 0), c.pk in filters.categories)
+        for c in Category.objects.all()
+        if category_counts.get(c.pk) or c.pk in filters.categories
+    ]
+    groups = _matching(filters, ranked, skip="areas")
+    area_counts = dict(groups.values_list("areas").annotate(n=Count("pk", distinct=True)).values_list("areas", "n"))
+    facets["areas"] = [
+        FacetValue(str(a.pk), a.name, area_counts.get(a.pk, 0), a.pk in filters.areas)
+        for a in Area.objects.all()
+        if area_counts.get(a.pk) or a.pk in filters.areas
+    ]
+    groups = _matching(filters, ranked, skip="days")
+    day_strings = list(groups.values_list("activity_days", flat=True))
+    facets["days"] = [
+        FacetValue(value, str(label), sum(value in days for days in day_strings), value in filters.days)
+        for value, label in WEEKDAY_CHOICES
+    ]
+    groups = _matching(filters, ranked, skip="recruiting")
+    facets["recruiting"] = [
+        FacetValue("on", "", groups.filter(recruiting=True).count(), filters.recruiting),
+    ]
+    return facets
+
+
+def group_detail(group_id: int) -> CommunityGroup | None:
+    return (
+        CommunityGroup.objects.select_related("organizer")
+        .prefetch_related("categories", "areas", Prefetch("photos", queryset=Photo.objects.filter(post=None)))
+        .filter(pk=group_id)
+        .first()
+    )
+
+
+def group_posts(group: CommunityGroup, *, kind: str | None = None) -> QuerySet[ActivityPost]:
+    posts = group.posts.filter(status=ActivityPost.Status.PUBLISHED).prefetch_related("photos")
+    if kind is not None:
+        posts = posts.filter(kind=kind)
+    return posts.order_by("-published_at")
+
+
+def group_recruitments(group: CommunityGroup, *, today: datetime | None = None) -> QuerySet[ActivityPost]:
+    """Recruitment posts still open (no end date, or one today or later)."""
+    day = timezone.localdate(today) if today else timezone.localdate()
+    return group_posts(group, kind=ActivityPost.Kind.RECRUITMENT).filter(Q(until__isnull=True) | Q(until__gte=day))
+
+
+def group_upcoming_events(group: CommunityGroup, *, limit: int = 10) -> list[Program]:
+    """The group's programmes in the catalogue that are still to come."""
+    if group.organizer_id is None:
+        return []
+    return list(
+        Program.objects.filter(
+            organizer_id=group.organizer_id, status=Program.Status.PUBLISHED, last_ends_at__gte=timezone.now()
+        )
+        .order_by("first_starts_at")
+        .prefetch_related("sessions")[:limit]
+    )
+
+
+def groups_of(user: object) -> QuerySet[CommunityGroup]:
+    pk = getattr(user, "pk", None)
+    if pk is None:
+        return CommunityGroup.objects.none()
+    return CommunityGroup.objects.filter(memberships__user_id=int(pk)).order_by("name_kana")
+
+
+def group_members(group: CommunityGroup) -> QuerySet[Membership]:
+    return group.memberships.select_related("user").order_by("role", "created_at")
+
+
+def group_inbox(group: CommunityGroup) -> QuerySet[ContactMessage]:
+    return group.messages.order_by("-created_at")
+
+
+def groups_for_review() -> QuerySet[CommunityGroup]:
+    return CommunityGroup.objects.filter(
+        status__in=[CommunityGroup.Status.PENDING, CommunityGroup.Status.CHANGES_REQUESTED]
+    ).order_by("status", "created_at")
+
+
+def posts_for_moderation() -> QuerySet[ActivityPost]:
+    return ActivityPost.objects.filter(status=ActivityPost.Status.PENDING).select_related("group")
+
+
+def recent_posts() -> QuerySet[ActivityPost]:
+    return ActivityPost.objects.filter(status=ActivityPost.Status.PUBLISHED).select_related("group")[:50]
+
+
+def events_for_moderation() -> QuerySet[Program]:
+    return Program.objects.filter(
+        status=Program.Status.DRAFT, organizer__community_group__status=CommunityGroup.Status.APPROVED
+    ).select_related("organizer")
+
+
+def open_abuse_reports() -> QuerySet[AbuseReport]:
+    return AbuseReport.objects.filter(status=AbuseReport.Status.OPEN).select_related("group", "post", "reporter")
+
+
+def stale_groups() -> QuerySet[CommunityGroup]:
+    """Groups asked to confirm that they are active: unanswered, marked unconfirmed, or hidden."""
+    return CommunityGroup.objects.filter(
+        status=CommunityGroup.Status.APPROVED, confirmation_requested_at__isnull=False
+    ).order_by("confirmation_requested_at", "name_kana")
