@@ -1,0 +1,140 @@
+"""Demo registrations: how some demo programmes take applications, and a few applications.
+
+Called by ``seed_demo`` after the demo people and programmes exist. Idempotent: a programme that
+already has registration settings is left as it is, and nobody applies twice.
+"""
+
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from manabiba.accounts.models import User
+from manabiba.programs.models import Program
+from manabiba.registrations.models import PriorityRule, Registration, RegistrationSettings
+from manabiba.registrations.services import (
+    QuestionSpec,
+    registration_settings_update,
+    registration_submit,
+)
+
+# The demo people and programmes made by the web app's demo data (same values, not imported:
+# web sits above this app).
+DEMO_DOMAIN = "demo.manabiba.jp"
+DEMO_SOURCE = "demo"
+DEMO_APPLICANTS = 12
+
+
+@dataclass(frozen=True)
+class DemoPlan:
+    description: str
+    fields: dict[str, Any]
+    rules: list[tuple[str, int]] | None = None
+    questions: list[QuestionSpec] | None = None
+
+
+def _demo_programmes() -> list[Program]:
+    now = timezone.now()
+    return list(
+        Program.objects.filter(
+            source=DEMO_SOURCE,
+            status=Program.Status.PUBLISHED,
+            application=Program.Application.SITE,
+            applications_close_at__gt=now + timedelta(days=1),
+        ).order_by("source_key")[:6]
+    )
+
+
+def _applicants() -> list[User]:
+    """Made-up residents who only apply (they have no password), and the demo resident."""
+    people = []
+    for n in range(1, DEMO_APPLICANTS + 1):
+        email = f"applicant{n:02d}@{DEMO_DOMAIN}"
+        person = User.objects.filter(email=email).first() or User.objects.create_user(
+            email,
+            None,
+            full_name=f"申込 {n:02d}",
+            full_name_kana=f"もうしこみ {n:02d}",
+            lives_in_city=n % 3 != 0,
+            works_in_city=n % 3 == 0 and n % 2 == 0,
+            email_verified_at=timezone.now(),
+        )
+        people.append(person)
+    resident = User.objects.filter(email=f"resident@{DEMO_DOMAIN}").first()
+    return ([resident] if resident is not None else []) + people
+
+
+def _apply(program: Program, people: list[User], party_sizes: tuple[int, ...] = (1,)) -> int:
+    applied = 0
+    for index, person in enumerate(people):
+        if Registration.objects.filter(program=program, user=person, status__in=Registration.ACTIVE).exists():
+            continue
+        registration_submit(
+            program=program,
+            user=person,
+            party_size=party_sizes[index % len(party_sizes)],
+            answers={},
+            consent=True,
+            attends_every_session=index % 2 == 0,
+        )
+        applied += 1
+    return applied
+
+
+@transaction.atomic
+def demo_registrations_seed() -> list[str]:
+    """Lotteries with priority tiers, first-come programmes with a waiting list, a few applications.
+
+    Returns the lines for ``seed_demo`` to print.
+    """
+    programmes = _demo_programmes()
+    if not programmes:
+        return ["demo registrations: no demo programmes taking applications on the site"]
+    people = _applicants()
+    lines = []
+    resident_first = [
+        (PriorityRule.Criterion.CITY_RESIDENT.value, 1),
+        (PriorityRule.Criterion.CITY_WORKER.value, 1),
+        (PriorityRule.Criterion.CITY_STUDENT.value, 1),
+        (PriorityRule.Criterion.FIRST_TIMER.value, 2),
+    ]
+    questions = [
+        QuestionSpec(key="child_age", label="お子さんの年齢", kind="number", required=True, min_value=3, max_value=15),
+        QuestionSpec(key="experience", label="経験", kind="choice", choices=("初めて", "少しある", "経験者")),
+    ]
+    plans: list[DemoPlan] = [
+        DemoPlan(
+            "lottery, residents then first-timers first",
+            {"allocation": RegistrationSettings.Allocation.LOTTERY, "max_party_size": 2},
+            rules=resident_first,
+        ),
+        DemoPlan(
+            "lottery, winners confirm within 3 days",
+            {"allocation": RegistrationSettings.Allocation.LOTTERY, "confirm_within_days": 3},
+            rules=[(PriorityRule.Criterion.EVERY_SESSION.value, 1)],
+        ),
+        DemoPlan(
+            "first come, waiting list with 24-hour offers",
+            {"allocation": RegistrationSettings.Allocation.FIRST_COME, "offer_expiry_hours": 24},
+        ),
+        DemoPlan(
+            "first come, parent and child",
+            {"allocation": RegistrationSettings.Allocation.FIRST_COME, "max_party_size": 2},
+            questions=questions,
+        ),
+    ]
+    for program, plan in zip(programmes, plans, strict=False):
+        if RegistrationSettings.objects.filter(program=program).exists():
+            continue
+        registration_settings_update(
+            program=program, actor=None, priority_rules=plan.rules, questions=plan.questions, **plan.fields
+        )
+        applied = 0
+        if plan.questions is None:
+            # A full lottery or waiting list shows best with more applicants than places.
+            crowd = people[: min(len(people), (program.capacity or 10) + 3)]
+            applied = _apply(program, crowd, (1, 1, 2) if plan.fields.get("max_party_size") == 2 else (1,))
+        lines.append(f"demo registrations: {program.title}: {plan.description}, {applied} applications")
+    return lines

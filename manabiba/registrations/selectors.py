@@ -1,0 +1,212 @@
+"""Reads for registrations: a resident's own, a programme's registrants (for those allowed, logged),
+public counts and the draw notice (never names), and the lottery's verification."""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Prefetch, QuerySet, Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from manabiba.accounts.models import User
+from manabiba.core.audit import audit_log
+from manabiba.programs.models import Program, ProgramSession
+from manabiba.registrations.lottery import Entry, allocate
+from manabiba.registrations.models import (
+    Attendance,
+    LotteryDraw,
+    Registration,
+    RegistrationQuestion,
+    RegistrationSettings,
+)
+from manabiba.registrations.permissions import can_view_registrants
+
+Status = Registration.Status
+
+
+def registration_settings_for(program: Program) -> RegistrationSettings:
+    """The programme's settings, or unsaved defaults when it has none."""
+    found = RegistrationSettings.objects.filter(program=program).prefetch_related("priority_rules").first()
+    return found if found is not None else RegistrationSettings(program=program)
+
+
+def registration_questions(program: Program) -> list[RegistrationQuestion]:
+    return list(RegistrationQuestion.objects.filter(program=program))
+
+
+def registrations_of(user: User) -> QuerySet[Registration]:
+    """A resident's own registrations, newest programme first, with the programme and its sessions."""
+    return (
+        Registration.objects.filter(user=user)
+        .select_related("program", "program__organizer")
+        .prefetch_related("program__sessions")
+        .order_by("-program__first_starts_at", "-id")
+    )
+
+
+def registration_of(user: User, registration_id: int) -> Registration | None:
+    return registrations_of(user).filter(pk=registration_id).first()
+
+
+def active_registration(user: User, program: Program) -> Registration | None:
+    """The person's one active registration for a programme, if any."""
+    if not user.is_authenticated:
+        return None
+    return Registration.objects.filter(program=program, user=user, status__in=Registration.ACTIVE).first()
+
+
+def program_registrants(
+    *, program: Program, viewer: User, view: str, statuses: frozenset[str] | None = None
+) -> QuerySet[Registration]:
+    """A programme's registrants with their personal data, for those allowed to see them.
+
+    Raises ``PermissionDenied`` for anyone else, and writes ``registrations.personal_data.viewed``
+    (who, which programme, ``view`` naming the page or export) for everyone who looks.
+    """
+    if not can_view_registrants(viewer, program):
+        raise PermissionDenied(_("You cannot see this programme's registrants."))
+    audit_log(action="registrations.personal_data.viewed", actor=viewer, target=program, data={"view": view})
+    registrations = Registration.objects.filter(program=program).select_related("user", "registered_by")
+    if statuses is not None:
+        registrations = registrations.filter(status__in=statuses)
+    return registrations.order_by("status", "waitlist_position", "id")
+
+
+def waitlist(*, program: Program, viewer: User) -> QuerySet[Registration]:
+    return program_registrants(program=program, viewer=viewer, view="waitlist", statuses=frozenset({Status.WAITLISTED}))
+
+
+def roster(*, session: ProgramSession, viewer: User) -> list[tuple[Registration, Attendance | None]]:
+    """Everyone with a confirmed place, in furigana order, with their attendance at ``session`` if recorded."""
+    program = session.program
+    registrations = program_registrants(
+        program=program, viewer=viewer, view=f"roster:{session.pk}", statuses=frozenset({Status.CONFIRMED})
+    ).prefetch_related(Prefetch("attendances", queryset=Attendance.objects.filter(session=session)))
+    rows = []
+    for registration in sorted(registrations, key=lambda r: (r.full_name_kana or r.full_name, r.pk)):
+        attendances = list(registration.attendances.all())
+        rows.append((registration, attendances[0] if attendances else None))
+    return rows
+
+
+@dataclass(frozen=True)
+class SeatCounts:
+    """What anyone may know about a programme's registrations: numbers only."""
+
+    capacity: int | None
+    seats_taken: int
+    seats_free: int | None
+    applied: int
+    waitlisted: int
+
+
+def seat_counts(program: Program) -> SeatCounts:
+    rows = (
+        Registration.objects.filter(program=program, status__in=Registration.ACTIVE)
+        .values("status")
+        .annotate(seats=Sum("party_size"))
+    )
+    by_status = {row["status"]: int(row["seats"] or 0) for row in rows}
+    taken = by_status.get(Status.CONFIRMED, 0) + by_status.get(Status.OFFERED, 0)
+    return SeatCounts(
+        capacity=program.capacity,
+        seats_taken=taken,
+        seats_free=None if program.capacity is None else max(0, program.capacity - taken),
+        applied=Registration.objects.filter(program=program, status=Status.APPLIED).count(),
+        waitlisted=Registration.objects.filter(program=program, status=Status.WAITLISTED).count(),
+    )
+
+
+@dataclass(frozen=True)
+class TierNotice:
+    tier: int
+    applicants: int
+    seats: int
+    won: int
+    seats_won: int
+
+
+@dataclass(frozen=True)
+class DrawNotice:
+    """The public draw notice: when, the seed, the seats and the counts per tier; never names."""
+
+    draw_id: int
+    program_id: int
+    drawn_at: datetime
+    seed: str
+    algorithm: str
+    capacity: int | None
+    tiers: list[TierNotice]
+    applicants: int
+    winners: int
+
+
+def draw_notice(program: Program) -> DrawNotice | None:
+    draw = LotteryDraw.objects.filter(program=program).first()
+    if draw is None:
+        return None
+    tiers = [
+        TierNotice(
+            tier=int(tier),
+            applicants=counts["applicants"],
+            seats=counts["seats"],
+            won=counts["won"],
+            seats_won=counts["seats_won"],
+        )
+        for tier, counts in sorted(draw.tier_counts.items(), key=lambda item: int(item[0]))
+    ]
+    return DrawNotice(
+        draw_id=draw.pk,
+        program_id=program.pk,
+        drawn_at=draw.drawn_at,
+        seed=draw.seed,
+        algorithm=draw.algorithm,
+        capacity=draw.capacity,
+        tiers=tiers,
+        applicants=len(draw.entries),
+        winners=len(draw.winners),
+    )
+
+
+@dataclass(frozen=True)
+class Verification:
+    matches: bool
+    problems: list[str]
+
+
+def lottery_verify(draw: LotteryDraw) -> Verification:
+    """Run the draw again from its stored seed, entries and seats; compare with the stored result and
+    with the registrations that still exist (tier and party size as drawn)."""
+    entries = [Entry(id=int(e["id"]), tier=int(e["tier"]), seats=int(e["seats"])) for e in draw.entries]
+    again = allocate(entries, seed=draw.seed, capacity=draw.capacity)
+    problems = []
+    if list(again.ranking) != list(draw.ranking):
+        problems.append("the drawn order differs")
+    if list(again.winners) != list(draw.winners):
+        problems.append("the winners differ")
+    existing = {
+        r.pk: r for r in Registration.objects.filter(program_id=draw.program_id, pk__in=[e.id for e in entries])
+    }
+    for entry in entries:
+        registration = existing.get(entry.id)
+        if registration is not None and (registration.tier != entry.tier or registration.party_size != entry.seats):
+            problems.append(f"registration {entry.id} is not as it was drawn")
+    return Verification(matches=not problems, problems=problems)
+
+
+def programs_below_minimum() -> QuerySet[Program]:
+    """Programmes flagged below minimum enrolment that staff have not decided on yet."""
+    return Program.objects.filter(
+        registration_settings__below_minimum_at__isnull=False,
+        registration_settings__minimum_decided_at__isnull=True,
+        status=Program.Status.PUBLISHED,
+        first_starts_at__gt=timezone.now(),
+    ).order_by("first_starts_at")
+
+
+def needs_printed_slip(registration: Registration) -> bool:
+    """A registrant with no e-mail address gets a printed slip instead of mail."""
+    if registration.user is not None and registration.user.anonymised_at is None and registration.user.email:
+        return False
+    return not registration.email

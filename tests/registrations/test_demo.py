@@ -1,0 +1,35 @@
+"""The demo registrations: settings for some demo programmes and a few applications, once."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from manabiba.programs.factories import ProgramFactory
+from manabiba.programs.models import Program
+from manabiba.registrations.demo import demo_registrations_seed
+from manabiba.registrations.models import Registration, RegistrationSettings
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_registrations_are_seeded_once() -> None:
+    for n in range(5):
+        ProgramFactory(
+            published=True,
+            capacity=5,
+            application=Program.Application.SITE,
+            applications_close_at=timezone.now() + timedelta(days=5),
+            source="demo",
+            source_key=f"demo-{n:03d}",
+        )
+    lines = demo_registrations_seed()
+    assert len(lines) == 4
+    allocations = sorted(RegistrationSettings.objects.values_list("allocation", flat=True))
+    assert allocations == ["first_come", "first_come", "lottery", "lottery"]
+    count = Registration.objects.count()
+    assert count > 0
+    assert Registration.objects.filter(status="applied").exists()
+    assert Registration.objects.filter(status="waitlisted").exists()
+    assert demo_registrations_seed() == []
+    assert Registration.objects.count() == count
