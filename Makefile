@@ -52,6 +52,7 @@ pytest: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python scripts/bench.py
 	$(BIN)/python scripts/bench_catalogue.py
+	$(BIN)/python scripts/bench_registrations.py
 
 # Needs GNU gettext (apt-get install gettext); the compiled catalogue is committed.
 messages: $(STAMP)

@@ -29,6 +29,8 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "registrations.view_participants": _COORDINATION | {Role.DEPARTMENT_STAFF, Role.DESK_STAFF, Role.FACILITY_STAFF},
     "registrations.manage": _COORDINATION | {Role.DEPARTMENT_STAFF},
     "registrations.check_in": STAFF_ROLES,
+    # The desk finds anyone's registration (a caller who wants to cancel); organisers see only theirs.
+    "registrations.view_all_participants": _COORDINATION | {Role.DESK_STAFF},
     # Community groups: the coordinator screens sign-ups and moderates posts.
     "communities.review": _COORDINATION,
     "communities.moderate": _COORDINATION,
@@ -37,10 +39,15 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "consultations.answer": _COORDINATION | {Role.DESK_STAFF, Role.DEPARTMENT_STAFF},
     "consultations.route": _COORDINATION | {Role.DESK_STAFF},
     "consultations.view_figures": _COORDINATION,
+    # Coordinators see every consultation; others see what is routed to them (consultations/permissions.py).
+    "consultations.view_all": _COORDINATION,
+    "consultations.manage_canned": _COORDINATION,
     # The one-stop desk's calendar.
     "desk.manage_hours": _COORDINATION,
     "desk.manage_roster": _COORDINATION,
     "desk.view_appointments": _COORDINATION | {Role.DESK_STAFF},
+    # Booking for a caller on the phone or at the counter, and cancelling anyone's appointment.
+    "desk.manage_appointments": _COORDINATION | {Role.DESK_STAFF},
 }
 
 

@@ -12,9 +12,8 @@ from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from manabiba.accounts.models import ApiToken, Department, RoleGrant, User
@@ -22,7 +21,7 @@ from manabiba.accounts.permissions import has_permission
 from manabiba.accounts.roles import Role
 from manabiba.accounts.totp import totp_code_is_valid, totp_matching_step, totp_new_secret
 from manabiba.core.audit import audit_log
-from manabiba.core.mail import outbox_enqueue
+from manabiba.core.mail import mail_render, outbox_enqueue
 
 VERIFY_SALT = "manabiba.accounts.verify-email"
 VERIFY_MAX_AGE = 3 * 24 * 3600
@@ -33,11 +32,9 @@ Actor = AbstractBaseUser | AnonymousUser | None
 
 def mail_to_user(*, user: User, template: str, context: dict[str, Any]) -> None:
     """Queue a mail rendered in the recipient's language from ``<template>_subject.txt``/``_body.txt``."""
-    with translation.override(user.language or settings.LANGUAGE_CODE):
-        full_context = {"user": user, "site_url": settings.SITE_URL, "city_name": settings.CITY_NAME, **context}
-        subject = render_to_string(f"{template}_subject.txt", full_context).strip()
-        body = render_to_string(f"{template}_body.txt", full_context)
-    outbox_enqueue(to=user.email, subject=subject, body=body)
+    language = user.language or settings.LANGUAGE_CODE
+    subject, body = mail_render(template=template, context={"user": user, **context}, language=language)
+    outbox_enqueue(to=user.email, subject=subject, body=body, language=language)
 
 
 def email_verification_token(user: User) -> str:
@@ -167,6 +164,22 @@ def role_grant(*, user: User, role: Role, actor: Actor) -> RoleGrant:
         user.save(update_fields=["is_staff", "is_superuser"])
     if created:
         audit_log(action="accounts.role.granted", actor=actor, target=user, data={"role": role.value})
+    return grant
+
+
+# Roles a person earns by what they do on the portal (editing an approved group, joining the talent
+# bank), granted by the system rather than by a coordinator. Staff roles are never earned.
+EARNED_ROLES = frozenset({Role.GROUP_ORGANISER, Role.TALENT})
+
+
+@transaction.atomic
+def role_grant_earned(*, user: User, role: Role, reason: str) -> RoleGrant:
+    """Grant a role the person has earned (``reason`` says how, for the audit log)."""
+    if role not in EARNED_ROLES:
+        raise PermissionDenied(_("Only a coordinator can give someone this role."))
+    grant, created = RoleGrant.objects.get_or_create(user=user, role=role, defaults={"granted_by": None})
+    if created:
+        audit_log(action="accounts.role.granted", actor=None, target=user, data={"role": role.value, "reason": reason})
     return grant
 
 

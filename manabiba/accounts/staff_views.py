@@ -22,6 +22,21 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         (name, label)
         for name, label, permission in [
             ("staff_programs:list", _("Programmes"), "programs.create"),
+            ("staff_registrations:index", _("Registrations"), "registrations.view_participants"),
+            (
+                "staff_registrations:register_choose",
+                _("Register someone who phoned or came to the desk"),
+                "registrations.register_on_behalf",
+            ),
+            ("staff_communities:review", _("Group sign-ups to review"), "communities.review"),
+            ("staff_communities:moderation", _("Posts and reports to moderate"), "communities.moderate"),
+            ("staff_communities:stale", _("Groups that have not confirmed they are active"), "communities.review"),
+            ("staff_consultations:queue", _("Learning consultations"), "consultations.answer"),
+            ("staff_consultations:figures", _("Consultation figures"), "consultations.view_figures"),
+            ("staff_desk:appointments", _("Desk appointments"), "desk.view_appointments"),
+            ("staff_desk:book", _("Book an appointment for a caller"), "desk.manage_appointments"),
+            ("staff_desk:roster", _("Desk roster"), "desk.manage_roster"),
+            ("staff_desk:hours", _("Desk opening hours"), "desk.manage_hours"),
             ("staff:people", _("People and roles"), "accounts.view_people"),
             ("staff:departments", _("Departments"), "accounts.manage_departments"),
             ("staff:audit", _("Audit log"), "core.view_audit_log"),

@@ -86,6 +86,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "manabiba.web.context_processors.site",
+                "manabiba.desk.context_processors.desk",
             ],
         },
     },
@@ -233,3 +234,23 @@ NINJA_PAGINATION_PER_PAGE = 50
 
 # Where seed_demo finds the municipal open-data event files (default: ../shared/data/opendata).
 DEMO_OPENDATA_DIR = env_str("DEMO_OPENDATA_DIR")
+
+# Registrations (docs/registrations.md): months after a programme ends before applicants' personal data goes.
+REGISTRATION_RETENTION_MONTHS = int(env_str("REGISTRATION_RETENTION_MONTHS", "12"))
+
+# Community groups (docs/communities.md).
+COMMUNITIES_POSTS_NEED_MODERATION = env_bool("COMMUNITIES_POSTS_NEED_MODERATION")
+COMMUNITIES_CONFIRM_EVERY_DAYS = int(env_str("COMMUNITIES_CONFIRM_EVERY_DAYS", "365"))
+COMMUNITIES_CONFIRM_MARK_DAYS = int(env_str("COMMUNITIES_CONFIRM_MARK_DAYS", "30"))
+COMMUNITIES_CONFIRM_HIDE_DAYS = int(env_str("COMMUNITIES_CONFIRM_HIDE_DAYS", "90"))
+
+# Learning consultations (docs/consultations.md).
+CONSULTATIONS_REPLY_ADDRESS = env_str("CONSULTATIONS_REPLY_ADDRESS")
+CONSULTATIONS_INBOUND_MAILBOX = env_str("CONSULTATIONS_INBOUND_MAILBOX")
+CONSULTATIONS_WEBHOOK_SECRET = env_str("CONSULTATIONS_WEBHOOK_SECRET")
+CONSULTATIONS_RETENTION_DAYS = int(env_str("CONSULTATIONS_RETENTION_DAYS", "1095"))
+
+# The one-stop desk (docs/desk.md).
+DESK_LOCATION = env_str("DESK_LOCATION")
+DESK_APPOINTMENTS_PER_SLOT = int(env_str("DESK_APPOINTMENTS_PER_SLOT", "1"))
+DESK_CAP_APPOINTMENTS_BY_ROSTER = env_bool("DESK_CAP_APPOINTMENTS_BY_ROSTER")

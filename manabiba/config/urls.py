@@ -1,3 +1,5 @@
+from django.conf import settings
+from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 
@@ -26,3 +28,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("manabiba.web.urls")),
 ]
+
+if settings.DEBUG:
+    # Uploaded images and leaflets; in production the web server serves MEDIA_ROOT (docs/operations.md).
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -19,7 +19,7 @@ from manabiba.accounts.decorators import permission_required
 from manabiba.accounts.permissions import has_permission
 from manabiba.programs import services
 from manabiba.programs.models import Organizer, Program
-from manabiba.programs.permissions import can_edit_program, can_publish_program
+from manabiba.programs.permissions import can_edit_program, can_manage_program, can_publish_program
 from manabiba.programs.staff_forms import (
     FIELDSETS,
     BaseSessionFormSet,
@@ -202,6 +202,7 @@ def program_detail(request: HttpRequest, program_id: int) -> HttpResponse:
         {
             "program": program,
             "can_edit": can_edit_program(user, program),
+            "can_manage": can_manage_program(user, program),
             "can_submit": status == Program.Status.DRAFT and not may_publish and can_edit_program(user, program),
             "can_publish": may_publish and status in open_states,
             "can_return": has_permission(user, "programs.review") and status == Program.Status.SUBMITTED,
