@@ -1,6 +1,8 @@
 """Fixtures every test may use: a real SMTP server, and one signed-in persona per role."""
 
+import threading
 from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager
 from email.message import EmailMessage
 
 import pytest
@@ -22,6 +24,22 @@ class SmtpServer:
     @property
     def messages(self) -> list[EmailMessage]:
         return self._catcher.messages
+
+    @property
+    def port(self) -> int:
+        return self._catcher.port
+
+    def stop(self) -> None:
+        """The mail server goes down: connections to its port are refused."""
+        self._catcher.stop()
+
+    def start(self) -> None:
+        """The mail server comes back on the same port, keeping what it had received."""
+        self._catcher.start()
+
+    def holding(self) -> AbstractContextManager[threading.Event]:
+        """Mail that arrives inside waits before it is accepted (see ``SmtpCatcher.holding``)."""
+        return self._catcher.holding()
 
     def to(self, address: str) -> list[EmailMessage]:
         return [m for m in self.messages if address in str(m["To"])]

@@ -72,6 +72,17 @@ def test_mail_is_sent_over_smtp_once_the_transaction_commits(
     assert message.attempts == 1
 
 
+def test_an_answer_goes_to_the_reply_address_the_mail_names(
+    smtp_server: SmtpServer, django_capture_on_commit_callbacks: CaptureCallbacks
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        outbox_enqueue(to="hanako@example.jp", subject="ご相談", body="…", reply_to="reply+abc@manabiba.example.jp")
+        outbox_enqueue(to="taro@example.jp", subject="ご案内", body="…")
+
+    assert smtp_server.to("hanako@example.jp")[0]["Reply-To"] == "reply+abc@manabiba.example.jp"
+    assert smtp_server.to("taro@example.jp")[0]["Reply-To"] is None
+
+
 def test_a_rolled_back_change_sends_no_mail(
     smtp_server: SmtpServer, django_capture_on_commit_callbacks: CaptureCallbacks
 ) -> None:
@@ -165,7 +176,7 @@ def test_the_timer_sends_mail_the_task_queue_could_not_take(
     out = StringIO()
     call_command("send_outbox", stdout=out)
 
-    assert out.getvalue().strip() == "1 sent"
+    assert out.getvalue().splitlines()[0] == "1 sent, 0 to retry, 0 given up"
     assert len(smtp_server.to("hanako@example.jp")) == 1
     message.refresh_from_db()
     assert message.status == OutboxMessage.Status.SENT
