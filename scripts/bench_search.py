@@ -89,8 +89,8 @@ def seed(n: int) -> None:
                     kind=KIND,
                     object_id=object_id,
                     title_terms=f"{main['title_terms']} {extra['title_terms']}",
-                    body_terms=main["body_terms"],
-                    venue_terms=main["venue_terms"],
+                    body_terms=str(main["body_terms"]),
+                    venue_terms=str(main["venue_terms"]),
                     bigrams=f"{main['bigrams']} {extra['bigrams']}",
                     starts_at=now + timedelta(days=random_.randint(-365, 365), hours=random_.randint(0, 23)),
                 )

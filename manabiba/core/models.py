@@ -1,5 +1,7 @@
 """Domain-free models every app builds on: timestamps, the audit log and the mail outbox."""
 
+import uuid
+from email.utils import parseaddr
 from typing import Any
 
 from django.conf import settings
@@ -48,20 +50,42 @@ class AuditEntry(models.Model):
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.action}"
 
 
+def outbox_message_id() -> str:
+    """A fresh Message-ID header for an outgoing mail, at the sender's domain."""
+    domain = parseaddr(settings.DEFAULT_FROM_EMAIL)[1].rpartition("@")[2] or "manabiba.invalid"
+    return f"<{uuid.uuid4().hex}.outbox@{domain}>"
+
+
 class OutboxMessage(TimeStampedModel):
-    """A mail written in the same transaction as the change it reports, sent later."""
+    """A mail written in the same transaction as the change it reports, sent later.
+
+    A sender claims a message by moving it from ``pending`` to ``sending`` with a conditional
+    UPDATE that stores its ``claim_token`` and a ``lease_expires_at``; no row lock is held while
+    it talks to the mail server. A sender that dies leaves the claim behind until the lease
+    expires, and the message is then tried again (see ``core.mail``).
+    """
 
     class Status(models.TextChoices):
         PENDING = "pending", _("pending")
+        SENDING = "sending", _("sending")
         SENT = "sent", _("sent")
         FAILED = "failed", _("failed")
 
     to = models.EmailField(_("to"))
     subject = models.CharField(_("subject"), max_length=255)
     body = models.TextField(_("body"))
+    # [{"filename": ..., "mimetype": ..., "content": base64 of the bytes}]
+    attachments: models.JSONField[Any] = models.JSONField(_("attachments"), default=list, blank=True)
+    language = models.CharField(_("language"), max_length=10, blank=True)
+    # Where the recipient's answer goes, e.g. a consultation's own inbound address.
+    reply_to = models.EmailField(_("reply to"), blank=True)
+    # The Message-ID header, the same on every attempt, so that a copy sent twice can be recognised.
+    message_id = models.CharField(_("Message-ID"), max_length=255, unique=True, default=outbox_message_id)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     next_attempt_at = models.DateTimeField(_("next attempt at"), null=True, blank=True)
+    claim_token = models.CharField(_("claim token"), max_length=32, blank=True)
+    lease_expires_at = models.DateTimeField(_("lease expires at"), null=True, blank=True)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
     last_error = models.TextField(_("last error"), blank=True)
 
@@ -96,9 +120,10 @@ class SearchEntry(models.Model):
     """What one object (a programme, later a group) can be found by, pre-tokenised.
 
     The fields hold space-separated terms made by ``core.japanese``; the database's own
-    full-text engine indexes them: an FTS5 table kept in step by triggers on SQLite, a
-    generated, GIN-indexed ``tsvector`` column on PostgreSQL (both made in migrations, not
-    declared here, because neither exists on the other database).
+    full-text engine indexes them: a contentless FTS5 table kept in step by triggers on SQLite
+    (its rowid is the entry's rank key), a generated, GIN-indexed ``tsvector`` column on
+    PostgreSQL (both made in migrations, not declared here, because neither exists on the other
+    database; see migration 0004_search_rank_key).
     """
 
     kind = models.CharField(_("kind"), max_length=100)

@@ -9,7 +9,10 @@ into the same boolean tree for both, so both return the same ids in the same ord
 
 Ranking: entries still to come (``starts_at`` now or later, or undated) before past ones;
 then those matching the whole query in the title, then in the body, then in the venue, then
-across fields; then the soonest (or, for past ones, the most recent) first.
+across fields; then the soonest (or, for past ones, the most recent) first. Both engines read
+that order from their indexes tier by tier and stop at the limit, so a word found in 17,000
+entries costs about as much as one found in 2,000 (see ``search_ids`` and migration
+0004_search_rank_key).
 """
 
 import html
@@ -21,8 +24,6 @@ from datetime import datetime
 from typing import Literal
 
 from django.db import connection, transaction
-from django.db.models import BooleanField, Case, F, IntegerField, Q, Value, When
-from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from manabiba.core.japanese import (
@@ -39,6 +40,7 @@ from manabiba.core.models import SearchEntry
 __all__ = [
     "SearchDocument",
     "search_ids",
+    "search_index_move",
     "search_index_rebuild",
     "search_index_remove",
     "search_index_update",
@@ -102,6 +104,16 @@ def search_index_update(
 
 
 @transaction.atomic
+def search_index_move(*, kind: str, starts: dict[int, datetime | None]) -> int:
+    """Give objects of ``kind`` a new start for the ranking (object id -> start); returns how
+    many entries changed. For a daily job that moves programmes on to their next session."""
+    moved = 0
+    for object_id, starts_at in starts.items():
+        moved += SearchEntry.objects.filter(kind=kind, object_id=object_id).update(starts_at=starts_at)
+    return moved
+
+
+@transaction.atomic
 def search_index_remove(*, kind: str, object_id: int) -> None:
     """Take one object out of the index (it was deleted, or is no longer public)."""
     SearchEntry.objects.filter(kind=kind, object_id=object_id).delete()
@@ -144,35 +156,45 @@ def search_sources() -> dict[str, SearchSource]:
 
 Scope = Literal["any", "title", "body", "venue"]
 # Which indexed fields answer a word's terms and its substring fallback, in each scope.
-# SQLite names FTS5 columns; PostgreSQL names the weights given to them in the migration.
+# SQLite names FTS5 columns; PostgreSQL names the letters its lexemes are prefixed with in the
+# migration (t title, b body, v venue, g bigrams).
 _TERM_FIELDS: dict[Scope, tuple[str, str]] = {
-    "any": ("title_terms body_terms venue_terms", "ABC"),
-    "title": ("title_terms", "A"),
-    "body": ("body_terms", "B"),
-    "venue": ("venue_terms", "C"),
+    "any": ("title_terms body_terms venue_terms", "tbv"),
+    "title": ("title_terms", "t"),
+    "body": ("body_terms", "b"),
+    "venue": ("venue_terms", "v"),
 }
 _GRAM_FIELDS: dict[Scope, tuple[str, str] | None] = {
-    "any": ("bigrams", "D"),
-    "title": ("title_terms", "A"),
-    "body": ("bigrams", "D"),  # only asked once the title has failed, so the match is in the body
+    "any": ("bigrams", "g"),
+    "title": ("title_terms", "t"),
+    "body": ("bigrams", "g"),  # only asked once the title has failed, so the match is in the body
     "venue": None,
 }
 
 
 class _Compiler:
+    """Turns query words into an FTS5 MATCH expression or a PostgreSQL ``tsquery``.
+
+    PostgreSQL's lexemes carry their field as a one-letter prefix instead of a weight: a GIN
+    index answers a query with weights only by re-reading every candidate's ``tsvector``, and
+    one without them (and without phrases) straight from the index.
+    """
+
     def __init__(self, vendor: str) -> None:
         self.sqlite = vendor == "sqlite"
 
     def term(self, term: str, fields: tuple[str, str]) -> str:
         if self.sqlite:
             return f'{{{fields[0]}}} : "{term}"'
-        return f"'{term}':{fields[1]}"
+        return self.join("or", [f"'{letter}{term}'" for letter in fields[1]])
 
     def phrase(self, grams: tuple[str, ...], fields: tuple[str, str], prefix: bool) -> str:
         if self.sqlite:
             return f'{{{fields[0]}}} : "{" ".join(grams)}"' + (" *" if prefix else "")
-        star = "*" if prefix else ""
-        return "(" + " <-> ".join(f"'{gram}':{star}{fields[1]}" for gram in grams) + ")"
+        star = ":*" if prefix else ""
+        return self.join(
+            "or", ["(" + " <-> ".join(f"'{letter}{gram}'{star}" for gram in grams) + ")" for letter in fields[1]]
+        )
 
     def join(self, operator: Literal["and", "or"], parts: list[str]) -> str:
         if len(parts) == 1:
@@ -181,6 +203,14 @@ class _Compiler:
             (self.sqlite, operator)
         ]
         return "(" + glue.join(parts) + ")"
+
+    def but_not(self, wanted: str, unwanted: list[str]) -> str:
+        """Entries matching ``wanted`` and none of ``unwanted``."""
+        if not unwanted:
+            return wanted
+        if self.sqlite:
+            return f"({wanted} NOT {self.join('or', unwanted)})"
+        return f"({wanted} & !{self.join('or', unwanted)})"
 
     def word(self, word: QueryWord, scope: Scope) -> str | None:
         term_fields = _TERM_FIELDS[scope]
@@ -200,6 +230,18 @@ class _Compiler:
     def query(self, words: list[QueryWord], scope: Scope) -> str:
         return self.join("and", [part for word in words if (part := self.word(word, scope))])
 
+    def tiers(self, words: list[QueryWord], *, exclusive: bool) -> list[str]:
+        """One query per ranking tier: the whole query in the title; in the body; in the venue;
+        across fields (every scope lies within "any"). ``exclusive``: each tier's query leaves
+        out the tiers before it (otherwise the caller does)."""
+        scopes: tuple[Scope, ...] = ("title", "body", "venue", "any")
+        queries = [self.query(words, scope) for scope in scopes]
+        if exclusive:
+            queries = [self.but_not(query, queries[:tier]) for tier, query in enumerate(queries)]
+        # One word found anywhere is found in the title, the body (whose bigrams column also
+        # holds the title's) or the venue: only a query of several words can match across fields.
+        return queries if len(words) > 1 else queries[:3]
+
 
 def _words(query: str) -> list[QueryWord]:
     words = query_terms(" ".join(query.split()[:MAX_QUERY_WORDS]))
@@ -209,54 +251,102 @@ def _words(query: str) -> list[QueryWord]:
     ]
 
 
-def _matches(compiled: str) -> tuple[str, list[str]]:
-    if connection.vendor == "sqlite":
-        return (
-            '"core_searchentry"."id" IN (SELECT rowid FROM core_searchentry_fts WHERE core_searchentry_fts MATCH %s)',
-            [compiled],
-        )
-    return '"core_searchentry"."search_vector" @@ to_tsquery(\'simple\'::regconfig, %s)', [compiled]
-
-
 # --- the selector ---------------------------------------------------------------------------------
+
+# SQLite: the FTS5 rowid of an entry is its rank key, (start in Unix seconds << 28) | entry id,
+# written by the triggers of migration 0004_search_rank_key. FTS5 returns matches in rowid order
+# and stops reading at LIMIT, so the soonest N upcoming (or the latest N past) matches of a tier
+# cost N index steps however common the word is. Undated entries sort after every dated one.
+# The entry's kind and object id come from a small covering index, not from the wide row.
+_ID_BITS = 28
+_ID_MASK = (1 << _ID_BITS) - 1
+_UNDATED = 17179869183  # the seconds the migration gives an entry without a start
+_SQLITE_TIER = (
+    'SELECT e."object_id", f.rowid >> 28 FROM core_searchentry_fts f '
+    'JOIN "core_searchentry" e INDEXED BY core_searchentry_rank_lookup ON e."id" = (f.rowid & %s) '
+    'WHERE core_searchentry_fts MATCH %s AND f.rowid {range} %s AND e."kind" = %s ORDER BY f.rowid {order}'
+)
+_SQLITE_UPCOMING = _SQLITE_TIER.format(range=">=", order="ASC")
+_SQLITE_PAST = _SQLITE_TIER.format(range="<", order="DESC")
+# PostgreSQL: the GIN index finds a tier's entries without reading their vectors (the heap rows
+# are narrow: migration 0004_search_rank_key moves the terms out of line), and a top-N sort
+# orders those on one side of now. The CTE is materialised so that the LIMIT never tempts the
+# planner into scanning the table in start order, testing every entry's vector.
+_POSTGRESQL_TIER = (
+    'WITH matches AS MATERIALIZED (SELECT "object_id", "starts_at" FROM "core_searchentry" '
+    'WHERE "kind" = %s AND "search_vector" @@ to_tsquery(\'simple\'::regconfig, %s) AND {range}) '
+    'SELECT "object_id", EXTRACT(EPOCH FROM "starts_at") FROM matches ORDER BY "starts_at" {order}, "object_id"'
+)
+_POSTGRESQL_UPCOMING = _POSTGRESQL_TIER.format(
+    range='("starts_at" >= %s OR "starts_at" IS NULL)', order="ASC NULLS LAST"
+)
+_POSTGRESQL_PAST = _POSTGRESQL_TIER.format(range='"starts_at" < %s', order="DESC")
+
+Row = tuple[int, float | None]  # an object id and its start in Unix seconds (None: undated)
+
+
+def _tier_rows(compiled: str, *, kind: str, upcoming: bool, now: datetime, limit: int | None) -> list[Row]:
+    """The entries of one tier, upcoming or past, in ranking order (at most ``limit``)."""
+    params: list[str | int | datetime]
+    if connection.vendor == "sqlite":
+        sql = _SQLITE_UPCOMING if upcoming else _SQLITE_PAST
+        params = [_ID_MASK, compiled, int(now.timestamp()) << _ID_BITS, kind]
+    else:
+        sql = _POSTGRESQL_UPCOMING if upcoming else _POSTGRESQL_PAST
+        params = [kind, compiled, now]
+    if limit is not None:
+        sql += " LIMIT %s"
+        params.append(limit)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return [
+            (object_id, None if seconds is None or seconds == _UNDATED else float(seconds))
+            for object_id, seconds in cursor
+        ]
+
+
+def _ordered(rows: list[Row], *, upcoming: bool) -> list[int]:
+    """Soonest first (undated last) among those to come, latest first among those gone; ties go
+    to the lower object id."""
+    if upcoming:
+        rows.sort(key=lambda row: (row[1] is None, row[1] or 0.0, row[0]))
+    else:
+        rows.sort(key=lambda row: (-(row[1] or 0.0), row[0]))
+    return [object_id for object_id, _seconds in rows]
 
 
 def search_ids(*, kind: str, query: str, limit: int | None = None) -> list[int]:
     """The ids of the objects of ``kind`` that match every word of ``query``, best first.
 
-    An empty query (or one of punctuation only) matches nothing.
+    An empty query (or one of punctuation only) matches nothing. The tiers (title, body, venue,
+    across fields) are read one by one, upcoming entries of every tier before past ones, and
+    reading stops once ``limit`` ids are found: a common word costs about ``limit`` index steps,
+    not one per entry it matches.
     """
     words = _words(query)
     if not words:
         return []
     compiler = _Compiler(connection.vendor)
-    match_sql, match_params = _matches(compiler.query(words, "any"))
-    tier_sql: list[str] = []
-    tier_params: list[str] = []
-    scopes: tuple[Scope, ...] = ("title", "body", "venue")
-    for tier, scope in enumerate(scopes):
-        sql, params = _matches(compiler.query(words, scope))
-        tier_sql.append(f"WHEN {sql} THEN {tier}")
-        tier_params.extend(params)
+    # GIN answers a tier's NOT from the index. FTS5 would evaluate the earlier tiers again for
+    # it, so on SQLite a tier's scan also returns entries of the tiers before it; they are
+    # dropped here, and the scan reads that many more so that the LIMIT still holds.
+    exclusive = not compiler.sqlite
+    tiers = compiler.tiers(words, exclusive=exclusive)
     now = timezone.now()
-    # The raw SQL is fixed text; the compiled queries go in as parameters.
-    ids = (
-        SearchEntry.objects.filter(kind=kind)
-        .filter(RawSQL(match_sql, match_params, output_field=BooleanField()))  # noqa: S611
-        .annotate(
-            past=Case(When(Q(starts_at__lt=now), then=Value(1)), default=Value(0), output_field=IntegerField()),
-            tier=RawSQL(  # noqa: S611
-                "CASE " + " ".join(tier_sql) + " ELSE 3 END", tier_params, output_field=IntegerField()
-            ),
-            soon=Case(When(starts_at__gte=now, then=F("starts_at"))),
-            recent=Case(When(starts_at__lt=now, then=F("starts_at"))),
-        )
-        .order_by("past", "tier", F("soon").asc(nulls_last=True), F("recent").desc(nulls_last=True), "object_id")
-        .values_list("object_id", flat=True)
-    )
-    if limit is not None:
-        ids = ids[:limit]
-    return list(ids)
+    ids: list[int] = []
+    for upcoming in (True, False):
+        placed: set[int] = set()
+        for compiled in tiers:
+            wanted = None if limit is None else limit - len(ids)
+            if wanted is not None and wanted <= 0:
+                return ids[:limit]
+            if wanted is not None and not exclusive:
+                wanted += len(placed)
+            rows = _tier_rows(compiled, kind=kind, upcoming=upcoming, now=now, limit=wanted)
+            fresh = [row for row in rows if row[0] not in placed]
+            placed.update(object_id for object_id, _seconds in fresh)
+            ids.extend(_ordered(fresh, upcoming=upcoming))
+    return ids if limit is None else ids[:limit]
 
 
 # --- snippets -----------------------------------------------------------------------------------------

@@ -172,6 +172,10 @@ class Program(TimeStampedModel):
     # Denormalised from the sessions by the services, for sorting and filtering without joins.
     first_starts_at = models.DateTimeField(_("first session"), null=True, blank=True, db_index=True)
     last_ends_at = models.DateTimeField(_("last session ends"), null=True, blank=True, db_index=True)
+    # The start of the first session that has not ended (the last session's start once all have):
+    # what "starting soon" sorts by, so that a long course is not listed by its first meeting.
+    # Kept by the services when sessions change and each day by ``manabiba finish_programs``.
+    next_starts_at = models.DateTimeField(_("next session"), null=True, blank=True)
 
     published_at = models.DateTimeField(_("published at"), null=True, blank=True, db_index=True)
     status_reason = models.TextField(_("reason"), blank=True)
@@ -204,7 +208,10 @@ class Program(TimeStampedModel):
                 name="programs_program_min_within_capacity",
             ),
         ]
-        indexes = [models.Index(fields=["status", "first_starts_at"])]
+        indexes = [
+            models.Index(fields=["status", "first_starts_at"]),
+            models.Index(fields=["status", "next_starts_at"], name="programs_status_next_starts"),
+        ]
 
     def __str__(self) -> str:
         return self.title

@@ -7,13 +7,15 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import F, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from manabiba.accounts.permissions import has_permission
 from manabiba.core.audit import audit_log
 from manabiba.core.holidays import is_day_off
-from manabiba.core.search import SearchDocument, search_index_remove, search_index_update
+from manabiba.core.search import SearchDocument, search_index_move, search_index_remove, search_index_update
 from manabiba.programs.models import Audience, Category, Organizer, Program, ProgramSession
 from manabiba.programs.permissions import can_edit_program, can_publish_program
 from manabiba.programs.selectors import SEARCH_KIND, catalogue_changed
@@ -35,6 +37,7 @@ PROGRAM_FIELDS = frozenset(
         "updated_at",
         "first_starts_at",
         "last_ends_at",
+        "next_starts_at",
         "published_at",
         "status_reason",
         "created_by",
@@ -76,13 +79,23 @@ def _session_row(program: Program, times: SessionTimes) -> ProgramSession:
     )
 
 
+def next_start_of(sessions: Sequence[ProgramSession], now: datetime) -> datetime | None:
+    """The start of the first session (in start order) that has not ended by ``now``; once all
+    have, the last one's start. None without sessions."""
+    for session in sessions:
+        if (session.ends_at or session.starts_at) >= now:
+            return session.starts_at
+    return sessions[-1].starts_at if sessions else None
+
+
 def _replace_sessions(program: Program, sessions: Sequence[SessionTimes]) -> None:
     rows = [_session_row(program, times) for times in sorted(sessions, key=lambda s: s.starts_at)]
     program.sessions.all().delete()
     ProgramSession.objects.bulk_create(rows)
     program.first_starts_at = rows[0].starts_at if rows else None
     program.last_ends_at = max((row.ends_at or row.starts_at for row in rows), default=None)
-    program.save(update_fields=["first_starts_at", "last_ends_at", "updated_at"])
+    program.next_starts_at = next_start_of(rows, timezone.now())
+    program.save(update_fields=["first_starts_at", "last_ends_at", "next_starts_at", "updated_at"])
 
 
 def _check_fields(fields: dict[str, Any]) -> None:
@@ -112,7 +125,8 @@ def program_search_document(program: Program) -> SearchDocument:
             )
         ),
         venue=" ".join(filter(None, [program.venue_label, program.venue_address, str(program.area or "")])),
-        starts_at=program.first_starts_at,
+        # Ranked as upcoming while a session is still to come, soonest next session first.
+        starts_at=program.next_starts_at,
     )
 
 
@@ -316,6 +330,39 @@ def programs_finish_past(*, now: datetime | None = None) -> int:
             )
             finished += 1
     return finished
+
+
+@transaction.atomic
+def programs_refresh_next_starts(*, now: datetime | None = None) -> int:
+    """Move ``next_starts_at`` on for programmes whose next session has ended (run daily).
+
+    Derived data, like the search index: no audit entry. The index's start moves with it, so
+    that a running course keeps ranking as upcoming. Returns how many programmes changed.
+    """
+    now = now or timezone.now()
+    sessions = ProgramSession.objects.filter(program=OuterRef("pk"))
+    coming = sessions.filter(Q(ends_at__gte=now) | Q(ends_at__isnull=True, starts_at__gte=now))
+    fresh = Coalesce(
+        Subquery(coming.order_by("starts_at").values("starts_at")[:1]),
+        Subquery(sessions.order_by("-starts_at").values("starts_at")[:1]),
+    )
+    changed = list(
+        Program.objects.filter(next_starts_at__lt=now)
+        .annotate(fresh=fresh)
+        .exclude(fresh=F("next_starts_at"))
+        .values_list("pk", "fresh", "status")
+    )
+    if not changed:
+        return 0
+    Program.objects.bulk_update(
+        [Program(pk=pk, next_starts_at=starts) for pk, starts, _status in changed], ["next_starts_at"], batch_size=500
+    )
+    search_index_move(
+        kind=SEARCH_KIND, starts={pk: starts for pk, starts, status in changed if status in INDEXED_STATUSES}
+    )
+    catalogue_changed()
+    transaction.on_commit(catalogue_changed)
+    return len(changed)
 
 
 @transaction.atomic

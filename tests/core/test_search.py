@@ -180,3 +180,29 @@ def test_the_snippet_escapes_the_text_and_cuts_long_texts_around_the_match() -> 
     assert snippet.endswith("…")
     assert len(snippet) < 80
     assert search_snippet("卓球", "") == "卓球"
+
+
+def test_a_limited_search_is_the_head_of_the_full_ranking() -> None:
+    # Reading stops early once `limit` ids are certain: every cut must agree with the full order.
+    now = timezone.now()
+    for n in range(6):
+        add(100 + n, f"囲碁の会{n}", starts_at=now + timedelta(days=n + 1))
+        add(200 + n, "集い", f"囲碁もあります{n}", starts_at=now + timedelta(days=n + 1, hours=1))
+        add(300 + n, "会", "", f"囲碁室{n}", starts_at=now - timedelta(days=n + 1))
+        add(400 + n, f"囲碁大会{n}", starts_at=now - timedelta(days=n + 2))
+    add(500, "囲碁の日", starts_at=None)
+    full = search_ids(kind=KIND, query="囲碁")
+    assert full[:8] == [100, 101, 102, 103, 104, 105, 500, 200]
+    assert full[-6:] == [300, 301, 302, 303, 304, 305]
+    assert len(full) == 25
+    for limit in range(1, 27):
+        assert search_ids(kind=KIND, query="囲碁", limit=limit) == full[:limit]
+
+
+def test_moving_an_entrys_start_changes_its_place() -> None:
+    now = timezone.now()
+    add(1, "囲碁入門", starts_at=now - timedelta(days=7))
+    add(2, "囲碁教室", starts_at=now + timedelta(days=5))
+    assert search_ids(kind=KIND, query="囲碁") == [2, 1]
+    assert search.search_index_move(kind=KIND, starts={1: now + timedelta(days=1)}) == 1
+    assert search_ids(kind=KIND, query="囲碁") == [1, 2]
