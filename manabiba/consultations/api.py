@@ -12,6 +12,7 @@
 from datetime import datetime
 from typing import Any, Literal
 
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest
 from django.utils.translation import get_language
@@ -48,7 +49,11 @@ token_auth = TokenAuth()
 
 
 class _Anyone:
-    """No token, or a valid one: the public form is open to guests and residents alike."""
+    """No token, or a valid one: the public form is open to guests and residents alike.
+
+    Only a token says who asks. A browser's session cookie is ignored: this endpoint has no CSRF
+    check, so another site could otherwise post a question in a signed-in resident's name.
+    """
 
     def __call__(self, request: HttpRequest) -> bool:
         header = request.headers.get("Authorization", "")
@@ -57,6 +62,8 @@ class _Anyone:
             if user is None:
                 return False
             request.user = user
+        else:
+            request.user = AnonymousUser()
         return True
 
 

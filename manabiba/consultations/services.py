@@ -315,8 +315,9 @@ def consultation_reply(
         consultation.first_response_at = now
         consultation.first_response_on_time = consultation.due_at is None or now <= consultation.due_at
     if wait_for_resident:
+        if consultation.status != Status.WAITING or consultation.waiting_since is None:
+            consultation.waiting_since = now  # asked again while waiting: the pause started with the first question
         consultation.status = Status.WAITING
-        consultation.waiting_since = now
     else:
         consultation.status = Status.ANSWERED
         consultation.answered_at = now
@@ -444,13 +445,14 @@ def canned_reply_delete(*, actor: User, canned: CannedReply) -> None:
 
 @transaction.atomic
 def consultations_purge(*, now: datetime | None = None) -> tuple[int, int]:
-    """Anonymise answered or closed consultations idle past the retention period and delete
-    unconfirmed guest consultations. Returns (anonymised, deleted). Figures keep their counts:
-    topic, channel, dates and status stay; who asked and what was said go."""
+    """Anonymise answered or closed consultations idle past the retention period (and those still
+    waiting for a resident who never wrote back) and delete unconfirmed guest consultations.
+    Returns (anonymised, deleted). Figures keep their counts: topic, channel, dates and status
+    stay; who asked and what was said go."""
     now = now or timezone.now()
     stale = Consultation.objects.select_for_update().filter(
         anonymised_at__isnull=True,
-        status__in=[Status.ANSWERED, Status.CLOSED],
+        status__in=[Status.ANSWERED, Status.CLOSED, Status.WAITING],
         last_activity_at__lt=now - conf.retention(),
     )
     anonymised = 0

@@ -7,6 +7,7 @@ from datetime import date, datetime
 
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
 
@@ -76,7 +77,7 @@ def desk_hours(request: HttpRequest, filters: Query[HoursQuery]) -> HoursOut:
     if filters.month:
         year, month = (int(part) for part in filters.month.split("-"))
         if not (1 <= month <= 12 and 2000 <= year <= 2100):
-            raise HttpError(422, "month must be YYYY-MM")
+            raise HttpError(422, _("Give the month as YYYY-MM, for example 2026-11."))
     else:
         today = timezone.localdate()
         year, month = today.year, today.month

@@ -30,7 +30,11 @@ def _slot_label(slot: Slot) -> str:
 
 
 class BookingForm(PlainForm):
-    starts_at = forms.ChoiceField(label=_("Time"), widget=forms.RadioSelect)
+    starts_at = forms.ChoiceField(
+        label=_("Time"),
+        widget=forms.RadioSelect,
+        error_messages={"invalid_choice": _("This time is no longer free. Please choose another.")},
+    )
     topic = forms.ChoiceField(label=_("What would you like to talk about?"), choices=Appointment.Topic.choices)
     note = forms.CharField(
         label=_("Note for the desk"),
@@ -42,6 +46,10 @@ class BookingForm(PlainForm):
 
     def __init__(self, *args: Any, slots: list[Slot], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.set_slots(slots)
+
+    def set_slots(self, slots: list[Slot]) -> None:
+        """Offer these slots (after a booking failed, the ones still free; what was typed stays)."""
         field = self.fields["starts_at"]
         assert isinstance(field, forms.ChoiceField)
         field.choices = [(slot.starts_at.isoformat(), _slot_label(slot)) for slot in slots]

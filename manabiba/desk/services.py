@@ -252,6 +252,8 @@ def appointment_cancel(*, actor: Actor, appointment: Appointment, now: datetime 
     if actor is None or not can_cancel_appointment(actor, appointment):
         raise PermissionDenied("desk.appointment.cancel")
     now = now or timezone.now()
+    if appointment.ends_at <= now and not has_permission(actor, "desk.manage_appointments"):
+        raise ValidationError(_("This appointment is over and can no longer be cancelled."))
     updated = Appointment.objects.filter(pk=appointment.pk, status=Appointment.Status.BOOKED).update(
         status=Appointment.Status.CANCELLED,
         cancelled_at=now,

@@ -17,6 +17,7 @@ from manabiba.core.audit import audit_log
 from manabiba.desk import selectors, services
 from manabiba.desk.forms import ShiftForm, SpecialDayForm, StaffBookingForm, WeeklyHoursForm
 from manabiba.desk.models import Appointment, Shift, SpecialDay, WeeklyHours
+from manabiba.desk.views import booking_failed
 
 LIST_DAYS = 14
 ROSTER_DAYS = 28
@@ -93,10 +94,11 @@ def book_day(request: HttpRequest, day: str) -> HttpResponse:
                 channel=form.cleaned_data["channel"],
             )
         except (services.SlotUnavailableError, ValidationError) as error:
-            messages.error(request, _error_text(error))
-            return redirect("staff_desk:book_day", day=chosen.isoformat())
-        messages.success(request, _("Booked for %(name)s.") % {"name": booked.name})
-        return redirect(f"{reverse('staff_desk:appointments')}?from={chosen.isoformat()}")
+            slots = selectors.free_slots_for_day(chosen)
+            booking_failed(request, form, slots, error)
+        else:
+            messages.success(request, _("Booked for %(name)s.") % {"name": booked.name})
+            return redirect(f"{reverse('staff_desk:appointments')}?from={chosen.isoformat()}")
     return render(
         request,
         "desk/staff/book_day.html",

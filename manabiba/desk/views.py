@@ -18,6 +18,7 @@ from manabiba.desk import selectors, services
 from manabiba.desk.forms import BookingForm
 from manabiba.desk.models import Appointment
 from manabiba.desk.permissions import can_cancel_appointment, can_view_appointment
+from manabiba.desk.selectors import Slot
 
 # How far back and ahead the month pages go.
 MONTHS_BACK = 1
@@ -80,6 +81,18 @@ def _parse_day(value: str) -> date:
         raise Http404 from error
 
 
+def booking_failed(
+    request: HttpRequest, form: BookingForm, slots: list[Slot], error: "services.SlotUnavailableError | ValidationError"
+) -> None:
+    """The form is shown again with what was typed, the slots still free and the reason."""
+    text = " ".join(getattr(error, "messages", [str(error)]))
+    form.set_slots(slots)
+    if slots:
+        form.add_error(None, text)
+    else:  # the form is not shown when the day is full: say it above the page
+        messages.error(request, text)
+
+
 @login_required
 def book_day(request: HttpRequest, day: str) -> HttpResponse:
     user = request.user
@@ -98,10 +111,11 @@ def book_day(request: HttpRequest, day: str) -> HttpResponse:
                 note=form.cleaned_data["note"],
             )
         except (services.SlotUnavailableError, ValidationError) as error:
-            messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
-            return redirect("desk:book_day", day=chosen.isoformat())
-        messages.success(request, _("Your appointment is booked. We have sent you a confirmation by e-mail."))
-        return redirect("desk:appointment", pk=appointment.pk)
+            slots = selectors.free_slots_for_day(chosen)
+            booking_failed(request, form, slots, error)
+        else:
+            messages.success(request, _("Your appointment is booked. We have sent you a confirmation by e-mail."))
+            return redirect("desk:appointment", pk=appointment.pk)
     return render(
         request,
         "desk/book_day.html",
@@ -139,5 +153,8 @@ def appointment_cancel(request: HttpRequest, pk: int) -> HttpResponse:
         services.appointment_cancel(actor=request.user, appointment=booked)
     except PermissionDenied as error:
         raise Http404 from error
-    messages.success(request, _("The appointment is cancelled."))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The appointment is cancelled."))
     return redirect("desk:appointment", pk=booked.pk)

@@ -1,3 +1,4 @@
+import json
 from collections.abc import Callable
 from typing import Any
 
@@ -37,6 +38,24 @@ def test_a_resident_token_makes_the_consultation_theirs(client: Client, resident
     assert response.status_code == 201
     assert response.json()["confirmation_required"] is False
     assert Consultation.objects.get(reference=response.json()["reference"]).resident == resident
+
+
+def test_a_session_cookie_does_not_ask_in_the_residents_name(resident: User) -> None:
+    """The endpoint has no CSRF check: another site's page posting with the resident's cookie
+    must not put a question, confirmed and mailed, in their name."""
+    browser = Client(enforce_csrf_checks=True)
+    browser.force_login(resident)
+    payload = {key: value for key, value in QUESTION.items() if key != "email"}
+    forged = browser.post("/api/v1/consultations", json.dumps(payload), content_type="text/plain")
+    assert forged.status_code == 422
+    assert forged.json()["field"] == "email"
+    assert not Consultation.objects.filter(resident=resident).exists()
+    # With an address it is a guest's question like any other: it waits for the e-mail check.
+    guest = browser.post("/api/v1/consultations", json.dumps(QUESTION), content_type="text/plain")
+    assert guest.status_code == 201
+    created = Consultation.objects.get(reference=guest.json()["reference"])
+    assert created.resident is None
+    assert created.confirmed_at is None
 
 
 def test_form_errors_answer_422_with_the_fields_in_the_callers_language(client: Client) -> None:

@@ -64,6 +64,25 @@ def test_the_clock_pauses_while_waiting_for_the_resident(ask: Ask, coordinator: 
         assert consultation in consultation_queue(user=coordinator, view="overdue")
 
 
+def test_a_second_question_while_waiting_keeps_the_clock_paused_from_the_first(ask: Ask, coordinator: User) -> None:
+    with time_machine.travel(START, tick=False):
+        consultation = ask(topic="learn")  # due June 4, 10:00
+    with time_machine.travel(START + timedelta(days=1), tick=False):
+        consultation_reply(
+            consultation=consultation, actor=coordinator, body="ご希望の曜日は？", wait_for_resident=True
+        )
+    with time_machine.travel(START + timedelta(days=5), tick=False):
+        # No answer yet: the city asks again, still waiting.
+        consultation_reply(
+            consultation=consultation, actor=coordinator, body="念のため再送します", wait_for_resident=True
+        )
+    with time_machine.travel(START + timedelta(days=8), tick=False):
+        consultation_resident_reply(consultation=consultation, body="土曜日がいいです")
+    consultation.refresh_from_db()
+    # Seven days of waiting (June 2 to June 9) move the due date from June 4 to June 11.
+    assert consultation.due_at == START + timedelta(days=3 + 7)
+
+
 def test_overdue_consultations_are_flagged_in_the_queue(ask: Ask, coordinator: User, client: Client) -> None:
     with time_machine.travel(START, tick=False):
         late = ask(topic="learn")

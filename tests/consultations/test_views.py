@@ -185,6 +185,10 @@ def test_purge_anonymises_old_answered_consultations_and_drops_unconfirmed_ones(
         consultation_reply(consultation=old, actor=coordinator, body="古い回答")
         unconfirmed = ask(confirmed=False, email="never@example.jp")
         still_open = ask(email="open@example.jp")
+        never_wrote_back = ask(email="silent@example.jp", body="返事をしない相談")
+        consultation_reply(
+            consultation=never_wrote_back, actor=coordinator, body="ご都合を教えてください", wait_for_resident=True
+        )
     with time_machine.travel(start + timedelta(days=31), tick=False):
         call_command("consultations_purge", stdout=None)
     old.refresh_from_db()
@@ -195,6 +199,10 @@ def test_purge_anonymises_old_answered_consultations_and_drops_unconfirmed_ones(
     assert not Consultation.objects.filter(pk=unconfirmed.pk).exists()
     still_open.refresh_from_db()
     assert still_open.anonymised_at is None
+    # Waiting for a resident who never wrote back keeps nothing past the retention period either.
+    never_wrote_back.refresh_from_db()
+    assert never_wrote_back.anonymised_at is not None
+    assert never_wrote_back.email == never_wrote_back.body == ""
 
 
 def test_a_guest_cannot_use_the_form_to_mail_one_address_again_and_again(client: Client) -> None:

@@ -124,7 +124,59 @@ def test_a_taken_slot_says_so(client: Client, resident: User, make_persona: Call
     response = client.post("/desk/book/2026-11-28/", {"starts_at": at(SATURDAY, 9).isoformat(), "topic": "learning"})
     assert response.status_code == 200
     assert "Please check what you entered" in response.content.decode()
+    assert "This time is no longer free. Please choose another." in response.content.decode()
+    assert at(SATURDAY, 9).isoformat() not in response.content.decode()  # no raw timestamp in the message
     assert not Appointment.objects.filter(resident=resident).exists()
+
+
+def test_a_refused_booking_keeps_what_the_resident_wrote(client: Client, resident: User) -> None:
+    for hour in (9, 10, 11):
+        appointment_book(actor=resident, resident=resident, starts_at=at(SATURDAY, hour), topic="learning")
+    signed_in(client, resident)
+    response = client.post(
+        "/desk/book/2026-11-28/",
+        {"starts_at": at(SATURDAY, 13).isoformat(), "topic": "group", "note": "子育て中でも入れるサークル"},
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "You already have 3 appointments coming up." in html
+    assert "子育て中でも入れるサークル" in html
+    assert Appointment.objects.filter(resident=resident).count() == 3
+
+
+def test_staff_keep_the_callers_details_when_the_slot_is_taken_meanwhile(
+    client: Client, desk_staff: User, make_persona: Callable[..., User], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from manabiba.desk import services
+
+    quicker = make_persona(email="quicker@example.jp")
+    book = services.appointment_book
+
+    def someone_books_first(**arguments: Any) -> Appointment:
+        # Between the form's check and the booking, another person takes the same place.
+        book(actor=quicker, resident=quicker, starts_at=arguments["starts_at"], topic="learning")
+        return book(**arguments)
+
+    monkeypatch.setattr(services, "appointment_book", someone_books_first)
+    signed_in(client, desk_staff)
+    response = client.post(
+        "/staff/desk/book/2026-11-28/",
+        {
+            "starts_at": at(SATURDAY, 10).isoformat(),
+            "name": "電話 花子",
+            "phone": "042-111-2222",
+            "email": "",
+            "channel": "phone",
+            "topic": "lecturer",
+            "note": "講師登録について",
+        },
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Someone has just booked this time. Please choose another." in html
+    for typed in ("電話 花子", "042-111-2222", "講師登録について"):
+        assert typed in html
+    assert not Appointment.objects.filter(name="電話 花子").exists()
 
 
 def test_only_the_resident_sees_and_cancels_their_appointment(
@@ -145,6 +197,18 @@ def test_only_the_resident_sees_and_cancels_their_appointment(
             "This appointment has been cancelled."
             in client.get(f"/desk/appointments/{appointment.pk}/").content.decode()
         )
+
+
+def test_a_resident_cannot_cancel_an_appointment_that_is_over(client: Client, resident: User) -> None:
+    appointment = appointment_book(actor=resident, resident=resident, starts_at=at(SATURDAY, 9), topic="learning")
+    mails = OutboxMessage.objects.filter(to=resident.email).count()
+    signed_in(client, resident)
+    with time_machine.travel(at(SATURDAY, 10), tick=False):
+        page = client.post(f"/desk/appointments/{appointment.pk}/cancel/", follow=True).content.decode()
+    assert "This appointment is over and can no longer be cancelled." in page
+    appointment.refresh_from_db()
+    assert appointment.status == Appointment.Status.BOOKED
+    assert OutboxMessage.objects.filter(to=resident.email).count() == mails  # no "cancelled" mail
 
 
 def test_staff_list_of_appointments_is_audited(client: Client, resident: User, desk_staff: User) -> None:
@@ -239,7 +303,9 @@ def test_api_hours_status_and_slots(client: Client) -> None:
     assert days["2026-11-23"]["open"] is False
     assert days["2026-11-23"]["holiday"] == "勤労感謝の日"
     assert days["2026-11-28"]["hours"] == [{"opens": "09:00", "closes": "12:00"}, {"opens": "13:00", "closes": "17:00"}]
-    assert client.get("/api/v1/desk/hours?month=2026-13").status_code == 422
+    wrong_month = client.get("/api/v1/desk/hours?month=2026-13", HTTP_ACCEPT_LANGUAGE="en")
+    assert wrong_month.status_code == 422
+    assert wrong_month.json()["detail"] == "Give the month as YYYY-MM, for example 2026-11."
     status = client.get("/api/v1/desk/status").json()
     assert status["open"] is False
     assert status["opens_at"].startswith("2026-11-25T17:00:00")
