@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from manabiba.communities.demo import demo_groups_seed
+from manabiba.consultations.demo import demo_consultations_seed
 from manabiba.desk.demo import desk_demo_seed
 from manabiba.registrations.demo import demo_registrations_seed
 from manabiba.web.demo import (
@@ -17,9 +18,9 @@ from manabiba.web.demo import (
 
 class Command(BaseCommand):
     help = (
-        "Create demo people (one per role), rooms, the desk's roster, programmes (the real open-data files, moved to "
-        "come up, and generated ones), community groups and registrations; --scale N adds N*1000 residents. "
-        "Safe to rerun."
+        "Create demo people (one per role), rooms, the desk's roster, programmes (the real open-data files, moved "
+        "to come up, and generated ones), community groups, registrations and consultations; --scale N adds "
+        "N*1000 residents. Safe to rerun."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -47,7 +48,12 @@ class Command(BaseCommand):
         self.stdout.write(f"rooms: {rooms} created")
         self.stdout.write(f"desk shifts: {desk_demo_seed()} created")
         if not options["without_programmes"]:
-            for line in [*demo_programs_seed(), *demo_groups_seed(), *demo_registrations_seed()]:
+            for line in [
+                *demo_programs_seed(),
+                *demo_groups_seed(),
+                *demo_registrations_seed(),
+                *demo_consultations_seed(),
+            ]:
                 self.stdout.write(line)
         if options["scale"]:
             created = demo_residents_generate(count=options["scale"] * 1000)
