@@ -14,6 +14,7 @@ connections, default 64) and BENCH_WORKERS (gunicorn workers, default 4) change 
 import http.client
 import json
 import os
+import platform
 import shutil
 import socket
 import statistics
@@ -205,6 +206,29 @@ def check(program_id: int) -> dict[str, Any]:
     }
 
 
+REPORT_HEADING = "## Registration burst"
+
+
+def _write_report(*, database: str, lines: list[str]) -> None:
+    """Put this run's figures in docs/benchmarks.md, replacing the previous burst's section."""
+    path = ROOT / "docs" / "benchmarks.md"
+    text = path.read_text(encoding="utf-8") if path.exists() else "# Benchmarks\n"
+    start = text.find(REPORT_HEADING)
+    if start != -1:
+        following = text.find("\n## ", start + len(REPORT_HEADING))
+        text = text[:start].rstrip("\n") + ("\n\n" + text[following + 1 :] if following != -1 else "")
+    machine = f"{os.cpu_count()} CPUs, {platform.platform()}, Python {platform.python_version()}"
+    section = (
+        f"{REPORT_HEADING} — {time.strftime('%Y-%m-%d')}\n\n"
+        f"`scripts/bench_registrations.py`: {APPLICANTS} residents apply at once for {SEATS} seats through "
+        f"`POST /api/v1/programs/{{id}}/registrations`, {CLIENTS} client connections, gunicorn with {WORKERS} "
+        f"workers, {database}, on the same machine ({machine}). The load generator shares the CPUs.\n\n"
+        "```\n" + "\n".join(lines) + "\n```\n"
+    )
+    path.write_text(text.rstrip("\n") + "\n\n" + section, encoding="utf-8")
+    print("written to docs/benchmarks.md")
+
+
 def main() -> None:
     workdir = Path(tempfile.mkdtemp(prefix="manabiba-bench-reg-"))
     try:
@@ -248,18 +272,22 @@ def main() -> None:
         latencies = result["latencies"]
         answered = len(result["statuses"])
         by_status = sorted({a["status"] for a in result["answers"]})
-        print(f"  requests answered        {answered}")
-        print(f"  throughput               {answered / result['wall']:.1f} registrations/s ({result['wall']:.2f} s)")
-        print(f"  latency p50              {_percentile(latencies, 0.5) * 1000:.1f} ms")
-        print(f"  latency p99              {_percentile(latencies, 0.99) * 1000:.1f} ms")
-        print(f"  latency max              {max(latencies, default=0) * 1000:.1f} ms")
-        print(f"  mean                     {statistics.fmean(latencies) * 1000 if latencies else 0:.1f} ms")
-        print(f"  answers                  {', '.join(by_status)}")
-        print(f"  registrations stored     {outcome['registrations']}")
-        print(f"  seats confirmed          {outcome['seats_confirmed']} (capacity {SEATS})")
         in_order = outcome["waitlist_in_arrival_order"]
-        print(f"  waitlisted               {outcome['waitlisted']} (in arrival order: {in_order})")
-        print(f"  errors                   {len(result['errors'])}")
+        lines = [
+            f"requests answered        {answered}",
+            f"throughput               {answered / result['wall']:.1f} registrations/s ({result['wall']:.2f} s)",
+            f"latency p50              {_percentile(latencies, 0.5) * 1000:.1f} ms",
+            f"latency p99              {_percentile(latencies, 0.99) * 1000:.1f} ms",
+            f"latency max              {max(latencies, default=0) * 1000:.1f} ms",
+            f"mean                     {statistics.fmean(latencies) * 1000 if latencies else 0:.1f} ms",
+            f"answers                  {', '.join(by_status)}",
+            f"registrations stored     {outcome['registrations']}",
+            f"seats confirmed          {outcome['seats_confirmed']} (capacity {SEATS})",
+            f"waitlisted               {outcome['waitlisted']} (in arrival order: {in_order})",
+            f"errors                   {len(result['errors'])}",
+        ]
+        for line in lines:
+            print(f"  {line}")
         for error in result["errors"][:5]:
             print(f"    {error}")
         ok = (
@@ -270,6 +298,7 @@ def main() -> None:
             and outcome["waitlist_in_arrival_order"]
         )
         print("  RESULT " + ("PASS" if ok else "FAIL"))
+        _write_report(database=database, lines=[*lines, f"RESULT {'PASS' if ok else 'FAIL'}"])
         if not ok:
             raise SystemExit(1)
     finally:

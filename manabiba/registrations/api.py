@@ -43,12 +43,38 @@ AUTH = [TokenAuth(), django_auth]
 
 
 class RegistrationIn(Schema):
-    party_size: int = Field(1, description="How many people, counted as seats.")
-    answers: dict[str, Any] = Field(default_factory=dict, description="Answers by question key.")
-    attends_every_session: bool = Field(False, description="Can come to every session (a priority in some lotteries).")
-    consent: bool = Field(
-        True, description="Agreement to the privacy notice; using the API to apply includes it, false refuses."
+    """An application: how many people, the answers to the programme's questions, the consent."""
+
+    # Typed loosely on purpose: a value of the wrong type gets the same 422 with field errors in the
+    # caller's language as any other mistake (``_typed_errors``), not the framework's English one.
+
+    party_size: Any = Field(1, description="How many people, counted as seats.", json_schema_extra={"type": "integer"})
+    answers: Any = Field(
+        default_factory=dict, description="Answers by question key.", json_schema_extra={"type": "object"}
     )
+    attends_every_session: Any = Field(
+        False,
+        description="Can come to every session (a priority in some lotteries).",
+        json_schema_extra={"type": "boolean"},
+    )
+    consent: Any = Field(
+        True,
+        description="Agreement to the privacy notice; using the API to apply includes it, false refuses.",
+        json_schema_extra={"type": "boolean"},
+    )
+
+
+def _typed_errors(payload: RegistrationIn) -> dict[str, list[str]]:
+    """The fields of the body whose JSON type is wrong, with a message in the caller's language."""
+    errors: dict[str, list[str]] = {}
+    if isinstance(payload.party_size, bool) or not isinstance(payload.party_size, int):
+        errors["party_size"] = [_("Please enter a whole number.")]
+    if not isinstance(payload.answers, dict):
+        errors["answers"] = [_("Give the answers as an object, keyed by question.")]
+    for name in ("attends_every_session", "consent"):
+        if not isinstance(getattr(payload, name), bool):
+            errors[name] = [_("Please answer true or false.")]
+    return errors
 
 
 class ProgramRef(Schema):
@@ -206,6 +232,9 @@ def registration_create(request: HttpRequest, program_id: int, payload: Registra
     program = _program(program_id)
     if program is None or program.status not in {Program.Status.PUBLISHED, Program.Status.FINISHED}:
         return _error(404, _("No such programme."))
+    typed_errors = _typed_errors(payload)
+    if typed_errors:
+        return _error(422, _("Please check the highlighted fields."), errors=typed_errors)
     try:
         registration = services.registration_submit(
             program=program,

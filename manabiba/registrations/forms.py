@@ -398,6 +398,9 @@ class QuestionForm(forms.Form):
             self.add_error("key", _("Give the question a key."))
         if data.get("kind") == RegistrationQuestion.Kind.CHOICE and not self.choice_list():
             self.add_error("choices", _("A choice question needs at least one choice."))
+        low, high = data.get("min_value"), data.get("max_value")
+        if low is not None and high is not None and low > high:
+            self.add_error("max_value", _("The largest number cannot be smaller than the smallest."))
         return data
 
     def choice_list(self) -> tuple[str, ...]:

@@ -30,8 +30,12 @@ def can_manage_registrations(user: AnyUser, program: Program) -> bool:
 
 
 def can_register_on_behalf(user: AnyUser, program: Program) -> bool:
-    """Register a phone caller, a visitor at the counter or a postcard (代理申込)."""
-    if has_permission(user, "registrations.register_on_behalf"):
+    """Register a phone caller, a visitor at the counter or a postcard (代理申込).
+
+    Only for programmes whose registrants the person may see: the desk registers for any, a
+    department only for its own (the duplicate warning and the slip show registrants' details).
+    """
+    if has_permission(user, "registrations.register_on_behalf") and can_view_registrants(user, program):
         return True
     return can_manage_registrations(user, program)
 

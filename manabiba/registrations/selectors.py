@@ -182,16 +182,16 @@ def lottery_verify(draw: LotteryDraw) -> Verification:
     again = allocate(entries, seed=draw.seed, capacity=draw.capacity)
     problems = []
     if list(again.ranking) != list(draw.ranking):
-        problems.append("the drawn order differs")
+        problems.append(_("the drawn order differs"))
     if list(again.winners) != list(draw.winners):
-        problems.append("the winners differ")
+        problems.append(_("the winners differ"))
     existing = {
         r.pk: r for r in Registration.objects.filter(program_id=draw.program_id, pk__in=[e.id for e in entries])
     }
     for entry in entries:
         registration = existing.get(entry.id)
         if registration is not None and (registration.tier != entry.tier or registration.party_size != entry.seats):
-            problems.append(f"registration {entry.id} is not as it was drawn")
+            problems.append(_("registration %(id)s is not as it was drawn") % {"id": entry.id})
     return Verification(matches=not problems, problems=problems)
 
 

@@ -245,12 +245,24 @@ def _place(registration: Registration, program: Program, reg_settings: Registrat
         registration.status = Status.APPLIED
         return
     free = seats_free(program)
+    if free and Registration.objects.filter(program=program, status=Status.WAITLISTED).exists():
+        # Seats are free while people wait (the capacity was raised): those waiting get them first,
+        # a newcomer never overtakes the waiting list.
+        _fill_seats(program, reg_settings, now)
+        free = seats_free(program)
     if free is None or registration.party_size <= free:
         registration.status = Status.CONFIRMED
         registration.confirmed_at = now
     else:
         registration.status = Status.WAITLISTED
         registration.waitlist_position = _next_waitlist_position(program)
+
+
+def _offer_deadline(program: Program, now: datetime, deadline: datetime) -> datetime:
+    """An offered place must be accepted before the first session at the latest: after it starts,
+    nobody else could be given the place any more."""
+    first = _first_starts(program)
+    return min(deadline, first) if first is not None and first > now else deadline
 
 
 def _announce_new(registration: Registration) -> None:
@@ -294,7 +306,9 @@ def _fill_seats(program: Program, reg_settings: RegistrationSettings, now: datet
         registration.waitlist_position = None
         if reg_settings.offer_expiry_hours:
             registration.status = Status.OFFERED
-            registration.offer_expires_at = now + timedelta(hours=reg_settings.offer_expiry_hours)
+            registration.offer_expires_at = _offer_deadline(
+                program, now, now + timedelta(hours=reg_settings.offer_expiry_hours)
+            )
         else:
             registration.status = Status.CONFIRMED
             registration.confirmed_at = now
@@ -825,7 +839,9 @@ def lottery_draw(
             tier_counts["seats_won"] += registration.party_size
             if reg_settings.confirm_within_days:
                 registration.status = Status.OFFERED
-                registration.offer_expires_at = now + timedelta(days=reg_settings.confirm_within_days)
+                registration.offer_expires_at = _offer_deadline(
+                    program, now, now + timedelta(days=reg_settings.confirm_within_days)
+                )
             else:
                 registration.status = Status.CONFIRMED
                 registration.confirmed_at = now
@@ -894,11 +910,13 @@ def registrations_program_cancel(*, program: Program, actor: User, reason: str) 
     program = _lock_program(program.pk)
     now = timezone.now()
     cancelled = 0
+    changed: list[list[Any]] = []
     for registration in (
         Registration.objects.select_for_update(of=("self",))
         .select_related("user")
         .filter(program=program, status__in=Registration.ACTIVE)
     ):
+        changed.append([registration.pk, registration.status])
         registration.program = program
         registration.status = Status.CANCELLED
         registration.waitlist_position = None
@@ -913,7 +931,8 @@ def registrations_program_cancel(*, program: Program, actor: User, reason: str) 
         action="registrations.program.cancelled",
         actor=actor,
         target=program,
-        data={"registrations": cancelled, "reason": reason.strip()},
+        # Every registration's change, as [id, status before]: ids and statuses only, no names.
+        data={"registrations": cancelled, "cancelled": changed, "reason": reason.strip()},
     )
     return cancelled
 
@@ -1108,6 +1127,10 @@ def registration_settings_update(
     changes_allocation = "allocation" in fields and fields["allocation"] != reg_settings.allocation
     if changes_allocation and Registration.objects.filter(program=program).exists():
         raise ValidationError({"allocation": [_("People have applied already; the allocation cannot change now.")]})
+    draw_at = fields.get("draw_at")
+    if draw_at is not None and program.applications_close_at is not None and draw_at < program.applications_close_at:
+        # The draw cannot run while applications are open: it would be due and fail every time.
+        raise ValidationError({"draw_at": [_("The draw cannot run before applications close.")]})
     for name, value in fields.items():
         setattr(reg_settings, name, value)
     reg_settings.full_clean(exclude=["program"])
@@ -1244,10 +1267,30 @@ def _purge_program(program: Program, now: datetime) -> int:
     return len(registrations)
 
 
+def registrations_fill_free_seats(*, now: datetime | None = None) -> int:
+    """Give seats that are free while people wait (e.g. after the capacity was raised) to the waiting
+    list, as a cancellation would. Returns how many were promoted or offered a place. Idempotent."""
+    now = now or timezone.now()
+    program_ids = (
+        Registration.objects.filter(status=Status.WAITLISTED, program__status=Program.Status.PUBLISHED)
+        .values_list("program_id", flat=True)
+        .distinct()
+    )
+    promoted = 0
+    for program_id in list(program_ids):
+        with transaction.atomic():
+            program = _lock_program(program_id)
+            if seats_free(program) == 0:
+                continue
+            promoted += len(_fill_seats(program, _settings_locked(program), now))
+    return promoted
+
+
 @dataclass
 class DueReport:
     drawn: list[int] = field(default_factory=list)
     draw_errors: dict[int, str] = field(default_factory=dict)
+    seats_filled: int = 0
     offers_expired: int = 0
     reminders_sent: int = 0
     below_minimum: list[int] = field(default_factory=list)
@@ -1256,7 +1299,8 @@ class DueReport:
 
 def registrations_run_due(*, now: datetime | None = None) -> DueReport:
     """Everything that is due by time: draws after deadlines, expired offers and unconfirmed wins,
-    reminders two days ahead, minimum-enrolment flags, the retention purge. Safe to run again."""
+    seats freed by a larger capacity, reminders two days ahead, minimum-enrolment flags, the retention
+    purge. Safe to run again."""
     now = now or timezone.now()
     report = DueReport()
     for program_id in lotteries_due(now=now):
@@ -1268,6 +1312,7 @@ def registrations_run_due(*, now: datetime | None = None) -> DueReport:
         else:
             report.drawn.append(program_id)
     report.offers_expired = registrations_offers_expire(now=now)
+    report.seats_filled = registrations_fill_free_seats(now=now)
     report.reminders_sent = registrations_send_reminders(now=now)
     report.below_minimum = registrations_flag_below_minimum(now=now)
     report.purged = registrations_purge_due(now=now)

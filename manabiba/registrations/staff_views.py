@@ -17,7 +17,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -86,6 +86,14 @@ def _user(request: HttpRequest) -> User:
 
 def _program(program_id: int) -> Program:
     return get_object_or_404(Program.objects.select_related("organizer").prefetch_related("sessions"), pk=program_id)
+
+
+def _posted_registration(request: HttpRequest, program: Program) -> Registration:
+    """The registration of ``program`` named by the form's ``registration`` field; 404 when it is not one."""
+    value = request.POST.get("registration", "")
+    if not value.isascii() or not value.isdigit():
+        raise Http404
+    return get_object_or_404(Registration, pk=int(value), program=program)
 
 
 def _require(allowed: bool) -> None:
@@ -325,7 +333,7 @@ def waitlist(request: HttpRequest, program_id: int) -> HttpResponse:
     failed: dict[int, WaitlistMoveForm] = {}
     if request.method == "POST":
         _require(can_manage_registrations(user, program))
-        registration = get_object_or_404(Registration, pk=request.POST.get("registration"), program=program)
+        registration = _posted_registration(request, program)
         form = WaitlistMoveForm(request.POST, prefix=f"move-{registration.pk}")
         if form.is_valid():
             try:
@@ -622,7 +630,7 @@ def check_in(request: HttpRequest, session_id: int) -> HttpResponse:
                     messages.success(request, _("Welcome, %(name)s: checked in.") % {"name": name})
                     return redirect("staff_registrations:check_in", session_id=session.pk)
         else:
-            registration = get_object_or_404(Registration, pk=request.POST.get("registration"), program=program)
+            registration = _posted_registration(request, program)
             present = request.POST.get("present") != "0"
             try:
                 services.attendance_record(session=session, registration=registration, actor=user, present=present)

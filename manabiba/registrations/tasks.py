@@ -27,6 +27,7 @@ def registrations_run_due_task() -> dict[str, int]:
     return {
         "drawn": len(report.drawn),
         "offers_expired": report.offers_expired,
+        "seats_filled": report.seats_filled,
         "reminders_sent": report.reminders_sent,
         "below_minimum": len(report.below_minimum),
         "purged": report.purged,

@@ -42,12 +42,13 @@ def test_first_come_confirms_until_full_then_waitlists_in_order(
     make_program: MakeProgram, make_resident: Callable[..., User]
 ) -> None:
     program = make_program(capacity=2)
-    people = [make_resident() for _ in range(4)]
+    # Mail is written in each person's own language, whatever language is active.
+    people = [make_resident(language="en") for _ in range(4)]
     registrations = [registration_submit(program=program, user=p, consent=True) for p in people]
     assert [r.status for r in registrations] == [S.CONFIRMED, S.CONFIRMED, S.WAITLISTED, S.WAITLISTED]
     assert [r.waitlist_position for r in registrations] == [None, None, 1, 2]
     assert seat_counts(program).seats_free == 0
-    with translation.override("en"):
+    with translation.override("ja"):
         assert "Your place is confirmed" in _mails_to(people[0].email)[0].subject
         assert "waiting list" in _mails_to(people[2].email)[0].subject
 

@@ -1,6 +1,7 @@
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import timezone
 
 from manabiba.registrations.models import LotteryDraw
 from manabiba.registrations.selectors import lottery_verify
@@ -22,7 +23,8 @@ class Command(BaseCommand):
         result = lottery_verify(draw)
         self.stdout.write(
             f"draw {draw.pk} of programme {draw.program_id} ({draw.program.title}), "
-            f"drawn {draw.drawn_at:%Y-%m-%d %H:%M %Z}, seed {draw.seed}, algorithm {draw.algorithm}, "
+            f"drawn {timezone.localtime(draw.drawn_at):%Y-%m-%d %H:%M %Z}, "
+            f"seed {draw.seed}, algorithm {draw.algorithm}, "
             f"{len(draw.entries)} applicants, {len(draw.winners)} winners, seats {draw.capacity}"
         )
         if result.matches:

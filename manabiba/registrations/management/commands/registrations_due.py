@@ -20,6 +20,7 @@ class Command(BaseCommand):
         for program_id, error in report.draw_errors.items():
             self.stderr.write(f"draw for programme {program_id} not run: {error}")
         self.stdout.write(f"offers expired: {report.offers_expired}")
+        self.stdout.write(f"free seats given to the waiting list: {report.seats_filled}")
         self.stdout.write(f"reminders sent: {report.reminders_sent}")
         self.stdout.write(f"below minimum enrolment: {len(report.below_minimum)}")
         self.stdout.write(f"registrations purged: {report.purged}")
