@@ -4,10 +4,12 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from django.test import Client
-from django.utils import timezone
+from django.core.cache import cache
+from django.test import Client, RequestFactory
+from django.utils import timezone, translation
 
 from manabiba.accounts.models import User
+from manabiba.core.page_cache import _key
 from manabiba.programs.factories import ProgramFactory
 
 pytestmark = pytest.mark.django_db
@@ -73,3 +75,22 @@ def test_starting_soon_moves_on_within_a_minute(client: Client, time_machine: An
     assert "明日の講座" in client.get("/programs/").content.decode()
     time_machine.move_to(timezone.now() + timedelta(days=3))
     assert "明日の講座" not in client.get("/programs/").content.decode()
+
+
+def test_while_one_visitor_renders_a_page_again_the_others_get_the_one_before(
+    client: Client, django_assert_num_queries: Any
+) -> None:
+    ProgramFactory(title="陶芸入門", published=True)
+    before = client.get("/programs/").content
+    ProgramFactory(title="書道入門", published=True)  # the cached page is out of date now
+    with translation.override("ja"):
+        key = _key(RequestFactory().get("/programs/"))
+    # Another request is rendering the page again at this moment: it holds the refresh lock.
+    assert cache.add(f"{key}:refresh", 1, 30)
+
+    with django_assert_num_queries(0):
+        meanwhile = Client().get("/programs/")
+    assert meanwhile.content == before
+
+    cache.delete(f"{key}:refresh")  # that request has finished
+    assert "書道入門" in Client().get("/programs/").content.decode()
