@@ -2,6 +2,7 @@
 
 import hashlib
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -123,14 +124,31 @@ def user_profile_update(*, user: User, **fields: Any) -> User:
     return user
 
 
+AccountEraser = Callable[[User], int]
+_erasers: dict[str, AccountEraser] = {}
+
+
+def account_erasure_register(name: str, erase: AccountEraser) -> None:
+    """Let an app remove its copies of a person's data when their account is deleted.
+
+    Apps above ``accounts`` call this from ``AppConfig.ready()``; ``erase(user)`` runs inside
+    ``user_delete``'s transaction before the account is anonymised (so it can still match rows by
+    user), returns how many rows it changed, and may raise ``ValidationError`` to refuse the
+    deletion (everything is then rolled back).
+    """
+    _erasers[name] = erase
+
+
 @transaction.atomic
 def user_delete(*, user: User, actor: Actor) -> None:
     """Close the account: remove what identifies the person, keep what the city's figures need.
 
     The row stays (anonymised) so that audit entries and, later, anonymous participation
-    figures still refer to one person without saying who.
+    figures still refer to one person without saying who. Every registered eraser first removes
+    the copies other apps keep (registrations, consultations, appointments, group messages).
     """
-    audit_log(action="accounts.user.deleted", actor=actor, target=user)
+    erased = {name: erase(user) for name, erase in sorted(_erasers.items())}
+    audit_log(action="accounts.user.deleted", actor=actor, target=user, data={"erased": erased})
     user.api_tokens.all().delete()
     user.role_grants.all().delete()
     kept = set(settings.ACCOUNT_DELETION_KEEPS)

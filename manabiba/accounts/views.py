@@ -177,9 +177,14 @@ def profile_delete(request: HttpRequest) -> HttpResponse:
     user = _signed_in_user(request)
     form = forms.DeleteAccountForm(request.POST or None, user=user)
     if request.method == "POST" and form.is_valid():
-        services.user_delete(user=user, actor=user)
-        logout(request)
-        return render(request, "accounts/deleted.html")
+        try:
+            services.user_delete(user=user, actor=user)
+        except ValidationError as error:
+            # Another part of the portal refuses, e.g. the person still owns a community group.
+            form.add_error(None, error)
+        else:
+            logout(request)
+            return render(request, "accounts/deleted.html")
     return render(request, "accounts/profile_delete.html", {"form": form})
 
 

@@ -8,8 +8,15 @@ class CommunitiesConfig(AppConfig):
     verbose_name = _("Community groups")
 
     def ready(self) -> None:
-        from manabiba.communities.services import SEARCH_KIND, group_search_documents
+        from manabiba.accounts.services import account_erasure_register
+        from manabiba.communities.services import (
+            SEARCH_KIND,
+            communities_erase_for_deleted_account,
+            group_search_documents,
+        )
         from manabiba.core.search import search_source_register
 
         # Lets `manabiba rebuild_search_index` rebuild the directory's part of the index.
         search_source_register(SEARCH_KIND, group_search_documents)
+        # A deleted account leaves the groups (an owner must hand the group over first).
+        account_erasure_register("communities", lambda user: communities_erase_for_deleted_account(user=user))

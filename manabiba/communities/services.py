@@ -59,6 +59,7 @@ CONFIRM_SALT = "manabiba.communities.confirm-active"
 UNSUBSCRIBE_SALT = "manabiba.communities.digest-unsubscribe"
 INVITATION_DAYS = 14
 CONTACT_LIMIT_PER_HOUR = 5
+REPORT_LIMIT_PER_HOUR = 10
 
 # Fields of a group that the application form and the editors' form may set directly.
 GROUP_FIELDS = frozenset(
@@ -612,6 +613,39 @@ def membership_leave(*, group: CommunityGroup, actor: User) -> None:
 
 
 @transaction.atomic
+def communities_erase_for_deleted_account(*, user: User) -> int:
+    """Remove a deleted account from the groups: its follows and editor places go, messages it sent
+    keep their text but lose the sender. The owner of a group must hand it over first (a group is
+    never left without an owner), so the deletion is refused. Returns how many rows were changed."""
+    owned = list(
+        Membership.objects.select_for_update()
+        .filter(user=user, role=Membership.Role.OWNER)
+        .select_related("group")
+        .order_by("group__name")
+    )
+    if owned:
+        raise ValidationError(
+            _("You are the owner of %(groups)s. Please hand the group over to one of its editors first.")
+            % {"groups": ", ".join(f"「{m.group.name}」" for m in owned)},
+            code="group_owner",
+        )
+    follows, _counts = Follow.objects.filter(user=user).delete()
+    editing = list(Membership.objects.select_for_update().filter(user=user).select_related("group"))
+    for membership in editing:
+        membership.delete()
+        _sync_organizer(membership.group)
+    messages = ContactMessage.objects.filter(sender=user).update(sender=None, sender_name="", sender_email="")
+    changed = follows + len(editing) + messages
+    if changed:
+        audit_log(
+            action="communities.personal_data.erased",
+            actor=None,
+            data={"follows": follows, "memberships": len(editing), "messages": messages},
+        )
+    return changed
+
+
+@transaction.atomic
 def membership_remove(*, group: CommunityGroup, actor: User, membership: Membership) -> None:
     if not can_manage_members(actor, group) or membership.group_id != group.pk:
         raise PermissionDenied(_("Only the group's owner removes editors."))
@@ -793,11 +827,11 @@ def group_event_approve(*, program: Program, actor: User) -> Program:
 # --- contact ------------------------------------------------------------------------------------------------------
 
 
-def _rate_key(kind: str, value: str) -> str:
-    return "communities:contact:" + kind + ":" + hashlib.sha256(value.encode()).hexdigest()[:32]
+def _rate_key(kind: str, value: str, *, scope: str = "contact") -> str:
+    return f"communities:{scope}:" + kind + ":" + hashlib.sha256(value.encode()).hexdigest()[:32]
 
 
-def _within_rate(keys: list[str]) -> bool:
+def _within_rate(keys: list[str], *, limit: int = CONTACT_LIMIT_PER_HOUR) -> bool:
     """Count one more message for each key; False once any passes the hourly limit."""
     allowed = True
     for key in keys:
@@ -807,7 +841,7 @@ def _within_rate(keys: list[str]) -> bool:
         except ValueError:
             cache.set(key, 1, 3600)
             count = 1
-        if count > CONTACT_LIMIT_PER_HOUR:
+        if count > limit:
             allowed = False
     return allowed
 
@@ -885,13 +919,27 @@ def contact_message_mark_read(*, message: ContactMessage, actor: User) -> None:
 
 @transaction.atomic
 def abuse_report_create(
-    *, group: CommunityGroup, actor: Actor, reason: str, post: ActivityPost | None = None
+    *,
+    group: CommunityGroup,
+    actor: Actor,
+    reason: str,
+    post: ActivityPost | None = None,
+    client_ip: str | None = None,
 ) -> AbuseReport:
+    """Anyone may report a group or a post to the coordinator; at most ten reports an hour per
+    client address and, when signed in, per person, so the queue cannot be flooded."""
     reason = reason.strip()
     if not reason:
         raise ValidationError({"reason": _("Say what is wrong.")})
     if post is not None and post.group_id != group.pk:
         raise ValidationError(_("This post is not the group's."), code="post")
+    keys = [_rate_key("ip", client_ip or "-", scope="report")]
+    if actor is not None and actor.is_authenticated:
+        keys.append(_rate_key("user", str(actor.pk), scope="report"))
+    if not _within_rate(keys, limit=REPORT_LIMIT_PER_HOUR):
+        raise ValidationError(
+            _("You have sent many reports in a short time. Please try again in an hour."), code="rate_limited"
+        )
     report = AbuseReport.objects.create(
         group=group, post=post, reporter=actor if isinstance(actor, User) else None, reason=reason[:4000]
     )

@@ -192,9 +192,17 @@ def report(request: HttpRequest, group_id: int) -> HttpResponse:
         if form.cleaned_data.get("post"):
             post = group.posts.filter(pk=form.cleaned_data["post"]).first()
         try:
-            services.abuse_report_create(group=group, actor=request.user, reason=form.cleaned_data["reason"], post=post)
+            services.abuse_report_create(
+                group=group,
+                actor=request.user,
+                reason=form.cleaned_data["reason"],
+                post=post,
+                client_ip=_client_ip(request),
+            )
         except ValidationError as error:
             _errors_to_form(form, error)
+            status = 429 if getattr(error, "code", None) == "rate_limited" else 200
+            return render(request, "communities/report.html", {"group": group, "form": form}, status=status)
         else:
             messages.success(request, _("Thank you. The coordinator will look at your report."))
             return redirect("communities:detail", group.pk)

@@ -27,7 +27,7 @@ from manabiba.consultations import selectors, services
 from manabiba.consultations.forms import AskForm
 from manabiba.consultations.models import Consultation, Message
 from manabiba.consultations.permissions import can_view_consultation
-from manabiba.consultations.throttle import guest_ask_allowed
+from manabiba.consultations.throttle import guest_ask_allowed, resident_ask_allowed
 from manabiba.core.audit import audit_log
 
 router = Router(tags=["consultations"])
@@ -195,6 +195,10 @@ def consultation_create(request: HttpRequest, payload: ConsultationIn) -> Status
     data = form.cleaned_data
     if user is None and not guest_ask_allowed(ip=request.META.get("REMOTE_ADDR"), email=data["email"]):
         return Status(429, {"detail": _("Too many questions from here. Please try again later, or call the desk.")})
+    if user is not None and not resident_ask_allowed(user_id=user.pk):
+        return Status(
+            429, {"detail": _("You have asked many questions today. Please try again tomorrow, or call the desk.")}
+        )
     try:
         consultation = services.consultation_submit(
             topic=data["topic"],

@@ -6,3 +6,10 @@ class ConsultationsConfig(AppConfig):
     name = "manabiba.consultations"
     label = "consultations"
     verbose_name = _("Learning consultations")
+
+    def ready(self) -> None:
+        from manabiba.accounts.services import account_erasure_register
+        from manabiba.consultations.services import consultations_erase_for_deleted_account
+
+        # A deleted account's consultations are anonymised like those past the retention period.
+        account_erasure_register("consultations", lambda user: consultations_erase_for_deleted_account(user=user))

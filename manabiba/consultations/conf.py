@@ -6,6 +6,8 @@
   file or a folder of ``.eml`` files, or an ``imap(s)://`` or ``pop3(s)://`` URL.
 - ``CONSULTATIONS_WEBHOOK_SECRET`` (empty: the webhook is off): the secret of
   ``POST /consultations/inbound-mail/``.
+- ``CONSULTATIONS_RESIDENT_ASKS_PER_DAY`` (20): questions a signed-in resident may send a day (staff logging
+  one for a resident are not limited).
 - ``CONSULTATIONS_RETENTION_DAYS`` (1095): idle days before an answered or closed consultation is anonymised.
 - ``CONSULTATIONS_UNCONFIRMED_DAYS`` (7): days a guest's unconfirmed consultation is kept.
 - ``CONSULTATIONS_RESPONSE_TARGET_DAYS`` (``DEFAULT_TARGET_DAYS``): ``topic=days`` pairs, comma separated.

@@ -443,6 +443,39 @@ def canned_reply_delete(*, actor: User, canned: CannedReply) -> None:
 # --- retention -------------------------------------------------------------------------------------
 
 
+def _anonymise(consultation: Consultation, now: datetime) -> None:
+    """Remove who asked and what was said; topic, channel, dates and status stay for the figures."""
+    consultation.messages.update(body="", author=None, mail_id="")
+    consultation.body = ""
+    consultation.preferred_times = ""
+    consultation.name = consultation.email = consultation.phone = ""
+    consultation.resident = None
+    consultation.anonymised_at = now
+    consultation.save()
+
+
+@transaction.atomic
+def consultations_erase_for_deleted_account(*, user: User, now: datetime | None = None) -> int:
+    """Anonymise a deleted account's consultations as the retention purge does; returns how many.
+
+    Nobody could be answered any more, so open ones are closed as well."""
+    now = now or timezone.now()
+    anonymised = 0
+    for consultation in Consultation.objects.select_for_update().filter(resident=user, anonymised_at__isnull=True):
+        if consultation.status != Status.CLOSED:
+            consultation.status = Status.CLOSED
+            consultation.closed_at = consultation.closed_at or now
+        _anonymise(consultation, now)
+        anonymised += 1
+    if anonymised:
+        audit_log(
+            action="consultations.consultation.erased",
+            actor=None,
+            data={"anonymised": anonymised, "reason": "account_deleted"},
+        )
+    return anonymised
+
+
 @transaction.atomic
 def consultations_purge(*, now: datetime | None = None) -> tuple[int, int]:
     """Anonymise answered or closed consultations idle past the retention period (and those still
@@ -457,13 +490,7 @@ def consultations_purge(*, now: datetime | None = None) -> tuple[int, int]:
     )
     anonymised = 0
     for consultation in stale:
-        consultation.messages.update(body="", author=None, mail_id="")
-        consultation.body = ""
-        consultation.preferred_times = ""
-        consultation.name = consultation.email = consultation.phone = ""
-        consultation.resident = None
-        consultation.anonymised_at = now
-        consultation.save()
+        _anonymise(consultation, now)
         anonymised += 1
     unconfirmed = Consultation.objects.filter(
         confirmed_at__isnull=True, logged_by__isnull=True, created_at__lt=now - conf.unconfirmed_lifetime()

@@ -1,5 +1,6 @@
 """Guests' questions are limited per client address and per e-mail address, in the shared cache:
-each one mails a confirmation link, and the form must not become a way to mail strangers."""
+each one mails a confirmation link, and the form must not become a way to mail strangers.
+Signed-in residents are limited per account and day, so one account cannot flood the desk's queue."""
 
 import hashlib
 
@@ -34,3 +35,9 @@ def guest_ask_allowed(*, ip: str | None, email: str) -> bool:
     if email:
         ok = _count(_key("email", email), DAY) <= per_email and ok
     return ok
+
+
+def resident_ask_allowed(*, user_id: int) -> bool:
+    """Count one question by a signed-in resident; False once they have asked too often today."""
+    per_day = int(setting("CONSULTATIONS_RESIDENT_ASKS_PER_DAY", "20"))
+    return _count(_key("user", str(user_id)), DAY) <= per_day

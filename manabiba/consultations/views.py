@@ -18,7 +18,7 @@ from manabiba.consultations import conf, selectors, services
 from manabiba.consultations.forms import AskForm, ResidentReplyForm
 from manabiba.consultations.inbound import inbound_mail_receive
 from manabiba.consultations.models import Consultation, Message
-from manabiba.consultations.throttle import guest_ask_allowed
+from manabiba.consultations.throttle import guest_ask_allowed, resident_ask_allowed
 
 
 def _user(request: HttpRequest) -> User | None:
@@ -33,6 +33,14 @@ def ask(request: HttpRequest) -> HttpResponse:
         if user is None and not guest_ask_allowed(ip=request.META.get("REMOTE_ADDR"), email=data["email"]):
             form.add_error(None, _("Too many questions from here. Please try again later, or call the desk."))
             return render(request, "consultations/ask.html", {"form": form, "mine": []}, status=429)
+        if user is not None and not resident_ask_allowed(user_id=user.pk):
+            form.add_error(None, _("You have asked many questions today. Please try again tomorrow, or call the desk."))
+            return render(
+                request,
+                "consultations/ask.html",
+                {"form": form, "mine": selectors.consultations_of(user)[:10]},
+                status=429,
+            )
         try:
             consultation = services.consultation_submit(
                 topic=data["topic"],

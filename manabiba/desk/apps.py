@@ -6,3 +6,10 @@ class DeskConfig(AppConfig):
     name = "manabiba.desk"
     label = "desk"
     verbose_name = _("One-stop desk")
+
+    def ready(self) -> None:
+        from manabiba.accounts.services import account_erasure_register
+        from manabiba.desk.services import appointments_erase_for_deleted_account
+
+        # A deleted account's appointments are cancelled (when still to come) and anonymised.
+        account_erasure_register("desk", lambda user: appointments_erase_for_deleted_account(user=user))

@@ -272,6 +272,26 @@ def appointment_cancel(*, actor: Actor, appointment: Appointment, now: datetime 
     return appointment
 
 
+@transaction.atomic
+def appointments_erase_for_deleted_account(*, user: User, now: datetime | None = None) -> int:
+    """Cancel a deleted account's coming appointments (nobody is mailed: the person has left) and
+    remove the personal data of all its appointments; returns how many appointments were scrubbed."""
+    now = now or timezone.now()
+    cancelled = Appointment.objects.filter(resident=user, status=Appointment.Status.BOOKED, starts_at__gt=now).update(
+        status=Appointment.Status.CANCELLED, cancelled_at=now, cancelled_by=None, updated_at=now
+    )
+    scrubbed = Appointment.objects.filter(resident=user).update(
+        name="", phone="", email="", note="", resident=None, updated_at=now
+    )
+    if scrubbed:
+        audit_log(
+            action="desk.personal_data.erased",
+            actor=None,
+            data={"appointments": scrubbed, "cancelled": cancelled},
+        )
+    return scrubbed
+
+
 def appointment_reminders_send(*, now: datetime | None = None) -> int:
     """Mail tomorrow's appointments their reminder, each exactly once however often this runs."""
     now = now or timezone.now()

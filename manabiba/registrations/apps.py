@@ -6,3 +6,10 @@ class RegistrationsConfig(AppConfig):
     name = "manabiba.registrations"
     label = "registrations"
     verbose_name = _("Registrations")
+
+    def ready(self) -> None:
+        from manabiba.accounts.services import account_erasure_register
+        from manabiba.registrations.services import registrations_erase_for_deleted_account
+
+        # A deleted account's registrations lose the person's data (see docs/registrations.md).
+        account_erasure_register("registrations", lambda user: registrations_erase_for_deleted_account(user=user))

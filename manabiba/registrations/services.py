@@ -613,6 +613,32 @@ def _find_duplicate(program: Program, full_name: str, phone: str, email: str) ->
 # --- cancel ----------------------------------------------------------------------------------------
 
 
+def _cancel_locked(
+    registration: Registration, program: Program, *, cancelled_by: User | None, reason: str, now: datetime
+) -> None:
+    """Mark a locked registration cancelled and close the gap it leaves on the waiting list (under
+    the programme lock; the caller logs, mails and fills the freed seats)."""
+    position = registration.waitlist_position
+    registration.status = Status.CANCELLED
+    registration.waitlist_position = None
+    registration.offer_expires_at = None
+    registration.cancelled_at = now
+    registration.cancelled_by = cancelled_by
+    registration.cancel_reason = reason.strip()[:300]
+    registration.save(
+        update_fields=[
+            "status",
+            "waitlist_position",
+            "offer_expires_at",
+            "cancelled_at",
+            "cancelled_by",
+            "cancel_reason",
+            "updated_at",
+        ]
+    )
+    _close_gap(program, position)
+
+
 @transaction.atomic
 def registration_cancel(
     *, registration: Registration, actor: User, reason: str = "", now: datetime | None = None
@@ -639,26 +665,8 @@ def registration_cancel(
     if not as_staff and registration.holds_seats and past_cutoff:
         raise ValidationError(_("It is too late to cancel online. Please contact the organiser."), code="cutoff")
     was_seated = registration.holds_seats
-    position = registration.waitlist_position
     previous = registration.status
-    registration.status = Status.CANCELLED
-    registration.waitlist_position = None
-    registration.offer_expires_at = None
-    registration.cancelled_at = now
-    registration.cancelled_by = actor
-    registration.cancel_reason = reason.strip()[:300]
-    registration.save(
-        update_fields=[
-            "status",
-            "waitlist_position",
-            "offer_expires_at",
-            "cancelled_at",
-            "cancelled_by",
-            "cancel_reason",
-            "updated_at",
-        ]
-    )
-    _close_gap(program, position)
+    _cancel_locked(registration, program, cancelled_by=actor, reason=reason, now=now)
     audit_log(
         action="registrations.registration.cancelled",
         actor=actor,
@@ -669,6 +677,62 @@ def registration_cancel(
     if was_seated:
         _fill_seats(program, reg_settings, now)
     return registration
+
+
+@transaction.atomic
+def registrations_erase_for_deleted_account(*, user: User, now: datetime | None = None) -> int:
+    """Remove a deleted account's personal data from its registrations; returns how many were scrubbed.
+
+    Active registrations for programmes that have not started are cancelled first, each under its
+    programme's lock and without mail to the person leaving; a freed seat goes to the waiting list
+    as after any cancellation (those promoted are mailed). Then every registration of the account
+    loses name, reading, phone, e-mail, answers and the link to the account; what the anonymous
+    figures need (age band, area, statuses, attendance) stays.
+    """
+    now = now or timezone.now()
+    program_ids = sorted(
+        set(Registration.objects.filter(user=user, status__in=Registration.ACTIVE).values_list("program_id", flat=True))
+    )
+    cancelled = 0
+    for program_id in program_ids:
+        program = _lock_program(program_id)
+        first = _first_starts(program)
+        if first is not None and first <= now:
+            continue
+        reg_settings = _settings_locked(program)
+        active = Registration.objects.select_for_update(of=("self",)).filter(
+            program=program, user=user, status__in=Registration.ACTIVE
+        )
+        for registration in active:
+            was_seated = registration.holds_seats
+            previous = registration.status
+            _cancel_locked(registration, program, cancelled_by=None, reason="", now=now)
+            audit_log(
+                action="registrations.registration.cancelled",
+                actor=None,
+                target=registration,
+                data={"program": program.pk, "from": previous, "by_staff": False, "account_deleted": True},
+            )
+            cancelled += 1
+            if was_seated:
+                _fill_seats(program, reg_settings, now)
+    scrubbed = Registration.objects.filter(user=user).update(
+        full_name="",
+        full_name_kana="",
+        phone="",
+        email="",
+        answers={},
+        cancel_reason="",
+        user=None,
+        updated_at=now,
+    )
+    if scrubbed:
+        audit_log(
+            action="registrations.personal_data.erased",
+            actor=None,
+            data={"registrations": scrubbed, "cancelled": cancelled},
+        )
+    return scrubbed
 
 
 # --- offers and winners' confirmation --------------------------------------------------------------

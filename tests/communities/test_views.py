@@ -265,3 +265,28 @@ def test_directory_query_count_does_not_grow_with_the_groups(
         client.get(reverse("communities:list"), {"q": "太極拳"})
     # The search index is asked once, not once per facet.
     assert sum("searchentry" in query["sql"] for query in searched.captured_queries) <= 10
+
+
+def test_abuse_reports_are_limited_per_address_and_per_person(
+    client: Client, make_group: Callable[..., CommunityGroup], resident: User
+) -> None:
+    group = make_group()
+    url = reverse("communities:report", args=[group.pk])
+    # Anonymous: ten an hour from one address, then a clear message and the text kept.
+    statuses = [client.post(url, {"reason": f"宣伝です{n}"}, REMOTE_ADDR="192.0.2.1").status_code for n in range(10)]
+    assert statuses == [302] * 10
+    with translation.override("en"):
+        refused = client.post(url, {"reason": "十一件目の報告"}, REMOTE_ADDR="192.0.2.1")
+    assert refused.status_code == 429
+    page = refused.content.decode()
+    assert "You have sent many reports in a short time." in page
+    assert "十一件目の報告" in page
+    assert AbuseReport.objects.count() == 10
+    # Another address is not affected ...
+    assert client.post(url, {"reason": "別の場所から"}, REMOTE_ADDR="192.0.2.2").status_code == 302
+    # ... but a signed-in person cannot get round the limit by changing address.
+    client.force_login(resident)
+    for n in range(10):
+        assert client.post(url, {"reason": f"本人{n}"}, REMOTE_ADDR=f"198.51.100.{n}").status_code == 302
+    assert client.post(url, {"reason": "本人の十一件目"}, REMOTE_ADDR="198.51.100.99").status_code == 429
+    assert AbuseReport.objects.filter(reporter=resident).count() == 10

@@ -40,6 +40,18 @@ def test_a_resident_token_makes_the_consultation_theirs(client: Client, resident
     assert Consultation.objects.get(reference=response.json()["reference"]).resident == resident
 
 
+def test_a_resident_token_is_held_to_the_daily_limit(client: Client, resident: User, settings: Any) -> None:
+    settings.CONSULTATIONS_RESIDENT_ASKS_PER_DAY = 2
+    payload = {key: value for key, value in QUESTION.items() if key != "email"}
+    token = bearer(resident)
+    answers = [
+        client.post("/api/v1/consultations", payload, content_type="application/json", **token).status_code
+        for _ in range(3)
+    ]
+    assert answers == [201, 201, 429]
+    assert Consultation.objects.filter(resident=resident).count() == 2
+
+
 def test_a_session_cookie_does_not_ask_in_the_residents_name(resident: User) -> None:
     """The endpoint has no CSRF check: another site's page posting with the resident's cookie
     must not put a question, confirmed and mailed, in their name."""

@@ -8,8 +8,10 @@ import time_machine
 from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
+from pytest_django.fixtures import Settings as SettingsWrapper
 
 from manabiba.accounts.models import Department, User
+from manabiba.accounts.roles import Role
 from manabiba.consultations.models import CannedReply, Channel, Consultation, Message
 from manabiba.consultations.services import consultation_assign, consultation_reply
 from manabiba.core.models import OutboxMessage
@@ -237,3 +239,31 @@ def test_the_queue_reads_a_fixed_number_of_queries(
             consultation=ask(email=f"b{n}@example.jp"), actor=coordinator, department=sports, assignee=sports_staff
         )
     assert count() == few
+
+
+def test_a_signed_in_resident_cannot_flood_the_queue(
+    client: Client, resident: User, make_persona: Callable[..., User], settings: SettingsWrapper
+) -> None:
+    settings.CONSULTATIONS_RESIDENT_ASKS_PER_DAY = 3
+    client.force_login(resident)
+    url = reverse("consultations:ask")
+    statuses = [
+        client.post(
+            url, {"topic": "learn", "body": f"質問{n}", "reply_channel": "email"}, REMOTE_ADDR=f"10.0.0.{n}"
+        ).status_code
+        for n in range(3)
+    ]
+    assert statuses == [302] * 3
+    # Another client address does not help: the limit is the account's.
+    refused = client.post(
+        url, {"topic": "learn", "body": "四つ目の質問", "reply_channel": "email"}, REMOTE_ADDR="10.0.0.9", **EN
+    )
+    assert refused.status_code == 429
+    page = refused.content.decode()
+    assert "You have asked many questions today." in page
+    assert "四つ目の質問" in page  # what was typed is kept
+    assert Consultation.objects.filter(resident=resident).count() == 3
+    # Someone else is not affected.
+    other = make_persona(Role.RESIDENT, email="other-resident@example.jp")
+    client.force_login(other)
+    assert client.post(url, {"topic": "learn", "body": "別の人", "reply_channel": "email"}).status_code == 302
