@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from manabiba.communities.models import MAX_FIELDS, WEEKDAY_CHOICES, ActivityPost, CommunityGroup
+from manabiba.communities.services import GROUP_PROFILE_FIELDS
 from manabiba.core.models import Area
 from manabiba.programs.models import Category, Program
 
@@ -35,34 +36,8 @@ class GroupForm(forms.ModelForm[CommunityGroup]):
 
     class Meta:
         model = CommunityGroup
-        fields = [
-            "name",
-            "name_kana",
-            "kind",
-            "categories",
-            "areas",
-            "activity_days",
-            "activity_days_note",
-            "activity_place",
-            "members_count",
-            "members_in_city",
-            "founded_year",
-            "purpose",
-            "activities",
-            "fees",
-            "how_to_join",
-            "website",
-            "social_links",
-            "representative_name",
-            "representative_public",
-            "contact_name",
-            "contact_name_public",
-            "contact_email",
-            "contact_email_public",
-            "contact_phone",
-            "contact_phone_public",
-            "recruiting",
-        ]
+        # The services' profile fields, with the field and area choices after the kind.
+        fields = [*GROUP_PROFILE_FIELDS[:3], "categories", "areas", *GROUP_PROFILE_FIELDS[3:]]
         widgets = {
             "purpose": forms.Textarea(attrs={"rows": 3}),
             "activities": forms.Textarea(attrs={"rows": 6}),

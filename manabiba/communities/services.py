@@ -61,36 +61,35 @@ INVITATION_DAYS = 14
 CONTACT_LIMIT_PER_HOUR = 5
 REPORT_LIMIT_PER_HOUR = 10
 
-# Fields of a group that the application form and the editors' form may set directly.
-GROUP_FIELDS = frozenset(
-    {
-        "name",
-        "name_kana",
-        "kind",
-        "activity_days",
-        "activity_days_note",
-        "activity_place",
-        "members_count",
-        "members_in_city",
-        "founded_year",
-        "purpose",
-        "activities",
-        "fees",
-        "how_to_join",
-        "website",
-        "social_links",
-        "representative_name",
-        "representative_public",
-        "contact_name",
-        "contact_name_public",
-        "contact_email",
-        "contact_email_public",
-        "contact_phone",
-        "contact_phone_public",
-        "recruiting",
-        "logo_alt",
-    }
+# The profile of a group as the application form shows it, in that order; the editors' form adds
+# the logo's description. These are the fields the services let a form set directly.
+GROUP_PROFILE_FIELDS = (
+    "name",
+    "name_kana",
+    "kind",
+    "activity_days",
+    "activity_days_note",
+    "activity_place",
+    "members_count",
+    "members_in_city",
+    "founded_year",
+    "purpose",
+    "activities",
+    "fees",
+    "how_to_join",
+    "website",
+    "social_links",
+    "representative_name",
+    "representative_public",
+    "contact_name",
+    "contact_name_public",
+    "contact_email",
+    "contact_email_public",
+    "contact_phone",
+    "contact_phone_public",
+    "recruiting",
 )
+GROUP_FIELDS = frozenset({*GROUP_PROFILE_FIELDS, "logo_alt"})
 POST_FIELDS = frozenset({"kind", "title", "body", "who", "conditions", "how_to_join", "until"})
 
 
