@@ -20,7 +20,6 @@ import platform
 import random
 import re
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
@@ -31,6 +30,8 @@ from datetime import UTC, date, datetime, timedelta
 from datetime import time as dtime
 from pathlib import Path
 from typing import Any
+
+from benchserver import free_port, production_env, wait_for_server
 
 ROOT = Path(__file__).resolve().parent.parent
 OPENDATA = ROOT.parent / "shared" / "data" / "opendata"
@@ -73,15 +74,7 @@ end
 
 
 def _env(workdir: Path) -> dict[str, str]:
-    return {
-        "DJANGO_SETTINGS_MODULE": "manabiba.config.settings",
-        "SECRET_KEY": "bench-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz-ABCDEFG",
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "SECURE_SSL_REDIRECT": "0",
-        "MANABIBA_VAR_DIR": str(workdir),
-        "DATABASE_URL": os.environ.get("DATABASE_URL") or f"sqlite:///{workdir / 'bench.sqlite3'}",
-        "LOG_LEVEL": "WARNING",
-    }
+    return production_env(workdir)
 
 
 def setup(workdir: Path) -> None:
@@ -322,27 +315,6 @@ def profile_search() -> str:
     return "\n".join(lines[:8])
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
-def _wait(url: str, process: subprocess.Popen[bytes]) -> None:
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise SystemExit("gunicorn exited before it answered")
-        try:
-            with urllib.request.urlopen(url, timeout=2) as response:  # noqa: S310 - our own local server
-                if response.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.3)
-    raise SystemExit(f"gunicorn did not answer {url}")
-
-
 def _wrk() -> str:
     found = shutil.which("wrk")
     if found:
@@ -360,7 +332,7 @@ def _wrk() -> str:
 
 def load(workdir: Path, targets: list[tuple[str, str]]) -> dict[str, dict[str, float]]:
     wrk = _wrk()
-    port = _free_port()
+    port = free_port()
     env = {**os.environ, **_env(workdir)}
     env.pop("DEBUG", None)
     gunicorn = ROOT / ".venv" / "bin" / "gunicorn"
@@ -374,7 +346,7 @@ def load(workdir: Path, targets: list[tuple[str, str]]) -> dict[str, dict[str, f
     results: dict[str, dict[str, float]] = {}
     try:
         base = f"http://127.0.0.1:{port}"
-        _wait(f"{base}/healthz", process)
+        wait_for_server(f"{base}/healthz", process)
         for name, path in targets:
             url = base + path
             try:
@@ -552,7 +524,8 @@ def main() -> None:
 
         from manabiba.programs.models import Program
 
-        middle = Program.objects.filter(status="published").order_by("pk")[PROGRAMMES // 3]
+        published = Program.objects.filter(status="published").order_by("pk")
+        middle = published[published.count() // 3]
         connection.close()
         targets = [
             ("trivial view (/healthz)", "/healthz"),

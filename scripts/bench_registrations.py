@@ -16,17 +16,17 @@ import json
 import os
 import platform
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import threading
 import time
-import urllib.request
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
+
+from benchserver import free_port, production_env, wait_for_server
 
 ROOT = Path(__file__).resolve().parent.parent
 APPLICANTS = int(os.environ.get("BENCH_APPLICANTS", "1000"))
@@ -38,17 +38,8 @@ TITLE = "ベンチマーク申込講座"
 
 
 def _env(workdir: Path) -> dict[str, str]:
-    return {
-        "DJANGO_SETTINGS_MODULE": "manabiba.config.settings",
-        "SECRET_KEY": "bench-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz-ABCDEFG",
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "SECURE_SSL_REDIRECT": "0",
-        "MANABIBA_VAR_DIR": str(workdir),
-        "DATABASE_URL": os.environ.get("DATABASE_URL") or f"sqlite:///{workdir / 'bench.sqlite3'}",
-        "LOG_LEVEL": "WARNING",
-        # Mail is written to the outbox and queued in the database; no worker sends it during the run.
-        "EMAIL_URL": "smtp://127.0.0.1:1",
-    }
+    # Mail is written to the outbox and queued in the database; no worker sends it during the run.
+    return production_env(workdir, EMAIL_URL="smtp://127.0.0.1:1")
 
 
 def setup(workdir: Path) -> None:
@@ -99,27 +90,6 @@ def seed() -> tuple[int, list[str]]:
         for user in User.objects.filter(email__startswith=EMAIL_PREFIX).order_by("pk")
     ]
     return program.pk, tokens
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
-def _wait(url: str, process: subprocess.Popen[bytes]) -> None:
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise SystemExit("gunicorn exited before it answered")
-        try:
-            with urllib.request.urlopen(url, timeout=2) as response:  # noqa: S310 - our own local server
-                if response.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.3)
-    raise SystemExit(f"gunicorn did not answer {url}")
 
 
 def burst(port: int, program_id: int, tokens: list[str]) -> dict[str, Any]:
@@ -244,7 +214,7 @@ def main() -> None:
         program_id, tokens = seed()
         print(f"  seeded in {time.perf_counter() - seeded:.1f} s")
         connection.close()
-        port = _free_port()
+        port = free_port()
         gunicorn = ROOT / ".venv" / "bin" / "gunicorn"
         process = subprocess.Popen(  # noqa: S603 - fixed arguments
             [
@@ -263,7 +233,7 @@ def main() -> None:
             env={**os.environ},
         )
         try:
-            _wait(f"http://127.0.0.1:{port}/healthz", process)
+            wait_for_server(f"http://127.0.0.1:{port}/healthz", process)
             result = burst(port, program_id, tokens)
         finally:
             process.terminate()
