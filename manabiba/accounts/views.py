@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from manabiba.accounts import forms, selectors, services, throttle
+from manabiba.accounts.login_state import login_state_record
 from manabiba.accounts.models import ApiToken, User
 from manabiba.accounts.roles import Role
 from manabiba.accounts.totp import totp_provisioning_uri
@@ -37,8 +38,9 @@ def _next_url(request: HttpRequest) -> str:
     return safe_next(request, reverse("accounts:profile"))
 
 
-def _complete_login(request: HttpRequest, user: User) -> HttpResponse:
+def _complete_login(request: HttpRequest, user: User, *, second_factor: bool) -> HttpResponse:
     login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+    login_state_record(request, second_factor=second_factor)
     audit_log(action="accounts.user.logged_in", actor=user, target=user)
     return HttpResponseRedirect(_next_url(request))
 
@@ -89,7 +91,7 @@ def login_view(request: HttpRequest) -> HttpResponse:
                     request.session[PENDING_LOGIN_KEY] = {"user": user.pk, "at": time.time()}
                     verify = reverse("accounts:login_verify")
                     return redirect(f"{verify}?next={_next_url(request)}")
-                return _complete_login(request, user)
+                return _complete_login(request, user, second_factor=False)
             unverified = User.objects.filter(
                 email__iexact=email, email_verified_at__isnull=True, anonymised_at__isnull=True
             ).first()
@@ -119,7 +121,7 @@ def login_verify(request: HttpRequest) -> HttpResponse:
             form.add_error(None, _("Too many failed attempts. Please try again in 15 minutes."))
         elif services.totp_login_check(user=user, code=form.cleaned_data["code"]):
             request.session.pop(PENDING_LOGIN_KEY, None)
-            return _complete_login(request, user)
+            return _complete_login(request, user, second_factor=True)
         else:
             throttle.login_failure_record(email=user.email, ip=ip)
             form.add_error("code", _("That code is not right."))
@@ -234,6 +236,8 @@ def totp_setup(request: HttpRequest) -> HttpResponse:
             form.add_error("code", error)
         else:
             request.session.pop(PENDING_TOTP_KEY, None)
+            # The code just given proves the second factor for this session too.
+            login_state_record(request, second_factor=True)
             messages.success(request, _("The second factor is on. You will be asked for a code when you log in."))
             return redirect("accounts:profile")
     return render(

@@ -33,7 +33,8 @@ CITY_NAME_EN = env_str("CITY_NAME_EN", "Nishitokyo City")
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # The admin signs in through the site's login (throttle, second factor): accounts/admin_site.py.
+    "manabiba.accounts.admin_config.SiteAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
