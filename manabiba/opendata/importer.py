@@ -30,6 +30,7 @@ from django.utils.translation import gettext as _
 
 from manabiba.accounts.models import Department
 from manabiba.core.models import Area
+from manabiba.core.spreadsheet import spreadsheet_unescape
 from manabiba.facilities.models import Facility
 from manabiba.opendata import layouts as f
 from manabiba.opendata.layouts import Layout, layout_detect
@@ -169,7 +170,8 @@ class _RollbackError(Exception):
 
 
 def _clean(value: str | None) -> str:
-    return (value or "").replace("\r\n", "\n").strip()
+    # A cell our own export escaped against formula injection reads back as the text it was.
+    return spreadsheet_unescape(value or "").replace("\r\n", "\n").strip()
 
 
 def _norm(value: str) -> str:

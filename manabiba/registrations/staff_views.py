@@ -6,7 +6,6 @@ Who may do what is decided per programme by ``registrations.permissions`` and re
 services; these views only show what the person may use.
 """
 
-import csv
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import wraps
@@ -27,6 +26,7 @@ from django.views.decorators.http import require_POST
 from manabiba.accounts.models import User
 from manabiba.accounts.permissions import has_permission
 from manabiba.accounts.selectors import totp_is_required
+from manabiba.core.spreadsheet import spreadsheet_response
 from manabiba.programs.models import Program, ProgramSession
 from manabiba.registrations import selectors, services
 from manabiba.registrations.forms import (
@@ -666,50 +666,39 @@ def export_csv(request: HttpRequest, program_id: int) -> HttpResponse:
     questions = selectors.registration_questions(program)
     sessions = list(program.sessions.all())
     registrants = registrants.prefetch_related("attendances")
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="participants-{program.pk}.csv"'
-    response.write("\ufeff")
-    writer = csv.writer(response)
-    writer.writerow(
-        [
-            _("Status"),
-            _("Place on the waiting list"),
-            _("Name"),
-            _("Name in furigana"),
-            _("Phone"),
-            _("E-mail address"),
-            _("Number of people"),
-            _("Channel"),
-            _("Check-in code"),
-            _("Priority tier"),
-            _("Applied at"),
-            *[q.label for q in questions],
-            *[_("Session %(n)s attended") % {"n": n} for n, _session in enumerate(sessions, start=1)],
-        ]
-    )
+    header = [
+        _("Status"),
+        _("Place on the waiting list"),
+        _("Name"),
+        _("Name in furigana"),
+        _("Phone"),
+        _("E-mail address"),
+        _("Number of people"),
+        _("Channel"),
+        _("Check-in code"),
+        _("Priority tier"),
+        _("Applied at"),
+        *[q.label for q in questions],
+        *[_("Session %(n)s attended") % {"n": n} for n, _session in enumerate(sessions, start=1)],
+    ]
+    rows = []
     for r in registrants:
         present = {a.session_id for a in r.attendances.all() if a.present}
-        writer.writerow(
+        rows.append(
             [
                 r.get_status_display(),
-                r.waitlist_position or "",
-                _csv_safe(r.full_name),
-                _csv_safe(r.full_name_kana),
-                _csv_safe(r.phone),
-                _csv_safe(r.email),
+                r.waitlist_position,
+                r.full_name,
+                r.full_name_kana,
+                r.phone,
+                r.email,
                 r.party_size,
                 r.get_channel_display(),
                 r.check_in_code,
-                r.tier or "",
+                r.tier,
                 timezone.localtime(r.created_at).strftime("%Y-%m-%d %H:%M"),
-                *[_csv_safe(r.answers.get(q.key, "")) for q in questions],
+                *[str(r.answers.get(q.key, "")) for q in questions],
                 *["1" if s.pk in present else "" for s in sessions],
             ]
         )
-    return response
-
-
-def _csv_safe(value: Any) -> str:
-    """A resident's answer as text a spreadsheet will not run as a formula."""
-    text = str(value)
-    return "'" + text if text[:1] in {"=", "+", "-", "@", "\t", "\r"} else text
+    return spreadsheet_response(f"participants-{program.pk}.csv", header, rows)
