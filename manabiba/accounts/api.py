@@ -7,12 +7,13 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 from ninja.errors import HttpError
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 from ninja.security import HttpBearer
 
 from manabiba.accounts import selectors, services, throttle
 from manabiba.accounts.models import ApiToken, User
 from manabiba.accounts.permissions import has_permission, permissions_of
+from manabiba.core.api_body import BodyIn, BoundedPageNumberPagination
 from manabiba.core.audit import audit_log
 
 router = Router(tags=["accounts"])
@@ -44,7 +45,7 @@ def require_permission(request: HttpRequest, permission: str) -> User:
     return user
 
 
-class TokenRequest(Schema):
+class TokenRequest(BodyIn):
     email: str
     password: str
     name: str = "API"
@@ -147,7 +148,7 @@ def token_revoke(request: HttpRequest, token_id: int) -> Status[dict[str, str] |
 
 
 @router.get("/staff/people", response=list[PersonOut], auth=token_auth)
-@paginate(PageNumberPagination)
+@paginate(BoundedPageNumberPagination)
 def people(request: HttpRequest, q: str = "") -> QuerySet[User]:
     user = require_permission(request, "accounts.view_people")
     audit_log(action="accounts.personal_data.viewed", actor=user, data={"view": "api_people", "query": q})

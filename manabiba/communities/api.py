@@ -20,6 +20,7 @@ from manabiba.accounts.services import api_token_authenticate
 from manabiba.communities import selectors, services
 from manabiba.communities.models import ActivityPost, CommunityGroup
 from manabiba.communities.permissions import can_edit_group, can_view_group
+from manabiba.core.api_body import BodyIn
 
 router = Router(tags=["communities"])
 
@@ -129,7 +130,7 @@ class ErrorOut(Schema):
     field: str | None = None
 
 
-class PostIn(Schema):
+class PostIn(BodyIn):
     kind: PostKind = "report"
     title: str = Field(..., min_length=1, max_length=200)
     body: str = Field(..., min_length=1)

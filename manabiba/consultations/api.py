@@ -28,6 +28,7 @@ from manabiba.consultations.forms import AskForm
 from manabiba.consultations.models import Consultation, Message
 from manabiba.consultations.permissions import can_view_consultation
 from manabiba.consultations.throttle import guest_ask_allowed, resident_ask_allowed
+from manabiba.core.api_body import BodyIn
 from manabiba.core.audit import audit_log
 
 router = Router(tags=["consultations"])
@@ -70,7 +71,7 @@ class _Anyone:
 # --- schemas ---------------------------------------------------------------------------------------
 
 
-class ConsultationIn(Schema):
+class ConsultationIn(BodyIn):
     topic: str = Field(description="learn, group, lecturer, facility or other")
     body: str
     reply_channel: str = Field("email", description="email, phone or desk")
@@ -125,7 +126,7 @@ class ConsultationDetailOut(ConsultationOut):
     messages: list[MessageOut]
 
 
-class ReplyIn(Schema):
+class ReplyIn(BodyIn):
     body: str = Field(min_length=1, max_length=8000)
     program_ids: list[int] = []
     internal: bool = Field(False, description="An internal note, never shown to the resident.")

@@ -18,6 +18,7 @@ from ninja.security import HttpBearer, django_auth
 
 from manabiba.accounts.models import User
 from manabiba.accounts.services import api_token_authenticate
+from manabiba.core.api_body import BodyIn
 from manabiba.programs.models import Program
 from manabiba.registrations import selectors, services
 from manabiba.registrations.models import LotteryDraw, Registration
@@ -42,7 +43,7 @@ AUTH = [TokenAuth(), django_auth]
 # --- schemas ---------------------------------------------------------------------------------------
 
 
-class RegistrationIn(Schema):
+class RegistrationIn(BodyIn):
     """An application: how many people, the answers to the programme's questions, the consent."""
 
     # Typed loosely on purpose: a value of the wrong type gets the same 422 with field errors in the
@@ -58,8 +59,8 @@ class RegistrationIn(Schema):
         json_schema_extra={"type": "boolean"},
     )
     consent: Any = Field(
-        True,
-        description="Agreement to the privacy notice; using the API to apply includes it, false refuses.",
+        ...,
+        description="Agreement to the privacy notice: true to apply; it is never assumed.",
         json_schema_extra={"type": "boolean"},
     )
 
