@@ -17,10 +17,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
-from ninja.security import HttpBearer
 
+from manabiba.accounts.authentication import token_auth
 from manabiba.accounts.models import User
-from manabiba.accounts.services import api_token_authenticate
 from manabiba.core.models import Area
 from manabiba.programs import services
 from manabiba.programs.models import Audience, Category, Organizer, Program
@@ -36,19 +35,6 @@ WhenValue = Literal["morning", "afternoon", "weekday_evening", "weekend"]
 SortValue = Literal["", "date", "deadline", "new", "relevance"]
 FeeValue = Literal["free", "paid", "materials"]
 ApplicationValue = Literal["none", "site", "phone", "postcard", "external"]
-
-
-class TokenAuth(HttpBearer):
-    """``Authorization: Bearer <token>``: the request acts as the token's owner, no more."""
-
-    def authenticate(self, request: HttpRequest, token: str) -> User | None:
-        user = api_token_authenticate(raw=token)
-        if user is not None:
-            request.user = user
-        return user
-
-
-token_auth = TokenAuth()
 
 
 # --- schemas ---------------------------------------------------------------------------------------

@@ -69,6 +69,28 @@ def test_anonymous_staff_pages_redirect_to_login(make_program: MakeProgram) -> N
         assert response["Location"].startswith(reverse("accounts:login"))
 
 
+def test_staff_without_a_required_second_factor_are_sent_to_set_it_up(
+    make_program: MakeProgram, make_persona: Callable[..., User]
+) -> None:
+    """The registrations pages share the accounts guard: the same as every other staff page."""
+    program = make_program()
+    session = program.sessions.first()
+    assert session is not None
+    client = _client(_organiser(make_persona, program, totp_required=True))
+    setup = reverse("accounts:totp_setup")
+    assert client.get(reverse("staff:dashboard"))["Location"] == setup
+    for url in (
+        reverse("staff_registrations:index"),
+        reverse("staff_registrations:program", args=[program.pk]),
+        reverse("staff_registrations:roster", args=[session.pk]),
+        reverse("staff_registrations:export_csv", args=[program.pk]),
+        reverse("staff_registrations:register", args=[program.pk]),
+    ):
+        response = client.get(url)
+        assert response.status_code == 302, url
+        assert response["Location"] == setup, url
+
+
 def test_organiser_of_another_programme_gets_403(
     make_program: MakeProgram, make_persona: Callable[..., User], make_resident: Callable[..., User]
 ) -> None:
