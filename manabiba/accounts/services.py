@@ -21,6 +21,7 @@ from manabiba.accounts.models import ApiToken, Department, RoleGrant, User
 from manabiba.accounts.permissions import has_permission
 from manabiba.accounts.roles import Role
 from manabiba.accounts.totp import totp_code_is_valid, totp_matching_step, totp_new_secret
+from manabiba.core.addresses import normalise_email
 from manabiba.core.audit import audit_log
 from manabiba.core.mail import mail_render, outbox_enqueue
 
@@ -54,8 +55,8 @@ def user_signup(*, email: str, password: str, full_name: str, language: str) -> 
     An address that already has an account gets a mail saying so instead, and the caller
     shows the same page either way, so the form does not reveal who has an account.
     """
-    email = User.objects.normalize_email(email).strip().lower()
-    existing = User.objects.filter(email__iexact=email).first()
+    email = normalise_email(email)
+    existing = User.objects.filter(email=email).first()
     if existing is not None:
         if existing.anonymised_at is None:
             login = settings.SITE_URL + reverse("accounts:login")

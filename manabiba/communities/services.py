@@ -15,7 +15,6 @@ from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import AnonymousUser
 from django.core import signing
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
@@ -44,9 +43,11 @@ from manabiba.communities.permissions import (
     can_review_group,
     membership_of,
 )
+from manabiba.core.addresses import normalise_email
 from manabiba.core.audit import audit_log
 from manabiba.core.mail import outbox_enqueue
 from manabiba.core.models import Area
+from manabiba.core.ratelimit import RateLimit, allow_all
 from manabiba.core.search import SearchDocument, search_index_remove, search_index_update
 from manabiba.core.uploads import Upload, validate_pdf
 from manabiba.programs import services as program_services
@@ -509,8 +510,8 @@ def invitation_create(*, group: CommunityGroup, actor: User, email: str) -> Issu
     """The owner invites someone by e-mail to edit the group's page. Only the token's digest is stored."""
     if not can_manage_members(actor, group):
         raise PermissionDenied(_("Only the group's owner invites editors."))
-    email = email.strip().lower()
-    if group.memberships.filter(user__email__iexact=email).exists():
+    email = normalise_email(email)
+    if group.memberships.filter(user__email=email).exists():
         raise ValidationError({"email": _("This person already edits the group.")})
     raw = secrets.token_urlsafe(32)
     invitation = Invitation.objects.create(
@@ -547,7 +548,7 @@ def invitation_accept(*, raw_token: str, actor: User) -> Membership:
     invitation = Invitation.objects.select_for_update().filter(token=_token_digest(raw_token)).first()
     if invitation is None or invitation.accepted_at is not None or invitation.expires_at < timezone.now():
         raise ValidationError(_("This invitation is no longer valid. Ask the group for a new one."), code="invalid")
-    if invitation.email.lower() != actor.email.lower():
+    if normalise_email(invitation.email) != normalise_email(actor.email):
         raise PermissionDenied(_("This invitation was sent to another e-mail address."))
     group = invitation.group
     membership, _created = Membership.objects.get_or_create(
@@ -826,23 +827,8 @@ def group_event_approve(*, program: Program, actor: User) -> Program:
 # --- contact ------------------------------------------------------------------------------------------------------
 
 
-def _rate_key(kind: str, value: str, *, scope: str = "contact") -> str:
-    return f"communities:{scope}:" + kind + ":" + hashlib.sha256(value.encode()).hexdigest()[:32]
-
-
-def _within_rate(keys: list[str], *, limit: int = CONTACT_LIMIT_PER_HOUR) -> bool:
-    """Count one more message for each key; False once any passes the hourly limit."""
-    allowed = True
-    for key in keys:
-        cache.add(key, 0, 3600)
-        try:
-            count = int(cache.incr(key))
-        except ValueError:
-            cache.set(key, 1, 3600)
-            count = 1
-        if count > limit:
-            allowed = False
-    return allowed
+def _rate_limit(kind: str, *, scope: str, limit: int) -> RateLimit:
+    return RateLimit(f"communities:{scope}:{kind}", limit, 3600)
 
 
 @transaction.atomic
@@ -860,11 +846,11 @@ def contact_message_send(
     the resident never learns their addresses. At most five messages an hour per person and address."""
     if not group.is_listed:
         raise PermissionDenied(_("This group cannot be contacted."))
-    keys = [_rate_key("ip", client_ip or "-")]
+    hits = [(_rate_limit("ip", scope="contact", limit=CONTACT_LIMIT_PER_HOUR), client_ip or "-")]
     if sender is not None and sender.is_authenticated:
-        keys.append(_rate_key("user", str(sender.pk)))
-    keys.append(_rate_key("email", sender_email.strip().lower()))
-    if not _within_rate(keys):
+        hits.append((_rate_limit("user", scope="contact", limit=CONTACT_LIMIT_PER_HOUR), str(sender.pk)))
+    hits.append((_rate_limit("email", scope="contact", limit=CONTACT_LIMIT_PER_HOUR), normalise_email(sender_email)))
+    if not allow_all(hits):
         raise ValidationError(
             _("You have sent many messages in a short time. Please try again in an hour."), code="rate_limited"
         )
@@ -932,10 +918,10 @@ def abuse_report_create(
         raise ValidationError({"reason": _("Say what is wrong.")})
     if post is not None and post.group_id != group.pk:
         raise ValidationError(_("This post is not the group's."), code="post")
-    keys = [_rate_key("ip", client_ip or "-", scope="report")]
+    hits = [(_rate_limit("ip", scope="report", limit=REPORT_LIMIT_PER_HOUR), client_ip or "-")]
     if actor is not None and actor.is_authenticated:
-        keys.append(_rate_key("user", str(actor.pk), scope="report"))
-    if not _within_rate(keys, limit=REPORT_LIMIT_PER_HOUR):
+        hits.append((_rate_limit("user", scope="report", limit=REPORT_LIMIT_PER_HOUR), str(actor.pk)))
+    if not allow_all(hits):
         raise ValidationError(
             _("You have sent many reports in a short time. Please try again in an hour."), code="rate_limited"
         )

@@ -18,11 +18,10 @@ from django.http import HttpRequest
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
-from ninja.security import HttpBearer
 
+from manabiba.accounts.authentication import token_auth
 from manabiba.accounts.models import User
 from manabiba.accounts.permissions import has_permission
-from manabiba.accounts.services import api_token_authenticate
 from manabiba.consultations import selectors, services
 from manabiba.consultations.forms import AskForm
 from manabiba.consultations.models import Consultation, Message
@@ -36,19 +35,6 @@ router = Router(tags=["consultations"])
 QueueView = Literal["all", "new", "mine", "department", "waiting", "overdue", "closed"]
 
 
-class TokenAuth(HttpBearer):
-    """``Authorization: Bearer <token>``: the request acts as the token's owner, no more."""
-
-    def authenticate(self, request: HttpRequest, token: str) -> User | None:
-        user = api_token_authenticate(raw=token)
-        if user is not None:
-            request.user = user
-        return user
-
-
-token_auth = TokenAuth()
-
-
 class _Anyone:
     """No token, or a valid one: the public form is open to guests and residents alike.
 
@@ -59,10 +45,9 @@ class _Anyone:
     def __call__(self, request: HttpRequest) -> bool:
         header = request.headers.get("Authorization", "")
         if header.lower().startswith("bearer "):
-            user = api_token_authenticate(raw=header[7:].strip())
-            if user is None:
+            # The shared token check: it sets request.user for a valid token.
+            if token_auth.authenticate(request, header[7:].strip()) is None:
                 return False
-            request.user = user
         else:
             request.user = AnonymousUser()
         return True

@@ -25,6 +25,7 @@ from django.core.exceptions import ValidationError
 from manabiba.consultations import conf
 from manabiba.consultations.models import Consultation, Message
 from manabiba.consultations.services import consultation_resident_reply
+from manabiba.core.addresses import normalise_email
 
 logger = logging.getLogger(__name__)
 
@@ -91,7 +92,7 @@ def _find(message: EmailMessage, extra_recipients: tuple[str, ...]) -> Consultat
     if token:
         return Consultation.objects.filter(reply_token=token, anonymised_at__isnull=True).first()
     reference = _REFERENCE.search(str(message.get("Subject", "")))
-    sender = parseaddr(str(message.get("From", "")))[1].lower()
+    sender = normalise_email(parseaddr(str(message.get("From", "")))[1])
     if reference and sender:
         return Consultation.objects.filter(
             reference=reference.group(1), email__iexact=sender, anonymised_at__isnull=True

@@ -34,6 +34,7 @@ from manabiba.consultations.permissions import (
     can_route_consultation,
     can_view_consultation,
 )
+from manabiba.core.addresses import normalise_email
 from manabiba.core.audit import audit_log
 from manabiba.core.mail import mail_render, outbox_enqueue
 from manabiba.programs.models import Program
@@ -135,7 +136,7 @@ def consultation_submit(
         raise PermissionDenied(_("Your account does not have permission for this."))
     if channel in {Channel.PHONE, Channel.COUNTER} and logged_by is None:
         raise PermissionDenied(_("Only staff log consultations taken by phone or at the desk."))
-    email = (email or "").strip().lower()
+    email = normalise_email(email or "")
     if resident is not None:
         email = email or resident.email
         name = name or resident.full_name
@@ -149,7 +150,7 @@ def consultation_submit(
         raise ValidationError({"email": _("Please give an e-mail address.")})
     now = timezone.now()
     confirmed = logged_by is not None or (
-        resident is not None and resident.email_verified_at is not None and email == resident.email.lower()
+        resident is not None and resident.email_verified_at is not None and email == normalise_email(resident.email)
     )
     consultation = Consultation.objects.create(
         reference=_next_reference(now),

@@ -17,11 +17,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
-from ninja.security import HttpBearer
 from pydantic import AfterValidator
 
+from manabiba.accounts.authentication import token_auth
 from manabiba.accounts.models import User
-from manabiba.accounts.services import api_token_authenticate
 from manabiba.core.api_body import BodyIn
 from manabiba.core.dates import MAX_OFFSET, require_day_in_range, require_moment_in_range
 from manabiba.core.models import Area
@@ -43,19 +42,6 @@ WhenValue = Literal["morning", "afternoon", "weekday_evening", "weekend"]
 SortValue = Literal["", "date", "deadline", "new", "relevance"]
 FeeValue = Literal["free", "paid", "materials"]
 ApplicationValue = Literal["none", "site", "phone", "postcard", "external"]
-
-
-class TokenAuth(HttpBearer):
-    """``Authorization: Bearer <token>``: the request acts as the token's owner, no more."""
-
-    def authenticate(self, request: HttpRequest, token: str) -> User | None:
-        user = api_token_authenticate(raw=token)
-        if user is not None:
-            request.user = user
-        return user
-
-
-token_auth = TokenAuth()
 
 
 # --- schemas ---------------------------------------------------------------------------------------

@@ -14,10 +14,10 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
-from ninja.security import HttpBearer, django_auth
+from ninja.security import django_auth
 
+from manabiba.accounts.authentication import token_auth
 from manabiba.accounts.models import User
-from manabiba.accounts.services import api_token_authenticate
 from manabiba.core.api_body import BodyIn
 from manabiba.programs.models import Program
 from manabiba.registrations import selectors, services
@@ -27,17 +27,7 @@ from manabiba.registrations.permissions import can_cancel_registration, can_mana
 router = Router(tags=["registrations"])
 
 
-class TokenAuth(HttpBearer):
-    """``Authorization: Bearer <token>``: the request acts as the token's owner, no more."""
-
-    def authenticate(self, request: HttpRequest, token: str) -> User | None:
-        user = api_token_authenticate(raw=token)
-        if user is not None:
-            request.user = user
-        return user
-
-
-AUTH = [TokenAuth(), django_auth]
+AUTH = [token_auth, django_auth]
 
 
 # --- schemas ---------------------------------------------------------------------------------------

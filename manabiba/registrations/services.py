@@ -28,6 +28,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from manabiba.accounts.models import User
+from manabiba.core.addresses import normalise_email
 from manabiba.core.audit import audit_log
 from manabiba.core.japanese import normalize
 from manabiba.core.mail import outbox_enqueue
@@ -566,7 +567,7 @@ def registration_submit_on_behalf(
         full_name=full_name.strip(),
         full_name_kana=full_name_kana.strip(),
         phone=phone.strip(),
-        email=email.strip().lower(),
+        email=normalise_email(email),
         language=language or settings.LANGUAGE_CODE,
         lives_in_city=lives_in_city,
         works_in_city=works_in_city,
@@ -599,13 +600,13 @@ def registration_submit_on_behalf(
 
 
 def _find_duplicate(program: Program, full_name: str, phone: str, email: str) -> Registration | None:
-    name, digits, address = _name_key(full_name), _digits(phone), email.strip().lower()
+    name, digits, address = _name_key(full_name), _digits(phone), normalise_email(email)
     for registration in Registration.objects.filter(program=program, status__in=Registration.ACTIVE):
         if _name_key(registration.full_name) != name:
             continue
         if digits and _digits(registration.phone) == digits:
             return registration
-        if address and registration.email.lower() == address:
+        if address and normalise_email(registration.email) == address:
             return registration
     return None
 
