@@ -95,21 +95,21 @@ POST_FIELDS = frozenset({"kind", "title", "body", "who", "conditions", "how_to_j
 
 def posts_need_moderation() -> bool:
     """The city's choice: False, approved groups publish directly; True, every post waits for the coordinator."""
-    return bool(getattr(settings, "COMMUNITIES_POSTS_NEED_MODERATION", False))
+    return settings.COMMUNITIES_POSTS_NEED_MODERATION
 
 
 def confirm_every() -> timedelta:
-    return timedelta(days=int(getattr(settings, "COMMUNITIES_CONFIRM_EVERY_DAYS", 365)))
+    return timedelta(days=settings.COMMUNITIES_CONFIRM_EVERY_DAYS)
 
 
 def mark_after() -> timedelta:
     """How long after the yearly mail an unanswered group is marked as unconfirmed."""
-    return timedelta(days=int(getattr(settings, "COMMUNITIES_CONFIRM_MARK_DAYS", 30)))
+    return timedelta(days=settings.COMMUNITIES_CONFIRM_MARK_DAYS)
 
 
 def hide_after() -> timedelta:
     """How long after the yearly mail an unanswered group is hidden (the grace period)."""
-    return timedelta(days=int(getattr(settings, "COMMUNITIES_CONFIRM_HIDE_DAYS", 90)))
+    return timedelta(days=settings.COMMUNITIES_CONFIRM_HIDE_DAYS)
 
 
 # --- mail ---------------------------------------------------------------------------------------------
