@@ -12,7 +12,6 @@ from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -34,7 +33,7 @@ from manabiba.consultations.permissions import (
     can_view_consultation,
 )
 from manabiba.core.audit import audit_log
-from manabiba.core.mail import mail_render, outbox_enqueue
+from manabiba.core.mail import mail_send
 from manabiba.programs.models import Program
 
 Actor = AbstractBaseUser | AnonymousUser | None
@@ -75,29 +74,26 @@ def _mail_resident(consultation: Consultation, template: str, context: dict[str,
     if not consultation.email:
         return
     reply_to = consultation.reply_address
-    language = consultation.language or settings.LANGUAGE_CODE
-    full = {
-        "consultation": consultation,
-        "thread_url": thread_url(consultation),
-        "reply_address": reply_to,
-        **(context or {}),
-    }
-    subject, body = mail_render(template=f"consultations/mail/{template}", context=full, language=language)
-    outbox_enqueue(to=consultation.email, subject=subject, body=body, language=language, reply_to=reply_to)
+    full = {"consultation": consultation, "thread_url": thread_url(consultation), "reply_address": reply_to}
+    mail_send(
+        to=consultation.email,
+        template=f"consultations/mail/{template}",
+        language=consultation.language,
+        context={**full, **(context or {})},
+        reply_to=reply_to,
+    )
 
 
 def _mail_staff(user: User | None, template: str, consultation: Consultation) -> None:
     if user is None or not user.email or not user.is_active:
         return
-    with translation.override(user.language or settings.LANGUAGE_CODE):
-        context = {
-            "consultation": consultation,
-            "staff_url": settings.SITE_URL + reverse("staff_consultations:detail", args=[consultation.pk]),
-            "user": user,
-        }
-        subject = render_to_string(f"consultations/mail/{template}_subject.txt", context).strip()
-        body = render_to_string(f"consultations/mail/{template}_body.txt", context)
-    outbox_enqueue(to=user.email, subject=subject, body=body)
+    staff_url = settings.SITE_URL + reverse("staff_consultations:detail", args=[consultation.pk])
+    mail_send(
+        to=user.email,
+        template=f"consultations/mail/{template}",
+        language=user.language,
+        context={"consultation": consultation, "staff_url": staff_url, "user": user},
+    )
 
 
 def _locked(consultation: Consultation) -> Consultation:
