@@ -7,10 +7,10 @@ same shape as the apps' own validation errors."""
 import logging
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
-from ninja.errors import ValidationError
+from ninja.errors import HttpError, ValidationError
 
 from manabiba.accounts.api import router as accounts_router
 
@@ -30,9 +30,10 @@ ERROR_BODY = {
     "required": ["detail"],
 }
 # Answers every operation of a kind can give, whatever its handler says: the token check (401),
-# the validation of parameters and bodies (422), the web server's limit on an address's length
-# (414) and an error on our side (500, as JSON).
+# the validation of parameters and bodies (422), a body that is not JSON (400), the web server's
+# limit on an address's length (414) and an error on our side (500, as JSON).
 COMMON_ANSWERS = {
+    "400": "The body is not valid JSON.",
     "401": "No token, or a token that is not valid (revoked or expired).",
     "414": "The address is too long (answered by the web server).",
     "422": "A parameter or the body is missing, of the wrong type or out of range; `errors` names each field.",
@@ -59,6 +60,8 @@ class ManabibaAPI(NinjaAPI):
                     shared.add("401")
                 if operation.get("parameters") or operation.get("requestBody"):
                     shared.add("422")
+                if operation.get("requestBody"):
+                    shared.add("400")
                 for status in shared:
                     if status not in responses and int(status) not in responses:
                         responses[status] = {"description": COMMON_ANSWERS[status], "content": error}
@@ -151,7 +154,27 @@ def server_error_answer(request: HttpRequest, exc: Exception | type[Exception]) 
     )
 
 
+def _framework_detail(status: int, detail: str) -> str:
+    """django-ninja's own English words for the errors it raises, in the caller's language."""
+    if status == 400 and detail.startswith("Cannot parse request body"):
+        return _("The body is not valid JSON.")
+    if status == 401 and detail == "Unauthorized":
+        return _("Please send a valid token: Authorization: Bearer mnb_...")
+    return detail
+
+
+def http_error_answer(request: HttpRequest, exc: Exception | type[Exception]) -> HttpResponse:
+    status = getattr(exc, "status_code", 400)
+    return api.create_response(request, {"detail": _framework_detail(status, str(exc))}, status=status)
+
+
+def not_found_answer(request: HttpRequest, exc: Exception | type[Exception]) -> HttpResponse:
+    return api.create_response(request, {"detail": _("Not found.")}, status=404)
+
+
 api.add_exception_handler(ValidationError, validation_error_answer)
+api.add_exception_handler(HttpError, http_error_answer)
+api.add_exception_handler(Http404, not_found_answer)
 api.add_exception_handler(Exception, server_error_answer)
 api.add_router("", accounts_router)
 api.add_router("", "manabiba.programs.api.router")
