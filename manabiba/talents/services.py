@@ -579,7 +579,9 @@ def introduction_request(*, talent: TalentProfile, actor: User, **fields: Any) -
 
 def _locked_request(request: IntroductionRequest) -> IntroductionRequest:
     return (
-        IntroductionRequest.objects.select_for_update().select_related("talent__user", "requester").get(pk=request.pk)
+        IntroductionRequest.objects.select_for_update(of=("self",))
+        .select_related("talent__user", "requester")
+        .get(pk=request.pk)
     )
 
 

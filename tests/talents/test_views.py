@@ -211,6 +211,7 @@ def test_the_talent_answers_on_my_page_and_the_requester_records_the_outcome(
     assert (intro.held, intro.participants, intro.satisfaction) == (True, 25, 4)
     page = client.get(reverse("talents:detail", args=[talent.pk])).content.decode()
     assert "好評" in page
+    assert "25 participants" in page
 
 
 def test_coordinator_screens_on_the_staff_page(
