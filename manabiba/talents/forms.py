@@ -137,6 +137,27 @@ class RegistrationForm(TalentForm):
     )
 
 
+class InstructorForm(TalentForm):
+    """A group fills in the card for its instructor; the instructor declares for themselves later."""
+
+    group_name = forms.CharField(label=_("Name of your group"), max_length=200)
+
+    field_order = ["group_name"]
+
+    class Meta(TalentForm.Meta):
+        help_texts = {
+            **TalentForm.Meta.help_texts,
+            "contact_email": _("The instructor's address: we ask them there to agree. Never shown."),
+        }
+
+
+class ConsentForm(forms.Form):
+    declared_adult = forms.BooleanField(label=_("I am 18 or over."), required=False)
+    declared_no_misuse = forms.BooleanField(
+        label=_("I will not use the talent bank for political, religious or commercial ends."), required=False
+    )
+
+
 class ReasonForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}), max_length=4000)
 

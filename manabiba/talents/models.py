@@ -51,15 +51,32 @@ class TalentProfile(TimeStampedModel):
     """A registration card: what a resident can teach, screened by the coordinator, valid for a fiscal year."""
 
     class Status(models.TextChoices):
+        AWAITING_CONSENT = "awaiting_consent", _("waiting for the instructor's consent")
         PENDING = "pending", _("waiting for screening")
         CHANGES_REQUESTED = "changes_requested", _("changes requested")
         APPROVED = "approved", _("registered")
         DECLINED = "declined", _("declined")
         REMOVED = "removed", _("removed")
 
+    # Empty only while a card a group filled in for its instructor waits for the instructor's consent.
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("account"), on_delete=models.CASCADE, related_name="talent_profiles"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("account"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="talent_profiles",
     )
+    registered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("registered by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    group_name = models.CharField(_("registered by the group"), max_length=200, blank=True)
+    consented_at = models.DateTimeField(_("instructor consented"), null=True, blank=True)
     name = models.CharField(_("name"), max_length=100)
     name_kana = models.CharField(_("name in furigana"), max_length=200)
     name_public = models.BooleanField(_("show my name"), default=True)

@@ -14,12 +14,16 @@ def can_review_talents(user: AnyUser) -> bool:
 
 
 def is_talent_owner(user: AnyUser, talent: TalentProfile | None) -> bool:
-    return talent is not None and user.is_authenticated and talent.user_id == user.pk
+    return talent is not None and talent.user_id is not None and user.is_authenticated and talent.user_id == user.pk
 
 
 def can_edit_talent(user: AnyUser, talent: TalentProfile) -> bool:
     """The registrant edits their card, except once it was declined or removed."""
-    if talent.status in {TalentProfile.Status.DECLINED, TalentProfile.Status.REMOVED}:
+    if talent.status in {
+        TalentProfile.Status.AWAITING_CONSENT,
+        TalentProfile.Status.DECLINED,
+        TalentProfile.Status.REMOVED,
+    }:
         return False
     return is_talent_owner(user, talent)
 

@@ -197,6 +197,15 @@ def talents_of(user_id: int) -> list[TalentProfile]:
     return list(TalentProfile.objects.filter(user_id=user_id).prefetch_related("categories").order_by("-created_at"))
 
 
+def talents_registered_by(user_id: int) -> list[TalentProfile]:
+    """Cards this person filled in for their group's instructors, while they wait for consent."""
+    return list(
+        TalentProfile.objects.filter(registered_by_id=user_id, status=TalentProfile.Status.AWAITING_CONSENT).order_by(
+            "-created_at"
+        )
+    )
+
+
 def introductions_for_talents_of(user_id: int) -> list[IntroductionRequest]:
     """Requests the office has forwarded to this person's cards (never those still with the office)."""
     return list(

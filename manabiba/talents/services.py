@@ -43,6 +43,8 @@ IntroStatus = IntroductionRequest.Status
 SEARCH_KIND = "talents.talent"
 ANSWER_SALT = "manabiba.talents.introduction-answer"
 ANSWER_MAX_AGE = 60 * 60 * 24 * 30
+CONSENT_SALT = "manabiba.talents.instructor-consent"
+CONSENT_MAX_AGE = 60 * 60 * 24 * 30
 
 # The card as the registration form shows it, in that order: the fields a form may set directly.
 TALENT_PROFILE_FIELDS = (
@@ -134,11 +136,12 @@ def _mail_talent(talent: TalentProfile, template: str, **context: Any) -> None:
     full = {"talent": talent, "mine_url": _site(reverse("talents:mine")), **context}
     sent: set[str] = set()
     user = talent.user
-    if user.is_active and user.email:
+    language = user.language if user is not None else settings.LANGUAGE_CODE
+    if user is not None and user.is_active and user.email:
         sent.add(user.email.lower())
-        _mail(user.email, user.language, template, full)
+        _mail(user.email, language, template, full)
     if talent.contact_email and talent.contact_email.lower() not in sent:
-        _mail(talent.contact_email, user.language, template, full)
+        _mail(talent.contact_email, language, template, full)
 
 
 def _mail_requester(request: IntroductionRequest, template: str, **context: Any) -> None:
@@ -345,7 +348,7 @@ def talent_update(
 
 
 def _locked(talent: TalentProfile) -> TalentProfile:
-    return TalentProfile.objects.select_for_update().select_related("user").get(pk=talent.pk)
+    return TalentProfile.objects.select_for_update(of=("self",)).select_related("user").get(pk=talent.pk)
 
 
 def _require_status(talent: TalentProfile, allowed: set[str]) -> None:
@@ -394,6 +397,7 @@ def talent_approve(*, talent: TalentProfile, actor: User) -> TalentProfile:
     talent.valid_until = valid_until_for(timezone.localdate())
     talent.reminded_days = None
     _set_status(talent, to=Status.APPROVED, action="talents.talent.approved", actor=actor)
+    assert talent.user is not None  # only a consented card reaches screening
     role_grant_earned(user=talent.user, role=Role.TALENT, reason=f"talent card {talent.pk} approved")
     _mail_talent(talent, "approved", talent_url=_site(reverse("talents:detail", args=[talent.pk])))
     return talent
@@ -468,6 +472,106 @@ def talent_renew(*, talent: TalentProfile, actor: User) -> TalentProfile:
     return talent
 
 
+# --- a group registers its instructor ----------------------------------------------------------------
+
+
+def consent_token(talent: TalentProfile) -> str:
+    return signing.dumps({"t": talent.pk}, salt=CONSENT_SALT)
+
+
+def talent_from_consent_token(token: str) -> TalentProfile:
+    """The card a mailed consent link stands for; ValidationError if the link is bad, too old or used."""
+    try:
+        payload = signing.loads(token, salt=CONSENT_SALT, max_age=CONSENT_MAX_AGE)
+    except signing.SignatureExpired as error:
+        raise ValidationError(_("This link has expired. Please ask the group to register you again.")) from error
+    except signing.BadSignature as error:
+        raise ValidationError(_("This link is not valid.")) from error
+    talent = TalentProfile.objects.filter(pk=payload.get("t"), status=Status.AWAITING_CONSENT).first()
+    if talent is None:
+        raise ValidationError(_("This link has already been used."))
+    return talent
+
+
+@transaction.atomic
+def talent_register_for_instructor(
+    *,
+    actor: User,
+    group_name: str,
+    categories: Sequence[Category],
+    areas: Iterable[Area] = (),
+    audiences: Iterable[Audience] = (),
+    photo: Upload | None = None,
+    **fields: Any,
+) -> TalentProfile:
+    """A group fills in the card for its instructor. Nothing is screened or shown until the
+    instructor, mailed at the card's contact address, consents and makes the declarations."""
+    if not actor.is_authenticated or not has_permission(actor, "talents.register"):
+        raise PermissionDenied(_("Log in to register as a talent."))
+    if not group_name.strip():
+        raise ValidationError({"group_name": _("Give the name of the group.")})
+    _check_fields(fields)
+    _clean_slots(fields)
+    categories = list(categories)
+    _check_categories(categories)
+    talent = TalentProfile(
+        user=None,
+        registered_by=actor,
+        group_name=group_name.strip(),
+        status=Status.AWAITING_CONSENT,
+        **fields,
+    )
+    _validate(talent)
+    _set_photo(talent, photo)
+    talent.save()
+    talent.categories.set(categories)
+    talent.areas.set(list(areas))
+    talent.audiences.set(list(audiences))
+    audit_log(action="talents.talent.registered_for_instructor", actor=actor, target=talent, data={"group": group_name})
+    consent_url = _site(reverse("talents:consent", args=[consent_token(talent)]))
+    _mail(
+        talent.contact_email, settings.LANGUAGE_CODE, "consent_request", {"talent": talent, "consent_url": consent_url}
+    )
+    return talent
+
+
+@transaction.atomic
+def talent_consent(
+    *, token: str, actor: User, accept: bool, declared_adult: bool = False, declared_no_misuse: bool = False
+) -> TalentProfile:
+    """The instructor, signed in, takes the card as theirs (it then waits for screening) or refuses it
+    (it is deleted). The group that registered them is told either way."""
+    talent = talent_from_consent_token(token)
+    talent = TalentProfile.objects.select_for_update(of=("self",)).get(pk=talent.pk)
+    _require_status(talent, {Status.AWAITING_CONSENT})
+    registrant = talent.registered_by
+    context = {"talent": talent, "accepted": accept}
+    if not accept:
+        audit_log(action="talents.talent.consent_refused", actor=actor, target=talent)
+        if registrant is not None and registrant.is_active:
+            _mail(registrant.email, registrant.language, "consent_answered", context)
+        if talent.photo:
+            talent.photo.delete(save=False)
+        talent.delete()
+        return talent
+    if not declared_adult:
+        raise ValidationError({"declared_adult": _("Talents must be 18 or over.")})
+    if not declared_no_misuse:
+        raise ValidationError(
+            {"declared_no_misuse": _("The talent bank may not be used for political, religious or commercial ends.")}
+        )
+    now = timezone.now()
+    talent.user = actor
+    talent.consented_at = now
+    talent.declared_at = now
+    talent.submitted_at = now
+    _set_status(talent, to=Status.PENDING, action="talents.talent.consented", actor=actor)
+    _mail_talent(talent, "received")
+    if registrant is not None and registrant.is_active:
+        _mail(registrant.email, registrant.language, "consent_answered", context)
+    return talent
+
+
 # --- the timer: reminders, lapses, purge ----------------------------------------------------------
 
 
@@ -480,7 +584,7 @@ def talents_remind(*, today: date | None = None) -> dict[str, int]:
     reminded = lapsed = 0
     if steps:
         horizon = today + timedelta(days=steps[0])
-        due = TalentProfile.objects.select_for_update().filter(
+        due = TalentProfile.objects.select_for_update(of=("self",)).filter(
             status=Status.APPROVED, valid_until__gte=today, valid_until__lte=horizon
         )
         for talent in due.select_related("user"):
@@ -494,7 +598,9 @@ def talents_remind(*, today: date | None = None) -> dict[str, int]:
             audit_log(action="talents.talent.reminded", actor=None, target=talent, data={"days_left": left})
             _mail_talent(talent, "reminder", days_left=left, renew_url=_site(reverse("talents:mine")))
             reminded += 1
-    expired = TalentProfile.objects.select_for_update().filter(status=Status.APPROVED, valid_until__lt=today)
+    expired = TalentProfile.objects.select_for_update(of=("self",)).filter(
+        status=Status.APPROVED, valid_until__lt=today
+    )
     for talent in expired.exclude(reminded_days=0).select_related("user"):
         # 0 marks "the lapse was told": the card stays, hidden, until renewed or purged.
         talent.reminded_days = 0
@@ -515,7 +621,9 @@ def talents_purge(*, now: Any = None) -> dict[str, int]:
     cutoff = now - retention()
     closed = Q(status__in=[Status.DECLINED, Status.REMOVED], closed_at__lt=cutoff)
     long_lapsed = Q(status=Status.APPROVED, valid_until__lt=timezone.localdate(cutoff))
-    cards = list(TalentProfile.objects.filter(closed | long_lapsed))
+    # A card the instructor never consented to goes once its consent link has expired.
+    unconsented = Q(status=Status.AWAITING_CONSENT, created_at__lt=now - timedelta(seconds=CONSENT_MAX_AGE))
+    cards = list(TalentProfile.objects.filter(closed | long_lapsed | unconsented))
     for talent in cards:
         if talent.photo:
             talent.photo.delete(save=False)
@@ -705,7 +813,7 @@ def introduction_record_outcome(
 def talents_erase_for_deleted_account(*, user: User) -> int:
     """A deleted account takes its cards (and their photos) with it; introductions keep their
     figures but lose who asked. Returns how many rows were changed."""
-    cards = list(TalentProfile.objects.filter(user=user))
+    cards = list(TalentProfile.objects.filter(Q(user=user) | Q(registered_by=user, status=Status.AWAITING_CONSENT)))
     for talent in cards:
         if talent.photo:
             talent.photo.delete(save=False)

@@ -13,7 +13,16 @@ from django.views.decorators.http import require_POST
 
 from manabiba.accounts.models import User
 from manabiba.talents import selectors, services
-from manabiba.talents.forms import PAGE_SIZE, DirectoryForm, IntroductionForm, OutcomeForm, RegistrationForm, TalentForm
+from manabiba.talents.forms import (
+    PAGE_SIZE,
+    ConsentForm,
+    DirectoryForm,
+    InstructorForm,
+    IntroductionForm,
+    OutcomeForm,
+    RegistrationForm,
+    TalentForm,
+)
 from manabiba.talents.models import IntroductionRequest, TalentProfile
 from manabiba.talents.permissions import (
     can_edit_talent,
@@ -137,6 +146,56 @@ def register(request: HttpRequest) -> HttpResponse:
     )
 
 
+@login_required
+def register_for_instructor(request: HttpRequest) -> HttpResponse:
+    form = InstructorForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.talent_register_for_instructor(actor=_user(request), **form.service_arguments())
+        except ValidationError as error:
+            errors_to_form(form, error)
+        else:
+            messages.success(request, _("We have mailed your instructor to ask for their consent."))
+            return redirect("talents:mine")
+    return render(
+        request,
+        "talents/register_group.html",
+        {"form": form, "show_errors": request.method == "POST"},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+def consent(request: HttpRequest, token: str) -> HttpResponse:
+    """The link in the instructor's mail: the card a group filled in, to agree to (with the
+    declarations) or refuse. Signing in first makes the card the instructor's own."""
+    try:
+        talent = services.talent_from_consent_token(token)
+    except ValidationError as error:
+        return render(request, "talents/consent.html", {"error": " ".join(error.messages)}, status=400)
+    form = ConsentForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        accept = request.POST.get("answer") == "accept"
+        try:
+            services.talent_consent(token=token, actor=_user(request), accept=accept, **form.cleaned_data)
+        except ValidationError as error:
+            errors_to_form(form, error)
+        else:
+            if accept:
+                messages.success(
+                    request, _("Thank you. The coordinator will check your card and tell you the result by mail.")
+                )
+            else:
+                messages.success(request, _("The card has been deleted."))
+            return redirect("talents:mine")
+    return render(
+        request,
+        "talents/consent.html",
+        {"talent": talent, "form": form, "show_errors": request.method == "POST"},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
 def _own_talent(request: HttpRequest, talent_id: int) -> TalentProfile:
     talent = get_object_or_404(TalentProfile.objects.prefetch_related("categories", "areas", "audiences"), pk=talent_id)
     if not is_talent_owner(request.user, talent):
@@ -184,6 +243,7 @@ def mine(request: HttpRequest) -> HttpResponse:
             "talents": selectors.talents_of(user.pk),
             "incoming": selectors.introductions_for_talents_of(user.pk),
             "outgoing": selectors.introductions_by(user.pk),
+            "for_instructors": selectors.talents_registered_by(user.pk),
             "today": timezone.localdate(),
         },
     )
