@@ -111,6 +111,7 @@ def talent_detail(request: HttpRequest, talent_id: int) -> HttpResponse:
             "listed": services.is_listed(talent),
             "history": selectors.talent_history(talent),
             "is_owner": is_talent_owner(request.user, talent),
+            "can_review": can_review_talents(request.user),
         },
     )
 
