@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "manabiba.facilities",
     "manabiba.desk",
     "manabiba.registrations",
+    "manabiba.talents",
     "manabiba.communities",
     "manabiba.consultations",
     "manabiba.opendata",
@@ -247,6 +248,12 @@ COMMUNITIES_POSTS_NEED_MODERATION = env_bool("COMMUNITIES_POSTS_NEED_MODERATION"
 COMMUNITIES_CONFIRM_EVERY_DAYS = env_int("COMMUNITIES_CONFIRM_EVERY_DAYS", 365)
 COMMUNITIES_CONFIRM_MARK_DAYS = env_int("COMMUNITIES_CONFIRM_MARK_DAYS", 30)
 COMMUNITIES_CONFIRM_HIDE_DAYS = env_int("COMMUNITIES_CONFIRM_HIDE_DAYS", 90)
+# The talent bank: a card is valid to the end of the next fiscal year (starting in this month);
+# reminders go this many days before; declined, removed and lapsed cards are deleted, and
+# introductions' contact details blanked, this many days after they closed.
+TALENTS_FISCAL_YEAR_START_MONTH = env_int("TALENTS_FISCAL_YEAR_START_MONTH", 4)
+TALENTS_REMINDER_DAYS = [int(d) for d in env_str("TALENTS_REMINDER_DAYS", "60,14").split(",") if d.strip()]
+TALENTS_RETENTION_DAYS = env_int("TALENTS_RETENTION_DAYS", 365)
 
 # Learning consultations (docs/consultations.md).
 # The inbound address: mail to residents carries reply+<token>@ its domain.
