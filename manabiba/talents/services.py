@@ -24,7 +24,7 @@ from manabiba.accounts.permissions import has_permission
 from manabiba.accounts.roles import Role
 from manabiba.accounts.services import role_grant_earned
 from manabiba.core.audit import audit_log
-from manabiba.core.mail import mail_render, outbox_enqueue
+from manabiba.core.mail import mail_send
 from manabiba.core.models import Area
 from manabiba.core.search import SearchDocument, search_index_remove, search_index_update
 from manabiba.core.uploads import Upload, validate_image
@@ -90,16 +90,16 @@ REQUEST_FIELDS = frozenset(
 
 
 def fiscal_year_start_month() -> int:
-    return int(getattr(settings, "TALENTS_FISCAL_YEAR_START_MONTH", 4))
+    return settings.TALENTS_FISCAL_YEAR_START_MONTH
 
 
 def reminder_days() -> list[int]:
     """Days before the end of validity on which the talent is reminded, largest first."""
-    return sorted({int(d) for d in getattr(settings, "TALENTS_REMINDER_DAYS", [60, 14]) if int(d) > 0}, reverse=True)
+    return sorted({int(d) for d in settings.TALENTS_REMINDER_DAYS if int(d) > 0}, reverse=True)
 
 
 def retention() -> timedelta:
-    return timedelta(days=int(getattr(settings, "TALENTS_RETENTION_DAYS", 365)))
+    return timedelta(days=settings.TALENTS_RETENTION_DAYS)
 
 
 def valid_until_for(today: date) -> date:
@@ -126,9 +126,7 @@ def _site(path: str) -> str:
 
 def _mail(to: str, language: str, template: str, context: dict[str, Any]) -> None:
     """One mail in the recipient's language, rendered from ``talents/mail/<template>_*.txt``."""
-    language = language or settings.LANGUAGE_CODE
-    subject, body = mail_render(template=f"talents/mail/{template}", context=context, language=language)
-    outbox_enqueue(to=to, subject=subject, body=body, language=language)
+    mail_send(to=to, template=f"talents/mail/{template}", language=language, context=context)
 
 
 def _mail_talent(talent: TalentProfile, template: str, **context: Any) -> None:
