@@ -122,6 +122,17 @@ def inbound_mail_receive(raw: bytes, *, recipients: tuple[str, ...] = ()) -> Inb
 
 # --- mailboxes -------------------------------------------------------------------------------------
 
+# What reading a mailbox fails with: a missing path, a server that does not answer, a refused login.
+MAILBOX_ERRORS = (OSError, imaplib.IMAP4.error, poplib.error_proto)
+
+
+def mailbox_display(source: str) -> str:
+    """``source`` fit for messages and logs: the password of an IMAP or POP3 URL hidden."""
+    parsed = urlparse(source)
+    if parsed.password is None:
+        return source
+    return parsed._replace(netloc=parsed.netloc.replace(f":{parsed.password}@", ":***@", 1)).geturl()
+
 
 def read_mailbox(source: str) -> Iterator[bytes]:
     """Every mail waiting in ``source``: a Maildir, an mbox file, a folder of ``.eml`` files (the

@@ -39,7 +39,9 @@ def test_seed_demo_without_the_development_requirements_says_how_to_install_them
 
 @pytest.mark.usefixtures("without_dev_requirements")
 def test_the_mail_catcher_without_the_development_requirements_says_how_to_install_them() -> None:
-    with pytest.raises(CommandError, match=r"mailcatcher is a development tool and needs aiosmtpd.*requirements/dev\.txt"):
+    with pytest.raises(
+        CommandError, match=r"mailcatcher is a development tool and needs aiosmtpd.*requirements/dev\.txt"
+    ):
         call_command("mailcatcher", "--port", "0", stdout=StringIO())
 
 
