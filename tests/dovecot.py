@@ -4,6 +4,9 @@ Mail reaches a mailbox as it does at the city: the mail server hands it to Dovec
 (``dovecot-lda``), which files it in the user's Maildir. Any user name logs in with ``PASSWORD``, so a
 test takes a fresh name and gets an empty mailbox.
 
+TLS (``imaps://``, ``pop3s://``) uses a self-signed certificate for 127.0.0.1 made at start-up
+(``certificate``): a client trusts it only when told to, e.g. through ``SSL_CERT_FILE``.
+
 Started as root (CI), Dovecot keeps its usual privilege separation and the mail belongs to ``nobody``;
 started by anyone else, everything runs as that user (Dovecot's "rootless" set-up).
 """
@@ -22,6 +25,7 @@ import pytest
 
 DOVECOT = Path("/usr/sbin/dovecot")
 LDA = Path("/usr/lib/dovecot/dovecot-lda")
+OPENSSL = Path("/usr/bin/openssl")  # a dependency of Debian's dovecot-core
 INSTALL = (
     "Dovecot is not installed, so the IMAP and POP3 mail-reader tests cannot run. Install Debian's "
     "(as .ci/run does): sudo apt-get install dovecot-imapd dovecot-pop3d"
@@ -35,7 +39,9 @@ listen = {host}
 base_dir = {folder}/run
 state_dir = {folder}/state
 log_path = {folder}/dovecot.log
-ssl = no
+ssl = yes
+ssl_cert = <{folder}/certificate.pem
+ssl_key = <{folder}/key.pem
 # Plain-text login over an unencrypted local connection: test only. Production uses imaps:// or pop3s://.
 disable_plaintext_auth = no
 auth_mechanisms = plain
@@ -67,7 +73,9 @@ service imap-login {{
     port = {imap_port}
   }}
   inet_listener imaps {{
-    port = 0
+    address = {host}
+    port = {imaps_port}
+    ssl = yes
   }}
 }}
 service pop3-login {{
@@ -77,7 +85,9 @@ service pop3-login {{
     port = {pop3_port}
   }}
   inet_listener pop3s {{
-    port = 0
+    address = {host}
+    port = {pop3s_port}
+    ssl = yes
   }}
 }}
 """
@@ -99,13 +109,24 @@ def _accepts(port: int) -> bool:
 
 class Dovecot:
     def __init__(self) -> None:
-        if not (DOVECOT.is_file() and LDA.is_file()):
+        if not (DOVECOT.is_file() and LDA.is_file() and OPENSSL.is_file()):
             pytest.fail(INSTALL, pytrace=False)
         # Not pytest's tmp_path: as root, Dovecot's unprivileged processes must be able to reach it.
         self.folder = Path(tempfile.mkdtemp(prefix="manabiba-dovecot-"))
         self.folder.chmod(0o755)
         (self.folder / "home").mkdir()
-        self.imap_port, self.pop3_port = _free_port(), _free_port()
+        self.ports = {scheme: _free_port() for scheme in ("imap", "imaps", "pop3", "pop3s")}
+        self.certificate = self.folder / "certificate.pem"
+        subprocess.run(  # noqa: S603
+            [
+                *[str(OPENSSL), "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1"],
+                *["-nodes", "-days", "2"],
+                *["-subj", f"/CN={HOST}", "-addext", f"subjectAltName=IP:{HOST}"],
+                *["-keyout", str(self.folder / "key.pem"), "-out", str(self.certificate)],
+            ],
+            check=True,
+            capture_output=True,
+        )
         if os.geteuid() == 0:
             mail_user = pwd.getpwnam("nobody")
             os.chown(self.folder / "home", mail_user.pw_uid, mail_user.pw_gid)
@@ -127,8 +148,10 @@ class Dovecot:
                 uid=mail_user.pw_uid,
                 gid=mail_user.pw_gid,
                 chroot=chroot,
-                imap_port=self.imap_port,
-                pop3_port=self.pop3_port,
+                imap_port=self.ports["imap"],
+                imaps_port=self.ports["imaps"],
+                pop3_port=self.ports["pop3"],
+                pop3s_port=self.ports["pop3s"],
             )
         )
         self.process = subprocess.Popen(  # noqa: S603 (Debian's binary, our own configuration)
@@ -137,7 +160,7 @@ class Dovecot:
             stderr=subprocess.STDOUT,
         )
         deadline = time.monotonic() + 15
-        while not (_accepts(self.imap_port) and _accepts(self.pop3_port)):
+        while not all(_accepts(port) for port in self.ports.values()):
             if self.process.poll() is not None or time.monotonic() > deadline:
                 output = self.process.stdout.read().decode() if self.process.stdout else ""
                 self.stop()
@@ -156,8 +179,7 @@ class Dovecot:
         assert done.returncode == 0, (done.stderr.decode(), self.log())
 
     def url(self, scheme: str, user: str, password: str = PASSWORD) -> str:
-        port = self.imap_port if scheme == "imap" else self.pop3_port
-        return f"{scheme}://{user}:{password}@{HOST}:{port}/INBOX"
+        return f"{scheme}://{user}:{password}@{HOST}:{self.ports[scheme]}/INBOX"
 
     def stop(self) -> None:
         if self.process.poll() is None:

@@ -78,7 +78,7 @@ def test_a_reply_in_the_imap_mailbox_lands_in_the_thread_and_is_marked_seen(
     waiting.refresh_from_db()
     assert waiting.status == Consultation.Status.IN_PROGRESS
     # The server keeps the mail, flagged as read, so the next run does not read it again ...
-    client = imaplib.IMAP4(HOST, dovecot.imap_port)
+    client = imaplib.IMAP4(HOST, dovecot.ports["imap"])
     client.login(inbox, PASSWORD)
     client.select("INBOX", readonly=True)
     assert client.search(None, "SEEN")[1] == [b"1"]
@@ -101,7 +101,7 @@ def test_a_reply_in_the_pop3_mailbox_lands_in_the_thread_and_is_deleted_from_the
     assert "2 added" in fetch(dovecot.url("pop3", inbox))
 
     assert resident_replies(waiting) == ["POP3で届いた返信です。", "もう一通。"]
-    client = poplib.POP3(HOST, dovecot.pop3_port)
+    client = poplib.POP3(HOST, dovecot.ports["pop3"])
     client.user(inbox)
     client.pass_(PASSWORD)
     assert client.stat() == (0, 0)
@@ -122,3 +122,20 @@ def test_a_refused_login_is_a_clear_error_that_does_not_show_the_password(
     assert resident_replies(waiting) == []
     # The mail is still there for the next run with the right password.
     assert "1 added" in fetch(dovecot.url(scheme, inbox))
+
+
+@pytest.mark.parametrize("scheme", ["imaps", "pop3s"])
+def test_over_tls_the_servers_certificate_is_checked(
+    dovecot: Dovecot, inbox: str, waiting: Consultation, scheme: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    dovecot.deliver(inbox, reply_mail(waiting, "暗号化された返信", message_id=f"<{scheme}-1@mail.example.jp>"))
+
+    # A certificate nobody vouches for (anyone on the way could present one) is refused ...
+    with pytest.raises(CommandError, match=r"Cannot read .*:\*\*\*@.*certificate verify failed"):
+        fetch(dovecot.url(scheme, inbox))
+    assert resident_replies(waiting) == []
+
+    # ... and the same server is read once its certificate is trusted.
+    monkeypatch.setenv("SSL_CERT_FILE", str(dovecot.certificate))
+    assert "1 added" in fetch(dovecot.url(scheme, inbox))
+    assert resident_replies(waiting) == ["暗号化された返信"]
