@@ -66,27 +66,18 @@ service anvil {{
     mode = 0
   }}
 }}
-service imap-login {{
+"""
+# One per protocol: the plain listener and the TLS one.
+LOGIN_SERVICE = """
+service {protocol}-login {{
   {chroot}
-  inet_listener imap {{
+  inet_listener {protocol} {{
     address = {host}
-    port = {imap_port}
+    port = {plain_port}
   }}
-  inet_listener imaps {{
+  inet_listener {protocol}s {{
     address = {host}
-    port = {imaps_port}
-    ssl = yes
-  }}
-}}
-service pop3-login {{
-  {chroot}
-  inet_listener pop3 {{
-    address = {host}
-    port = {pop3_port}
-  }}
-  inet_listener pop3s {{
-    address = {host}
-    port = {pop3s_port}
+    port = {tls_port}
     ssl = yes
   }}
 }}
@@ -139,19 +130,21 @@ class Dovecot:
             )
             chroot = "chroot ="
         self.config = self.folder / "dovecot.conf"
+        settings = {"host": HOST, "chroot": chroot}
         self.config.write_text(
             CONFIG.format(
-                host=HOST,
+                **settings,
                 folder=self.folder,
                 users=users,
                 password=PASSWORD,
                 uid=mail_user.pw_uid,
                 gid=mail_user.pw_gid,
-                chroot=chroot,
-                imap_port=self.ports["imap"],
-                imaps_port=self.ports["imaps"],
-                pop3_port=self.ports["pop3"],
-                pop3s_port=self.ports["pop3s"],
+            )
+            + "".join(
+                LOGIN_SERVICE.format(
+                    **settings, protocol=protocol, plain_port=self.ports[protocol], tls_port=self.ports[f"{protocol}s"]
+                )
+                for protocol in ("imap", "pop3")
             )
         )
         self.process = subprocess.Popen(  # noqa: S603 (Debian's binary, our own configuration)
