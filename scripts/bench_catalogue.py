@@ -34,7 +34,7 @@ from typing import Any
 from benchserver import free_port, production_env, wait_for_server
 
 ROOT = Path(__file__).resolve().parent.parent
-OPENDATA = ROOT.parent / "shared" / "data" / "opendata"
+OPENDATA = ROOT / "manabiba" / "opendata" / "samples"
 PROGRAMMES = int(os.environ.get("BENCH_PROGRAMMES", "100000"))
 SECONDS = int(os.environ.get("BENCH_SECONDS", "10"))
 CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "16"))

@@ -16,7 +16,7 @@ from datetime import timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-OPENDATA = ROOT.parent / "shared" / "data" / "opendata"
+OPENDATA = ROOT / "manabiba" / "opendata" / "samples"
 KIND = "bench.program"
 QUERIES = [
     *("講座", "防災", "ヨガ", "こども", "スマホ"),

@@ -237,7 +237,7 @@ ACCOUNT_DELETION_KEEPS = ["age_band", "area", "lives_in_city", "works_in_city", 
 
 NINJA_PAGINATION_PER_PAGE = 50
 
-# Where seed_demo finds the municipal open-data event files (default: ../shared/data/opendata).
+# Where seed_demo finds the municipal open-data event files (default: those shipped in manabiba/opendata/samples).
 DEMO_OPENDATA_DIR = env_str("DEMO_OPENDATA_DIR")
 
 # Registrations (docs/registrations.md): months after a programme ends before applicants' personal data goes.

@@ -5,16 +5,10 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from manabiba.communities.demo import demo_groups_seed
 from manabiba.consultations.demo import demo_consultations_seed
+from manabiba.core.devtools import dev_requirements
 from manabiba.desk.demo import desk_demo_seed
 from manabiba.registrations.demo import demo_registrations_seed
 from manabiba.talents.demo import demo_talents_seed
-from manabiba.web.demo import (
-    demo_programs_seed,
-    demo_reference_load,
-    demo_residents_generate,
-    demo_rooms_seed,
-    demo_users_seed,
-)
 
 
 class Command(BaseCommand):
@@ -43,6 +37,16 @@ class Command(BaseCommand):
             )
         if options["scale"] < 0:
             raise CommandError("--scale must be 0 or more.")
+        # The people and programmes are built with factory_boy and Faker, which only the development
+        # requirements install: imported here so that production can load every command.
+        with dev_requirements("seed_demo"):
+            from manabiba.web.demo import (
+                demo_programs_seed,
+                demo_reference_load,
+                demo_residents_generate,
+                demo_rooms_seed,
+                demo_users_seed,
+            )
         demo_reference_load()
         logins = demo_users_seed()
         rooms = demo_rooms_seed()
