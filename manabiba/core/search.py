@@ -24,7 +24,6 @@ from datetime import datetime
 from typing import Literal
 
 from django.db import connection, transaction
-from django.utils import timezone
 
 from manabiba.core.japanese import (
     QueryWord,
@@ -315,8 +314,11 @@ def _ordered(rows: list[Row], *, upcoming: bool) -> list[int]:
     return [object_id for object_id, _seconds in rows]
 
 
-def search_ids(*, kind: str, query: str, limit: int | None = None) -> list[int]:
+def search_ids(*, kind: str, query: str, now: datetime, limit: int | None = None) -> list[int]:
     """The ids of the objects of ``kind`` that match every word of ``query``, best first.
+
+    Entries starting at or after ``now`` count as upcoming; the caller passes the moment it
+    asks about, as every selector does, so one request (and its cache key) sees one ranking.
 
     An empty query (or one of punctuation only) matches nothing. The tiers (title, body, venue,
     across fields) are read one by one, upcoming entries of every tier before past ones, and
@@ -332,7 +334,6 @@ def search_ids(*, kind: str, query: str, limit: int | None = None) -> list[int]:
     # dropped here, and the scan reads that many more so that the LIMIT still holds.
     exclusive = not compiler.sqlite
     tiers = compiler.tiers(words, exclusive=exclusive)
-    now = timezone.now()
     ids: list[int] = []
     for upcoming in (True, False):
         placed: set[int] = set()

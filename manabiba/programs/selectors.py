@@ -2,9 +2,7 @@
 
 import hashlib
 import json
-import threading
 import uuid
-from collections import OrderedDict
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -102,11 +100,11 @@ def _minute(now: datetime) -> datetime:
     return now.replace(second=0, microsecond=0)
 
 
-def _ranked_ids(query: str) -> list[int]:
-    key = _cache_key("search", query.strip())
+def _ranked_ids(query: str, now: datetime) -> list[int]:
+    key = _cache_key("search", query.strip(), now)
     ranked: list[int] | None = cache.get(key)
     if ranked is None:
-        ranked = search_ids(kind=SEARCH_KIND, query=query, limit=SEARCH_LIMIT)
+        ranked = search_ids(kind=SEARCH_KIND, query=query, now=now, limit=SEARCH_LIMIT)
         cache.set(key, ranked, CACHE_SECONDS)
     return ranked
 
@@ -251,55 +249,20 @@ def program_search(
     """
     now = _minute(now or timezone.now())
     key = _cache_key("page", filters, offset, limit, now)
-    page = _local_pages.get(key)
+    page: ProgramPage | None = cache.get(key)
     if page is None:
-        page = cache.get(key)
-        if page is None:
-            count, page_ids = _page_ids(filters, offset=offset, limit=limit, now=now)
-            by_id = {p.pk: p for p in _with_relations(Program.objects.filter(pk__in=page_ids))} if page_ids else {}
-            page = ProgramPage(programs=[by_id[pk] for pk in page_ids if pk in by_id], count=count)
-            cache.set(key, page, CACHE_SECONDS)
-        _local_pages.put(key, page)
+        count, page_ids = _page_ids(filters, offset=offset, limit=limit, now=now)
+        by_id = {p.pk: p for p in _with_relations(Program.objects.filter(pk__in=page_ids))} if page_ids else {}
+        page = ProgramPage(programs=[by_id[pk] for pk in page_ids if pk in by_id], count=count)
+        cache.set(key, page, CACHE_SECONDS)
     return page
-
-
-class _LocalPages:
-    """The pages this process served last, unpickled, in front of the shared cache.
-
-    Keyed like the shared cache (catalogue version and minute included), so a change anywhere
-    reaches every process at once: a new version is a new key. Unpickling a page of twenty
-    programmes with their relations costs more than the rest of a cache hit. Callers only read
-    the programmes they are given.
-    """
-
-    def __init__(self, size: int) -> None:
-        self.size = size
-        self.pages: OrderedDict[str, ProgramPage] = OrderedDict()
-        self.lock = threading.Lock()
-
-    def get(self, key: str) -> ProgramPage | None:
-        with self.lock:
-            page = self.pages.get(key)
-            if page is not None:
-                self.pages.move_to_end(key)
-            return page
-
-    def put(self, key: str, page: ProgramPage) -> None:
-        with self.lock:
-            self.pages[key] = page
-            self.pages.move_to_end(key)
-            while len(self.pages) > self.size:
-                self.pages.popitem(last=False)
-
-
-_local_pages = _LocalPages(size=256)
 
 
 def _page_ids(filters: ProgramFilters, *, offset: int, limit: int, now: datetime) -> tuple[int, list[int]]:
     programs = _apply(_visible(filters, now), filters, now)
     ranked: list[int] | None = None
     if filters.q.strip():
-        ranked = _ranked_ids(filters.q)
+        ranked = _ranked_ids(filters.q, now)
         programs = programs.filter(_among(ranked))
     sort = filters.effective_sort
     if sort == Sort.RELEVANCE and ranked is not None:
@@ -357,7 +320,7 @@ def program_facets(filters: ProgramFilters, *, now: datetime | None = None) -> d
 def _facets(filters: ProgramFilters, now: datetime) -> dict[str, list[FacetValue]]:
     base = _visible(filters, now)
     if filters.q.strip():
-        base = base.filter(pk__in=_ranked_ids(filters.q))
+        base = base.filter(pk__in=_ranked_ids(filters.q, now))
 
     def counts(skip: str, rows: QuerySet[Any], key: str) -> dict[Any, int]:
         """Programmes per value of one facet, with every other filter applied: one GROUP BY query."""

@@ -154,6 +154,16 @@ def test_the_listing_reads_a_fixed_number_of_queries(organizer: Organizer, djang
         assert page.count == 12
 
 
+def test_a_cached_page_gives_each_caller_programmes_of_its_own(organizer: Organizer) -> None:
+    # Under a threaded server two requests must never share (and so change) the same objects.
+    make(organizer, "講座", at(date(2026, 12, 1), 10))
+    first = program_search(ProgramFilters(), now=NOW).programs[0]
+    first.title = "one request's change"
+    again = program_search(ProgramFilters(), now=NOW).programs[0]
+    assert again is not first
+    assert again.title == "講座"
+
+
 def test_keyword_search_finds_by_reading_and_ranks_titles_first(organizer: Organizer) -> None:
     make(organizer, "健康づくり講座", at(date(2026, 12, 1), 10), description="糖尿病の予防について学びます。")
     make(organizer, "糖尿病基礎講座", at(date(2026, 12, 10), 10))
