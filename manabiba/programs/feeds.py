@@ -26,7 +26,14 @@ from icalendar import Calendar, Event, vDuration
 
 from manabiba.programs.forms import ProgramFilterForm
 from manabiba.programs.models import Program, ProgramSession
-from manabiba.programs.selectors import ProgramFilters, Sort, program_detail, program_search
+from manabiba.programs.selectors import (
+    ProgramFilters,
+    Sort,
+    WindowState,
+    program_application_window,
+    program_detail,
+    program_search,
+)
 
 # A feed is read by machines that poll it: enough programmes to be useful, few enough to be cheap.
 FEED_LIMIT = 200
@@ -230,11 +237,10 @@ def _locations(request: HttpRequest, program: Program) -> list[dict[str, Any]]:
 
 
 def _availability(program: Program, now: datetime) -> str:
-    if program.status != Program.Status.PUBLISHED or (
-        program.applications_close_at is not None and program.applications_close_at < now
-    ):
+    state = program_application_window(program, now=now).state
+    if state == WindowState.CLOSED:
         return f"{SCHEMA}SoldOut"
-    if program.applications_open_at is not None and program.applications_open_at > now:
+    if state == WindowState.NOT_YET:
         return f"{SCHEMA}PreOrder"
     return f"{SCHEMA}InStock"
 

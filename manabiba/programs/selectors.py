@@ -5,6 +5,7 @@ import json
 import uuid
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from enum import StrEnum
 from typing import Any
 
 from django.core.cache import cache
@@ -63,6 +64,75 @@ def category_counts(*, now: datetime | None = None) -> dict[int, int]:
         .annotate(n=Count("program_id", distinct=True))
     )
     return {row["category_id"]: row["n"] for row in rows}
+
+
+# --- Are applications open? One rule, for one programme and for a queryset -------------------
+
+
+class WindowState(StrEnum):
+    NONE = "none"  # no application needed: just come along
+    NOT_YET = "not_yet"
+    OPEN = "open"
+    CLOSED = "closed"
+
+
+class WindowReason(StrEnum):
+    NO_APPLICATION = "no_application"
+    NOT_PUBLISHED = "not_published"  # a draft, or cancelled or finished
+    BEFORE_OPENING = "before_opening"
+    OPEN = "open"
+    DEADLINE_PASSED = "deadline_passed"
+    STARTED = "started"  # no closing date: applications close when the first session starts
+
+
+@dataclass(frozen=True)
+class ApplicationWindow:
+    """Whether a programme takes applications at a moment, why, and when that changes.
+
+    ``opens_at`` is the programme's opening (None: open from publication); ``closes_at`` is the
+    moment applications close: the closing date, else the first session's start (None: never).
+    Both bounds are half-open: open from ``opens_at`` itself up to, not including, ``closes_at``.
+    """
+
+    state: WindowState
+    reason: WindowReason
+    opens_at: datetime | None
+    closes_at: datetime | None
+
+    @property
+    def is_open(self) -> bool:
+        return self.state == WindowState.OPEN
+
+
+def program_application_window(program: Program, *, now: datetime) -> ApplicationWindow:
+    """The one answer to "are applications open?" for one programme (its twin for querysets is
+    ``application_window_open_q``; a test holds them together)."""
+    opens = program.applications_open_at
+    closes = program.applications_close_at or program.first_starts_at
+    if program.status != Program.Status.PUBLISHED:
+        return ApplicationWindow(WindowState.CLOSED, WindowReason.NOT_PUBLISHED, opens, closes)
+    if program.application == Program.Application.NONE:
+        return ApplicationWindow(WindowState.NONE, WindowReason.NO_APPLICATION, opens, closes)
+    if opens is not None and now < opens:
+        return ApplicationWindow(WindowState.NOT_YET, WindowReason.BEFORE_OPENING, opens, closes)
+    if closes is not None and now >= closes:
+        reason = WindowReason.DEADLINE_PASSED if program.applications_close_at else WindowReason.STARTED
+        return ApplicationWindow(WindowState.CLOSED, reason, opens, closes)
+    return ApplicationWindow(WindowState.OPEN, WindowReason.OPEN, opens, closes)
+
+
+def application_window_open_q(now: datetime) -> Q:
+    """The programmes whose applications are open at ``now``: ``program_application_window`` as a filter."""
+    return (
+        Q(status=Program.Status.PUBLISHED)
+        & ~Q(application=Program.Application.NONE)
+        & (Q(applications_open_at__isnull=True) | Q(applications_open_at__lte=now))
+        & (
+            Q(applications_close_at__gt=now)
+            | Q(applications_close_at__isnull=True, first_starts_at__gt=now)
+            | Q(applications_close_at__isnull=True, first_starts_at__isnull=True)
+        )
+    )
 
 
 # --- The catalogue: one selector for the listing, the calendar, feeds and the API -------------
@@ -214,10 +284,7 @@ def _apply(programs: QuerySet[Program], filters: ProgramFilters, now: datetime, 
     if filters.free is not None and skip != "free":
         programs = programs.filter(fee=Program.Fee.FREE) if filters.free else programs.exclude(fee=Program.Fee.FREE)
     if filters.open_now and skip != "open_now":
-        programs = programs.exclude(application=Program.Application.NONE).filter(
-            Q(applications_open_at__isnull=True) | Q(applications_open_at__lte=now),
-            Q(applications_close_at__isnull=True) | Q(applications_close_at__gte=now),
-        )
+        programs = programs.filter(application_window_open_q(now))
     if filters.wheelchair and skip != "support":
         programs = programs.filter(wheelchair_accessible=True)
     if filters.childcare and skip != "support":

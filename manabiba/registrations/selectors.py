@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from manabiba.accounts.models import User
 from manabiba.core.audit import audit_log
 from manabiba.programs.models import Program, ProgramSession
+from manabiba.programs.selectors import WindowState, program_application_window
 from manabiba.registrations.lottery import Entry, allocate
 from manabiba.registrations.models import (
     Attendance,
@@ -29,6 +30,28 @@ def registration_settings_for(program: Program) -> RegistrationSettings:
     """The programme's settings, or unsaved defaults when it has none."""
     found = RegistrationSettings.objects.filter(program=program).prefetch_related("priority_rules").first()
     return found if found is not None else RegistrationSettings(program=program)
+
+
+def online_application_refusal(program: Program, *, now: datetime) -> str | None:
+    """Why a resident cannot apply for ``program`` on this site at ``now``, or None when they can.
+
+    When applications open and close is the programmes app's one rule
+    (``program_application_window``); this adds only that the programme takes them here.
+    """
+    window = program_application_window(program, now=now)
+    if program.application != Program.Application.SITE or window.state == WindowState.NONE:
+        return _("This programme does not take applications on this site.")
+    if window.state == WindowState.NOT_YET:
+        return _("Applications have not opened yet.")
+    if not window.is_open:
+        return _("Applications are closed.")
+    return None
+
+
+def draw_time(program: Program) -> datetime | None:
+    """When a lottery programme's draw runs: its own time, else when applications close."""
+    reg_settings = registration_settings_for(program)
+    return reg_settings.draw_at or program.applications_close_at
 
 
 def registration_questions(program: Program) -> list[RegistrationQuestion]:

@@ -28,23 +28,6 @@ def _user(request: HttpRequest) -> User:
     return user
 
 
-def draw_time(program: Program) -> datetime | None:
-    """When a lottery programme's draw runs: its own time, else when applications close."""
-    reg_settings = selectors.registration_settings_for(program)
-    return reg_settings.draw_at or program.applications_close_at
-
-
-def applications_open(program: Program) -> bool:
-    """Whether the programme takes online applications right now."""
-    if program.status != Program.Status.PUBLISHED or program.application != Program.Application.SITE:
-        return False
-    now = timezone.now()
-    if program.applications_open_at is not None and now < program.applications_open_at:
-        return False
-    deadline = program.applications_close_at or program.first_starts_at
-    return deadline is None or now < deadline
-
-
 def _public_program(program_id: int) -> Program:
     program = get_object_or_404(Program.objects.select_related("organizer").prefetch_related("sessions"), pk=program_id)
     if program.status not in {Program.Status.PUBLISHED, Program.Status.FINISHED, Program.Status.CANCELLED}:
@@ -63,11 +46,7 @@ def apply(request: HttpRequest, program_id: int) -> HttpResponse:
     reg_settings = selectors.registration_settings_for(program)
     questions = selectors.registration_questions(program)
     form = ApplyForm(request.POST or None, reg_settings=reg_settings, questions=questions)
-    closed: str | None = None if applications_open(program) else _("Applications are closed.")
-    if program.application != Program.Application.SITE:
-        closed = _("This programme does not take applications on this site.")
-    elif program.applications_open_at is not None and timezone.now() < program.applications_open_at:
-        closed = _("Applications have not opened yet.")
+    closed = selectors.online_application_refusal(program, now=timezone.now())
     if request.method == "POST" and closed is None and form.is_valid():
         try:
             registration = services.registration_submit(
@@ -96,7 +75,7 @@ def apply(request: HttpRequest, program_id: int) -> HttpResponse:
             "reg_settings": reg_settings,
             "closed": closed,
             "counts": selectors.seat_counts(program),
-            "draw_at": draw_time(program) if reg_settings.is_lottery else None,
+            "draw_at": selectors.draw_time(program) if reg_settings.is_lottery else None,
         },
     )
 
@@ -151,7 +130,7 @@ def detail(request: HttpRequest, registration_id: int) -> HttpResponse:
             "registration": registration,
             "program": program,
             "sessions": list(program.sessions.all()),
-            "draw_at": draw_time(program) if reg_settings.is_lottery else None,
+            "draw_at": selectors.draw_time(program) if reg_settings.is_lottery else None,
             "next_session": _next_session(program, timezone.now()),
             "answers": _labelled_answers(registration),
         },
@@ -218,7 +197,7 @@ def draw_notice(request: HttpRequest, program_id: int) -> HttpResponse:
         {
             "program": program,
             "notice": selectors.draw_notice(program),
-            "draw_at": draw_time(program),
+            "draw_at": selectors.draw_time(program),
             "counts": selectors.seat_counts(program),
         },
     )
