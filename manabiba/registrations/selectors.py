@@ -5,7 +5,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Prefetch, QuerySet, Sum
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -21,7 +22,12 @@ from manabiba.registrations.models import (
     RegistrationQuestion,
     RegistrationSettings,
 )
-from manabiba.registrations.permissions import can_view_registrants
+from manabiba.registrations.permissions import (
+    can_view_registrants,
+    register_on_behalf_q,
+    registrants_viewer_q,
+    registrations_manager_q,
+)
 
 Status = Registration.Status
 
@@ -218,14 +224,69 @@ def lottery_verify(draw: LotteryDraw) -> Verification:
     return Verification(matches=not problems, problems=problems)
 
 
-def programs_below_minimum() -> QuerySet[Program]:
-    """Programmes flagged below minimum enrolment that staff have not decided on yet."""
-    return Program.objects.filter(
+def programs_below_minimum(*, manager: User | None = None) -> QuerySet[Program]:
+    """Programmes flagged below minimum enrolment that staff have not decided on yet (only those
+    ``manager`` may decide on, when given)."""
+    programs = Program.objects.filter(
         registration_settings__below_minimum_at__isnull=False,
         registration_settings__minimum_decided_at__isnull=True,
         status=Program.Status.PUBLISHED,
         first_starts_at__gt=timezone.now(),
-    ).order_by("first_starts_at")
+    )
+    if manager is not None:
+        programs = programs.filter(registrations_manager_q(manager))
+    return programs.order_by("first_starts_at")
+
+
+# --- the staff lists: who may see which programme decided in the query, not per row ---------------
+
+
+def _count_of(status: str) -> Subquery:
+    return Subquery(
+        Registration.objects.filter(program=OuterRef("pk"), status=status)
+        .values("program")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+
+
+def staff_programs_with_registrations(user: User) -> QuerySet[Program]:
+    """Published programmes that take registrations (or have some) whose registrants ``user`` may
+    see or register, soonest first, annotated with ``allocation``, ``seats_taken``, ``applied`` and
+    ``waitlisted``: one query for any page of them."""
+    seated = (
+        Registration.objects.filter(program=OuterRef("pk"), status__in=Registration.SEATED)
+        .values("program")
+        .annotate(n=Sum("party_size"))
+        .values("n")
+    )
+    return (
+        Program.objects.filter(status=Program.Status.PUBLISHED)
+        .filter(
+            Q(application=Program.Application.SITE)
+            | Q(registration_settings__isnull=False)
+            | Exists(Registration.objects.filter(program=OuterRef("pk")))
+        )
+        .filter(registrants_viewer_q(user) | register_on_behalf_q(user))
+        .annotate(
+            allocation=F("registration_settings__allocation"),
+            seats_taken=Coalesce(Subquery(seated), 0),
+            applied=Coalesce(_count_of(Status.APPLIED), 0),
+            waitlisted=Coalesce(_count_of(Status.WAITLISTED), 0),
+        )
+        .select_related("organizer")
+        .order_by("first_starts_at", "pk")
+    )
+
+
+def programs_to_register_for(user: User, *, now: datetime) -> QuerySet[Program]:
+    """Upcoming published programmes that ``user`` may register a caller or visitor for, soonest first."""
+    return (
+        Program.objects.filter(status=Program.Status.PUBLISHED, first_starts_at__gt=now)
+        .filter(register_on_behalf_q(user))
+        .select_related("organizer")
+        .order_by("first_starts_at", "pk")
+    )
 
 
 def needs_printed_slip(registration: Registration) -> bool:
