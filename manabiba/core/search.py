@@ -350,6 +350,36 @@ def search_ids(*, kind: str, query: str, now: datetime, limit: int | None = None
     return ids if limit is None else ids[:limit]
 
 
+# Every entry of a kind matching a query in any field, for ``search_match_sql``.
+_SQLITE_MATCH_IDS = (
+    'SELECT e."object_id" FROM core_searchentry_fts f '
+    'JOIN "core_searchentry" e INDEXED BY core_searchentry_rank_lookup ON e."id" = (f.rowid & %s) '
+    'WHERE core_searchentry_fts MATCH %s AND e."kind" = %s'
+)
+_POSTGRESQL_MATCH_IDS = (
+    'SELECT "object_id" FROM "core_searchentry" '
+    'WHERE "kind" = %s AND "search_vector" @@ to_tsquery(\'simple\'::regconfig, %s)'
+)
+
+
+def search_match_sql(*, kind: str, query: str) -> tuple[str, list[str | int]]:
+    """A subquery (SQL and parameters) selecting the object id of every entry of ``kind`` that
+    matches every word of ``query`` in any field, for ``id IN (…)`` inside another query.
+
+    ``search_ids`` reads a ranking and may stop at a limit; this is exact whatever the number of
+    matches, and leaves counting and filtering to the database. It selects exactly the ids of
+    ``search_ids`` without a limit: every ranking tier lies within the "any field" scope.
+    """
+    words = _words(query)
+    if not words:
+        return "SELECT NULL WHERE 1 = 0", []
+    compiler = _Compiler(connection.vendor)
+    compiled = compiler.query(words, "any")
+    if compiler.sqlite:
+        return _SQLITE_MATCH_IDS, [_ID_MASK, compiled, kind]
+    return _POSTGRESQL_MATCH_IDS, [kind, compiled]
+
+
 # --- snippets -----------------------------------------------------------------------------------------
 
 

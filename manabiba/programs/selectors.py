@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from manabiba.core.models import Area
-from manabiba.core.search import search_ids
+from manabiba.core.search import search_ids, search_match_sql
 from manabiba.programs.models import Audience, Category, Organizer, Program, ProgramSession
 
 SEARCH_KIND = "programs.program"
@@ -170,13 +170,26 @@ def _minute(now: datetime) -> datetime:
     return now.replace(second=0, microsecond=0)
 
 
-def _ranked_ids(query: str, now: datetime) -> list[int]:
-    key = _cache_key("search", query.strip(), now)
+def _ranked_ids(query: str, now: datetime, *, complete: bool = False) -> list[int]:
+    """The keyword's programme ids, best first: the first ``SEARCH_LIMIT`` (every one if ``complete``)."""
+    limit = None if complete else SEARCH_LIMIT
+    key = _cache_key("search", query.strip(), now, limit)
     ranked: list[int] | None = cache.get(key)
     if ranked is None:
-        ranked = search_ids(kind=SEARCH_KIND, query=query, now=now, limit=SEARCH_LIMIT)
+        ranked = search_ids(kind=SEARCH_KIND, query=query, now=now, limit=limit)
         cache.set(key, ranked, CACHE_SECONDS)
     return ranked
+
+
+def _is_cut(ranked: list[int]) -> bool:
+    """Whether the ranking stopped at the limit, so that more programmes may match."""
+    return len(ranked) >= SEARCH_LIMIT
+
+
+def _keyword(query: str) -> Q:
+    """Programmes matching the keyword, decided by the database: exact however many match."""
+    subquery, params = search_match_sql(kind=SEARCH_KIND, query=query)
+    return Q(pk__in=RawSQL(subquery, params))  # noqa: S611 - fixed text, words as parameters
 
 
 class When(models.TextChoices):
@@ -328,10 +341,17 @@ def program_search(
 def _page_ids(filters: ProgramFilters, *, offset: int, limit: int, now: datetime) -> tuple[int, list[int]]:
     programs = _apply(_visible(filters, now), filters, now)
     ranked: list[int] | None = None
+    sort = filters.effective_sort
     if filters.q.strip():
         ranked = _ranked_ids(filters.q, now)
-        programs = programs.filter(_among(ranked))
-    sort = filters.effective_sort
+        if _is_cut(ranked):
+            # More matches than the ranking read: the database matches the keyword itself, so
+            # that the other filters and the count see every match, not only the first ones.
+            programs = programs.filter(_keyword(filters.q))
+            if sort == Sort.RELEVANCE:
+                return _relevance_page_beyond_limit(programs, filters.q, ranked, offset=offset, limit=limit, now=now)
+        else:
+            programs = programs.filter(_among(ranked))
     if sort == Sort.RELEVANCE and ranked is not None:
         # The index ranks; the page is cut from its order after the other filters. One query
         # gives both the count and the page.
@@ -346,6 +366,24 @@ def _page_ids(filters: ProgramFilters, *, offset: int, limit: int, now: datetime
         # By the next session, not the first: a course running since spring is not "starting soon".
         programs = programs.order_by(F("next_starts_at").asc(nulls_last=True), "pk")
     return count, list(programs.values_list("pk", flat=True)[offset : offset + limit])
+
+
+def _relevance_page_beyond_limit(
+    programs: QuerySet[Program], query: str, ranked: list[int], *, offset: int, limit: int, now: datetime
+) -> tuple[int, list[int]]:
+    """A page in relevance order when the keyword matches more than the ranking read.
+
+    A limited ranking is the head of the full one, so a page lying within the head is cut from
+    it; a page beyond it (deep pages, or filters that leave few of the first matches) needs the
+    full ranking. The count is always the database's own.
+    """
+    count = programs.count()
+    allowed = set(programs.filter(_among(ranked)).order_by().values_list("pk", flat=True))
+    in_order = [pk for pk in ranked if pk in allowed]
+    if len(in_order) < offset + limit and len(in_order) < count:
+        allowed = set(programs.order_by().values_list("pk", flat=True))
+        in_order = [pk for pk in _ranked_ids(query, now, complete=True) if pk in allowed]
+    return count, in_order[offset : offset + limit]
 
 
 def _among(ids: list[int]) -> RawSQL:
@@ -387,7 +425,8 @@ def program_facets(filters: ProgramFilters, *, now: datetime | None = None) -> d
 def _facets(filters: ProgramFilters, now: datetime) -> dict[str, list[FacetValue]]:
     base = _visible(filters, now)
     if filters.q.strip():
-        base = base.filter(pk__in=_ranked_ids(filters.q, now))
+        ranked = _ranked_ids(filters.q, now)
+        base = base.filter(_keyword(filters.q)) if _is_cut(ranked) else base.filter(pk__in=ranked)
 
     def counts(skip: str, rows: QuerySet[Any], key: str) -> dict[Any, int]:
         """Programmes per value of one facet, with every other filter applied: one GROUP BY query."""

@@ -5,7 +5,7 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from manabiba.core import search
@@ -15,6 +15,7 @@ from manabiba.core.search import (
     search_index_rebuild,
     search_index_remove,
     search_index_update,
+    search_match_sql,
     search_snippet,
 )
 
@@ -215,3 +216,16 @@ def test_moving_an_entrys_start_changes_its_place() -> None:
     assert search_ids(kind=KIND, query="囲碁", now=timezone.now()) == [2, 1]
     assert search.search_index_move(kind=KIND, starts={1: now + timedelta(days=1)}) == 1
     assert search_ids(kind=KIND, query="囲碁", now=timezone.now()) == [1, 2]
+
+
+QUERIES = ["教室", "教室 こども", "pc", "歴史", "西東京", "ひばりが丘", "卓", "存在しない", "・・"]
+
+
+@pytest.mark.parametrize("query", QUERIES)
+def test_the_exact_match_condition_selects_what_the_unlimited_ranking_finds(catalogue: None, query: str) -> None:
+    search_index_update(kind="communities.group", object_id=8, title="卓球サークル 教室 歴史")
+    subquery, params = search_match_sql(kind=KIND, query=query)
+    with connection.cursor() as cursor:
+        cursor.execute(subquery, params)
+        selected = {row[0] for row in cursor.fetchall()}
+    assert selected == set(search_ids(kind=KIND, query=query, now=timezone.now()))
