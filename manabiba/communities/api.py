@@ -13,13 +13,13 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
-from ninja.security import HttpBearer
 
+from manabiba.accounts.authentication import token_auth
 from manabiba.accounts.models import User
-from manabiba.accounts.services import api_token_authenticate
 from manabiba.communities import selectors, services
 from manabiba.communities.models import ActivityPost, CommunityGroup
 from manabiba.communities.permissions import can_edit_group, can_view_group
+from manabiba.core.api_body import BodyIn
 
 router = Router(tags=["communities"])
 
@@ -28,19 +28,6 @@ MAX_LIMIT = 100
 GroupKind = Literal["npo", "volunteer", "culture", "sports", "neighbourhood", "school", "other"]
 PostKind = Literal["recruitment", "report", "volunteer"]
 Day = Literal["0", "1", "2", "3", "4", "5", "6"]
-
-
-class TokenAuth(HttpBearer):
-    """``Authorization: Bearer <token>``: the request acts as the token's owner."""
-
-    def authenticate(self, request: HttpRequest, token: str) -> User | None:
-        user = api_token_authenticate(raw=token)
-        if user is not None:
-            request.user = user
-        return user
-
-
-token_auth = TokenAuth()
 
 
 class GroupQuery(Schema):
@@ -129,7 +116,7 @@ class ErrorOut(Schema):
     field: str | None = None
 
 
-class PostIn(Schema):
+class PostIn(BodyIn):
     kind: PostKind = "report"
     title: str = Field(..., min_length=1, max_length=200)
     body: str = Field(..., min_length=1)

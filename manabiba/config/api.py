@@ -4,12 +4,16 @@ A value of the wrong type in a path, query or body (django-ninja's ``ValidationE
 422 ``{"detail": ..., "errors": {"field.path": [message, ...]}}`` in the caller's language, the
 same shape as the apps' own validation errors."""
 
+import logging
+
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import ValidationError
 
 from manabiba.accounts.api import router as accounts_router
+
+logger = logging.getLogger("django.request")
 
 api = NinjaAPI(title="Manabiba API", version="1", urls_namespace="api")
 
@@ -29,8 +33,12 @@ def _field_path(loc: object) -> str:
     return ".".join(parts) or "__all__"
 
 
-def _message(error_type: str) -> str:
+def _message(error_type: str, error: dict[str, object]) -> str:
     """A message in the caller's language for a pydantic error type."""
+    context = error.get("ctx")
+    if error_type == "value_error" and isinstance(context, dict) and context.get("error"):
+        # Our own validators raise ValueError with a message already translated for this request.
+        return str(context["error"])
     if error_type == "missing":
         return _("This field is required.")
     if error_type.startswith("int_"):
@@ -68,7 +76,7 @@ def validation_error_answer(request: HttpRequest, exc: object) -> HttpResponse:
         if not isinstance(error, dict):
             continue
         messages = errors.setdefault(_field_path(error.get("loc", ())), [])
-        message = _message(str(error.get("type", "")))
+        message = _message(str(error.get("type", "")), error)
         if message not in messages:
             messages.append(message)
         fallback = fallback or str(error.get("msg", ""))
@@ -76,7 +84,22 @@ def validation_error_answer(request: HttpRequest, exc: object) -> HttpResponse:
     return api.create_response(request, {"detail": detail, "errors": errors}, status=422)
 
 
+def server_error_answer(request: HttpRequest, exc: Exception | type[Exception]) -> HttpResponse:
+    """An unexpected error in an API view: logged with its traceback, answered as JSON (an API
+    client cannot read Django's HTML error page)."""
+    logger.error(
+        "Internal Server Error: %s",
+        request.path,
+        exc_info=exc if isinstance(exc, BaseException) else True,
+        extra={"status_code": 500},
+    )
+    return api.create_response(
+        request, {"detail": _("Something went wrong on our side. Please try again later.")}, status=500
+    )
+
+
 api.add_exception_handler(ValidationError, validation_error_answer)
+api.add_exception_handler(Exception, server_error_answer)
 api.add_router("", accounts_router)
 api.add_router("", "manabiba.programs.api.router")
 api.add_router("", "manabiba.registrations.api.router")

@@ -4,13 +4,16 @@ All three are public: they say nothing about who booked what.
 """
 
 from datetime import date, datetime
+from typing import Annotated
 
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
+from pydantic import AfterValidator
 
+from manabiba.core.dates import FIRST_DAY, LAST_DAY, require_day_in_range
 from manabiba.desk import selectors
 
 router = Router(tags=["desk"])
@@ -46,7 +49,7 @@ class StatusOut(Schema):
 
 
 class SlotsQuery(Schema):
-    date: date
+    date: Annotated[date, AfterValidator(require_day_in_range)]
 
 
 class SlotOut(Schema):
@@ -76,7 +79,7 @@ def _day(day: selectors.DayHours) -> DayOut:
 def desk_hours(request: HttpRequest, filters: Query[HoursQuery]) -> HoursOut:
     if filters.month:
         year, month = (int(part) for part in filters.month.split("-"))
-        if not (1 <= month <= 12 and 2000 <= year <= 2100):
+        if not (1 <= month <= 12 and FIRST_DAY.year <= year <= LAST_DAY.year):
             raise HttpError(422, _("Give the month as YYYY-MM, for example 2026-11."))
     else:
         today = timezone.localdate()

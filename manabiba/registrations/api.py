@@ -14,10 +14,11 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
-from ninja.security import HttpBearer, django_auth
+from ninja.security import django_auth
 
+from manabiba.accounts.authentication import token_auth
 from manabiba.accounts.models import User
-from manabiba.accounts.services import api_token_authenticate
+from manabiba.core.api_body import BodyIn
 from manabiba.programs.models import Program
 from manabiba.registrations import selectors, services
 from manabiba.registrations.models import LotteryDraw, Registration
@@ -26,23 +27,13 @@ from manabiba.registrations.permissions import can_cancel_registration, can_mana
 router = Router(tags=["registrations"])
 
 
-class TokenAuth(HttpBearer):
-    """``Authorization: Bearer <token>``: the request acts as the token's owner, no more."""
-
-    def authenticate(self, request: HttpRequest, token: str) -> User | None:
-        user = api_token_authenticate(raw=token)
-        if user is not None:
-            request.user = user
-        return user
-
-
-AUTH = [TokenAuth(), django_auth]
+AUTH = [token_auth, django_auth]
 
 
 # --- schemas ---------------------------------------------------------------------------------------
 
 
-class RegistrationIn(Schema):
+class RegistrationIn(BodyIn):
     """An application: how many people, the answers to the programme's questions, the consent."""
 
     # Typed loosely on purpose: a value of the wrong type gets the same 422 with field errors in the
@@ -58,8 +49,8 @@ class RegistrationIn(Schema):
         json_schema_extra={"type": "boolean"},
     )
     consent: Any = Field(
-        True,
-        description="Agreement to the privacy notice; using the API to apply includes it, false refuses.",
+        ...,
+        description="Agreement to the privacy notice: true to apply; it is never assumed.",
         json_schema_extra={"type": "boolean"},
     )
 
