@@ -103,13 +103,16 @@ def seed(n: int) -> None:
 
 
 def measure(query: str, limit: int | None) -> tuple[int, float, float]:
+    from django.utils import timezone
+
     from manabiba.core.search import search_ids
 
-    found = len(search_ids(kind=KIND, query=query, limit=limit))
+    now = timezone.now()
+    found = len(search_ids(kind=KIND, query=query, now=now, limit=limit))
     timings = []
     for _ in range(RUNS):
         started = time.perf_counter()
-        search_ids(kind=KIND, query=query, limit=limit)
+        search_ids(kind=KIND, query=query, now=now, limit=limit)
         timings.append((time.perf_counter() - started) * 1000)
     timings.sort()
     return found, statistics.median(timings), timings[int(len(timings) * 0.95) - 1]

@@ -71,9 +71,11 @@ def _apply(groups: QuerySet[CommunityGroup], filters: GroupFilters, skip: str = 
     return groups
 
 
-def group_ranked_ids(filters: GroupFilters) -> list[int] | None:
+def group_ranked_ids(filters: GroupFilters, *, now: datetime | None = None) -> list[int] | None:
     """The search's ids, best first, for a query (None without one). Ask once per request."""
-    return search_ids(kind=SEARCH_KIND, query=filters.q, limit=SEARCH_LIMIT) if filters.q else None
+    if not filters.q:
+        return None
+    return search_ids(kind=SEARCH_KIND, query=filters.q, now=now or timezone.now(), limit=SEARCH_LIMIT)
 
 
 def _matching(filters: GroupFilters, ranked: list[int] | None, skip: str = "") -> QuerySet[CommunityGroup]:

@@ -2,6 +2,7 @@
 
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import AnonymousUser
+from django.db.models import Exists, OuterRef, Q
 
 from manabiba.accounts.permissions import has_permission
 from manabiba.programs.models import Organizer, Program
@@ -42,3 +43,27 @@ def can_manage_program(user: AbstractBaseUser | AnonymousUser, program: Program)
     if program.created_by_id == user.pk or program.organizer.user_id == user.pk:
         return True
     return program.organizer.editors.filter(pk=user.pk).exists()
+
+
+# Filters that every programme matches and that none does, for the ``*_q`` twins below. (An empty
+# ``Q()`` would vanish when ORed with another condition, turning "everything" into "that one".)
+ALL_PROGRAMS = Q(pk__isnull=False)
+NO_PROGRAM = Q(pk__in=[])
+
+
+def program_manager_q(user: AbstractBaseUser | AnonymousUser) -> Q:
+    """``can_manage_program`` as a filter on programmes, for lists: one query, whatever their
+    number (a test holds the two together)."""
+    if not user.is_authenticated:
+        return NO_PROGRAM
+    if has_permission(user, "programs.review"):
+        return ALL_PROGRAMS
+    condition = (
+        Q(created_by_id=user.pk)
+        | Q(organizer__user_id=user.pk)
+        | Q(Exists(Organizer.editors.through.objects.filter(organizer_id=OuterRef("organizer_id"), user_id=user.pk)))
+    )
+    department_id = getattr(user, "department_id", None)
+    if has_permission(user, "programs.publish_own") and department_id is not None:
+        condition |= Q(organizer__department_id=department_id)
+    return condition

@@ -5,13 +5,15 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Prefetch, QuerySet, Sum
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from manabiba.accounts.models import User
 from manabiba.core.audit import audit_log
 from manabiba.programs.models import Program, ProgramSession
+from manabiba.programs.selectors import WindowState, program_application_window
 from manabiba.registrations.lottery import Entry, allocate
 from manabiba.registrations.models import (
     Attendance,
@@ -20,7 +22,12 @@ from manabiba.registrations.models import (
     RegistrationQuestion,
     RegistrationSettings,
 )
-from manabiba.registrations.permissions import can_view_registrants
+from manabiba.registrations.permissions import (
+    can_view_registrants,
+    register_on_behalf_q,
+    registrants_viewer_q,
+    registrations_manager_q,
+)
 
 Status = Registration.Status
 
@@ -31,21 +38,26 @@ def registration_settings_for(program: Program) -> RegistrationSettings:
     return found if found is not None else RegistrationSettings(program=program)
 
 
+def online_application_refusal(program: Program, *, now: datetime) -> str | None:
+    """Why a resident cannot apply for ``program`` on this site at ``now``, or None when they can.
+
+    When applications open and close is the programmes app's one rule
+    (``program_application_window``); this adds only that the programme takes them here.
+    """
+    window = program_application_window(program, now=now)
+    if program.application != Program.Application.SITE or window.state == WindowState.NONE:
+        return _("This programme does not take applications on this site.")
+    if window.state == WindowState.NOT_YET:
+        return _("Applications have not opened yet.")
+    if not window.is_open:
+        return _("Applications are closed.")
+    return None
+
+
 def draw_time(program: Program) -> datetime | None:
     """When a lottery programme's draw runs: its own time, else when applications close."""
     reg_settings = registration_settings_for(program)
     return reg_settings.draw_at or program.applications_close_at
-
-
-def applications_open(program: Program) -> bool:
-    """Whether the programme takes online applications right now."""
-    if program.status != Program.Status.PUBLISHED or program.application != Program.Application.SITE:
-        return False
-    now = timezone.now()
-    if program.applications_open_at is not None and now < program.applications_open_at:
-        return False
-    deadline = program.applications_close_at or program.first_starts_at
-    return deadline is None or now < deadline
 
 
 def registration_questions(program: Program) -> list[RegistrationQuestion]:
@@ -212,14 +224,69 @@ def lottery_verify(draw: LotteryDraw) -> Verification:
     return Verification(matches=not problems, problems=problems)
 
 
-def programs_below_minimum() -> QuerySet[Program]:
-    """Programmes flagged below minimum enrolment that staff have not decided on yet."""
-    return Program.objects.filter(
+def programs_below_minimum(*, manager: User | None = None) -> QuerySet[Program]:
+    """Programmes flagged below minimum enrolment that staff have not decided on yet (only those
+    ``manager`` may decide on, when given)."""
+    programs = Program.objects.filter(
         registration_settings__below_minimum_at__isnull=False,
         registration_settings__minimum_decided_at__isnull=True,
         status=Program.Status.PUBLISHED,
         first_starts_at__gt=timezone.now(),
-    ).order_by("first_starts_at")
+    )
+    if manager is not None:
+        programs = programs.filter(registrations_manager_q(manager))
+    return programs.order_by("first_starts_at")
+
+
+# --- the staff lists: who may see which programme decided in the query, not per row ---------------
+
+
+def _count_of(status: str) -> Subquery:
+    return Subquery(
+        Registration.objects.filter(program=OuterRef("pk"), status=status)
+        .values("program")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+
+
+def staff_programs_with_registrations(user: User) -> QuerySet[Program]:
+    """Published programmes that take registrations (or have some) whose registrants ``user`` may
+    see or register, soonest first, annotated with ``allocation``, ``seats_taken``, ``applied`` and
+    ``waitlisted``: one query for any page of them."""
+    seated = (
+        Registration.objects.filter(program=OuterRef("pk"), status__in=Registration.SEATED)
+        .values("program")
+        .annotate(n=Sum("party_size"))
+        .values("n")
+    )
+    return (
+        Program.objects.filter(status=Program.Status.PUBLISHED)
+        .filter(
+            Q(application=Program.Application.SITE)
+            | Q(registration_settings__isnull=False)
+            | Exists(Registration.objects.filter(program=OuterRef("pk")))
+        )
+        .filter(registrants_viewer_q(user) | register_on_behalf_q(user))
+        .annotate(
+            allocation=F("registration_settings__allocation"),
+            seats_taken=Coalesce(Subquery(seated), 0),
+            applied=Coalesce(_count_of(Status.APPLIED), 0),
+            waitlisted=Coalesce(_count_of(Status.WAITLISTED), 0),
+        )
+        .select_related("organizer")
+        .order_by("first_starts_at", "pk")
+    )
+
+
+def programs_to_register_for(user: User, *, now: datetime) -> QuerySet[Program]:
+    """Upcoming published programmes that ``user`` may register a caller or visitor for, soonest first."""
+    return (
+        Program.objects.filter(status=Program.Status.PUBLISHED, first_starts_at__gt=now)
+        .filter(register_on_behalf_q(user))
+        .select_related("organizer")
+        .order_by("first_starts_at", "pk")
+    )
 
 
 def needs_printed_slip(registration: Registration) -> bool:

@@ -51,6 +51,7 @@ from manabiba.registrations.permissions import (
     can_view_registrants,
     is_staff_canceller,
 )
+from manabiba.registrations.selectors import online_application_refusal
 
 Actor = AbstractBaseUser | AnonymousUser | None
 Status = Registration.Status
@@ -378,13 +379,9 @@ def _check_party(
 
 
 def _check_open_online(program: Program, now: datetime) -> None:
-    if program.status != Program.Status.PUBLISHED or program.application != Program.Application.SITE:
-        raise ValidationError(_("This programme does not take applications on this site."), code="closed")
-    if program.applications_open_at is not None and now < program.applications_open_at:
-        raise ValidationError(_("Applications have not opened yet."), code="closed")
-    deadline = program.applications_close_at or _first_starts(program)
-    if deadline is not None and now >= deadline:
-        raise ValidationError(_("Applications are closed."), code="closed")
+    refusal = online_application_refusal(program, now=now)
+    if refusal is not None:
+        raise ValidationError(refusal, code="closed")
 
 
 # --- apply -----------------------------------------------------------------------------------------

@@ -81,7 +81,10 @@ def _apply(talents: QuerySet[TalentProfile], filters: TalentFilters, skip: str =
 
 def talent_ranked_ids(filters: TalentFilters) -> list[int] | None:
     """The search's ids, best first, for a query (None without one). Ask once per request."""
-    return search_ids(kind=SEARCH_KIND, query=filters.q, limit=SEARCH_LIMIT) if filters.q else None
+    if not filters.q:
+        return None
+    # Talents have no dates, so "upcoming" does not order them: any moment gives the same ranking.
+    return search_ids(kind=SEARCH_KIND, query=filters.q, now=timezone.now(), limit=SEARCH_LIMIT)
 
 
 def _matching(filters: TalentFilters, ranked: list[int] | None, skip: str = "") -> QuerySet[TalentProfile]:
