@@ -132,13 +132,13 @@ def test_formset_rows_are_named_in_the_summary_and_in_japanese_punctuation() -> 
     )
 
     with translation.override("en"):
-        entries = summary_entries(rows, row_label="Date %(n)s")
+        entries = summary_entries(rows, row_label="Date {n}")
     assert entries == [
         SummaryEntry("id_r-0-day", "Date 1, Day: Enter a valid date."),
         SummaryEntry("id_r-1-day", "Date 2, Day: Enter a valid date."),
     ]
     with translation.override("ja"):
-        entry = summary_entries(rows, row_label="日程%(n)s")[0]
+        entry = summary_entries(rows, row_label="日程{n}")[0]
     assert entry.text.startswith("日程1・Day：")
 
 

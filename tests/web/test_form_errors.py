@@ -280,3 +280,14 @@ def test_every_template_showing_form_fields_shows_the_error_summary() -> None:
         str(path.relative_to(TEMPLATES)) for path in showing_fields if "{% error_summary" not in path.read_text()
     ]
     assert not missing
+
+
+def test_formset_rows_are_named_in_the_summary_in_japanese(world: World) -> None:
+    client = Client(HTTP_ACCEPT_LANGUAGE="ja")
+    client.force_login(world.staff)
+    data = {"csrfmiddlewaretoken": "token", "sessions-TOTAL_FORMS": "1", "sessions-INITIAL_FORMS": "0"}
+    data["sessions-0-date"] = "tomorrow"
+
+    html = client.post("/staff/programs/new/", data).content.decode()
+
+    assert 'href="#id_sessions-0-date">日程1・開催日：' in html

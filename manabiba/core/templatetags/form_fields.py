@@ -80,8 +80,10 @@ def _form_entries(form: forms.BaseForm, prefix: str = "") -> Iterator[SummaryEnt
 def summary_entries(*items: object, row_label: str = "", label: str = "") -> list[SummaryEntry]:
     """The summary's lines for forms and formsets, in the order given.
 
-    ``row_label`` names a formset's rows ("Date %(n)s"); ``label`` names a form that needs it
-    (one row of a table of forms).
+    ``row_label`` names a formset's rows, ``{n}`` standing for the row's number ("Date {n}": a
+    template makes it with ``{% blocktranslate asvar row with n="{n}" %}``, since a translated
+    literal in a template cannot hold %-placeholders); ``label`` names a form that needs it (one
+    row of a table of forms).
     """
     entries: list[SummaryEntry] = []
     for item in items:
@@ -91,7 +93,7 @@ def summary_entries(*items: object, row_label: str = "", label: str = "") -> lis
             first = next((_first_target(form) for form in item.forms), "")
             entries.extend(_entry(first, label, str(error)) for error in item.non_form_errors())
             for n, form in enumerate(item.forms, start=1):
-                row = row_label % {"n": n} if row_label else str(n)
+                row = row_label.replace("{n}", str(n)) if row_label else str(n)
                 entries.extend(_form_entries(form, row))
         elif isinstance(item, forms.BaseForm) and form_has_errors(item):
             entries.extend(_form_entries(item, label))
