@@ -6,7 +6,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Browser, Page, expect
+from pytest_django.live_server_helper import LiveServer
 
 from manabiba.accounts.models import User
 from manabiba.accounts.roles import Role
@@ -101,3 +102,16 @@ def test_the_consultation_form_sent_empty_in_english(
     axe_check(page)
     page.screenshot(path=tmp_path / f"ask-en-{width}.png", full_page=True)
     console_log.assert_no_errors()
+
+
+def test_without_javascript_the_summary_still_takes_the_focus(browser: Browser, live_server: LiveServer) -> None:
+    # The summary's autofocus does it: Chromium honours autofocus on any focusable element.
+    context = browser.new_context(base_url=live_server.url, locale="ja-JP", java_script_enabled=False)
+    try:
+        page = context.new_page()
+        page.goto("/consultations/")
+        with page.expect_navigation():
+            page.locator("main form[method='post'] button[type='submit']").click()
+        expect(page.locator("#error-summary")).to_be_focused()
+    finally:
+        context.close()
