@@ -123,7 +123,7 @@ def test_a_taken_slot_says_so(client: Client, resident: User, make_persona: Call
     appointment_book(actor=other, resident=other, starts_at=at(SATURDAY, 9), topic="learning")
     response = client.post("/desk/book/2026-11-28/", {"starts_at": at(SATURDAY, 9).isoformat(), "topic": "learning"})
     assert response.status_code == 200
-    assert "Please check what you entered" in response.content.decode()
+    assert "There is a problem" in response.content.decode()
     assert "This time is no longer free. Please choose another." in response.content.decode()
     assert at(SATURDAY, 9).isoformat() not in response.content.decode()  # no raw timestamp in the message
     assert not Appointment.objects.filter(resident=resident).exists()
