@@ -13,3 +13,8 @@ class RegistrationsConfig(AppConfig):
 
         # A deleted account's registrations lose the person's data (see docs/registrations.md).
         account_erasure_register("registrations", lambda user: registrations_erase_for_deleted_account(user=user))
+
+        from manabiba.core.workspace import workspace_cards_register
+        from manabiba.registrations.workspace import registration_cards
+
+        workspace_cards_register("registrations", registration_cards, order=40)

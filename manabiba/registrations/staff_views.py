@@ -196,6 +196,9 @@ def index(request: HttpRequest) -> HttpResponse:
             "open_rows": [r for r in rows if not r.draw_due],
             "due_rows": [r for r in rows if r.draw_due],
             "below": below,
+            "offers": list(selectors.offers_expiring(user=user, now=timezone.now()))
+            if has_permission(user, "registrations.manage")
+            else [],
             "can_register": has_permission(user, "registrations.register_on_behalf"),
         },
     )
