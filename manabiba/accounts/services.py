@@ -24,6 +24,7 @@ from manabiba.accounts.roles import STAFF_ROLES, Role
 from manabiba.accounts.totp import totp_code_is_valid, totp_matching_step, totp_new_secret
 from manabiba.core.audit import audit_log
 from manabiba.core.mail import mail_render, outbox_enqueue
+from manabiba.core.models import AuditEntry
 from manabiba.core.workspace import Severity, workspace_cards
 
 VERIFY_SALT = "manabiba.accounts.verify-email"
@@ -332,7 +333,7 @@ def staff_digest_send(*, now: datetime | None = None) -> int:
 
     Run daily by a timer (``manabiba send_staff_digest``). The cards are counted as the person
     would see them (their role and department) and written in their language; nobody with
-    nothing overdue is mailed. Returns how many mails were queued.
+    nothing overdue is mailed, nor anyone mailed already today. Returns how many mails were queued.
     """
     now = now or timezone.now()
     people = (
@@ -343,8 +344,17 @@ def staff_digest_send(*, now: datetime | None = None) -> int:
         .distinct()
         .order_by("pk")
     )
+    # At most one digest a day each, so a timer that runs twice mails nobody twice.
+    midnight = timezone.localtime(now).replace(hour=0, minute=0, second=0, microsecond=0)
+    already = set(
+        AuditEntry.objects.filter(
+            action="accounts.staff_digest.sent", target_type=User._meta.label_lower, created_at__gte=midnight
+        ).values_list("target_id", flat=True)
+    )
     sent = 0
     for person in people:
+        if str(person.pk) in already:
+            continue
         with translation.override(person.language or settings.LANGUAGE_CODE):
             overdue = [
                 found

@@ -21,6 +21,6 @@ def account_cards(user: Any, now: datetime) -> list[Card]:
             count=outbox_failed().count(),
             url=reverse("staff:failed_mail"),
             group=_("Mail"),
-            when_any=Severity.OVERDUE,
+            when_any=Severity.ATTENTION,
         )
     ]

@@ -123,15 +123,18 @@ def test_the_daily_digest_lists_ones_overdue_items_in_ones_language_and_can_be_t
     assert coordinator_mail.language == "en"
     assert "Consultations overdue: 4" in coordinator_mail.body
     assert "Lotteries to draw: 4" in coordinator_mail.body
-    assert "Mail that failed to send: 2" in coordinator_mail.body
+    assert "Mail that failed to send" not in coordinator_mail.body  # needs attention, but is not late
     assert "?view=overdue" in coordinator_mail.body
     # A department's digest holds its own overdue work only, in Japanese.
     sports_mail = OutboxMessage.objects.get(to=office.sports_staff.email)
-    assert "期限切れの相談：2件" in sports_mail.body
+    assert "期限超過の相談：2件" in sports_mail.body
     assert "送信できなかったメール" not in sports_mail.body
     # Opted out, or nothing overdue: no mail.
     assert not OutboxMessage.objects.filter(to__in=[quiet.email, idle.email]).exists()
-    assert "digests queued" in out.getvalue()
+    assert "4 digests queued" in out.getvalue()  # coordinator, both departments, the desk that logged them
+    # The timer may run twice: nobody is mailed twice the same day.
+    call_command("send_staff_digest", stdout=StringIO())
+    assert OutboxMessage.objects.filter(to=office.coordinator.email).count() == 1
     assert AuditEntry.objects.filter(action="accounts.staff_digest.sent", target_id=str(office.coordinator.pk)).exists()
 
 

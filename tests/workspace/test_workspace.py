@@ -3,8 +3,10 @@
 from typing import Any
 
 import pytest
+from django.conf import settings
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from manabiba.accounts.roles import Role
 from tests.workspace.conftest import Office, build_work, cards_on, rows_behind
@@ -115,16 +117,21 @@ def test_the_workspace_keeps_the_tools_below_the_cards(client: Client, office: O
     assert reverse("staff:failed_mail") in page
 
 
-# Session, user, roles, permissions (2) and department; then one aggregate per model and app:
+# The session (when it is kept in the database rather than Redis), user, roles, permissions (2) and
+# department; then one aggregate per model and app:
 # consultations 1, programmes 1, groups 2, registrations 2, desk 1 + the roster's hours, special
 # days and shifts, failed mail 1. A department's page leaves out what is not its work.
-@pytest.mark.parametrize(("who", "queries"), [("coordinator", 16), ("sports_staff", 10)])
+@pytest.mark.parametrize(("who", "queries"), [("coordinator", 15), ("sports_staff", 9)])
 def test_the_workspace_costs_the_same_number_of_queries_whatever_the_data(
-    client: Client, office: Office, who: str, queries: int, django_assert_num_queries: Any
+    client: Client, office: Office, who: str, queries: int, django_assert_num_queries: Any, time_machine: Any
 ) -> None:
+    if settings.SESSION_ENGINE == "django.contrib.sessions.backends.db":
+        queries += 1
+    # The footer's "desk open now" is cached by the minute: the clock stands still so that it stays cached.
+    time_machine.move_to(timezone.now(), tick=False)
     client.force_login(getattr(office, who))
     build_work(office, 1)
-    client.get(reverse("staff:dashboard"))  # the footer's desk hours are cached after the first page
+    client.get(reverse("staff:dashboard"))
     with django_assert_num_queries(queries):
         assert client.get(reverse("staff:dashboard")).status_code == 200
     build_work(office, 6)

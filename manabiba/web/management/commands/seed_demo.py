@@ -14,13 +14,14 @@ from manabiba.web.demo import (
     demo_rooms_seed,
     demo_users_seed,
 )
+from manabiba.web.demo_workspace import demo_workspace_seed
 
 
 class Command(BaseCommand):
     help = (
         "Create demo people (one per role), rooms, the desk's roster, programmes (the real open-data files, moved "
-        "to come up, and generated ones), community groups, registrations and consultations; --scale N adds "
-        "N*1000 residents. Safe to rerun."
+        "to come up, and generated ones), community groups, registrations, consultations and a morning's work "
+        "for the staff workspace; --scale N adds N*1000 residents. Safe to rerun."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -53,6 +54,7 @@ class Command(BaseCommand):
                 *demo_groups_seed(),
                 *demo_registrations_seed(),
                 *demo_consultations_seed(),
+                *demo_workspace_seed(),
             ]:
                 self.stdout.write(line)
         if options["scale"]:
