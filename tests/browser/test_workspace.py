@@ -8,11 +8,10 @@ from django.conf import settings
 from playwright.sync_api import Page, expect
 from pytest_django.live_server_helper import LiveServer
 
-from manabiba.accounts.factories import DEFAULT_PASSWORD, DepartmentFactory
+from manabiba.accounts.factories import DEFAULT_PASSWORD
 from manabiba.accounts.models import User
-from manabiba.accounts.roles import Role
 from tests.browser.conftest import ConsoleLog
-from tests.workspace.conftest import Office, build_work
+from tests.workspace.conftest import build_work, make_office
 
 
 def test_the_coordinator_lands_on_the_workspace_and_follows_the_overdue_card_to_the_queue(
@@ -25,15 +24,7 @@ def test_the_coordinator_lands_on_the_workspace_and_follows_the_overdue_card_to_
     tmp_path: Path,
 ) -> None:
     """Screenshots (Japanese and English, desktop and phone) are left in ``tmp_path`` to look at."""
-    sports, childcare = DepartmentFactory(name="スポーツ振興課"), DepartmentFactory(name="子育て支援課")
-    office = Office(
-        sports=sports,
-        childcare=childcare,
-        coordinator=make_persona(Role.COORDINATOR, email="coordinator@example.jp", full_name="推進 担当"),
-        sports_staff=make_persona(Role.DEPARTMENT_STAFF, email="sports@example.jp", department=sports),
-        childcare_staff=make_persona(Role.DEPARTMENT_STAFF, email="childcare@example.jp", department=childcare),
-        desk=make_persona(Role.DESK_STAFF, email="desk@example.jp", full_name="窓口 一郎"),
-    )
+    office = make_office(make_persona)
     build_work(office, 2)
 
     login(page, office.coordinator.email, DEFAULT_PASSWORD)

@@ -37,8 +37,8 @@ class Office:
     desk: User
 
 
-@pytest.fixture
-def office(make_persona: Callable[..., User]) -> Office:
+def make_office(make_persona: Callable[..., User]) -> Office:
+    """Two departments with one member of staff each, the coordinator and the desk."""
     sports = DepartmentFactory(name="スポーツ振興課")
     childcare = DepartmentFactory(name="子育て支援課")
     return Office(
@@ -49,6 +49,11 @@ def office(make_persona: Callable[..., User]) -> Office:
         childcare_staff=make_persona(Role.DEPARTMENT_STAFF, email="childcare@example.jp", department=childcare),
         desk=make_persona(Role.DESK_STAFF, email="desk@example.jp", full_name="窓口 一郎"),
     )
+
+
+@pytest.fixture
+def office(make_persona: Callable[..., User]) -> Office:
+    return make_office(make_persona)
 
 
 def _later_today(now: datetime) -> datetime:

@@ -9,6 +9,7 @@ from django.test import Client
 from django.urls import reverse
 
 from manabiba.accounts.factories import DEFAULT_PASSWORD
+from manabiba.accounts.models import User
 from manabiba.accounts.roles import Role
 
 pytestmark = pytest.mark.django_db
@@ -16,6 +17,16 @@ pytestmark = pytest.mark.django_db
 
 def _login(client: Client, email: str, query: str = "") -> Any:
     return client.post(reverse("accounts:login") + query, {"email": email, "password": DEFAULT_PASSWORD})
+
+
+def _with_second_factor(client: Client, person: User) -> str:
+    """Turn on the authenticator for ``person`` (signed out afterwards); returns its secret."""
+    client.force_login(person)
+    page = client.get(reverse("accounts:totp_setup"))
+    secret = "".join(page.context["secret_groups"])
+    client.post(reverse("accounts:totp_setup"), {"code": pyotp.TOTP(secret).now()})
+    client.logout()
+    return secret
 
 
 @pytest.mark.parametrize("role", [Role.COORDINATOR, Role.DEPARTMENT_STAFF, Role.DESK_STAFF])
@@ -37,11 +48,7 @@ def test_an_explicit_next_wins_for_staff(client: Client, make_persona: Any) -> N
 
 def test_staff_with_a_second_factor_land_on_the_workspace_after_the_code(client: Client, make_persona: Any) -> None:
     person = make_persona(Role.COORDINATOR)
-    client.force_login(person)
-    page = client.get(reverse("accounts:totp_setup"))
-    secret = "".join(page.context["secret_groups"])
-    client.post(reverse("accounts:totp_setup"), {"code": pyotp.TOTP(secret).now()})
-    client.logout()
+    secret = _with_second_factor(client, person)
     asked = _login(client, person.email)
     assert asked["Location"] == reverse("accounts:login_verify")
     done = client.post(asked["Location"], {"code": str(pyotp.TOTP(secret).at(time.time() + 30))})
@@ -50,11 +57,7 @@ def test_staff_with_a_second_factor_land_on_the_workspace_after_the_code(client:
 
 def test_a_next_survives_the_second_factor(client: Client, make_persona: Any) -> None:
     person = make_persona(Role.COORDINATOR)
-    client.force_login(person)
-    page = client.get(reverse("accounts:totp_setup"))
-    secret = "".join(page.context["secret_groups"])
-    client.post(reverse("accounts:totp_setup"), {"code": pyotp.TOTP(secret).now()})
-    client.logout()
+    secret = _with_second_factor(client, person)
     asked = _login(client, person.email, "?next=/staff/audit/")
     done = client.post(asked["Location"], {"code": str(pyotp.TOTP(secret).at(time.time() + 30))})
     assert done["Location"] == "/staff/audit/"

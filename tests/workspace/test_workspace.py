@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from manabiba.accounts.roles import Role
+from manabiba.core.models import AuditEntry
 from tests.workspace.conftest import Office, build_work, cards_on, rows_behind
 
 pytestmark = pytest.mark.django_db
@@ -137,3 +138,15 @@ def test_the_workspace_costs_the_same_number_of_queries_whatever_the_data(
     build_work(office, 6)
     with django_assert_num_queries(queries):
         assert client.get(reverse("staff:dashboard")).status_code == 200
+
+
+def test_failed_mail_is_listed_for_the_coordinator_only_and_each_look_is_logged(client: Client, office: Office) -> None:
+    build_work(office, 1)
+    client.force_login(office.sports_staff)
+    assert client.get(reverse("staff:failed_mail")).status_code == 403
+    client.force_login(office.coordinator)
+    page = client.get(reverse("staff:failed_mail")).content.decode()
+    assert "gone0@example.jp" in page
+    assert AuditEntry.objects.filter(
+        action="accounts.personal_data.viewed", actor=office.coordinator, data__view="failed_mail"
+    ).exists()
