@@ -102,7 +102,7 @@ def burst(port: int, program_id: int, tokens: list[str]) -> dict[str, Any]:
     answers: list[dict[str, Any]] = []
     clients = min(CLIENTS, len(tokens))
     barrier = threading.Barrier(clients + 1)
-    body = json.dumps({"party_size": 1, "answers": {}})
+    body = json.dumps({"party_size": 1, "answers": {}, "consent": True})
     path = f"/api/v1/programs/{program_id}/registrations"
 
     def client() -> None:

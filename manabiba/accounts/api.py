@@ -7,28 +7,17 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 from ninja.errors import HttpError
-from ninja.pagination import PageNumberPagination, paginate
-from ninja.security import HttpBearer
+from ninja.pagination import paginate
 
 from manabiba.accounts import selectors, services, throttle
+from manabiba.accounts.authentication import token_auth, user_by_credentials
 from manabiba.accounts.models import ApiToken, User
 from manabiba.accounts.permissions import has_permission, permissions_of
+from manabiba.core.addresses import normalise_email
+from manabiba.core.api_body import BodyIn, BoundedPageNumberPagination
 from manabiba.core.audit import audit_log
 
 router = Router(tags=["accounts"])
-
-
-class TokenAuth(HttpBearer):
-    """``Authorization: Bearer <token>``: the request acts as the token's owner, no more."""
-
-    def authenticate(self, request: HttpRequest, token: str) -> User | None:
-        user = services.api_token_authenticate(raw=token)
-        if user is not None:
-            request.user = user
-        return user
-
-
-token_auth = TokenAuth()
 
 
 def api_user(request: HttpRequest) -> User:
@@ -44,7 +33,7 @@ def require_permission(request: HttpRequest, permission: str) -> User:
     return user
 
 
-class TokenRequest(Schema):
+class TokenRequest(BodyIn):
     email: str
     password: str
     name: str = "API"
@@ -94,12 +83,12 @@ class PersonOut(Schema):
 
 @router.post("/auth/token", response={200: TokenResponse, 401: ErrorResponse, 429: ErrorResponse}, auth=None)
 def token_obtain(request: HttpRequest, payload: TokenRequest) -> Status[dict[str, str]]:
-    email = payload.email.strip().lower()
+    email = normalise_email(payload.email)
     ip = request.META.get("REMOTE_ADDR")
     if throttle.login_is_locked(email=email, ip=ip):
         return Status(429, {"detail": _("Too many failed attempts. Please try again in 15 minutes.")})
-    user = User.objects.filter(email__iexact=email, is_active=True).first()
-    if user is None or not user.check_password(payload.password):
+    user = user_by_credentials(email=email, password=payload.password)
+    if user is None or not user.is_active:
         throttle.login_failure_record(email=email, ip=ip)
         return Status(401, {"detail": _("The e-mail address or the password is not right.")})
     if user.has_totp and not services.totp_login_check(user=user, code=payload.otp):
@@ -146,8 +135,14 @@ def token_revoke(request: HttpRequest, token_id: int) -> Status[dict[str, str] |
     return Status(204, None)
 
 
-@router.get("/staff/people", response=list[PersonOut], auth=token_auth)
-@paginate(PageNumberPagination)
+@router.get(
+    "/staff/people",
+    response=list[PersonOut],
+    auth=token_auth,
+    # ``require_permission`` answers 403 for a token whose owner may not see people.
+    openapi_extra={"responses": {403: {"description": "The token's owner may not see people."}}},
+)
+@paginate(BoundedPageNumberPagination)
 def people(request: HttpRequest, q: str = "") -> QuerySet[User]:
     user = require_permission(request, "accounts.view_people")
     audit_log(action="accounts.personal_data.viewed", actor=user, data={"view": "api_people", "query": q})

@@ -11,6 +11,7 @@ from manabiba.accounts.models import Department, User
 from manabiba.accounts.permissions import has_permission
 from manabiba.accounts.roles import Role
 from manabiba.accounts.services import PROFILE_FIELDS, mail_to_user
+from manabiba.core.addresses import NormalisedEmailField
 
 
 class PlainForm(forms.Form):
@@ -22,7 +23,7 @@ class PlainForm(forms.Form):
 
 
 class SignupForm(PlainForm):
-    email = forms.EmailField(label=_("E-mail address"), widget=forms.EmailInput(attrs={"autocomplete": "email"}))
+    email = NormalisedEmailField(label=_("E-mail address"), widget=forms.EmailInput(attrs={"autocomplete": "email"}))
     full_name = forms.CharField(label=_("Name"), max_length=100, widget=forms.TextInput(attrs={"autocomplete": "name"}))
     password1 = forms.CharField(
         label=_("Password"),
@@ -34,10 +35,6 @@ class SignupForm(PlainForm):
         label=_("Password again"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
     )
     accept_terms = forms.BooleanField(label=_("I agree to the terms of use and the privacy policy"))
-
-    def clean_email(self) -> str:
-        email: str = self.cleaned_data["email"]
-        return email.strip().lower()
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
@@ -54,7 +51,7 @@ class SignupForm(PlainForm):
 
 
 class LoginForm(PlainForm):
-    email = forms.EmailField(label=_("E-mail address"), widget=forms.EmailInput(attrs={"autocomplete": "username"}))
+    email = NormalisedEmailField(label=_("E-mail address"), widget=forms.EmailInput(attrs={"autocomplete": "username"}))
     password = forms.CharField(
         label=_("Password"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
     )
@@ -150,7 +147,10 @@ class DepartmentForm(forms.ModelForm[Department]):
 
 
 class OutboxPasswordResetForm(PasswordResetForm):
-    """Django's reset form, with its mail going through the outbox in the user's language."""
+    """Django's reset form, with its mail going through the outbox in the user's language, and
+    the address in the normal form accounts are stored in."""
+
+    email = NormalisedEmailField(max_length=254, widget=forms.EmailInput(attrs={"autocomplete": "email"}))
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("label_suffix", "")

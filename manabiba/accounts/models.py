@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from manabiba.accounts.roles import STAFF_ROLES, Role
+from manabiba.core.addresses import normalise_email
 from manabiba.core.models import Area, TimeStampedModel
 
 
@@ -37,10 +38,15 @@ class UserManager(BaseUserManager["User"]):
     def create_user(self, email: str, password: str | None = None, **fields: Any) -> "User":
         if not email:
             raise ValueError("An e-mail address is required.")
-        user = self.model(email=self.normalize_email(email).lower(), **fields)
+        user = self.model(email=normalise_email(email), **fields)
         user.set_password(password)
         user.save(using=self._db)
         return user
+
+    def get_by_natural_key(self, username: str | None) -> "User":
+        # Django's own login paths (the admin's, ModelBackend) find people by the same form of
+        # the address as the site's login does.
+        return self.get(email=normalise_email(username or ""))
 
     def create_superuser(self, email: str, password: str | None = None, **fields: Any) -> "User":
         fields.setdefault("is_staff", True)

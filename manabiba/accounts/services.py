@@ -22,8 +22,9 @@ from manabiba.accounts.models import ApiToken, Department, RoleGrant, User
 from manabiba.accounts.permissions import has_permission
 from manabiba.accounts.roles import STAFF_ROLES, Role
 from manabiba.accounts.totp import totp_code_is_valid, totp_matching_step, totp_new_secret
+from manabiba.core.addresses import normalise_email
 from manabiba.core.audit import audit_log
-from manabiba.core.mail import mail_render, outbox_enqueue
+from manabiba.core.mail import mail_send
 from manabiba.core.models import AuditEntry
 from manabiba.core.workspace import Severity, workspace_cards
 
@@ -36,9 +37,7 @@ Actor = AbstractBaseUser | AnonymousUser | None
 
 def mail_to_user(*, user: User, template: str, context: dict[str, Any]) -> None:
     """Queue a mail rendered in the recipient's language from ``<template>_subject.txt``/``_body.txt``."""
-    language = user.language or settings.LANGUAGE_CODE
-    subject, body = mail_render(template=template, context={"user": user, **context}, language=language)
-    outbox_enqueue(to=user.email, subject=subject, body=body, language=language)
+    mail_send(to=user.email, template=template, language=user.language, context={"user": user, **context})
 
 
 def email_verification_token(user: User) -> str:
@@ -57,8 +56,8 @@ def user_signup(*, email: str, password: str, full_name: str, language: str) -> 
     An address that already has an account gets a mail saying so instead, and the caller
     shows the same page either way, so the form does not reveal who has an account.
     """
-    email = User.objects.normalize_email(email).strip().lower()
-    existing = User.objects.filter(email__iexact=email).first()
+    email = normalise_email(email)
+    existing = User.objects.filter(email=email).first()
     if existing is not None:
         if existing.anonymised_at is None:
             login = settings.SITE_URL + reverse("accounts:login")

@@ -1,46 +1,47 @@
-"""Login throttling in the shared cache, so every app server sees the same counts.
+"""Login throttling, for the web login and the API token endpoint alike (``core.ratelimit``).
 
 Failures are counted per e-mail address (locking that address for a while after too many)
-and per client address (slowing down guessing across many accounts).
+and per client address (slowing down guessing across many accounts). Addresses are counted in
+their normal form, so a look-alike of an address (``ı`` for ``i``, full-width letters) shares
+its counter.
 """
 
-import hashlib
-
 from django.conf import settings
-from django.core.cache import cache
 
+from manabiba.core.addresses import normalise_email
 from manabiba.core.audit import audit_log
+from manabiba.core.ratelimit import RateLimit
 
 
-def _key(kind: str, value: str) -> str:
-    digest = hashlib.sha256(value.strip().lower().encode()).hexdigest()[:32]
-    return f"login:{kind}:{digest}"
+def _failures() -> RateLimit:
+    return RateLimit("login:fail", settings.LOGIN_FAILURES_BEFORE_LOCKOUT, settings.LOGIN_LOCKOUT_SECONDS)
 
 
-def _increment(key: str, timeout: int) -> int:
-    # add() then incr() is atomic on Redis and on the in-process cache alike.
-    cache.add(key, 0, timeout)
-    try:
-        return int(cache.incr(key))
-    except ValueError:
-        cache.set(key, 1, timeout)
-        return 1
+def _lock() -> RateLimit:
+    return RateLimit("login:lock", 1, settings.LOGIN_LOCKOUT_SECONDS)
+
+
+def _per_ip() -> RateLimit:
+    return RateLimit("login:ip", settings.LOGIN_ATTEMPTS_PER_IP, settings.LOGIN_LOCKOUT_SECONDS)
 
 
 def login_is_locked(*, email: str, ip: str | None) -> bool:
-    if cache.get(_key("lock", email)):
+    if _lock().reached(normalise_email(email)):
         return True
-    return bool(ip) and int(cache.get(_key("ip", ip or ""), 0)) >= settings.LOGIN_ATTEMPTS_PER_IP
+    return bool(ip) and _per_ip().reached(ip or "")
 
 
 def login_failure_record(*, email: str, ip: str | None) -> None:
-    lockout = settings.LOGIN_LOCKOUT_SECONDS
-    failures = _increment(_key("fail", email), lockout)
+    email = normalise_email(email)
+    failures = _failures().hit(email)
     if ip:
-        _increment(_key("ip", ip), lockout)
-    if failures >= settings.LOGIN_FAILURES_BEFORE_LOCKOUT and cache.add(_key("lock", email), 1, lockout):
+        _per_ip().hit(ip)
+    # The lock's first hit is the moment the address locks: audited once per lockout.
+    if failures >= settings.LOGIN_FAILURES_BEFORE_LOCKOUT and _lock().hit(email) == 1:
         audit_log(action="accounts.login.locked", actor=None, data={"failures": failures})
 
 
 def login_success_record(*, email: str) -> None:
-    cache.delete_many([_key("fail", email), _key("lock", email)])
+    email = normalise_email(email)
+    _failures().reset(email)
+    _lock().reset(email)

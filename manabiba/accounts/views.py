@@ -5,7 +5,7 @@ import time
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.contrib.auth import authenticate, login, logout
+from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
@@ -17,10 +17,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from manabiba.accounts import forms, selectors, services, throttle
+from manabiba.accounts.authentication import user_by_credentials
+from manabiba.accounts.login_state import login_state_record
 from manabiba.accounts.models import ApiToken, User
 from manabiba.accounts.permissions import has_permission
 from manabiba.accounts.roles import Role
 from manabiba.accounts.totp import totp_provisioning_uri
+from manabiba.core.addresses import normalise_email
 from manabiba.core.audit import audit_log
 from manabiba.core.http import safe_next
 
@@ -46,8 +49,9 @@ def landing_url(request: HttpRequest, user: User) -> str:
     return _next_url(request)
 
 
-def _complete_login(request: HttpRequest, user: User) -> HttpResponse:
+def _complete_login(request: HttpRequest, user: User, *, second_factor: bool) -> HttpResponse:
     login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+    login_state_record(request, second_factor=second_factor)
     audit_log(action="accounts.user.logged_in", actor=user, target=user)
     return HttpResponseRedirect(landing_url(request, user))
 
@@ -79,7 +83,7 @@ def login_view(request: HttpRequest) -> HttpResponse:
         return HttpResponseRedirect(_next_url(request))
     form = forms.LoginForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        email = form.cleaned_data["email"].strip().lower()
+        email = normalise_email(form.cleaned_data["email"])
         password = form.cleaned_data["password"]
         ip = request.META.get("REMOTE_ADDR")
         if throttle.login_is_locked(email=email, ip=ip):
@@ -91,8 +95,8 @@ def login_view(request: HttpRequest) -> HttpResponse:
                 ),
             )
         else:
-            user = authenticate(request, email=email, password=password)
-            if isinstance(user, User):
+            user = user_by_credentials(email=email, password=password)
+            if user is not None and user.is_active:
                 throttle.login_success_record(email=email)
                 if user.has_totp:
                     request.session[PENDING_LOGIN_KEY] = {"user": user.pk, "at": time.time()}
@@ -100,12 +104,9 @@ def login_view(request: HttpRequest) -> HttpResponse:
                     # Only a ``next`` the person asked for travels on; otherwise the landing is decided after the code.
                     asked = safe_next(request, "")
                     return redirect(f"{verify}?{urlencode({'next': asked})}" if asked else verify)
-                return _complete_login(request, user)
-            unverified = User.objects.filter(
-                email__iexact=email, email_verified_at__isnull=True, anonymised_at__isnull=True
-            ).first()
-            if unverified is not None and unverified.check_password(password):
-                services.user_resend_verification(user=unverified)
+                return _complete_login(request, user, second_factor=False)
+            if user is not None and user.email_verified_at is None:
+                services.user_resend_verification(user=user)
                 form.add_error(
                     None,
                     _("Please confirm your e-mail address first. We have sent the confirmation link again."),
@@ -130,7 +131,7 @@ def login_verify(request: HttpRequest) -> HttpResponse:
             form.add_error(None, _("Too many failed attempts. Please try again in 15 minutes."))
         elif services.totp_login_check(user=user, code=form.cleaned_data["code"]):
             request.session.pop(PENDING_LOGIN_KEY, None)
-            return _complete_login(request, user)
+            return _complete_login(request, user, second_factor=True)
         else:
             throttle.login_failure_record(email=user.email, ip=ip)
             form.add_error("code", _("That code is not right."))
@@ -248,6 +249,8 @@ def totp_setup(request: HttpRequest) -> HttpResponse:
             form.add_error("code", error)
         else:
             request.session.pop(PENDING_TOTP_KEY, None)
+            # The code just given proves the second factor for this session too.
+            login_state_record(request, second_factor=True)
             messages.success(request, _("The second factor is on. You will be asked for a code when you log in."))
             return redirect("accounts:profile")
     return render(

@@ -13,13 +13,13 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
-from ninja.security import HttpBearer
 
+from manabiba.accounts.authentication import token_auth
 from manabiba.accounts.models import User
-from manabiba.accounts.services import api_token_authenticate
 from manabiba.communities import selectors, services
 from manabiba.communities.models import ActivityPost, CommunityGroup
 from manabiba.communities.permissions import can_edit_group, can_view_group
+from manabiba.core.api_body import BodyIn
 
 router = Router(tags=["communities"])
 
@@ -28,19 +28,6 @@ MAX_LIMIT = 100
 GroupKind = Literal["npo", "volunteer", "culture", "sports", "neighbourhood", "school", "other"]
 PostKind = Literal["recruitment", "report", "volunteer"]
 Day = Literal["0", "1", "2", "3", "4", "5", "6"]
-
-
-class TokenAuth(HttpBearer):
-    """``Authorization: Bearer <token>``: the request acts as the token's owner."""
-
-    def authenticate(self, request: HttpRequest, token: str) -> User | None:
-        user = api_token_authenticate(raw=token)
-        if user is not None:
-            request.user = user
-        return user
-
-
-token_auth = TokenAuth()
 
 
 class GroupQuery(Schema):
@@ -129,7 +116,7 @@ class ErrorOut(Schema):
     field: str | None = None
 
 
-class PostIn(Schema):
+class PostIn(BodyIn):
     kind: PostKind = "report"
     title: str = Field(..., min_length=1, max_length=200)
     body: str = Field(..., min_length=1)
@@ -211,7 +198,8 @@ def group_get(request: HttpRequest, group_id: int) -> Status[dict[str, Any]]:
     return Status(200, _group_detail(request, group))
 
 
-POST_RESPONSES = {200: PostOut, 201: PostOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
+POSTED = {201: PostOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
+WITHDRAWN = {200: PostOut, 403: ErrorOut, 404: ErrorOut}
 
 
 def _validation_detail(error: ValidationError) -> tuple[str, str | None]:
@@ -244,7 +232,7 @@ def post_list(request: HttpRequest, group_id: int) -> Status[Any]:
     return Status(200, [_post(request, post) for post in group.posts.order_by("-created_at")])
 
 
-@router.post("/groups/{group_id}/posts", response=POST_RESPONSES, auth=token_auth, summary="Post for a group you edit")
+@router.post("/groups/{group_id}/posts", response=POSTED, auth=token_auth, summary="Post for a group you edit")
 def post_create(request: HttpRequest, group_id: int, payload: PostIn) -> Status[dict[str, Any]]:
     group = _editor_group(request, group_id)
     if group is None:
@@ -263,7 +251,7 @@ def post_create(request: HttpRequest, group_id: int, payload: PostIn) -> Status[
 
 @router.post(
     "/groups/{group_id}/posts/{post_id}/withdraw",
-    response=POST_RESPONSES,
+    response=WITHDRAWN,
     auth=token_auth,
     summary="Withdraw a post of a group you edit",
 )

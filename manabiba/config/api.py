@@ -4,6 +4,9 @@ A value of the wrong type in a path, query or body (django-ninja's ``ValidationE
 422 ``{"detail": ..., "errors": {"field.path": [message, ...]}}`` in the caller's language, the
 same shape as the apps' own validation errors."""
 
+import logging
+from typing import Any
+
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
@@ -11,7 +14,61 @@ from ninja.errors import ValidationError
 
 from manabiba.accounts.api import router as accounts_router
 
-api = NinjaAPI(title="Manabiba API", version="1", urls_namespace="api")
+logger = logging.getLogger("django.request")
+
+ERROR_BODY = {
+    "title": "ErrorBody",
+    "type": "object",
+    "properties": {
+        "detail": {"type": "string", "description": "What went wrong, in the caller's language."},
+        "errors": {
+            "type": "object",
+            "additionalProperties": {"type": "array", "items": {"type": "string"}},
+            "description": "Messages per field path (dotted for nested values).",
+        },
+    },
+    "required": ["detail"],
+}
+# Answers every operation of a kind can give, whatever its handler says: the token check (401),
+# the validation of parameters and bodies (422), the web server's limit on an address's length
+# (414) and an error on our side (500, as JSON).
+COMMON_ANSWERS = {
+    "401": "No token, or a token that is not valid (revoked or expired).",
+    "414": "The address is too long (answered by the web server).",
+    "422": "A parameter or the body is missing, of the wrong type or out of range; `errors` names each field.",
+    "500": "An error on our side.",
+}
+
+
+class ManabibaAPI(NinjaAPI):
+    """The API, whose OpenAPI document lists every answer an operation can give.
+
+    Handlers declare the answers that are theirs (201, 403, 404, 409, 429); the ones every
+    operation of a kind shares are added here once, so no operation can forget them.
+    """
+
+    def get_openapi_schema(self, **kwargs: Any) -> Any:
+        schema = super().get_openapi_schema(**kwargs)
+        schema.setdefault("components", {}).setdefault("schemas", {})["ErrorBody"] = ERROR_BODY
+        error = {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorBody"}}}
+        for item in schema["paths"].values():
+            for operation in item.values():
+                responses = operation["responses"]
+                shared = {"414", "500"}
+                if operation.get("security"):
+                    shared.add("401")
+                if operation.get("parameters") or operation.get("requestBody"):
+                    shared.add("422")
+                for status in shared:
+                    if status not in responses and int(status) not in responses:
+                        responses[status] = {"description": COMMON_ANSWERS[status], "content": error}
+                for status, answer in list(responses.items()):
+                    if str(status).startswith(("4", "5")) and "content" not in answer:
+                        answer["content"] = error
+        return schema
+
+
+api = ManabibaAPI(title="Manabiba API", version="1", urls_namespace="api")
 
 # Where django-ninja says the value came from; the rest of ``loc`` is the field's path.
 _SOURCES = {"path", "query", "header", "cookie", "body", "form", "file"}
@@ -29,8 +86,12 @@ def _field_path(loc: object) -> str:
     return ".".join(parts) or "__all__"
 
 
-def _message(error_type: str) -> str:
+def _message(error_type: str, error: dict[str, object]) -> str:
     """A message in the caller's language for a pydantic error type."""
+    context = error.get("ctx")
+    if error_type == "value_error" and isinstance(context, dict) and context.get("error"):
+        # Our own validators raise ValueError with a message already translated for this request.
+        return str(context["error"])
     if error_type == "missing":
         return _("This field is required.")
     if error_type.startswith("int_"):
@@ -68,7 +129,7 @@ def validation_error_answer(request: HttpRequest, exc: object) -> HttpResponse:
         if not isinstance(error, dict):
             continue
         messages = errors.setdefault(_field_path(error.get("loc", ())), [])
-        message = _message(str(error.get("type", "")))
+        message = _message(str(error.get("type", "")), error)
         if message not in messages:
             messages.append(message)
         fallback = fallback or str(error.get("msg", ""))
@@ -76,7 +137,22 @@ def validation_error_answer(request: HttpRequest, exc: object) -> HttpResponse:
     return api.create_response(request, {"detail": detail, "errors": errors}, status=422)
 
 
+def server_error_answer(request: HttpRequest, exc: Exception | type[Exception]) -> HttpResponse:
+    """An unexpected error in an API view: logged with its traceback, answered as JSON (an API
+    client cannot read Django's HTML error page)."""
+    logger.error(
+        "Internal Server Error: %s",
+        request.path,
+        exc_info=exc if isinstance(exc, BaseException) else True,
+        extra={"status_code": 500},
+    )
+    return api.create_response(
+        request, {"detail": _("Something went wrong on our side. Please try again later.")}, status=500
+    )
+
+
 api.add_exception_handler(ValidationError, validation_error_answer)
+api.add_exception_handler(Exception, server_error_answer)
 api.add_router("", accounts_router)
 api.add_router("", "manabiba.programs.api.router")
 api.add_router("", "manabiba.registrations.api.router")

@@ -29,6 +29,9 @@ urlpatterns = [
     path("", include("manabiba.web.urls")),
 ]
 
+handler400 = "manabiba.web.views.bad_request"
+handler500 = "manabiba.web.views.server_error"
+
 if settings.DEBUG:
     # Uploaded images and leaflets; in production the web server serves MEDIA_ROOT (docs/operations.md).
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -18,34 +18,21 @@ from django.http import HttpRequest
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
-from ninja.security import HttpBearer
 
+from manabiba.accounts.authentication import token_auth
 from manabiba.accounts.models import User
 from manabiba.accounts.permissions import has_permission
-from manabiba.accounts.services import api_token_authenticate
 from manabiba.consultations import selectors, services
 from manabiba.consultations.forms import AskForm
 from manabiba.consultations.models import Consultation, Message
 from manabiba.consultations.permissions import can_view_consultation
 from manabiba.consultations.throttle import guest_ask_allowed, resident_ask_allowed
+from manabiba.core.api_body import BodyIn
 from manabiba.core.audit import audit_log
 
 router = Router(tags=["consultations"])
 
 QueueView = Literal["all", "new", "mine", "department", "waiting", "overdue", "closed"]
-
-
-class TokenAuth(HttpBearer):
-    """``Authorization: Bearer <token>``: the request acts as the token's owner, no more."""
-
-    def authenticate(self, request: HttpRequest, token: str) -> User | None:
-        user = api_token_authenticate(raw=token)
-        if user is not None:
-            request.user = user
-        return user
-
-
-token_auth = TokenAuth()
 
 
 class _Anyone:
@@ -58,10 +45,9 @@ class _Anyone:
     def __call__(self, request: HttpRequest) -> bool:
         header = request.headers.get("Authorization", "")
         if header.lower().startswith("bearer "):
-            user = api_token_authenticate(raw=header[7:].strip())
-            if user is None:
+            # The shared token check: it sets request.user for a valid token.
+            if token_auth.authenticate(request, header[7:].strip()) is None:
                 return False
-            request.user = user
         else:
             request.user = AnonymousUser()
         return True
@@ -70,7 +56,7 @@ class _Anyone:
 # --- schemas ---------------------------------------------------------------------------------------
 
 
-class ConsultationIn(Schema):
+class ConsultationIn(BodyIn):
     topic: str = Field(description="learn, group, lecturer, facility or other")
     body: str
     reply_channel: str = Field("email", description="email, phone or desk")
@@ -125,7 +111,7 @@ class ConsultationDetailOut(ConsultationOut):
     messages: list[MessageOut]
 
 
-class ReplyIn(Schema):
+class ReplyIn(BodyIn):
     body: str = Field(min_length=1, max_length=8000)
     program_ids: list[int] = []
     internal: bool = Field(False, description="An internal note, never shown to the resident.")

@@ -22,9 +22,9 @@ from urllib.parse import unquote, urlparse
 
 from django.core.exceptions import ValidationError
 
-from manabiba.consultations import conf
-from manabiba.consultations.models import Consultation, Message
+from manabiba.consultations.models import Consultation, Message, reply_address_parts
 from manabiba.consultations.services import consultation_resident_reply
+from manabiba.core.addresses import normalise_email
 
 logger = logging.getLogger(__name__)
 
@@ -52,7 +52,7 @@ def parse(raw: bytes) -> EmailMessage:
 
 
 def _token_of(message: EmailMessage, extra_recipients: tuple[str, ...]) -> str | None:
-    local, domain = conf.reply_address()
+    local, domain = reply_address_parts()
     pattern = re.compile(rf"^{re.escape(local)}\+([A-Za-z0-9_-]+)@{re.escape(domain)}$", re.IGNORECASE)
     values = [str(v) for name in _RECIPIENT_HEADERS for v in (message.get_all(name) or [])]
     for _name, address in getaddresses(values) + [("", r) for r in extra_recipients]:
@@ -91,7 +91,7 @@ def _find(message: EmailMessage, extra_recipients: tuple[str, ...]) -> Consultat
     if token:
         return Consultation.objects.filter(reply_token=token, anonymised_at__isnull=True).first()
     reference = _REFERENCE.search(str(message.get("Subject", "")))
-    sender = parseaddr(str(message.get("From", "")))[1].lower()
+    sender = normalise_email(parseaddr(str(message.get("From", "")))[1])
     if reference and sender:
         return Consultation.objects.filter(
             reference=reference.group(1), email__iexact=sender, anonymised_at__isnull=True

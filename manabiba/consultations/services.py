@@ -2,7 +2,7 @@
 
 import secrets
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -12,7 +12,6 @@ from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -21,7 +20,6 @@ from manabiba.accounts.models import Department, User
 from manabiba.accounts.permissions import has_permission
 from manabiba.accounts.selectors import department_contacts
 from manabiba.accounts.services import mail_to_user
-from manabiba.consultations import conf
 from manabiba.consultations.models import (
     OPEN_STATUSES,
     CannedReply,
@@ -36,8 +34,9 @@ from manabiba.consultations.permissions import (
     can_route_consultation,
     can_view_consultation,
 )
+from manabiba.core.addresses import normalise_email
 from manabiba.core.audit import audit_log
-from manabiba.core.mail import mail_render, outbox_enqueue
+from manabiba.core.mail import mail_send
 from manabiba.programs.models import Program
 
 Actor = AbstractBaseUser | AnonymousUser | None
@@ -62,6 +61,12 @@ def _next_reference(now: datetime) -> str:
     return f"{year}-{number:06d}"
 
 
+def response_target(topic: str) -> timedelta:
+    """How long the city takes at most to answer a consultation on ``topic`` (clock paused while waiting)."""
+    targets = settings.CONSULTATIONS_RESPONSE_TARGET_DAYS
+    return timedelta(days=targets.get(topic, targets["other"]))
+
+
 def thread_url(consultation: Consultation) -> str:
     """The resident's own link to the thread: it opens this consultation and no other."""
     return settings.SITE_URL + reverse("consultations:thread", args=[consultation.access_token])
@@ -71,30 +76,27 @@ def _mail_resident(consultation: Consultation, template: str, context: dict[str,
     """A mail to the resident in their language, answerable: replies land in the thread."""
     if not consultation.email:
         return
-    reply_to = conf.reply_address_for(consultation.reply_token)
-    language = consultation.language or settings.LANGUAGE_CODE
-    full = {
-        "consultation": consultation,
-        "thread_url": thread_url(consultation),
-        "reply_address": reply_to,
-        **(context or {}),
-    }
-    subject, body = mail_render(template=f"consultations/mail/{template}", context=full, language=language)
-    outbox_enqueue(to=consultation.email, subject=subject, body=body, language=language, reply_to=reply_to)
+    reply_to = consultation.reply_address
+    full = {"consultation": consultation, "thread_url": thread_url(consultation), "reply_address": reply_to}
+    mail_send(
+        to=consultation.email,
+        template=f"consultations/mail/{template}",
+        language=consultation.language,
+        context={**full, **(context or {})},
+        reply_to=reply_to,
+    )
 
 
 def _mail_staff(user: User | None, template: str, consultation: Consultation) -> None:
     if user is None or not user.email or not user.is_active:
         return
-    with translation.override(user.language or settings.LANGUAGE_CODE):
-        context = {
-            "consultation": consultation,
-            "staff_url": settings.SITE_URL + reverse("staff_consultations:detail", args=[consultation.pk]),
-            "user": user,
-        }
-        subject = render_to_string(f"consultations/mail/{template}_subject.txt", context).strip()
-        body = render_to_string(f"consultations/mail/{template}_body.txt", context)
-    outbox_enqueue(to=user.email, subject=subject, body=body)
+    staff_url = settings.SITE_URL + reverse("staff_consultations:detail", args=[consultation.pk])
+    mail_send(
+        to=user.email,
+        template=f"consultations/mail/{template}",
+        language=user.language,
+        context={"consultation": consultation, "staff_url": staff_url, "user": user},
+    )
 
 
 def _locked(consultation: Consultation) -> Consultation:
@@ -137,7 +139,7 @@ def consultation_submit(
         raise PermissionDenied(_("Your account does not have permission for this."))
     if channel in {Channel.PHONE, Channel.COUNTER} and logged_by is None:
         raise PermissionDenied(_("Only staff log consultations taken by phone or at the desk."))
-    email = (email or "").strip().lower()
+    email = normalise_email(email or "")
     if resident is not None:
         email = email or resident.email
         name = name or resident.full_name
@@ -151,7 +153,7 @@ def consultation_submit(
         raise ValidationError({"email": _("Please give an e-mail address.")})
     now = timezone.now()
     confirmed = logged_by is not None or (
-        resident is not None and resident.email_verified_at is not None and email == resident.email.lower()
+        resident is not None and resident.email_verified_at is not None and email == normalise_email(resident.email)
     )
     consultation = Consultation.objects.create(
         reference=_next_reference(now),
@@ -168,7 +170,7 @@ def consultation_submit(
         access_token=secrets.token_urlsafe(32),
         reply_token=secrets.token_hex(12),
         confirmed_at=now if confirmed else None,
-        due_at=now + conf.response_target(topic) if confirmed else None,
+        due_at=now + response_target(topic) if confirmed else None,
         logged_by=logged_by,
         last_activity_at=now,
     )
@@ -201,7 +203,7 @@ def consultation_confirm(*, token: str) -> Consultation:
     if consultation.confirmed_at is None:
         now = timezone.now()
         consultation.confirmed_at = now
-        consultation.due_at = now + conf.response_target(consultation.topic)
+        consultation.due_at = now + response_target(consultation.topic)
         consultation.last_activity_at = now
         consultation.save(update_fields=["confirmed_at", "due_at", "last_activity_at", "updated_at"])
         audit_log(action="consultations.consultation.confirmed", actor=None, target=consultation)
@@ -381,7 +383,7 @@ def consultation_resident_reply(
         if consultation.waiting_since is not None and consultation.due_at is not None:
             consultation.due_at += now - consultation.waiting_since
     elif previous in {Status.ANSWERED, Status.CLOSED}:
-        consultation.due_at = now + conf.response_target(consultation.topic)
+        consultation.due_at = now + response_target(consultation.topic)
         consultation.closed_at = None
     if previous not in OPEN_STATUSES:
         consultation.status = Status.IN_PROGRESS if consultation.assignee_id else Status.NEW
@@ -496,14 +498,16 @@ def consultations_purge(*, now: datetime | None = None) -> tuple[int, int]:
     stale = Consultation.objects.select_for_update().filter(
         anonymised_at__isnull=True,
         status__in=[Status.ANSWERED, Status.CLOSED, Status.WAITING],
-        last_activity_at__lt=now - conf.retention(),
+        last_activity_at__lt=now - timedelta(days=settings.CONSULTATIONS_RETENTION_DAYS),
     )
     anonymised = 0
     for consultation in stale:
         _anonymise(consultation, now)
         anonymised += 1
     unconfirmed = Consultation.objects.filter(
-        confirmed_at__isnull=True, logged_by__isnull=True, created_at__lt=now - conf.unconfirmed_lifetime()
+        confirmed_at__isnull=True,
+        logged_by__isnull=True,
+        created_at__lt=now - timedelta(days=settings.CONSULTATIONS_UNCONFIRMED_DAYS),
     )
     deleted = unconfirmed.count()
     unconfirmed.delete()

@@ -7,6 +7,8 @@ use the standard approximation, which matches the official announcements for 198
 from datetime import date, timedelta
 from functools import lru_cache
 
+from manabiba.core.dates import FIRST_DAY, LAST_DAY
+
 # The Olympic years moved three holidays by special law.
 _MOVED = {
     2020: {"umi": date(2020, 7, 23), "sports": date(2020, 7, 24), "yama": date(2020, 8, 10)},
@@ -26,7 +28,10 @@ def _equinox(year: int, base: float) -> int:
 
 @lru_cache(maxsize=64)
 def holidays_of(year: int) -> dict[date, str]:
-    """Every national holiday of ``year``, with its Japanese name."""
+    """Every national holiday of ``year``, with its Japanese name (none outside the site's span of
+    days, ``core.dates``: the equinox formulas hold for this century only)."""
+    if not FIRST_DAY.year <= year <= LAST_DAY.year:
+        return {}
     moved = _MOVED.get(year, {})
     days = {
         date(year, 1, 1): "元日",

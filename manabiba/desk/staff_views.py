@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from manabiba.accounts.decorators import permission_required
 from manabiba.accounts.models import User
 from manabiba.core.audit import audit_log
+from manabiba.core.dates import day_from_iso
 from manabiba.desk import selectors, services
 from manabiba.desk.forms import ShiftForm, SpecialDayForm, StaffBookingForm, WeeklyHoursForm
 from manabiba.desk.models import Appointment, Shift, SpecialDay, WeeklyHours
@@ -24,10 +25,7 @@ ROSTER_DAYS = 28
 
 
 def _day_param(request: HttpRequest, name: str, default: date) -> date:
-    try:
-        return date.fromisoformat(request.GET.get(name, ""))
-    except ValueError:
-        return default
+    return day_from_iso(request.GET.get(name, "")) or default
 
 
 def _days_param(request: HttpRequest, default: int) -> int:
@@ -84,10 +82,9 @@ def book(request: HttpRequest) -> HttpResponse:
 
 @permission_required("desk.manage_appointments")
 def book_day(request: HttpRequest, day: str) -> HttpResponse:
-    try:
-        chosen = date.fromisoformat(day)
-    except ValueError as error:
-        raise Http404 from error
+    chosen = day_from_iso(day)
+    if chosen is None:
+        raise Http404
     slots = selectors.free_slots_for_day(chosen)
     form = StaffBookingForm(request.POST or None, slots=slots)
     if request.method == "POST" and form.is_valid():

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from manabiba.accounts.models import User
 from manabiba.core.audit import audit_log
+from manabiba.core.dates import FIRST_DAY, LAST_DAY, day_from_iso
 from manabiba.core.page_cache import cache_public_page
 from manabiba.desk import selectors, services
 from manabiba.desk.forms import BookingForm
@@ -41,7 +42,7 @@ def hours(request: HttpRequest, year: int | None = None, month: int | None = Non
     if year is None or month is None:
         first = this_month
     else:
-        if not 1 <= month <= 12:
+        if not 1 <= month <= 12 or not FIRST_DAY.year <= year <= LAST_DAY.year:
             raise Http404
         first = date(year, month, 1)
         if not _month_shift(this_month, -MONTHS_BACK) <= first <= _month_shift(this_month, MONTHS_AHEAD):
@@ -75,10 +76,10 @@ def book(request: HttpRequest) -> HttpResponse:
 
 
 def _parse_day(value: str) -> date:
-    try:
-        return date.fromisoformat(value)
-    except ValueError as error:
-        raise Http404 from error
+    day = day_from_iso(value)
+    if day is None:
+        raise Http404
+    return day
 
 
 def booking_failed(

@@ -5,18 +5,16 @@ same titles, sessions, venues and fees. A session without a known start time sta
 midnight in the database and is written with an empty time, as the files that had none.
 """
 
-import csv
-import io
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from datetime import datetime
-from typing import Any
 
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from manabiba.core.spreadsheet import spreadsheet_csv
 from manabiba.opendata import layouts as f
-from manabiba.opendata.importer import DAY_END, DAY_START, SOURCE_PREFIX
-from manabiba.opendata.layouts import LAYOUTS
+from manabiba.opendata.importer import SOURCE_PREFIX
+from manabiba.opendata.layouts import LAYOUTS, Layout
 from manabiba.opendata.municipalities import PREFECTURE, city_code, city_name, municipality_name
 from manabiba.programs.models import Program, ProgramSession
 
@@ -25,11 +23,8 @@ def _date(value: datetime) -> str:
     return timezone.localtime(value).date().isoformat()
 
 
-def _time(value: datetime | None, blank_at: Any) -> str:
-    if value is None:
-        return ""
-    local = timezone.localtime(value)
-    return "" if local.time() == blank_at else local.strftime("%H:%M")
+def _time(value: datetime | None, known: bool) -> str:
+    return timezone.localtime(value).strftime("%H:%M") if value is not None and known else ""
 
 
 def _code_of(program: Program) -> str:
@@ -70,8 +65,8 @@ def _values(program: Program, session: ProgramSession) -> dict[str, str]:
         f.SUMMARY: program.summary,
         f.START_DATE: _date(session.starts_at),
         f.END_DATE: _date(ends_at or session.starts_at),
-        f.START_TIME: _time(session.starts_at, DAY_START),
-        f.END_TIME: _time(ends_at, DAY_END),
+        f.START_TIME: _time(session.starts_at, session.start_time_known),
+        f.END_TIME: _time(ends_at, session.end_time_known),
         f.DATE_NOTE: session.note,
         f.DESCRIPTION: program.description,
         f.FEE_BASE: _fee_base(program),
@@ -95,19 +90,20 @@ def _values(program: Program, session: ProgramSession) -> dict[str, str]:
     }
 
 
-def events_export(programs: Iterable[Program], layout: str = "suisho_v1") -> str:
-    """The programmes as CSV text in ``layout`` (a key of ``LAYOUTS``), header first, CRLF lines."""
+def events_export(programs: Iterable[Program], layout: str = "suisho_v1", *, bom: bool = False) -> str:
+    """The programmes as CSV text in ``layout`` (a key of ``LAYOUTS``): the header, CRLF lines, cells
+    that a spreadsheet would run as a formula escaped, and a BOM first when ``bom`` (for files)."""
     chosen = LAYOUTS[layout]
     if isinstance(programs, QuerySet):
         programs = programs.select_related("organizer", "facility", "room").prefetch_related("sessions")
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(chosen.header)
+    return spreadsheet_csv(chosen.header, _rows(programs, chosen), bom=bom)
+
+
+def _rows(programs: Iterable[Program], chosen: Layout) -> Iterator[list[str]]:
     number = 0
     for program in programs:
         for session in program.sessions.all():
             number += 1
             values = _values(program, session)
             values[f.NUMBER] = str(number)
-            writer.writerow([values.get(chosen.fields[column], "") for column in chosen.header])
-    return out.getvalue()
+            yield [values.get(chosen.fields[column], "") for column in chosen.header]

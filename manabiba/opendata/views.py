@@ -10,9 +10,6 @@ from manabiba.opendata.layouts import SUISHO_V1
 from manabiba.opendata.municipalities import MUNICIPALITIES, city_code, city_name
 from manabiba.opendata.selectors import programs_for_export
 
-# Excel opens UTF-8 CSV as Shift_JIS unless the file starts with a byte-order mark.
-BOM = "\ufeff"
-
 
 @require_safe
 def opendata_index(request: HttpRequest) -> HttpResponse:
@@ -30,7 +27,7 @@ def opendata_index(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 def events_csv(request: HttpRequest) -> HttpResponse:
-    response = HttpResponse(BOM + events_export(programs_for_export()), content_type="text/csv; charset=utf-8")
+    response = HttpResponse(events_export(programs_for_export(), bom=True), content_type="text/csv; charset=utf-8")
     filename = f"{city_code() or 'events'}_event_{timezone.localdate():%Y%m%d}.csv"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response

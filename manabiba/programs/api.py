@@ -17,10 +17,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
-from ninja.security import HttpBearer
+from pydantic import AfterValidator
 
+from manabiba.accounts.authentication import token_auth
 from manabiba.accounts.models import User
-from manabiba.accounts.services import api_token_authenticate
+from manabiba.core.api_body import BodyIn
+from manabiba.core.dates import MAX_OFFSET, require_day_in_range, require_moment_in_range
 from manabiba.core.models import Area
 from manabiba.programs import services
 from manabiba.programs.models import Audience, Category, Organizer, Program
@@ -29,6 +31,10 @@ from manabiba.programs.selectors import ProgramFilters, program_detail, program_
 router = Router(tags=["programs"])
 
 MAX_LIMIT = 100
+# Days and moments within the span the site deals with (core.dates), so that a year such as 556
+# is refused with a message instead of being stored and returned in a form clients cannot read.
+Day = Annotated[date, AfterValidator(require_day_in_range)]
+Moment = Annotated[datetime, AfterValidator(require_moment_in_range)]
 
 OrganizerKind = Literal["department", "center", "school", "group", "citizen", "other"]
 ProgramKind = Literal["course", "event", "exchange", "volunteer"]
@@ -36,19 +42,6 @@ WhenValue = Literal["morning", "afternoon", "weekday_evening", "weekend"]
 SortValue = Literal["", "date", "deadline", "new", "relevance"]
 FeeValue = Literal["free", "paid", "materials"]
 ApplicationValue = Literal["none", "site", "phone", "postcard", "external"]
-
-
-class TokenAuth(HttpBearer):
-    """``Authorization: Bearer <token>``: the request acts as the token's owner, no more."""
-
-    def authenticate(self, request: HttpRequest, token: str) -> User | None:
-        user = api_token_authenticate(raw=token)
-        if user is not None:
-            request.user = user
-        return user
-
-
-token_auth = TokenAuth()
 
 
 # --- schemas ---------------------------------------------------------------------------------------
@@ -65,8 +58,8 @@ class ProgramQuery(Schema):
     kind: list[ProgramKind] = Field([], description="Kinds of programme.")
     weekday: list[Annotated[int, Field(ge=0, le=6)]] = Field([], description="Days of the week, Monday 0.")
     when: list[WhenValue] = Field([], description="Time of day; weekday_evening and weekend as on the listing.")
-    date_from: date | None = Field(None, description="A session on or after this day (Tokyo).")
-    date_to: date | None = Field(None, description="A session on or before this day (Tokyo).")
+    date_from: Day | None = Field(None, description="A session on or after this day (Tokyo).")
+    date_to: Day | None = Field(None, description="A session on or before this day (Tokyo).")
     free: bool | None = Field(None, description="true: free only; false: with a fee or materials.")
     open: bool = Field(False, description="Applications open now.")
     wheelchair: bool = False
@@ -75,7 +68,7 @@ class ProgramQuery(Schema):
     include_past: bool = Field(False, description="Include finished programmes.")
     sort: SortValue = Field("", description="date, deadline, new or relevance (the default with q).")
     limit: int = Field(20, ge=1, le=MAX_LIMIT)
-    offset: int = Field(0, ge=0)
+    offset: int = Field(0, ge=0, le=MAX_OFFSET)
 
     def filters(self) -> ProgramFilters:
         date_from, date_to = self.date_from, self.date_to
@@ -178,13 +171,13 @@ class ErrorOut(Schema):
     field: str | None = None
 
 
-class SessionIn(Schema):
-    start: datetime
-    end: datetime | None = None
+class SessionIn(BodyIn):
+    start: Moment
+    end: Moment | None = None
     note: str = Field("", max_length=200)
 
 
-class ProgramPatch(Schema):
+class ProgramPatch(BodyIn):
     """Every field is optional: only the ones sent are changed. Lists replace what was there."""
 
     title: str | None = Field(None, min_length=1, max_length=200)
@@ -211,8 +204,8 @@ class ProgramPatch(Schema):
     application: ApplicationValue | None = None
     application_url: str | None = None
     application_note: str | None = None
-    applications_open_at: datetime | None = None
-    applications_close_at: datetime | None = None
+    applications_open_at: Moment | None = None
+    applications_close_at: Moment | None = None
     contact_name: str | None = Field(None, max_length=200)
     contact_phone: str | None = Field(None, max_length=50)
     contact_email: str | None = None
@@ -436,10 +429,11 @@ class _NotFoundError(Exception):
     pass
 
 
-WRITE_RESPONSES = {200: ProgramDetailOut, 201: ProgramDetailOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
+CREATED = {201: ProgramDetailOut, 403: ErrorOut, 422: ErrorOut}
+CHANGED = {200: ProgramDetailOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
 
 
-@router.post("/programs", response=WRITE_RESPONSES, auth=token_auth, summary="Create a draft programme")
+@router.post("/programs", response=CREATED, auth=token_auth, summary="Create a draft programme")
 def program_create(request: HttpRequest, payload: ProgramIn) -> Answer:
     def act(user: User) -> Program:
         arguments = _arguments(payload)
@@ -448,7 +442,7 @@ def program_create(request: HttpRequest, payload: ProgramIn) -> Answer:
     return _write(request, act, 201)
 
 
-@router.patch("/programs/{program_id}", response=WRITE_RESPONSES, auth=token_auth, summary="Change a programme")
+@router.patch("/programs/{program_id}", response=CHANGED, auth=token_auth, summary="Change a programme")
 def program_update(request: HttpRequest, program_id: int, payload: ProgramPatch) -> Answer:
     user = request.user
     assert isinstance(user, User)
@@ -463,7 +457,7 @@ def program_update(request: HttpRequest, program_id: int, payload: ProgramPatch)
     return _write(request, act, 200)
 
 
-@router.post("/programs/{program_id}/publish", response=WRITE_RESPONSES, auth=token_auth, summary="Publish a programme")
+@router.post("/programs/{program_id}/publish", response=CHANGED, auth=token_auth, summary="Publish a programme")
 def program_publish(request: HttpRequest, program_id: int) -> Answer:
     user = request.user
     assert isinstance(user, User)

@@ -13,6 +13,7 @@ from django.utils.cache import patch_vary_headers
 from django.utils.safestring import SafeString, mark_safe
 from django_htmx.middleware import HtmxDetails
 
+from manabiba.core.dates import FIRST_DAY, LAST_DAY, day_from_iso
 from manabiba.core.holidays import holiday_name
 from manabiba.core.page_cache import cache_public_page
 from manabiba.core.search import search_snippet
@@ -38,8 +39,6 @@ FACET_PARAMS = {
     "free": "free",
     "when": "when",
 }
-FIRST_YEAR = 2000
-LAST_YEAR = 2100
 
 
 class HtmxHttpRequest(HttpRequest):
@@ -213,7 +212,7 @@ def _shift_month(year: int, month: int, delta: int) -> date:
 
 @cache_public_page(catalogue_version)
 def calendar_month(request: HttpRequest, year: int, month: int) -> HttpResponse:
-    if not (FIRST_YEAR <= year <= LAST_YEAR and 1 <= month <= 12):
+    if not (FIRST_DAY.year <= year <= LAST_DAY.year and 1 <= month <= 12):
         raise Http404
     counts = sessions_in_month(year, month)
     # Japanese calendars start on Sunday.
@@ -231,8 +230,8 @@ def calendar_month(request: HttpRequest, year: int, month: int) -> HttpResponse:
             "month": first,
             "weeks": weeks,
             "weekday_names": [label for _value, label in sunday_first],
-            "previous": previous if previous.year >= FIRST_YEAR else None,
-            "following": following if following.year <= LAST_YEAR else None,
+            "previous": previous if previous.year >= FIRST_DAY.year else None,
+            "following": following if following.year <= LAST_DAY.year else None,
             "today": timezone.localdate(),
             "total": sum(counts.values()),
         },
@@ -241,11 +240,8 @@ def calendar_month(request: HttpRequest, year: int, month: int) -> HttpResponse:
 
 @cache_public_page(catalogue_version)
 def day_list(request: HttpRequest, day: str) -> HttpResponse:
-    try:
-        when = date.fromisoformat(day)
-    except ValueError:
-        raise Http404 from None
-    if not FIRST_YEAR <= when.year <= LAST_YEAR:
+    when = day_from_iso(day)
+    if when is None:
         raise Http404
     programs = programs_on(when)
     rows = [(program, [s for s in program.sessions.all() if s.local_date == when]) for program in programs]

@@ -10,6 +10,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from manabiba.accounts.models import User
+from manabiba.core.addresses import normalise_email
 from manabiba.core.models import Area
 from manabiba.registrations.models import (
     PriorityRule,
@@ -254,7 +255,9 @@ class OnBehalfForm(QuestionsMixin):
         data["user"] = None
         address = (data.get("account") or "").strip()
         if address:
-            data["user"] = User.objects.filter(email__iexact=address, is_active=True, anonymised_at=None).first()
+            data["user"] = User.objects.filter(
+                email=normalise_email(address), is_active=True, anonymised_at=None
+            ).first()
             if data["user"] is None:
                 self.add_error("account", _("No account has this e-mail address."))
             return data

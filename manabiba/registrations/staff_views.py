@@ -6,14 +6,10 @@ Who may do what is decided per programme by ``registrations.permissions`` and re
 services; these views only show what the person may use.
 """
 
-import csv
-from collections.abc import Callable
 from dataclasses import dataclass
-from functools import wraps
-from typing import Any, TypeVar, cast
+from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
@@ -24,9 +20,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from manabiba.accounts.decorators import second_factor_required
 from manabiba.accounts.models import User
 from manabiba.accounts.permissions import has_permission
-from manabiba.accounts.selectors import totp_is_required
+from manabiba.core.spreadsheet import spreadsheet_response
 from manabiba.programs.models import Program, ProgramSession
 from manabiba.registrations import selectors, services
 from manabiba.registrations.forms import (
@@ -52,30 +49,8 @@ from manabiba.registrations.permissions import (
     is_staff_canceller,
 )
 
-View = TypeVar("View", bound=Callable[..., HttpResponse])
 Status = Registration.Status
 QUESTIONS_PREFIX = "questions"
-
-
-def staff_view(view: View) -> View:
-    """Signed in (else to the login page), with a second factor where the role requires one.
-
-    Whether the person may see or do something with *this* programme is checked by the view
-    (``PermissionDenied`` → 403): organisers see their own programmes' registrants only.
-    """
-
-    @wraps(view)
-    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        user = request.user
-        if not user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        assert isinstance(user, User)
-        if totp_is_required(user) and not user.has_totp:
-            messages.warning(request, _("Your role requires a second factor. Please set it up to continue."))
-            return redirect("accounts:totp_setup")
-        return view(request, *args, **kwargs)
-
-    return cast(View, wrapped)
 
 
 def _user(request: HttpRequest) -> User:
@@ -166,7 +141,7 @@ def _programs_with_registrations(user: User) -> list[Program]:
     return [p for p in programs if can_view_registrants(user, p) or can_register_on_behalf(user, p)]
 
 
-@staff_view
+@second_factor_required
 def index(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     programs = _programs_with_registrations(user)
@@ -223,7 +198,7 @@ def _program_context(user: User, program: Program) -> dict[str, Any]:
     }
 
 
-@staff_view
+@second_factor_required
 def program_registrants(request: HttpRequest, program_id: int) -> HttpResponse:
     program = _program(program_id)
     user = _user(request)
@@ -250,7 +225,7 @@ def program_registrants(request: HttpRequest, program_id: int) -> HttpResponse:
     )
 
 
-@staff_view
+@second_factor_required
 def program_settings(request: HttpRequest, program_id: int) -> HttpResponse:
     program = _program(program_id)
     user = _user(request)
@@ -287,7 +262,7 @@ def program_settings(request: HttpRequest, program_id: int) -> HttpResponse:
 # --- the draw --------------------------------------------------------------------------------------
 
 
-@staff_view
+@second_factor_required
 def draw(request: HttpRequest, program_id: int) -> HttpResponse:
     """GET: the draw's result with names (staff only, logged); POST: run the draw now."""
     program = _program(program_id)
@@ -328,7 +303,7 @@ def draw(request: HttpRequest, program_id: int) -> HttpResponse:
 # --- the waiting list ------------------------------------------------------------------------------
 
 
-@staff_view
+@second_factor_required
 def waitlist(request: HttpRequest, program_id: int) -> HttpResponse:
     program = _program(program_id)
     user = _user(request)
@@ -375,7 +350,7 @@ def waitlist(request: HttpRequest, program_id: int) -> HttpResponse:
 # --- cancelling ------------------------------------------------------------------------------------
 
 
-@staff_view
+@second_factor_required
 def registration_cancel(request: HttpRequest, registration_id: int) -> HttpResponse:
     registration = get_object_or_404(Registration.objects.select_related("program", "user"), pk=registration_id)
     program = registration.program
@@ -398,7 +373,7 @@ def registration_cancel(request: HttpRequest, registration_id: int) -> HttpRespo
     )
 
 
-@staff_view
+@second_factor_required
 def program_cancel(request: HttpRequest, program_id: int) -> HttpResponse:
     program = _program(program_id)
     user = _user(request)
@@ -429,7 +404,7 @@ def program_cancel(request: HttpRequest, program_id: int) -> HttpResponse:
     )
 
 
-@staff_view
+@second_factor_required
 @require_POST
 def minimum_decide(request: HttpRequest, program_id: int) -> HttpResponse:
     program = _program(program_id)
@@ -459,7 +434,7 @@ def minimum_decide(request: HttpRequest, program_id: int) -> HttpResponse:
 # --- registering on someone's behalf ---------------------------------------------------------------
 
 
-@staff_view
+@second_factor_required
 def register_choose(request: HttpRequest) -> HttpResponse:
     """The desk: choose the programme the caller wants."""
     user = _user(request)
@@ -477,7 +452,7 @@ def register_choose(request: HttpRequest) -> HttpResponse:
     return render(request, "registrations/staff/register_choose.html", {"programs": programs})
 
 
-@staff_view
+@second_factor_required
 def register(request: HttpRequest, program_id: int) -> HttpResponse:
     program = _program(program_id)
     user = _user(request)
@@ -529,7 +504,7 @@ def register(request: HttpRequest, program_id: int) -> HttpResponse:
     )
 
 
-@staff_view
+@second_factor_required
 def slip(request: HttpRequest, registration_id: int) -> HttpResponse:
     """What was registered, to read back to the caller, and to print for someone without e-mail."""
     registration = get_object_or_404(Registration.objects.select_related("program", "user"), pk=registration_id)
@@ -558,7 +533,7 @@ def _session(session_id: int) -> ProgramSession:
     return get_object_or_404(ProgramSession.objects.select_related("program", "program__organizer"), pk=session_id)
 
 
-@staff_view
+@second_factor_required
 def roster(request: HttpRequest, session_id: int) -> HttpResponse:
     session = _session(session_id)
     program = session.program
@@ -578,7 +553,7 @@ def roster(request: HttpRequest, session_id: int) -> HttpResponse:
     )
 
 
-@staff_view
+@second_factor_required
 def session_cancel_notice(request: HttpRequest, session_id: int) -> HttpResponse:
     """Tell everyone with a place that one session will not take place."""
     session = _session(session_id)
@@ -611,7 +586,7 @@ def session_cancel_notice(request: HttpRequest, session_id: int) -> HttpResponse
     )
 
 
-@staff_view
+@second_factor_required
 def check_in(request: HttpRequest, session_id: int) -> HttpResponse:
     """For a tablet at the door: type the code, or tick the name on the roster."""
     session = _session(session_id)
@@ -659,7 +634,7 @@ def check_in(request: HttpRequest, session_id: int) -> HttpResponse:
     )
 
 
-@staff_view
+@second_factor_required
 def export_csv(request: HttpRequest, program_id: int) -> HttpResponse:
     """The participant list for the organiser: UTF-8 with a BOM, so Excel opens it as Japanese."""
     program = _program(program_id)
@@ -669,50 +644,39 @@ def export_csv(request: HttpRequest, program_id: int) -> HttpResponse:
     questions = selectors.registration_questions(program)
     sessions = list(program.sessions.all())
     registrants = registrants.prefetch_related("attendances")
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="participants-{program.pk}.csv"'
-    response.write("\ufeff")
-    writer = csv.writer(response)
-    writer.writerow(
-        [
-            _("Status"),
-            _("Place on the waiting list"),
-            _("Name"),
-            _("Name in furigana"),
-            _("Phone"),
-            _("E-mail address"),
-            _("Number of people"),
-            _("Channel"),
-            _("Check-in code"),
-            _("Priority tier"),
-            _("Applied at"),
-            *[q.label for q in questions],
-            *[_("Session %(n)s attended") % {"n": n} for n, _session in enumerate(sessions, start=1)],
-        ]
-    )
+    header = [
+        _("Status"),
+        _("Place on the waiting list"),
+        _("Name"),
+        _("Name in furigana"),
+        _("Phone"),
+        _("E-mail address"),
+        _("Number of people"),
+        _("Channel"),
+        _("Check-in code"),
+        _("Priority tier"),
+        _("Applied at"),
+        *[q.label for q in questions],
+        *[_("Session %(n)s attended") % {"n": n} for n, _session in enumerate(sessions, start=1)],
+    ]
+    rows = []
     for r in registrants:
         present = {a.session_id for a in r.attendances.all() if a.present}
-        writer.writerow(
+        rows.append(
             [
                 r.get_status_display(),
-                r.waitlist_position or "",
-                _csv_safe(r.full_name),
-                _csv_safe(r.full_name_kana),
-                _csv_safe(r.phone),
-                _csv_safe(r.email),
+                r.waitlist_position,
+                r.full_name,
+                r.full_name_kana,
+                r.phone,
+                r.email,
                 r.party_size,
                 r.get_channel_display(),
                 r.check_in_code,
-                r.tier or "",
+                r.tier,
                 timezone.localtime(r.created_at).strftime("%Y-%m-%d %H:%M"),
-                *[_csv_safe(r.answers.get(q.key, "")) for q in questions],
+                *[str(r.answers.get(q.key, "")) for q in questions],
                 *["1" if s.pk in present else "" for s in sessions],
             ]
         )
-    return response
-
-
-def _csv_safe(value: Any) -> str:
-    """A resident's answer as text a spreadsheet will not run as a formula."""
-    text = str(value)
-    return "'" + text if text[:1] in {"=", "+", "-", "@", "\t", "\r"} else text
+    return spreadsheet_response(f"participants-{program.pk}.csv", header, rows)

@@ -4,8 +4,16 @@ from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBadRequest,
+    HttpResponseRedirect,
+    HttpResponseServerError,
+)
 from django.shortcuts import render
+from django.template import loader
 from django.urls import reverse
 from django.utils.translation import get_language
 from django.views.decorators.csrf import csrf_exempt
@@ -127,3 +135,14 @@ def language(request: HttpRequest) -> HttpResponse:
     return _remember_preference(
         request, field="language", cookie=settings.LANGUAGE_COOKIE_NAME, allowed=set(dict(settings.LANGUAGES))
     )
+
+
+# Django's own 400 and 500 handlers are wrapped in ``requires_csrf_token``, which reads the request
+# body again: a body that cannot be decoded (a form posted as Shift_JIS) raises once more inside the
+# handler, and the server answers with its bare error page. These render without touching the request.
+def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
+    return HttpResponseBadRequest(loader.get_template("400.html").render())
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    return HttpResponseServerError(loader.get_template("500.html").render())

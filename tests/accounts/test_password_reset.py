@@ -39,3 +39,16 @@ def test_password_reset_for_an_unknown_address_looks_the_same_and_sends_nothing(
         response = client.post(reverse("accounts:password_reset"), {"email": "nobody@example.jp"})
     assert response.status_code == 302
     assert smtp_server.messages == []
+
+
+@pytest.mark.parametrize(
+    "typed", ["res\u0131dent@example.jp", "ｒｅｓｉｄｅｎｔ@example.jp"], ids=["dotless-i", "full-width"]
+)
+def test_password_reset_finds_the_account_from_its_address_typed_another_way(
+    client: Client, resident: User, smtp_server: SmtpServer, django_capture_on_commit_callbacks: Any, typed: str
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("accounts:password_reset"), {"email": typed})
+    assert response.status_code == 302
+    # The mail goes to the address the account has, never to the one typed.
+    assert [str(mail["To"]) for mail in smtp_server.messages] == [resident.email]

@@ -20,6 +20,9 @@ from .conftest import MakeProgram
 
 pytestmark = pytest.mark.django_db
 
+# Applying through the API needs the privacy-notice consent said out loud: it is never assumed.
+CONSENT = {"consent": True}
+
 
 def _auth(user: User) -> dict[str, str]:
     return {"HTTP_AUTHORIZATION": f"Bearer {api_token_create(user=user, name='test').secret}"}
@@ -34,13 +37,13 @@ def test_apply_with_a_token_then_409_when_applying_again(
 ) -> None:
     program = make_program(capacity=1)
     url = f"/api/v1/programs/{program.pk}/registrations"
-    response = _post(client, url, {"party_size": 1, "answers": {}}, **_auth(resident))
+    response = _post(client, url, {"party_size": 1, "answers": {}, "consent": True}, **_auth(resident))
     assert response.status_code == 201
     body = response.json()
     assert body["status"] == "confirmed"
     assert body["program"]["id"] == program.pk
     assert len(body["check_in_code"]) == 6
-    again = _post(client, url, {"party_size": 1}, **_auth(resident), HTTP_ACCEPT_LANGUAGE="en")
+    again = _post(client, url, {"party_size": 1, "consent": True}, **_auth(resident), HTTP_ACCEPT_LANGUAGE="en")
     assert again.status_code == 409
     assert again.json()["detail"] == "You have already applied for this programme."
     assert again.json()["registration_id"] == body["id"]
@@ -52,9 +55,9 @@ def test_apply_with_the_session_and_get_waitlisted(
     program = make_program(capacity=1)
     first, second = make_resident(), make_resident()
     client.force_login(first)
-    assert _post(client, f"/api/v1/programs/{program.pk}/registrations", {}).json()["status"] == "confirmed"
+    assert _post(client, f"/api/v1/programs/{program.pk}/registrations", CONSENT).json()["status"] == "confirmed"
     client.force_login(second)
-    response = _post(client, f"/api/v1/programs/{program.pk}/registrations", {"party_size": 1})
+    response = _post(client, f"/api/v1/programs/{program.pk}/registrations", {"party_size": 1, "consent": True})
     assert response.status_code == 201
     assert response.json()["status"] == "waitlisted"
     assert response.json()["waitlist_position"] == 1
@@ -62,7 +65,7 @@ def test_apply_with_the_session_and_get_waitlisted(
 
 def test_lottery_application_is_applied(client: Client, make_program: MakeProgram, resident: User) -> None:
     program = make_program(lottery=True)
-    response = _post(client, f"/api/v1/programs/{program.pk}/registrations", {}, **_auth(resident))
+    response = _post(client, f"/api/v1/programs/{program.pk}/registrations", CONSENT, **_auth(resident))
     assert response.status_code == 201
     assert response.json()["status"] == "applied"
 
@@ -77,7 +80,9 @@ def test_invalid_answers_give_422_with_field_errors_in_the_callers_language(
         questions=[QuestionSpec(key="child_age", label="Age", kind="number", required=True, max_value=12)],
     )
     url = f"/api/v1/programs/{program.pk}/registrations"
-    response = _post(client, url, {"party_size": 3, "answers": {}}, **_auth(resident), HTTP_ACCEPT_LANGUAGE="en")
+    response = _post(
+        client, url, {"party_size": 3, "answers": {}, "consent": True}, **_auth(resident), HTTP_ACCEPT_LANGUAGE="en"
+    )
     assert response.status_code == 422
     errors = response.json()["errors"]
     assert errors["party_size"] == ["At most 2 people per application."]
@@ -87,8 +92,8 @@ def test_invalid_answers_give_422_with_field_errors_in_the_callers_language(
 
 def test_unknown_programme_is_404_in_the_callers_language(client: Client, resident: User) -> None:
     url = "/api/v1/programs/999999/registrations"
-    english = _post(client, url, {}, **_auth(resident), HTTP_ACCEPT_LANGUAGE="en")
-    japanese = _post(client, url, {}, **_auth(resident), HTTP_ACCEPT_LANGUAGE="ja")
+    english = _post(client, url, CONSENT, **_auth(resident), HTTP_ACCEPT_LANGUAGE="en")
+    japanese = _post(client, url, CONSENT, **_auth(resident), HTTP_ACCEPT_LANGUAGE="ja")
     assert english.status_code == japanese.status_code == 404
     assert english.json()["detail"] == "No such programme."
     assert japanese.json()["detail"] != "No such programme."
@@ -104,9 +109,9 @@ def test_my_registrations_and_cancel(
 ) -> None:
     program = make_program(capacity=1, cancellation_cutoff_hours=0)
     headers = _auth(resident)
-    mine = _post(client, f"/api/v1/programs/{program.pk}/registrations", {}, **headers).json()
+    mine = _post(client, f"/api/v1/programs/{program.pk}/registrations", CONSENT, **headers).json()
     other = make_resident()
-    waiting = _post(client, f"/api/v1/programs/{program.pk}/registrations", {}, **_auth(other)).json()
+    waiting = _post(client, f"/api/v1/programs/{program.pk}/registrations", CONSENT, **_auth(other)).json()
     listed = client.get("/api/v1/me/registrations", **headers).json()
     assert [r["id"] for r in listed] == [mine["id"]]
     # Someone else's registration is not found for them.
@@ -124,7 +129,7 @@ def test_staff_run_and_read_a_draw_and_the_public_sees_only_counts(
     program = make_program(capacity=2, lottery=True, closes_in=timedelta(seconds=1))
     applicants = [make_resident() for _ in range(5)]
     for person in applicants:
-        _post(client, f"/api/v1/programs/{program.pk}/registrations", {}, **_auth(person))
+        _post(client, f"/api/v1/programs/{program.pk}/registrations", CONSENT, **_auth(person))
     type(program).objects.filter(pk=program.pk).update(applications_close_at=timezone.now() - timedelta(minutes=1))
     url = f"/api/v1/staff/programs/{program.pk}/lottery"
     assert _post(client, url, {}, **_auth(applicants[0])).status_code == 403
@@ -151,7 +156,7 @@ def test_registrant_list_is_for_the_organiser_and_logged(
     client: Client, make_program: MakeProgram, resident: User, coordinator: User, make_persona: Any
 ) -> None:
     program = make_program()
-    _post(client, f"/api/v1/programs/{program.pk}/registrations", {}, **_auth(resident))
+    _post(client, f"/api/v1/programs/{program.pk}/registrations", CONSENT, **_auth(resident))
     url = f"/api/v1/staff/programs/{program.pk}/registrations"
     outsider = make_persona(Role.DEPARTMENT_STAFF)
     assert client.get(url, **_auth(outsider)).status_code == 403

@@ -87,7 +87,10 @@ def test_api_body_of_the_wrong_type_gets_422_with_field_errors_in_the_callers_la
     program = make_program(max_party_size=3)
     client = _client(resident)
     url = f"/api/v1/programs/{program.pk}/registrations"
-    for body, field in (({"party_size": "two"}, "party_size"), ({"answers": ["a"]}, "answers")):
+    for body, field in (
+        ({"party_size": "two", "consent": True}, "party_size"),
+        ({"answers": ["a"], "consent": True}, "answers"),
+    ):
         response = client.post(url, data=json.dumps(body), content_type="application/json", HTTP_ACCEPT_LANGUAGE="ja")
         assert response.status_code == 422, body
         answer = response.json()

@@ -52,21 +52,39 @@ def _views_logged(user: User) -> list[AuditEntry]:
     return list(AuditEntry.objects.filter(action="registrations.personal_data.viewed", actor=user))
 
 
-def test_anonymous_staff_pages_redirect_to_login(make_program: MakeProgram) -> None:
-    program = make_program()
+def _guarded_pages(program: Program) -> list[str]:
+    """A page of each kind: the index, a programme's, a session's, the export, the desk's form."""
     session = program.sessions.first()
     assert session is not None
-    client = _client()
-    for url in (
+    return [
         reverse("staff_registrations:index"),
         reverse("staff_registrations:program", args=[program.pk]),
         reverse("staff_registrations:roster", args=[session.pk]),
         reverse("staff_registrations:export_csv", args=[program.pk]),
         reverse("staff_registrations:register", args=[program.pk]),
-    ):
+    ]
+
+
+def test_anonymous_staff_pages_redirect_to_login(make_program: MakeProgram) -> None:
+    client = _client()
+    for url in _guarded_pages(make_program()):
         response = client.get(url)
         assert response.status_code == 302, url
         assert response["Location"].startswith(reverse("accounts:login"))
+
+
+def test_staff_without_a_required_second_factor_are_sent_to_set_it_up(
+    make_program: MakeProgram, make_persona: Callable[..., User]
+) -> None:
+    """The registrations pages share the accounts guard: the same as every other staff page."""
+    program = make_program()
+    client = _client(_organiser(make_persona, program, totp_required=True))
+    setup = reverse("accounts:totp_setup")
+    assert client.get(reverse("staff:dashboard"))["Location"] == setup
+    for url in _guarded_pages(program):
+        response = client.get(url)
+        assert response.status_code == 302, url
+        assert response["Location"] == setup, url
 
 
 def test_organiser_of_another_programme_gets_403(

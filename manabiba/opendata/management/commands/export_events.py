@@ -5,6 +5,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
+from manabiba.core.spreadsheet import BOM
 from manabiba.opendata.exporter import events_export
 from manabiba.opendata.layouts import LAYOUTS
 from manabiba.opendata.selectors import programs_for_export
@@ -15,13 +16,22 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--layout", choices=sorted(LAYOUTS), default="suisho_v1")
-        parser.add_argument("--output", "-o", type=Path, help="File to write (UTF-8 with BOM); default: stdout.")
+        parser.add_argument(
+            "--output",
+            "-o",
+            type=Path,
+            help=(
+                "File to write; default: stdout. Either way the text is UTF-8 with a byte-order mark, "
+                "so spreadsheets open it as Japanese, and cells a spreadsheet would run as a formula "
+                "start with an apostrophe."
+            ),
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        text = events_export(programs_for_export(), layout=options["layout"])
+        text = events_export(programs_for_export(), layout=options["layout"], bom=True)
         if options["output"] is None:
             self.stdout.write(text, ending="")
             return
-        options["output"].write_text(text, encoding="utf-8-sig", newline="")
-        rows = sum(1 for _row in csv.reader(io.StringIO(text))) - 1
+        options["output"].write_text(text, encoding="utf-8", newline="")
+        rows = sum(1 for _row in csv.reader(io.StringIO(text.removeprefix(BOM)))) - 1
         self.stdout.write(f"{options['output']}: {rows} rows")

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('accounts', '0003_user_totp_last_step'),
+        ('accounts', '0004_normalise_user_emails'),
     ]
 
     operations = [
