@@ -8,6 +8,7 @@ from django.contrib.auth.forms import PasswordResetForm
 from django.utils.translation import gettext_lazy as _
 
 from manabiba.accounts.models import Department, User
+from manabiba.accounts.permissions import has_permission
 from manabiba.accounts.roles import Role
 from manabiba.accounts.services import PROFILE_FIELDS, mail_to_user
 from manabiba.core.addresses import NormalisedEmailField
@@ -82,6 +83,9 @@ class ProfileForm(forms.ModelForm[User]):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
+        # The digest lists staff work; residents have none, so they are not asked.
+        if not has_permission(self.instance, "staff.access_workspace"):
+            del self.fields["staff_digest"]
 
     def clean_full_name_kana(self) -> str:
         value: str = self.cleaned_data["full_name_kana"].strip()

@@ -75,6 +75,8 @@ class User(AbstractBaseUser, PermissionsMixin):
     works_in_city = models.BooleanField(_("I work in the city"), default=False)
     studies_in_city = models.BooleanField(_("I study in the city"), default=False)
     language = models.CharField(_("language for mail"), max_length=8, default="ja")
+    # Staff only: the morning mail listing their overdue work (manabiba send_staff_digest).
+    staff_digest = models.BooleanField(_("mail me a daily list of my overdue work"), default=True)
     department = models.ForeignKey(
         Department,
         verbose_name=_("department"),

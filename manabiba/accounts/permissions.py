@@ -19,6 +19,8 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "accounts.manage_roles": _COORDINATION,
     "accounts.manage_departments": _COORDINATION,
     "core.view_audit_log": _COORDINATION,
+    # Mail that could not be delivered after every retry (the recipients' addresses are shown).
+    "core.view_failed_mail": _COORDINATION,
     # Programmes: department staff publish their own department's; groups and citizens submit
     # theirs for the coordinator to review (see programs/permissions.py for the object checks).
     "programs.create": _COORDINATION | {Role.DEPARTMENT_STAFF, Role.FACILITY_STAFF, Role.GROUP_ORGANISER, Role.TALENT},

@@ -4,6 +4,7 @@ import hashlib
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from django.conf import settings
@@ -14,16 +15,18 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from manabiba.accounts.models import ApiToken, Department, RoleGrant, User
 from manabiba.accounts.permissions import has_permission
-from manabiba.accounts.roles import Role
+from manabiba.accounts.roles import STAFF_ROLES, Role
 from manabiba.accounts.totp import totp_code_is_valid, totp_matching_step, totp_new_secret
 from manabiba.core.addresses import normalise_email
 from manabiba.core.audit import audit_log
 from manabiba.core.mail import mail_send
+from manabiba.core.models import AuditEntry
+from manabiba.core.workspace import Severity, workspace_cards
 
 VERIFY_SALT = "manabiba.accounts.verify-email"
 VERIFY_MAX_AGE = 3 * 24 * 3600
@@ -106,6 +109,7 @@ PROFILE_FIELDS = (
     "works_in_city",
     "studies_in_city",
     "language",
+    "staff_digest",
 )
 
 
@@ -321,3 +325,50 @@ def totp_disable(*, user: User, code: str) -> None:
     user.totp_confirmed_at = None
     user.save(update_fields=["totp_secret", "totp_confirmed_at"])
     audit_log(action="accounts.totp.disabled", actor=user, target=user)
+
+
+def staff_digest_send(*, now: datetime | None = None) -> int:
+    """Mail each member of staff who has not opted out the overdue cards of their workspace.
+
+    Run daily by a timer (``manabiba send_staff_digest``). The cards are counted as the person
+    would see them (their role and department) and written in their language; nobody with
+    nothing overdue is mailed, nor anyone mailed already today. Returns how many mails were queued.
+    """
+    now = now or timezone.now()
+    people = (
+        User.objects.filter(
+            is_active=True, anonymised_at=None, staff_digest=True, role_grants__role__in=list(STAFF_ROLES)
+        )
+        .exclude(email="")
+        .distinct()
+        .order_by("pk")
+    )
+    # At most one digest a day each, so a timer that runs twice mails nobody twice.
+    midnight = timezone.localtime(now).replace(hour=0, minute=0, second=0, microsecond=0)
+    already = set(
+        AuditEntry.objects.filter(
+            action="accounts.staff_digest.sent", target_type=User._meta.label_lower, created_at__gte=midnight
+        ).values_list("target_id", flat=True)
+    )
+    sent = 0
+    for person in people:
+        if str(person.pk) in already:
+            continue
+        with translation.override(person.language or settings.LANGUAGE_CODE):
+            overdue = [
+                found
+                for found in workspace_cards(user=person, now=now)
+                if found.severity == Severity.OVERDUE and found.count
+            ]
+        if not overdue:
+            continue
+        with transaction.atomic():
+            mail_to_user(user=person, template="accounts/mail/staff_digest", context={"cards": overdue})
+            audit_log(
+                action="accounts.staff_digest.sent",
+                actor=None,
+                target=person,
+                data={"cards": {found.key: found.count for found in overdue}},
+            )
+        sent += 1
+    return sent

@@ -11,4 +11,5 @@ urlpatterns = [
     path("people/<int:user_id>/settings/", staff_views.person_settings, name="person_settings"),
     path("departments/", staff_views.departments, name="departments"),
     path("audit/", staff_views.audit, name="audit"),
+    path("mail/failed/", staff_views.failed_mail, name="failed_mail"),
 ]

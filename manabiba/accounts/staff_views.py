@@ -5,6 +5,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -14,6 +15,7 @@ from manabiba.accounts.models import User
 from manabiba.accounts.permissions import has_permission
 from manabiba.accounts.roles import Role
 from manabiba.core.audit import audit_log
+from manabiba.core.workspace import Card, Severity, workspace_cards
 
 
 @permission_required("staff.access_workspace")
@@ -40,10 +42,23 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             ("staff:people", _("People and roles"), "accounts.view_people"),
             ("staff:departments", _("Departments"), "accounts.manage_departments"),
             ("staff:audit", _("Audit log"), "core.view_audit_log"),
+            ("staff:failed_mail", _("Mail that failed to send"), "core.view_failed_mail"),
         ]
         if has_permission(request.user, permission)
     ]
-    return render(request, "accounts/staff/dashboard.html", {"tools": tools})
+    cards = workspace_cards(user=request.user, now=timezone.now())
+    groups: dict[str, list[Card]] = {}
+    for found in cards:
+        groups.setdefault(found.group, []).append(found)
+    return render(
+        request,
+        "accounts/staff/dashboard.html",
+        {
+            "tools": tools,
+            "card_groups": list(groups.items()),
+            "overdue": sum(c.count for c in cards if c.severity == Severity.OVERDUE),
+        },
+    )
 
 
 @permission_required("accounts.view_people")
@@ -137,3 +152,14 @@ def audit(request: HttpRequest) -> HttpResponse:
         "accounts/staff/audit.html",
         {"entries": selectors.audit_recent(action_prefix=prefix), "prefix": prefix},
     )
+
+
+@permission_required("core.view_failed_mail")
+def failed_mail(request: HttpRequest) -> HttpResponse:
+    page = Paginator(selectors.outbox_failed(), 50).get_page(request.GET.get("page"))
+    audit_log(
+        action="accounts.personal_data.viewed",
+        actor=request.user,
+        data={"view": "failed_mail", "shown": [message.pk for message in page.object_list]},
+    )
+    return render(request, "accounts/staff/failed_mail.html", {"page": page})

@@ -20,3 +20,8 @@ class CommunitiesConfig(AppConfig):
         search_source_register(SEARCH_KIND, group_search_documents)
         # A deleted account leaves the groups (an owner must hand the group over first).
         account_erasure_register("communities", lambda user: communities_erase_for_deleted_account(user=user))
+
+        from manabiba.communities.workspace import community_cards
+        from manabiba.core.workspace import workspace_cards_register
+
+        workspace_cards_register("communities", community_cards, order=30)

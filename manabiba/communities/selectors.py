@@ -198,10 +198,11 @@ def group_inbox(group: CommunityGroup) -> QuerySet[ContactMessage]:
     return group.messages.order_by("-created_at")
 
 
+REVIEW_STATUSES = (CommunityGroup.Status.PENDING, CommunityGroup.Status.CHANGES_REQUESTED)
+
+
 def groups_for_review() -> QuerySet[CommunityGroup]:
-    return CommunityGroup.objects.filter(
-        status__in=[CommunityGroup.Status.PENDING, CommunityGroup.Status.CHANGES_REQUESTED]
-    ).order_by("status", "created_at")
+    return CommunityGroup.objects.filter(status__in=REVIEW_STATUSES).order_by("status", "created_at")
 
 
 def posts_for_moderation() -> QuerySet[ActivityPost]:

@@ -51,19 +51,18 @@ ALL_PROGRAMS = Q(pk__isnull=False)
 NO_PROGRAM = Q(pk__in=[])
 
 
-def program_manager_q(user: AbstractBaseUser | AnonymousUser) -> Q:
-    """``can_manage_program`` as a filter on programmes, for lists: one query, whatever their
-    number (a test holds the two together)."""
+def program_manager_q(user: AbstractBaseUser | AnonymousUser, prefix: str = "") -> Q:
+    """``can_manage_program`` as a filter on programmes (``prefix`` = ``"program__"`` from a related
+    model), so lists and counts select the same programmes the object check allows, in one query
+    whatever their number (a test holds the two together)."""
     if not user.is_authenticated:
-        return NO_PROGRAM
+        return Q(**{f"{prefix}pk__in": []})
     if has_permission(user, "programs.review"):
-        return ALL_PROGRAMS
-    condition = (
-        Q(created_by_id=user.pk)
-        | Q(organizer__user_id=user.pk)
-        | Q(Exists(Organizer.editors.through.objects.filter(organizer_id=OuterRef("organizer_id"), user_id=user.pk)))
-    )
+        return Q(**{f"{prefix}pk__isnull": False})
+    mine = Q(**{f"{prefix}created_by_id": user.pk}) | Q(**{f"{prefix}organizer__user_id": user.pk})
     department_id = getattr(user, "department_id", None)
-    if has_permission(user, "programs.publish_own") and department_id is not None:
-        condition |= Q(organizer__department_id=department_id)
-    return condition
+    if department_id is not None and has_permission(user, "programs.publish_own"):
+        mine |= Q(**{f"{prefix}organizer__department_id": department_id})
+    # Exists, not a join: a join through the editors would count a programme once per editor.
+    editor = Organizer.editors.through.objects.filter(organizer_id=OuterRef(f"{prefix}organizer_id"), user_id=user.pk)
+    return mine | Q(Exists(editor))

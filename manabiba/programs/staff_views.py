@@ -29,7 +29,7 @@ from manabiba.programs.staff_forms import (
     session_formset_class,
     session_initial,
 )
-from manabiba.programs.staff_selectors import programs_for_staff, programs_waiting_for_review
+from manabiba.programs.staff_selectors import programs_for_staff, programs_returned, programs_waiting_for_review
 
 SESSIONS_PREFIX = "sessions"
 MORE_DATES = "more_dates"
@@ -67,6 +67,8 @@ def program_list(request: HttpRequest) -> HttpResponse:
     tab = request.GET.get("tab", "review" if reviewer else "all")
     if tab == "review" and reviewer:
         programs = programs_waiting_for_review()
+    elif tab == "returned":
+        programs = programs_returned(request.user)
     else:
         tab = "all"
         programs = programs_for_staff(request.user)

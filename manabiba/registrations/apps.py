@@ -16,3 +16,8 @@ class RegistrationsConfig(AppConfig):
         account_erasure_register("registrations", lambda user: registrations_erase_for_deleted_account(user=user))
         # A programme's structured data says "sold out" when its seats are taken.
         seats_free_register(seats_free)
+
+        from manabiba.core.workspace import workspace_cards_register
+        from manabiba.registrations.workspace import registration_cards
+
+        workspace_cards_register("registrations", registration_cards, order=40)

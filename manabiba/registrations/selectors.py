@@ -2,7 +2,8 @@
 public counts and the draw notice (never names), and the lottery's verification."""
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
+from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
@@ -13,6 +14,7 @@ from django.utils.translation import gettext as _
 from manabiba.accounts.models import User
 from manabiba.core.audit import audit_log
 from manabiba.programs.models import Program, ProgramSession
+from manabiba.programs.permissions import program_manager_q
 from manabiba.programs.selectors import WindowState, program_application_window
 from manabiba.registrations.lottery import Entry, allocate
 from manabiba.registrations.models import (
@@ -224,15 +226,20 @@ def lottery_verify(draw: LotteryDraw) -> Verification:
     return Verification(matches=not problems, problems=problems)
 
 
-def programs_below_minimum(*, manager: User | None = None) -> QuerySet[Program]:
-    """Programmes flagged below minimum enrolment that staff have not decided on yet (only those
-    ``manager`` may decide on, when given)."""
-    programs = Program.objects.filter(
+def below_minimum_filter(now: datetime | None = None) -> Q:
+    """Programmes flagged below minimum enrolment that staff have not decided on yet."""
+    return Q(
         registration_settings__below_minimum_at__isnull=False,
         registration_settings__minimum_decided_at__isnull=True,
         status=Program.Status.PUBLISHED,
-        first_starts_at__gt=timezone.now(),
+        first_starts_at__gt=now or timezone.now(),
     )
+
+
+def programs_below_minimum(*, manager: User | None = None) -> QuerySet[Program]:
+    """Programmes below minimum enrolment not decided on yet (only those ``manager`` may decide on,
+    when given)."""
+    programs = Program.objects.filter(below_minimum_filter())
     if manager is not None:
         programs = programs.filter(registrations_manager_q(manager))
     return programs.order_by("first_starts_at")
@@ -294,3 +301,35 @@ def needs_printed_slip(registration: Registration) -> bool:
     if registration.user is not None and registration.user.anonymised_at is None and registration.user.email:
         return False
     return not registration.email
+
+
+def lottery_due_filter(now: datetime) -> Q:
+    """A lottery whose draw should run now (the same rule as ``services.lotteries_due``)."""
+    draw_time_passed = Q(registration_settings__draw_at__lte=now) | Q(
+        registration_settings__draw_at__isnull=True, applications_close_at__lte=now
+    )
+    return (
+        Q(
+            registration_settings__allocation=RegistrationSettings.Allocation.LOTTERY,
+            status=Program.Status.PUBLISHED,
+            lottery_draw__isnull=True,
+        )
+        & draw_time_passed
+    )
+
+
+OFFER_WARNING = timedelta(hours=24)
+
+
+def offers_expiring_filter(now: datetime) -> Q:
+    """Places offered to the waiting list whose answer is due within a day."""
+    return Q(status=Registration.Status.OFFERED, offer_expires_at__lte=now + OFFER_WARNING)
+
+
+def offers_expiring(*, user: Any, now: datetime) -> QuerySet[Registration]:
+    """The offers expiring soon on the programmes ``user`` runs, the soonest first."""
+    return (
+        Registration.objects.filter(offers_expiring_filter(now), program_manager_q(user, "program__"))
+        .select_related("program")
+        .order_by("offer_expires_at", "pk")
+    )

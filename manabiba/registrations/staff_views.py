@@ -165,6 +165,9 @@ def index(request: HttpRequest) -> HttpResponse:
             "due_rows": _rows(due_nav, draw_due=True),
             "due_nav": due_nav,
             "below": list(selectors.programs_below_minimum(manager=user)),
+            "offers": list(selectors.offers_expiring(user=user, now=timezone.now()))
+            if has_permission(user, "registrations.manage")
+            else [],
             "can_register": has_permission(user, "registrations.register_on_behalf"),
         },
     )

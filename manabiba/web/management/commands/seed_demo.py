@@ -9,13 +9,14 @@ from manabiba.core.devtools import dev_requirements
 from manabiba.desk.demo import desk_demo_seed
 from manabiba.registrations.demo import demo_registrations_seed
 from manabiba.talents.demo import demo_talents_seed
+from manabiba.web.demo_workspace import demo_workspace_seed
 
 
 class Command(BaseCommand):
     help = (
         "Create demo people (one per role), rooms, the desk's roster, programmes (the real open-data files, moved "
-        "to come up, and generated ones), community groups, talents, registrations and consultations; --scale N adds "
-        "N*1000 residents. Safe to rerun."
+        "to come up, and generated ones), community groups, talents, registrations, consultations and a morning's "
+        "work for the staff workspace; --scale N adds N*1000 residents. Safe to rerun."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -59,6 +60,7 @@ class Command(BaseCommand):
                 *demo_talents_seed(),
                 *demo_registrations_seed(),
                 *demo_consultations_seed(),
+                *demo_workspace_seed(),
             ]:
                 self.stdout.write(line)
         if options["scale"]:
