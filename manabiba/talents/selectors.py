@@ -225,10 +225,12 @@ def introductions_by(user_id: int) -> list[IntroductionRequest]:
     )
 
 
+# Cards the coordinator still has to decide on (a card sent back for changes waits in the queue too).
+SCREENING_STATUSES = (TalentProfile.Status.PENDING, TalentProfile.Status.CHANGES_REQUESTED)
+
+
 def talents_for_screening() -> QuerySet[TalentProfile]:
-    return TalentProfile.objects.filter(
-        status__in=[TalentProfile.Status.PENDING, TalentProfile.Status.CHANGES_REQUESTED]
-    ).order_by("submitted_at", "pk")
+    return TalentProfile.objects.filter(status__in=SCREENING_STATUSES).order_by("submitted_at", "pk")
 
 
 def introductions_for_office() -> QuerySet[IntroductionRequest]:

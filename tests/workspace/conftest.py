@@ -11,7 +11,7 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from manabiba.accounts.factories import DepartmentFactory
+from manabiba.accounts.factories import DepartmentFactory, UserFactory
 from manabiba.accounts.models import Department, User
 from manabiba.accounts.roles import Role
 from manabiba.communities.models import AbuseReport, CommunityGroup
@@ -25,6 +25,7 @@ from manabiba.programs.factories import OrganizerFactory, ProgramFactory
 from manabiba.programs.models import Program
 from manabiba.registrations.models import Registration, RegistrationSettings
 from manabiba.registrations.services import registration_settings_update
+from manabiba.talents.models import IntroductionRequest, TalentProfile
 
 
 @dataclass
@@ -168,6 +169,30 @@ def build_work(office: Office, n: int) -> None:
             )
         OutboxMessage.objects.create(
             to=f"gone{i}@example.jp", subject="お知らせ", body="本文", status=OutboxMessage.Status.FAILED, attempts=8
+        )
+        # The talent bank: a card waiting for screening, and an introduction request for a listed one.
+        waiting = TalentProfile.objects.create(
+            user=UserFactory(email=f"talent-waiting{i}@example.jp"),
+            name=f"審査待ち 講師{i}",
+            teaches="書道",
+            status=TalentProfile.Status.PENDING,
+            submitted_at=now,
+        )
+        listed = TalentProfile.objects.create(
+            user=UserFactory(email=f"talent-listed{i}@example.jp"),
+            name=f"登録済み 講師{i}",
+            teaches="囲碁",
+            status=TalentProfile.Status.APPROVED,
+            submitted_at=now,
+        )
+        IntroductionRequest.objects.create(
+            talent=listed,
+            requester=waiting.user,
+            status=IntroductionRequest.Status.SUBMITTED,
+            purpose="地域の講座で教えてほしい",
+            contact_name="依頼 者",
+            contact_email=f"ask{i}@example.jp",
+            expected_participants=20,
         )
 
 
