@@ -183,7 +183,8 @@ def test_redis_outage_does_not_turn_pages_into_500s_nor_lose_mail(
     assert "The shared cache (Redis) failed" in caplog.text
     ready = visitor.get("/readyz")
     assert ready.status_code == 503
-    assert ready.json()["checks"]["cache"] == "error: CacheUnavailableError"
+    # Refused by Redis, or not asked again within RETRY_AFTER of the last refusal.
+    assert ready.json()["checks"]["cache"] in {"error: ConnectionError", "error: CacheUnavailableError"}
     assert "not handed to the task queue; send_outbox will retry it" in caplog.text
     # A new visitor can still sign in: the session is written to the database.
     late = Client()
