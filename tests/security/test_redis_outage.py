@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager
 from datetime import timedelta
 from io import StringIO
+from pathlib import Path
 from typing import Any
 
 import django_rq
@@ -34,6 +35,7 @@ from manabiba.core.mail import QUEUE_GRACE
 from manabiba.core.models import OutboxMessage
 from manabiba.programs.models import Program
 from manabiba.registrations.models import Registration
+from tests.config.test_settings import manabiba, production_env
 from tests.conftest import SmtpServer
 from tests.registrations.conftest import make_program  # noqa: F401 - a fixture used below
 
@@ -109,6 +111,18 @@ def own_redis(settings: SettingsWrapper) -> Iterator[RedisServer]:
         if server.process is not None:
             server.resume()
         server.stop()
+
+
+def test_production_settings_with_redis_are_the_ones_this_suite_takes_down(tmp_path: Path) -> None:
+    env = production_env(tmp_path, REDIS_URL="redis://127.0.0.1:6379/15")
+    show = "from django.conf import settings; print(settings.CACHES['default']['BACKEND'], settings.SESSION_ENGINE)"
+
+    result = manabiba(env, "shell", "--verbosity", "0", "-c", show)
+
+    assert result.stdout.split() == [
+        "manabiba.core.cache.FailSoftRedisCache",
+        "django.contrib.sessions.backends.cached_db",
+    ]
 
 
 def _back(server: RedisServer) -> None:

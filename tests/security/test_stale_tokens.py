@@ -10,6 +10,7 @@ from django.contrib.auth.tokens import default_token_generator
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
@@ -176,3 +177,14 @@ def test_busy_token_is_written_at_most_once_a_minute(resident: User) -> None:
     with time_machine.travel(start + timedelta(seconds=61), tick=False):
         assert _api_status(secret) == 200
         assert ApiToken.objects.get(user=resident).last_used_at == start + timedelta(seconds=61)
+
+
+def test_upgrading_to_session_generations_signs_nobody_out(resident: User) -> None:
+    # Sessions made before the field existed carry Django's own hash; generation 0 must keep it.
+    django_hash = salted_hmac(
+        "django.contrib.auth.models.AbstractBaseUser.get_session_auth_hash", resident.password, algorithm="sha256"
+    ).hexdigest()
+
+    assert resident.get_session_auth_hash() == django_hash
+    resident.session_generation = 1
+    assert resident.get_session_auth_hash() != django_hash
