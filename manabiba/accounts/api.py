@@ -140,7 +140,13 @@ def token_revoke(request: HttpRequest, token_id: int) -> Status[dict[str, str] |
     return Status(204, None)
 
 
-@router.get("/staff/people", response=list[PersonOut], auth=token_auth)
+@router.get(
+    "/staff/people",
+    response=list[PersonOut],
+    auth=token_auth,
+    # ``require_permission`` answers 403 for a token whose owner may not see people.
+    openapi_extra={"responses": {403: {"description": "The token's owner may not see people."}}},
+)
 @paginate(BoundedPageNumberPagination)
 def people(request: HttpRequest, q: str = "") -> QuerySet[User]:
     user = require_permission(request, "accounts.view_people")

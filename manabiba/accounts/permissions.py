@@ -50,6 +50,11 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "desk.view_appointments": _COORDINATION | {Role.DESK_STAFF},
     # Booking for a caller on the phone or at the counter, and cancelling anyone's appointment.
     "desk.manage_appointments": _COORDINATION | {Role.DESK_STAFF},
+    # The talent bank: every signed-in person may register or ask for an introduction; the coordinator
+    # screens cards, forwards introductions and sees contact details (talents/permissions.py).
+    "talents.register": frozenset(Role),
+    "talents.request_introduction": frozenset(Role),
+    "talents.review": _COORDINATION,
 }
 
 

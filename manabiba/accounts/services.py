@@ -25,7 +25,7 @@ from manabiba.accounts.roles import Role
 from manabiba.accounts.totp import totp_code_is_valid, totp_matching_step, totp_new_secret
 from manabiba.core.addresses import normalise_email
 from manabiba.core.audit import audit_log
-from manabiba.core.mail import mail_render, outbox_enqueue
+from manabiba.core.mail import mail_send
 
 VERIFY_SALT = "manabiba.accounts.verify-email"
 VERIFY_MAX_AGE = 3 * 24 * 3600
@@ -36,9 +36,7 @@ Actor = AbstractBaseUser | AnonymousUser | None
 
 def mail_to_user(*, user: User, template: str, context: dict[str, Any]) -> None:
     """Queue a mail rendered in the recipient's language from ``<template>_subject.txt``/``_body.txt``."""
-    language = user.language or settings.LANGUAGE_CODE
-    subject, body = mail_render(template=template, context={"user": user, **context}, language=language)
-    outbox_enqueue(to=user.email, subject=subject, body=body, language=language)
+    mail_send(to=user.email, template=template, language=user.language, context={"user": user, **context})
 
 
 def email_verification_token(user: User) -> str:

@@ -6,7 +6,7 @@ address) through the outbox, in the same transaction as the change.
 
 import hashlib
 import secrets
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -18,7 +18,7 @@ from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from manabiba.accounts.models import User
@@ -45,7 +45,7 @@ from manabiba.communities.permissions import (
 )
 from manabiba.core.addresses import normalise_email
 from manabiba.core.audit import audit_log
-from manabiba.core.mail import outbox_enqueue
+from manabiba.core.mail import mail_send
 from manabiba.core.models import Area
 from manabiba.core.ratelimit import RateLimit, allow_all
 from manabiba.core.search import SearchDocument, search_index_remove, search_index_update
@@ -96,21 +96,21 @@ POST_FIELDS = frozenset({"kind", "title", "body", "who", "conditions", "how_to_j
 
 def posts_need_moderation() -> bool:
     """The city's choice: False, approved groups publish directly; True, every post waits for the coordinator."""
-    return bool(getattr(settings, "COMMUNITIES_POSTS_NEED_MODERATION", False))
+    return settings.COMMUNITIES_POSTS_NEED_MODERATION
 
 
 def confirm_every() -> timedelta:
-    return timedelta(days=int(getattr(settings, "COMMUNITIES_CONFIRM_EVERY_DAYS", 365)))
+    return timedelta(days=settings.COMMUNITIES_CONFIRM_EVERY_DAYS)
 
 
 def mark_after() -> timedelta:
     """How long after the yearly mail an unanswered group is marked as unconfirmed."""
-    return timedelta(days=int(getattr(settings, "COMMUNITIES_CONFIRM_MARK_DAYS", 30)))
+    return timedelta(days=settings.COMMUNITIES_CONFIRM_MARK_DAYS)
 
 
 def hide_after() -> timedelta:
     """How long after the yearly mail an unanswered group is hidden (the grace period)."""
-    return timedelta(days=int(getattr(settings, "COMMUNITIES_CONFIRM_HIDE_DAYS", 90)))
+    return timedelta(days=settings.COMMUNITIES_CONFIRM_HIDE_DAYS)
 
 
 # --- mail ---------------------------------------------------------------------------------------------
@@ -120,24 +120,22 @@ def _site(path: str) -> str:
     return str(settings.SITE_URL) + path
 
 
-def _mail(to: str, language: str, build: Callable[[], tuple[str, str]]) -> None:
-    """Queue one mail written in ``language`` (the recipient's)."""
-    language = language or settings.LANGUAGE_CODE
-    with translation.override(language):
-        subject, body = build()
-    outbox_enqueue(to=to, subject=subject, body=body, language=language)
+def _mail(to: str, language: str, template: str, context: dict[str, Any], name: str = "") -> None:
+    """Queue ``communities/mail/<template>`` to one person, in ``language`` (theirs), greeting ``name``."""
+    mail_send(to=to, template=f"communities/mail/{template}", language=language, context={**context, "name": name})
 
 
-def _mail_group(group: CommunityGroup, build: Callable[[], tuple[str, str]]) -> None:
+def _mail_group(group: CommunityGroup, template: str, context: dict[str, Any]) -> None:
     """Tell the group: each member in their language, and the contact address if nobody has it."""
+    context = {"group": group, **context}
     sent: set[str] = set()
     for membership in group.memberships.select_related("user"):
         user = membership.user
         if user.is_active and user.email.lower() not in sent:
             sent.add(user.email.lower())
-            _mail(user.email, user.language, build)
+            _mail(user.email, user.language, template, context, name=user.full_name)
     if group.contact_email and group.contact_email.lower() not in sent:
-        _mail(group.contact_email, settings.LANGUAGE_CODE, build)
+        _mail(group.contact_email, settings.LANGUAGE_CODE, template, context, name=group.contact_name)
 
 
 def _group_link(group: CommunityGroup) -> str:
@@ -304,18 +302,7 @@ def group_apply(
     Membership.objects.create(group=group, user=actor, role=Membership.Role.OWNER)
     audit_log(action="communities.group.applied", actor=actor, target=group, data={"name": group.name})
 
-    def build() -> tuple[str, str]:
-        return (
-            _("We have received the application of %(name)s") % {"name": group.name},
-            _(
-                "Thank you for applying to list %(name)s on the Community Activity Information Station.\n\n"
-                "The lifelong-learning coordinator will review it and tell you the result by mail.\n"
-                "You can see the application here: %(link)s\n"
-            )
-            % {"name": group.name, "link": _group_link(group)},
-        )
-
-    _mail_group(group, build)
+    _mail_group(group, "applied", {"link": _group_link(group)})
     return group
 
 
@@ -396,17 +383,7 @@ def group_request_changes(*, group: CommunityGroup, actor: User, reason: str) ->
         reason=reason,
     )
 
-    def build() -> tuple[str, str]:
-        return (
-            _("Please change the application of %(name)s") % {"name": group.name},
-            _(
-                "The lifelong-learning coordinator asks you to change the application of %(name)s:\n\n"
-                "%(reason)s\n\nChange it and send it again here: %(link)s\n"
-            )
-            % {"name": group.name, "reason": reason, "link": _group_link(group)},
-        )
-
-    _mail_group(group, build)
+    _mail_group(group, "changes_requested", {"reason": reason, "link": _group_link(group)})
     return group
 
 
@@ -422,14 +399,7 @@ def group_resubmit(*, group: CommunityGroup, actor: User) -> CommunityGroup:
         actor=actor,
     )
 
-    def build() -> tuple[str, str]:
-        return (
-            _("We have received the changed application of %(name)s") % {"name": group.name},
-            _("The coordinator will review the changed application of %(name)s and tell you the result.\n")
-            % {"name": group.name},
-        )
-
-    _mail_group(group, build)
+    _mail_group(group, "resubmitted", {})
     return group
 
 
@@ -448,21 +418,8 @@ def group_approve(*, group: CommunityGroup, actor: User) -> CommunityGroup:
     _link_organizer(group)
     group_reindex(group)
 
-    def build() -> tuple[str, str]:
-        return (
-            _("%(name)s is now listed") % {"name": group.name},
-            _(
-                "The lifelong-learning coordinator has approved %(name)s. Its page is public now:\n%(page)s\n\n"
-                "You can post member recruitment, activity reports and events here: %(link)s\n"
-            )
-            % {
-                "name": group.name,
-                "page": _site(reverse("communities:detail", args=[group.pk])),
-                "link": _group_link(group),
-            },
-        )
-
-    _mail_group(group, build)
+    page = _site(reverse("communities:detail", args=[group.pk]))
+    _mail_group(group, "approved", {"page": page, "link": _group_link(group)})
     return group
 
 
@@ -481,14 +438,7 @@ def group_reject(*, group: CommunityGroup, actor: User, reason: str) -> Communit
     )
     group_reindex(group)
 
-    def build() -> tuple[str, str]:
-        return (
-            _("The application of %(name)s was not accepted") % {"name": group.name},
-            _("The lifelong-learning coordinator could not list %(name)s, for this reason:\n\n%(reason)s\n")
-            % {"name": group.name, "reason": reason},
-        )
-
-    _mail_group(group, build)
+    _mail_group(group, "rejected", {"reason": reason})
     return group
 
 
@@ -524,18 +474,13 @@ def invitation_create(*, group: CommunityGroup, actor: User, email: str) -> Issu
     link = _site(reverse("communities:invitation", args=[raw]))
     audit_log(action="communities.invitation.created", actor=actor, target=group, data={"invitation": invitation.pk})
 
-    def build() -> tuple[str, str]:
-        return (
-            _("You are invited to edit the page of %(name)s") % {"name": group.name},
-            _(
-                "%(inviter)s invites you to edit the page of %(name)s on the Community Activity "
-                "Information Station.\n\nLog in (or sign up with this address) and open this link within "
-                "%(days)s days:\n%(link)s\n"
-            )
-            % {"inviter": actor.full_name or actor.email, "name": group.name, "days": INVITATION_DAYS, "link": link},
-        )
-
-    _mail(email, settings.LANGUAGE_CODE, build)
+    # The invitee may have no account yet: the mail is in the site's language.
+    _mail(
+        email,
+        settings.LANGUAGE_CODE,
+        "invitation",
+        {"group": group, "inviter": actor.full_name or actor.email, "days": INVITATION_DAYS, "link": link},
+    )
     return IssuedInvitation(invitation, link)
 
 
@@ -585,18 +530,8 @@ def ownership_transfer(*, group: CommunityGroup, actor: User, new_owner: User) -
         data={"from": actor.pk, "to": new_owner.pk},
     )
 
-    def build() -> tuple[str, str]:
-        return (
-            _("%(name)s has a new owner") % {"name": group.name},
-            _("%(old)s has handed %(name)s over to %(new)s.\n")
-            % {
-                "old": actor.full_name or actor.email,
-                "name": group.name,
-                "new": new_owner.full_name or new_owner.email,
-            },
-        )
-
-    _mail_group(group, build)
+    old, new = actor.full_name or actor.email, new_owner.full_name or new_owner.email
+    _mail_group(group, "ownership_transferred", {"old": old, "new": new})
     return group
 
 
@@ -761,14 +696,7 @@ def post_unpublish(*, post: ActivityPost, actor: User, reason: str) -> ActivityP
     audit_log(action="communities.post.unpublished", actor=actor, target=post, data={"reason": reason})
     group = post.group
 
-    def build() -> tuple[str, str]:
-        return (
-            _("A post of %(name)s was taken down") % {"name": group.name},
-            _("The lifelong-learning coordinator has taken down the post “%(title)s”, for this reason:\n\n%(reason)s\n")
-            % {"title": post.title, "reason": reason},
-        )
-
-    _mail_group(group, build)
+    _mail_group(group, "post_unpublished", {"post": post, "reason": reason})
     return post
 
 
@@ -868,26 +796,9 @@ def contact_message_send(
     inbox = _site(reverse("communities:inbox", args=[group.pk]))
     for membership in group.memberships.select_related("user"):
         user = membership.user
-        if not user.is_active:
-            continue
-
-        def build() -> tuple[str, str]:
-            return (
-                _("Message to %(name)s: %(subject)s") % {"name": group.name, "subject": message.subject},
-                _(
-                    "%(sender)s has written to %(name)s through the Community Activity Information Station.\n"
-                    "Reply to them at %(email)s.\n\n%(body)s\n\n---\nAll messages: %(inbox)s\n"
-                )
-                % {
-                    "sender": message.sender_name,
-                    "name": group.name,
-                    "email": message.sender_email,
-                    "body": message.body,
-                    "inbox": inbox,
-                },
-            )
-
-        _mail(user.email, user.language, build)
+        if user.is_active:
+            context = {"group": group, "message": message, "inbox": inbox}
+            _mail(user.email, user.language, "contact_message", context, name=user.full_name)
     return message
 
 
@@ -1050,18 +961,8 @@ def digest_send(*, now: datetime | None = None) -> int:
                 continue
             unsubscribe = _site(reverse("communities:unsubscribe", args=[digest_unsubscribe_token(user)]))
 
-            def build(items: list[DigestItem] = items, unsubscribe: str = unsubscribe) -> tuple[str, str]:
-                lines = "\n".join(f"・{item.group}: {item.title}\n  {item.link}" for item in items)
-                return (
-                    _("This week from the groups you follow"),
-                    _(
-                        "News from the groups you follow on the Community Activity Information Station:\n\n"
-                        "%(lines)s\n\n---\nNo more of these mails (one click): %(unsubscribe)s\n"
-                    )
-                    % {"lines": lines, "unsubscribe": unsubscribe},
-                )
-
-            _mail(user.email, user.language, build)
+            context = {"items": items, "unsubscribe": unsubscribe}
+            _mail(user.email, user.language, "digest", context, name=user.full_name)
             sent += 1
     return sent
 
@@ -1144,21 +1045,7 @@ def groups_confirm_active_run(*, now: datetime | None = None) -> FreshnessRun:
             link = _site(reverse("communities:confirm_active", args=[confirmation_token(group)]))
             audit_log(action="communities.group.confirmation_requested", actor=None, target=group)
 
-            group_name = group.name
-
-            def build(name: str = group_name, link: str = link) -> tuple[str, str]:
-                return (
-                    _("Is %(name)s still active?") % {"name": name},
-                    _(
-                        "Once a year we ask every group listed on the Community Activity Information Station "
-                        "whether it is still active, so that residents find only groups they can join.\n\n"
-                        "If %(name)s is still active, open this link (one click is enough):\n%(link)s\n\n"
-                        "If we hear nothing within %(days)s days, the group's page will be hidden.\n"
-                    )
-                    % {"name": name, "link": link, "days": hide_after().days},
-                )
-
-            _mail_group(group, build)
+            _mail_group(group, "confirm_active", {"link": link, "days": hide_after().days})
             asked += 1
     with transaction.atomic():
         to_mark = approved.filter(

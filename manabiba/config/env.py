@@ -2,6 +2,7 @@
 
 import os
 from dataclasses import dataclass
+from email.utils import parseaddr
 from urllib.parse import parse_qs, unquote, urlsplit
 
 
@@ -16,8 +17,34 @@ def env_bool(name: str, default: bool = False) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+def env_int(name: str, default: int) -> int:
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    try:
+        return int(value)
+    except ValueError:
+        raise ValueError(f"{name} must be a whole number, not {value!r}") from None
+
+
 def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+
+
+def env_int_map(name: str, default: dict[str, int]) -> dict[str, int]:
+    """``key=number`` pairs, comma separated, over ``default``: ``learn=2,other=4``."""
+    values = dict(default)
+    for pair in env_list(name):
+        key, _eq, number = pair.partition("=")
+        if not key.strip() or not number.strip().isdigit():
+            raise ValueError(f"{name} takes key=number pairs separated by commas, not {pair!r}")
+        values[key.strip()] = int(number)
+    return values
+
+
+def domain_of(address: str) -> str:
+    """The domain of ``Name <user@domain>`` or ``user@domain``, lower case; empty without one."""
+    return parseaddr(address)[1].rpartition("@")[2].lower()
 
 
 @dataclass(frozen=True)

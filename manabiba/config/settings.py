@@ -11,7 +11,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from manabiba.config.env import env_bool, env_list, env_str, parse_email_url
+from manabiba.config.env import domain_of, env_bool, env_int, env_int_map, env_list, env_str, parse_email_url
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = Path(env_str("MANABIBA_VAR_DIR", str(BASE_DIR / "var")))
@@ -31,6 +31,8 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 CITY_NAME = env_str("CITY_NAME", "西東京市")
 CITY_NAME_EN = env_str("CITY_NAME_EN", "Nishitokyo City")
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# The city's municipal code (e.g. 132292), for a city the open-data list does not name; empty: found by CITY_NAME.
+CITY_CODE = env_str("CITY_CODE")
 
 INSTALLED_APPS = [
     # The admin signs in through the site's login (throttle, second factor): accounts/admin_site.py.
@@ -51,6 +53,7 @@ INSTALLED_APPS = [
     "manabiba.facilities",
     "manabiba.desk",
     "manabiba.registrations",
+    "manabiba.talents",
     "manabiba.communities",
     "manabiba.consultations",
     "manabiba.opendata",
@@ -97,7 +100,7 @@ VAR_DIR.mkdir(parents=True, exist_ok=True)
 DATABASES = {
     "default": dj_database_url.parse(
         env_str("DATABASE_URL", f"sqlite:///{VAR_DIR / 'manabiba.sqlite3'}"),
-        conn_max_age=int(env_str("DATABASE_CONN_MAX_AGE", "0")),
+        conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 0),
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -161,9 +164,9 @@ AUTH_PASSWORD_VALIDATORS = [
 
 # Login throttling: failures per e-mail address lock it for a while; failures per
 # client address slow down guessing across many accounts.
-LOGIN_FAILURES_BEFORE_LOCKOUT = int(env_str("LOGIN_FAILURES_BEFORE_LOCKOUT", "5"))
-LOGIN_LOCKOUT_SECONDS = int(env_str("LOGIN_LOCKOUT_SECONDS", "900"))
-LOGIN_ATTEMPTS_PER_IP = int(env_str("LOGIN_ATTEMPTS_PER_IP", "30"))
+LOGIN_FAILURES_BEFORE_LOCKOUT = env_int("LOGIN_FAILURES_BEFORE_LOCKOUT", 5)
+LOGIN_LOCKOUT_SECONDS = env_int("LOGIN_LOCKOUT_SECONDS", 900)
+LOGIN_ATTEMPTS_PER_IP = env_int("LOGIN_ATTEMPTS_PER_IP", 30)
 # Every staff account must use a second factor (TOTP); otherwise a coordinator requires it per person.
 STAFF_REQUIRE_TOTP = env_bool("STAFF_REQUIRE_TOTP")
 
@@ -199,7 +202,7 @@ SESSION_COOKIE_SAMESITE = "Lax"
 if not DEBUG:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-    SECURE_HSTS_SECONDS = int(env_str("SECURE_HSTS_SECONDS", "31536000"))
+    SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
     SESSION_COOKIE_SECURE = True
@@ -230,7 +233,8 @@ LOGGING = {
     "loggers": {"django.db.backends": {"level": "WARNING"}, "mail.log": {"level": "WARNING"}},
 }
 
-# Personal data of deleted accounts: what is kept, anonymised, for the city's figures.
+# Personal data of deleted accounts: what is kept, anonymised, for the city's figures. Fixed in the
+# code, not the environment: keeping more would need a change to the privacy notice first.
 ACCOUNT_DELETION_KEEPS = ["age_band", "area", "lives_in_city", "works_in_city", "studies_in_city"]
 
 NINJA_PAGINATION_PER_PAGE = 50
@@ -239,22 +243,38 @@ NINJA_PAGINATION_PER_PAGE = 50
 DEMO_OPENDATA_DIR = env_str("DEMO_OPENDATA_DIR")
 
 # Registrations (docs/registrations.md): months after a programme ends before applicants' personal data goes.
-REGISTRATION_RETENTION_MONTHS = int(env_str("REGISTRATION_RETENTION_MONTHS", "12"))
+REGISTRATION_RETENTION_MONTHS = env_int("REGISTRATION_RETENTION_MONTHS", 12)
 
 # Community groups (docs/communities.md).
 COMMUNITIES_POSTS_NEED_MODERATION = env_bool("COMMUNITIES_POSTS_NEED_MODERATION")
-COMMUNITIES_CONFIRM_EVERY_DAYS = int(env_str("COMMUNITIES_CONFIRM_EVERY_DAYS", "365"))
-COMMUNITIES_CONFIRM_MARK_DAYS = int(env_str("COMMUNITIES_CONFIRM_MARK_DAYS", "30"))
-COMMUNITIES_CONFIRM_HIDE_DAYS = int(env_str("COMMUNITIES_CONFIRM_HIDE_DAYS", "90"))
+COMMUNITIES_CONFIRM_EVERY_DAYS = env_int("COMMUNITIES_CONFIRM_EVERY_DAYS", 365)
+COMMUNITIES_CONFIRM_MARK_DAYS = env_int("COMMUNITIES_CONFIRM_MARK_DAYS", 30)
+COMMUNITIES_CONFIRM_HIDE_DAYS = env_int("COMMUNITIES_CONFIRM_HIDE_DAYS", 90)
+# The talent bank: a card is valid to the end of the next fiscal year (starting in this month);
+# reminders go this many days before; declined, removed and lapsed cards are deleted, and
+# introductions' contact details blanked, this many days after they closed.
+TALENTS_FISCAL_YEAR_START_MONTH = env_int("TALENTS_FISCAL_YEAR_START_MONTH", 4)
+TALENTS_REMINDER_DAYS = [int(d) for d in env_str("TALENTS_REMINDER_DAYS", "60,14").split(",") if d.strip()]
+TALENTS_RETENTION_DAYS = env_int("TALENTS_RETENTION_DAYS", 365)
 
 # Learning consultations (docs/consultations.md).
-CONSULTATIONS_REPLY_ADDRESS = env_str("CONSULTATIONS_REPLY_ADDRESS")
-CONSULTATIONS_INBOUND_MAILBOX = env_str("CONSULTATIONS_INBOUND_MAILBOX")
-CONSULTATIONS_WEBHOOK_SECRET = env_str("CONSULTATIONS_WEBHOOK_SECRET")
-CONSULTATIONS_RETENTION_DAYS = int(env_str("CONSULTATIONS_RETENTION_DAYS", "1095"))
-CONSULTATIONS_RESIDENT_ASKS_PER_DAY = int(env_str("CONSULTATIONS_RESIDENT_ASKS_PER_DAY", "20"))
+# The inbound address: mail to residents carries reply+<token>@ its domain.
+CONSULTATIONS_REPLY_ADDRESS = env_str("CONSULTATIONS_REPLY_ADDRESS").strip() or (
+    "reply@" + (domain_of(DEFAULT_FROM_EMAIL) or "localhost")
+)
+CONSULTATIONS_INBOUND_MAILBOX = env_str("CONSULTATIONS_INBOUND_MAILBOX").strip()
+CONSULTATIONS_WEBHOOK_SECRET = env_str("CONSULTATIONS_WEBHOOK_SECRET").strip()
+CONSULTATIONS_RETENTION_DAYS = env_int("CONSULTATIONS_RETENTION_DAYS", 1095)
+CONSULTATIONS_UNCONFIRMED_DAYS = env_int("CONSULTATIONS_UNCONFIRMED_DAYS", 7)
+# Days the city takes at most to answer, per topic ("other" for a topic not listed).
+CONSULTATIONS_RESPONSE_TARGET_DAYS = env_int_map(
+    "CONSULTATIONS_RESPONSE_TARGET_DAYS", {"learn": 3, "group": 5, "lecturer": 7, "facility": 3, "other": 5}
+)
+CONSULTATIONS_RESIDENT_ASKS_PER_DAY = env_int("CONSULTATIONS_RESIDENT_ASKS_PER_DAY", 20)
+CONSULTATIONS_GUEST_ASKS_PER_HOUR = env_int("CONSULTATIONS_GUEST_ASKS_PER_HOUR", 10)
+CONSULTATIONS_GUEST_ASKS_PER_EMAIL_PER_DAY = env_int("CONSULTATIONS_GUEST_ASKS_PER_EMAIL_PER_DAY", 5)
 
 # The one-stop desk (docs/desk.md).
 DESK_LOCATION = env_str("DESK_LOCATION")
-DESK_APPOINTMENTS_PER_SLOT = int(env_str("DESK_APPOINTMENTS_PER_SLOT", "1"))
+DESK_APPOINTMENTS_PER_SLOT = env_int("DESK_APPOINTMENTS_PER_SLOT", 1)
 DESK_CAP_APPOINTMENTS_BY_ROSTER = env_bool("DESK_CAP_APPOINTMENTS_BY_ROSTER")

@@ -16,7 +16,6 @@ from django.db.models import Q
 from django.utils import timezone
 
 from manabiba.accounts.models import Department, User
-from manabiba.consultations import conf
 from manabiba.consultations.models import Channel, Consultation, ReplyChannel, Topic
 from manabiba.consultations.services import (
     confirmation_token,
@@ -26,6 +25,7 @@ from manabiba.consultations.services import (
     consultation_note_add,
     consultation_reply,
     consultation_submit,
+    response_target,
 )
 from manabiba.programs.models import Program
 
@@ -171,7 +171,7 @@ def _make_overdue(consultation: Consultation, people: People) -> None:
         created_at=arrived,
         confirmed_at=arrived,
         last_activity_at=arrived,
-        due_at=arrived + conf.response_target(consultation.topic),
+        due_at=arrived + response_target(consultation.topic),
     )
 
 

@@ -22,8 +22,7 @@ from urllib.parse import unquote, urlparse
 
 from django.core.exceptions import ValidationError
 
-from manabiba.consultations import conf
-from manabiba.consultations.models import Consultation, Message
+from manabiba.consultations.models import Consultation, Message, reply_address_parts
 from manabiba.consultations.services import consultation_resident_reply
 from manabiba.core.addresses import normalise_email
 
@@ -53,7 +52,7 @@ def parse(raw: bytes) -> EmailMessage:
 
 
 def _token_of(message: EmailMessage, extra_recipients: tuple[str, ...]) -> str | None:
-    local, domain = conf.reply_address()
+    local, domain = reply_address_parts()
     pattern = re.compile(rf"^{re.escape(local)}\+([A-Za-z0-9_-]+)@{re.escape(domain)}$", re.IGNORECASE)
     values = [str(v) for name in _RECIPIENT_HEADERS for v in (message.get_all(name) or [])]
     for _name, address in getaddresses(values) + [("", r) for r in extra_recipients]:

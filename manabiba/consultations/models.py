@@ -118,6 +118,18 @@ class Consultation(TimeStampedModel):
     def is_overdue(self) -> bool:
         return self.status in OPEN_STATUSES and self.due_at is not None and self.due_at < timezone.now()
 
+    @property
+    def reply_address(self) -> str:
+        """Where the resident's e-mail replies go: ``reply+<token>@domain`` (it names this consultation only)."""
+        local, domain = reply_address_parts()
+        return f"{local}+{self.reply_token}@{domain}"
+
+
+def reply_address_parts() -> tuple[str, str]:
+    """``CONSULTATIONS_REPLY_ADDRESS`` as (local part, domain): ``reply`` and ``manabiba.example.jp``."""
+    local, _at, domain = settings.CONSULTATIONS_REPLY_ADDRESS.partition("@")
+    return local, domain.lower()
+
 
 # The statuses in which the city owes the resident an answer (the clock runs).
 OPEN_STATUSES = frozenset({Consultation.Status.NEW, Consultation.Status.IN_PROGRESS})

@@ -2,7 +2,7 @@
 
 import secrets
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -12,14 +12,12 @@ from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from manabiba.accounts.models import Department, User
 from manabiba.accounts.permissions import has_permission
-from manabiba.consultations import conf
 from manabiba.consultations.models import (
     OPEN_STATUSES,
     CannedReply,
@@ -36,7 +34,7 @@ from manabiba.consultations.permissions import (
 )
 from manabiba.core.addresses import normalise_email
 from manabiba.core.audit import audit_log
-from manabiba.core.mail import mail_render, outbox_enqueue
+from manabiba.core.mail import mail_send
 from manabiba.programs.models import Program
 
 Actor = AbstractBaseUser | AnonymousUser | None
@@ -61,6 +59,12 @@ def _next_reference(now: datetime) -> str:
     return f"{year}-{number:06d}"
 
 
+def response_target(topic: str) -> timedelta:
+    """How long the city takes at most to answer a consultation on ``topic`` (clock paused while waiting)."""
+    targets = settings.CONSULTATIONS_RESPONSE_TARGET_DAYS
+    return timedelta(days=targets.get(topic, targets["other"]))
+
+
 def thread_url(consultation: Consultation) -> str:
     """The resident's own link to the thread: it opens this consultation and no other."""
     return settings.SITE_URL + reverse("consultations:thread", args=[consultation.access_token])
@@ -70,30 +74,27 @@ def _mail_resident(consultation: Consultation, template: str, context: dict[str,
     """A mail to the resident in their language, answerable: replies land in the thread."""
     if not consultation.email:
         return
-    reply_to = conf.reply_address_for(consultation.reply_token)
-    language = consultation.language or settings.LANGUAGE_CODE
-    full = {
-        "consultation": consultation,
-        "thread_url": thread_url(consultation),
-        "reply_address": reply_to,
-        **(context or {}),
-    }
-    subject, body = mail_render(template=f"consultations/mail/{template}", context=full, language=language)
-    outbox_enqueue(to=consultation.email, subject=subject, body=body, language=language, reply_to=reply_to)
+    reply_to = consultation.reply_address
+    full = {"consultation": consultation, "thread_url": thread_url(consultation), "reply_address": reply_to}
+    mail_send(
+        to=consultation.email,
+        template=f"consultations/mail/{template}",
+        language=consultation.language,
+        context={**full, **(context or {})},
+        reply_to=reply_to,
+    )
 
 
 def _mail_staff(user: User | None, template: str, consultation: Consultation) -> None:
     if user is None or not user.email or not user.is_active:
         return
-    with translation.override(user.language or settings.LANGUAGE_CODE):
-        context = {
-            "consultation": consultation,
-            "staff_url": settings.SITE_URL + reverse("staff_consultations:detail", args=[consultation.pk]),
-            "user": user,
-        }
-        subject = render_to_string(f"consultations/mail/{template}_subject.txt", context).strip()
-        body = render_to_string(f"consultations/mail/{template}_body.txt", context)
-    outbox_enqueue(to=user.email, subject=subject, body=body)
+    staff_url = settings.SITE_URL + reverse("staff_consultations:detail", args=[consultation.pk])
+    mail_send(
+        to=user.email,
+        template=f"consultations/mail/{template}",
+        language=user.language,
+        context={"consultation": consultation, "staff_url": staff_url, "user": user},
+    )
 
 
 def _locked(consultation: Consultation) -> Consultation:
@@ -167,7 +168,7 @@ def consultation_submit(
         access_token=secrets.token_urlsafe(32),
         reply_token=secrets.token_hex(12),
         confirmed_at=now if confirmed else None,
-        due_at=now + conf.response_target(topic) if confirmed else None,
+        due_at=now + response_target(topic) if confirmed else None,
         logged_by=logged_by,
         last_activity_at=now,
     )
@@ -200,7 +201,7 @@ def consultation_confirm(*, token: str) -> Consultation:
     if consultation.confirmed_at is None:
         now = timezone.now()
         consultation.confirmed_at = now
-        consultation.due_at = now + conf.response_target(consultation.topic)
+        consultation.due_at = now + response_target(consultation.topic)
         consultation.last_activity_at = now
         consultation.save(update_fields=["confirmed_at", "due_at", "last_activity_at", "updated_at"])
         audit_log(action="consultations.consultation.confirmed", actor=None, target=consultation)
@@ -372,7 +373,7 @@ def consultation_resident_reply(
         if consultation.waiting_since is not None and consultation.due_at is not None:
             consultation.due_at += now - consultation.waiting_since
     elif previous in {Status.ANSWERED, Status.CLOSED}:
-        consultation.due_at = now + conf.response_target(consultation.topic)
+        consultation.due_at = now + response_target(consultation.topic)
         consultation.closed_at = None
     if previous not in OPEN_STATUSES:
         consultation.status = Status.IN_PROGRESS if consultation.assignee_id else Status.NEW
@@ -487,14 +488,16 @@ def consultations_purge(*, now: datetime | None = None) -> tuple[int, int]:
     stale = Consultation.objects.select_for_update().filter(
         anonymised_at__isnull=True,
         status__in=[Status.ANSWERED, Status.CLOSED, Status.WAITING],
-        last_activity_at__lt=now - conf.retention(),
+        last_activity_at__lt=now - timedelta(days=settings.CONSULTATIONS_RETENTION_DAYS),
     )
     anonymised = 0
     for consultation in stale:
         _anonymise(consultation, now)
         anonymised += 1
     unconfirmed = Consultation.objects.filter(
-        confirmed_at__isnull=True, logged_by__isnull=True, created_at__lt=now - conf.unconfirmed_lifetime()
+        confirmed_at__isnull=True,
+        logged_by__isnull=True,
+        created_at__lt=now - timedelta(days=settings.CONSULTATIONS_UNCONFIRMED_DAYS),
     )
     deleted = unconfirmed.count()
     unconfirmed.delete()

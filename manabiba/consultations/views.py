@@ -2,6 +2,7 @@
 
 import hmac
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -14,7 +15,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from manabiba.accounts.models import User
-from manabiba.consultations import conf, selectors, services
+from manabiba.consultations import selectors, services
 from manabiba.consultations.forms import AskForm, ResidentReplyForm
 from manabiba.consultations.inbound import inbound_mail_receive
 from manabiba.consultations.models import Consultation, Message
@@ -114,7 +115,7 @@ def _thread(request: HttpRequest, consultation: Consultation, reply_url: str) ->
             "consultation": consultation,
             "thread": selectors.public_messages(consultation),
             "form": form,
-            "reply_address": conf.reply_address_for(consultation.reply_token) if consultation.email else "",
+            "reply_address": consultation.reply_address if consultation.email else "",
             "action": reply_url,
         },
     )
@@ -145,7 +146,7 @@ def inbound_webhook(request: HttpRequest) -> HttpResponse:
 
     Authenticated by the shared secret in ``X-Manabiba-Secret`` or ``Authorization: Bearer``.
     """
-    secret = conf.webhook_secret()
+    secret = settings.CONSULTATIONS_WEBHOOK_SECRET
     given = request.headers.get("X-Manabiba-Secret", "")
     bearer = request.headers.get("Authorization", "")
     if not given and bearer.lower().startswith("bearer "):

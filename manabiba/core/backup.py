@@ -13,10 +13,10 @@ a backup is never merged into live data. See docs/operations.md ("Backups").
 
 import hashlib
 import json
-import os
 import shutil
 import sqlite3
 import subprocess
+import tempfile
 from collections.abc import Iterator
 from contextlib import closing, contextmanager
 from dataclasses import dataclass
@@ -61,13 +61,29 @@ def _tool(name: str) -> str:
     return found
 
 
-def _pg_environment(settings_dict: dict[str, Any]) -> dict[str, str]:
-    """libpq's variables for pg_dump and pg_restore: the password never appears in a command line."""
-    environment = dict(os.environ)
-    for variable, key in (("PGHOST", "HOST"), ("PGPORT", "PORT"), ("PGUSER", "USER"), ("PGPASSWORD", "PASSWORD")):
-        if settings_dict.get(key):
-            environment[variable] = str(settings_dict[key])
-    return environment
+@contextmanager
+def _pg_conninfo(settings_dict: dict[str, Any]) -> Iterator[str]:
+    """A libpq connection string for pg_dump and pg_restore. The password goes in a passfile of
+    this process's own (mode 0600, removed afterwards), never on a command line."""
+
+    def quoted(value: str) -> str:
+        return "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'"
+
+    parts = {
+        "dbname": settings_dict["NAME"],
+        "host": settings_dict.get("HOST"),
+        "port": settings_dict.get("PORT"),
+        "user": settings_dict.get("USER"),
+    }
+    with tempfile.TemporaryDirectory(prefix="manabiba-pg-") as directory:
+        password = str(settings_dict.get("PASSWORD") or "")
+        if password:
+            passfile = Path(directory) / "pgpass"
+            passfile.touch(mode=0o600)
+            escaped = password.replace("\\", "\\\\").replace(":", "\\:")
+            passfile.write_text(f"*:*:*:*:{escaped}\n", encoding="utf-8")
+            parts["passfile"] = str(passfile)
+        yield " ".join(f"{key}={quoted(str(value))}" for key, value in parts.items() if value)
 
 
 def _pg_connect(settings_dict: dict[str, Any]) -> psycopg.Connection[Any]:
@@ -134,15 +150,15 @@ def _dump_postgresql(target: Path) -> dict[str, int]:
             cursor.execute("SELECT pg_export_snapshot()")
             snapshot = cursor.fetchone()[0]
             counts = _count_rows(cursor, _pg_tables(cursor))
-        command = [
-            _tool("pg_dump"),
-            "--format=custom",
-            f"--snapshot={snapshot}",
-            f"--file={target}",
-            "--dbname",
-            str(settings_dict["NAME"]),
-        ]
-        finished = subprocess.run(command, env=_pg_environment(settings_dict), capture_output=True, text=True)  # noqa: S603
+        with _pg_conninfo(settings_dict) as conninfo:
+            command = [
+                _tool("pg_dump"),
+                "--format=custom",
+                f"--snapshot={snapshot}",
+                f"--file={target}",
+                f"--dbname={conninfo}",
+            ]
+            finished = subprocess.run(command, capture_output=True, text=True, check=False)  # noqa: S603
     if finished.returncode != 0:
         raise BackupError(f"pg_dump failed: {finished.stderr.strip()}")
     return counts
@@ -249,17 +265,17 @@ def backup_restore(*, source: Path, settings_dict: dict[str, Any], media_root: P
         ):
             backup.backup(db)
     else:
-        command = [
-            _tool("pg_restore"),
-            "--no-owner",
-            "--no-privileges",
-            "--exit-on-error",
-            "--single-transaction",
-            "--dbname",
-            str(settings_dict["NAME"]),
-            str(dump),
-        ]
-        finished = subprocess.run(command, env=_pg_environment(settings_dict), capture_output=True, text=True)  # noqa: S603
+        with _pg_conninfo(settings_dict) as conninfo:
+            command = [
+                _tool("pg_restore"),
+                "--no-owner",
+                "--no-privileges",
+                "--exit-on-error",
+                "--single-transaction",
+                f"--dbname={conninfo}",
+                str(dump),
+            ]
+            finished = subprocess.run(command, capture_output=True, text=True, check=False)  # noqa: S603
         if finished.returncode != 0:
             raise BackupError(f"pg_restore failed, nothing was restored: {finished.stderr.strip()}")
     for file in _files(source / MEDIA):

@@ -37,8 +37,9 @@ from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
 from django.db import InterfaceError, OperationalError, connection, transaction
 from django.db.models import Count, F, Q
-from django.template.loader import render_to_string
+from django.template import Context, Engine
 from django.utils import timezone, translation
+from django_tasks import task
 
 from manabiba.core.audit import audit_log
 from manabiba.core.models import OutboxMessage
@@ -69,17 +70,42 @@ def _one_line(subject: str) -> str:
     return re.sub(r"\s*[\r\n]+\s*", " ", subject).strip()
 
 
+def _render(name: str, context: dict[str, Any]) -> str:
+    # Mail is plain text: nothing is HTML-escaped, so "A & B" stays "A & B" in subject and body.
+    return Engine.get_default().get_template(name).render(Context(context, autoescape=False))
+
+
 def mail_render(*, template: str, context: dict[str, Any], language: str) -> tuple[str, str]:
     """Render ``<template>_subject.txt`` and ``<template>_body.txt`` in ``language``.
 
     The subject is stripped and put on one line (a template may end with a newline);
-    the context gets ``site_url`` and ``city_name`` unless it brings its own.
+    the context gets ``site_url`` and ``city_name`` (in the mail's language) unless it brings its own.
+    Bodies greet a named person with ``{% include "core/mail/_salutation.txt" %}`` (``name`` in the context).
     """
-    with translation.override(language or settings.LANGUAGE_CODE):
-        full_context = {"site_url": settings.SITE_URL, "city_name": settings.CITY_NAME, **context}
-        subject = _one_line(render_to_string(f"{template}_subject.txt", full_context))
-        body = render_to_string(f"{template}_body.txt", full_context)
+    with translation.override(language):
+        city_name = settings.CITY_NAME_EN if language.startswith("en") else settings.CITY_NAME
+        full_context = {"site_url": settings.SITE_URL, "city_name": city_name, **context}
+        subject = _one_line(_render(f"{template}_subject.txt", full_context))
+        body = _render(f"{template}_body.txt", full_context)
     return subject, body
+
+
+def mail_send(
+    *,
+    to: str,
+    template: str,
+    language: str,
+    context: dict[str, Any] | None = None,
+    attachments: Iterable[Attachment] = (),
+    reply_to: str = "",
+) -> OutboxMessage:
+    """The one way the apps write mail: rendered from ``template`` in the recipient's ``language``
+    (empty: the site's) and queued in the outbox labelled with that language (``Content-Language``)."""
+    language = language or settings.LANGUAGE_CODE
+    subject, body = mail_render(template=template, context=context or {}, language=language)
+    return outbox_enqueue(
+        to=to, subject=subject, body=body, attachments=attachments, language=language, reply_to=reply_to
+    )
 
 
 def _stored_attachment(attachment: Attachment) -> dict[str, str]:
@@ -120,8 +146,6 @@ def outbox_enqueue(
 
 def _enqueue_delivery(message_id: int) -> None:
     try:
-        from manabiba.core.tasks import deliver_outbox_message
-
         deliver_outbox_message.enqueue(message_id)
     except Exception:
         # The change is committed already, so the mail must not be lost: the timer sends it later.
@@ -254,6 +278,12 @@ def outbox_deliver(*, message_id: int) -> bool:
     if outcome is Outcome.NOT_CLAIMED:
         return OutboxMessage.objects.filter(pk=message_id, status=OutboxMessage.Status.SENT).exists()
     return outcome is Outcome.SENT
+
+
+@task()
+def deliver_outbox_message(message_id: int) -> bool:
+    """The task the queue runs for each mail once its transaction has committed."""
+    return outbox_deliver(message_id=message_id)
 
 
 @dataclass(frozen=True)

@@ -1,8 +1,7 @@
-from django_tasks import task
+"""The core's tasks. The outbox's delivery task is defined with the outbox in ``core.mail`` (which
+enqueues it), so the dependency runs one way; it is named here too because jobs queued before it
+moved carry this path."""
 
-from manabiba.core.mail import outbox_deliver
+from manabiba.core.mail import deliver_outbox_message
 
-
-@task()
-def deliver_outbox_message(message_id: int) -> bool:
-    return outbox_deliver(message_id=message_id)
+__all__ = ["deliver_outbox_message"]

@@ -258,11 +258,11 @@ def roster_gaps(first: date, days: int) -> list[Gap]:
 
 
 def _cap_by_roster() -> bool:
-    return bool(getattr(settings, "DESK_CAP_APPOINTMENTS_BY_ROSTER", False))
+    return settings.DESK_CAP_APPOINTMENTS_BY_ROSTER
 
 
 def _seats_per_slot() -> int:
-    return max(1, int(getattr(settings, "DESK_APPOINTMENTS_PER_SLOT", 1)))
+    return max(1, settings.DESK_APPOINTMENTS_PER_SLOT)
 
 
 def slot_capacity(starts_at: datetime, ends_at: datetime) -> int:
@@ -374,7 +374,7 @@ def appointments_due_reminder(*, now: datetime) -> QuerySet[Appointment]:
 def desk_location() -> str:
     """Where the desk is: the plan gives the one-stop window to the Citizen Collaboration Promotion
     Center "Yumecolab"; a deployment may name the place (and its address) with ``DESK_LOCATION``."""
-    return str(getattr(settings, "DESK_LOCATION", "")) or gettext(
+    return settings.DESK_LOCATION or gettext(
         "One-stop lifelong-learning desk, Citizen Collaboration Promotion Center “Yumecolab”"
     )
 

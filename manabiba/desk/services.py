@@ -1,14 +1,12 @@
 """Writes of the desk's calendar: hours, special days, shifts, appointments and their mail."""
 
 from datetime import date, datetime, time
-from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -16,7 +14,7 @@ from django.utils.translation import gettext as _
 from manabiba.accounts.models import User
 from manabiba.accounts.permissions import has_permission
 from manabiba.core.audit import audit_log
-from manabiba.core.mail import outbox_enqueue
+from manabiba.core.mail import mail_send
 from manabiba.desk import selectors
 from manabiba.desk.models import Appointment, Shift, SpecialDay, WeeklyHours
 from manabiba.desk.permissions import can_cancel_appointment
@@ -151,17 +149,20 @@ def shift_remove(*, actor: Actor, shift: Shift) -> None:
 def _mail(appointment: Appointment, template: str) -> None:
     if not appointment.email:
         return
-    with translation.override(appointment.language or settings.LANGUAGE_CODE):
-        context: dict[str, Any] = {
+    language = appointment.language or settings.LANGUAGE_CODE
+    with translation.override(language):
+        desk_location = selectors.desk_location()  # the default names the place in the mail's language
+    mail_send(
+        to=appointment.email,
+        template=f"desk/mail/{template}",
+        language=language,
+        context={
             "appointment": appointment,
-            "city_name": settings.CITY_NAME,
             "link": settings.SITE_URL + reverse("desk:appointment", args=[appointment.pk]),
             "hours_link": settings.SITE_URL + reverse("desk:hours"),
-            "desk_location": selectors.desk_location(),
-        }
-        subject = render_to_string(f"desk/mail/{template}_subject.txt", context).strip()
-        body = render_to_string(f"desk/mail/{template}_body.txt", context)
-    outbox_enqueue(to=appointment.email, subject=subject, body=body)
+            "desk_location": desk_location,
+        },
+    )
 
 
 @transaction.atomic

@@ -7,14 +7,13 @@ midnight in the database and is written with an empty time, as the files that ha
 
 from collections.abc import Iterable, Iterator
 from datetime import datetime
-from typing import Any
 
 from django.db.models import QuerySet
 from django.utils import timezone
 
 from manabiba.core.spreadsheet import spreadsheet_csv
 from manabiba.opendata import layouts as f
-from manabiba.opendata.importer import DAY_END, DAY_START, SOURCE_PREFIX
+from manabiba.opendata.importer import SOURCE_PREFIX
 from manabiba.opendata.layouts import LAYOUTS, Layout
 from manabiba.opendata.municipalities import PREFECTURE, city_code, city_name, municipality_name
 from manabiba.programs.models import Program, ProgramSession
@@ -24,11 +23,8 @@ def _date(value: datetime) -> str:
     return timezone.localtime(value).date().isoformat()
 
 
-def _time(value: datetime | None, blank_at: Any) -> str:
-    if value is None:
-        return ""
-    local = timezone.localtime(value)
-    return "" if local.time() == blank_at else local.strftime("%H:%M")
+def _time(value: datetime | None, known: bool) -> str:
+    return timezone.localtime(value).strftime("%H:%M") if value is not None and known else ""
 
 
 def _code_of(program: Program) -> str:
@@ -69,8 +65,8 @@ def _values(program: Program, session: ProgramSession) -> dict[str, str]:
         f.SUMMARY: program.summary,
         f.START_DATE: _date(session.starts_at),
         f.END_DATE: _date(ends_at or session.starts_at),
-        f.START_TIME: _time(session.starts_at, DAY_START),
-        f.END_TIME: _time(ends_at, DAY_END),
+        f.START_TIME: _time(session.starts_at, session.start_time_known),
+        f.END_TIME: _time(ends_at, session.end_time_known),
         f.DATE_NOTE: session.note,
         f.DESCRIPTION: program.description,
         f.FEE_BASE: _fee_base(program),

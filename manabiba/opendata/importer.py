@@ -35,7 +35,7 @@ from manabiba.facilities.models import Facility
 from manabiba.opendata import layouts as f
 from manabiba.opendata.layouts import Layout, layout_detect
 from manabiba.opendata.municipalities import city_code, city_name, municipality_name
-from manabiba.programs.models import Audience, Category, Organizer, Program
+from manabiba.programs.models import TIME_UNKNOWN_END, TIME_UNKNOWN_START, Audience, Category, Organizer, Program
 from manabiba.programs.services import (
     SessionTimes,
     organizer_get_or_create,
@@ -48,8 +48,8 @@ SOURCE_PREFIX = "opendata:"
 # How far after today the latest date of a file lands with ``shift_to_upcoming``.
 UPCOMING_LEAD = timedelta(days=90)
 # A date without a time starts at midnight; a stay of several days without an end time ends at 23:59.
-DAY_START = time(0, 0)
-DAY_END = time(23, 59)
+DAY_START = TIME_UNKNOWN_START
+DAY_END = TIME_UNKNOWN_END
 
 # イベント種類 of the real files -> major field of learning (MEXT's classification).
 CATEGORY_BY_EVENT_TYPE = {

@@ -20,7 +20,7 @@ def city_name() -> str:
 
 def city_code() -> str:
     """The code of the city this site serves; a deployment may set CITY_CODE for a city not listed here."""
-    configured = getattr(settings, "CITY_CODE", "")
+    configured = settings.CITY_CODE
     if configured:
         return str(configured)
     return next((code for code, name in MUNICIPALITIES.items() if name == city_name()), "")

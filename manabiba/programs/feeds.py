@@ -10,6 +10,7 @@ engines that read only the top-level event still get the right span; calendars t
 ``subEvent`` get each meeting.
 """
 
+import re
 from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
@@ -22,8 +23,9 @@ from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
-from icalendar import Calendar, Event, vDuration
+from icalendar import Calendar, Event, Timezone, vDuration
 
+from manabiba.programs.availability import program_is_full
 from manabiba.programs.forms import ProgramFilterForm
 from manabiba.programs.models import Program, ProgramSession
 from manabiba.programs.selectors import ProgramFilters, Sort, program_detail, program_search
@@ -83,8 +85,13 @@ def _vevent(request: HttpRequest, program: Program, session: ProgramSession, num
     event.add("uid", f"program-{program.pk}-session-{session.pk}@{_host(request)}")
     event.add("dtstamp", timezone.now())
     event.add("last-modified", program.updated_at)
-    event.add("dtstart", session.starts_at.astimezone(TOKYO))
-    event.add("dtend", (session.ends_at or session.starts_at).astimezone(TOKYO))
+    if session.start_time_known:
+        event.add("dtstart", session.starts_at.astimezone(TOKYO))
+        event.add("dtend", (session.ends_at or session.starts_at).astimezone(TOKYO))
+    else:
+        # A day whose time nobody announced is an all-day event (DTEND is the day after, RFC 5545).
+        event.add("dtstart", session.starts_at.astimezone(TOKYO).date())
+        event.add("dtend", session.end_local_date + timedelta(days=1))
     summary = program.title
     if total > 1:
         summary = _("%(title)s (session %(number)s of %(total)s)") % {
@@ -118,6 +125,10 @@ def _calendar(request: HttpRequest, name: str, programs: list[Program]) -> Calen
         for number, session in enumerate(sessions, start=1):
             calendar.add_component(_vevent(request, program, session, number, len(sessions)))
     calendar.add_missing_timezones()
+    if not calendar.subcomponents:
+        # RFC 5545 wants at least one component: a search that finds nothing still subscribes to a
+        # valid calendar, holding only the time zone its events will use.
+        calendar.add_component(Timezone.from_tzid("Asia/Tokyo"))
     return calendar
 
 
@@ -192,6 +203,21 @@ def _iso(value: datetime | None) -> str | None:
     return value.astimezone(TOKYO).isoformat() if value is not None else None
 
 
+def _start(session: ProgramSession) -> str:
+    """The start as a date-time, or as a day when its time is not known (never a made-up midnight)."""
+    if session.start_time_known:
+        return session.starts_at.astimezone(TOKYO).isoformat()
+    return session.starts_at.astimezone(TOKYO).date().isoformat()
+
+
+def _end(session: ProgramSession) -> str:
+    if session.ends_at is not None and session.end_time_known:
+        return session.ends_at.astimezone(TOKYO).isoformat()
+    if session.start_time_known and session.ends_at is None:
+        return session.starts_at.astimezone(TOKYO).isoformat()
+    return session.end_local_date.isoformat()
+
+
 def _attendance_mode(program: Program) -> str:
     in_person = program.facility_id is not None or bool(program.venue_name or program.venue_address)
     if program.is_online and in_person:
@@ -201,6 +227,37 @@ def _attendance_mode(program: Program) -> str:
     return f"{SCHEMA}OfflineEventAttendanceMode"
 
 
+# 〒188-8666 東京都小平市小川町… : the postal code, the prefecture and the municipality of an address.
+_POSTAL_CODE = re.compile(r"〒?\s*(\d{3})-?(\d{4})\s*")
+_REGION = re.compile(r"^(東京都|北海道|(?:京都|大阪)府|.{2,3}県)")
+# 町 alone is not enough: most neighbourhoods are 〜町 (南町, 田無町) inside a city.
+_LOCALITY = re.compile(r"^(.+?郡.+?[町村]|.+?市.+?区|.+?[市区])")
+
+
+def postal_address(street: str) -> dict[str, Any]:
+    """A schema.org ``PostalAddress`` read from a Japanese address.
+
+    A venue's address names its own municipality when it lies outside the city (a neighbouring
+    city's event in the open data); an address without one is in the city, as our facilities are.
+    """
+    address: dict[str, Any] = {"@type": "PostalAddress", "addressCountry": "JP"}
+    rest = street.strip()
+    if match := _POSTAL_CODE.match(rest):
+        address["postalCode"] = f"{match.group(1)}-{match.group(2)}"
+        rest = rest[match.end() :]
+    region = "東京都"
+    if match := _REGION.match(rest):
+        region, rest = match.group(1), rest[match.end() :]
+    locality = settings.CITY_NAME
+    if match := _LOCALITY.match(rest):
+        locality, rest = match.group(1), rest[match.end() :]
+    address["addressRegion"] = region
+    address["addressLocality"] = locality
+    if rest.strip():
+        address["streetAddress"] = rest.strip()
+    return address
+
+
 def _place(program: Program) -> dict[str, Any] | None:
     if program.facility is not None:
         name, street = program.venue_label, program.facility.address
@@ -208,15 +265,7 @@ def _place(program: Program) -> dict[str, Any] | None:
         name, street = program.venue_name or program.venue_address, program.venue_address
     else:
         return None
-    address: dict[str, Any] = {
-        "@type": "PostalAddress",
-        "addressLocality": settings.CITY_NAME,
-        "addressRegion": "東京都",
-        "addressCountry": "JP",
-    }
-    if street:
-        address["streetAddress"] = street
-    return {"@type": "Place", "name": name, "address": address}
+    return {"@type": "Place", "name": name, "address": postal_address(street)}
 
 
 def _locations(request: HttpRequest, program: Program) -> list[dict[str, Any]]:
@@ -229,10 +278,18 @@ def _locations(request: HttpRequest, program: Program) -> list[dict[str, Any]]:
     return locations
 
 
+def _is_over(program: Program, sessions: list[ProgramSession], now: datetime) -> bool:
+    if program.status in {Program.Status.FINISHED, Program.Status.CANCELLED}:
+        return True
+    return bool(sessions) and max(s.ends_at or s.starts_at for s in sessions) < now
+
+
 def _availability(program: Program, now: datetime) -> str:
     if program.status != Program.Status.PUBLISHED or (
         program.applications_close_at is not None and program.applications_close_at < now
     ):
+        return f"{SCHEMA}SoldOut"
+    if program_is_full(program):
         return f"{SCHEMA}SoldOut"
     if program.applications_open_at is not None and program.applications_open_at > now:
         return f"{SCHEMA}PreOrder"
@@ -276,8 +333,10 @@ def program_event_jsonld(request: HttpRequest, program: Program, *, now: datetim
         "eventStatus": status,
         "eventAttendanceMode": _attendance_mode(program),
         "organizer": {"@type": "Organization", "name": program.organizer.name},
-        "offers": _offer(request, program, now),
     }
+    # A programme that is over offers nothing any more; one still to come says whether places remain.
+    if not _is_over(program, sessions, now):
+        event["offers"] = _offer(request, program, now)
     if program.organizer.url:
         event["organizer"]["url"] = program.organizer.url
     if program.title_en:
@@ -286,8 +345,8 @@ def program_event_jsonld(request: HttpRequest, program: Program, *, now: datetim
     if description:
         event["description"] = description
     if sessions:
-        event["startDate"] = _iso(sessions[0].starts_at)
-        event["endDate"] = _iso(max(s.ends_at or s.starts_at for s in sessions))
+        event["startDate"] = _start(sessions[0])
+        event["endDate"] = _end(max(sessions, key=lambda s: s.ends_at or s.starts_at))
     if location is not None:
         event["location"] = location
     if program.image:
@@ -300,8 +359,8 @@ def program_event_jsonld(request: HttpRequest, program: Program, *, now: datetim
                 "@type": "Event",
                 "name": _("%(title)s (session %(number)s of %(total)s)")
                 % {"title": program.title, "number": number, "total": len(sessions)},
-                "startDate": _iso(session.starts_at),
-                "endDate": _iso(session.ends_at or session.starts_at),
+                "startDate": _start(session),
+                "endDate": _end(session),
                 "eventStatus": status,
                 "eventAttendanceMode": event["eventAttendanceMode"],
                 **({"location": location} if location is not None else {}),

@@ -1,7 +1,10 @@
 """Programmes, their sessions and organisers, and the classifications they are found by."""
 
+from datetime import date, time
+
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from manabiba.accounts.models import Department
@@ -226,6 +229,13 @@ class Program(TimeStampedModel):
         return self.venue_name
 
 
+# A session whose time is not known (an open-data row that gives only a date) is stored from
+# midnight, and one spanning several days without an end time ends at 23:59. Pages say 時間未定 and
+# feeds write the day alone for these, never a midnight that nobody announced.
+TIME_UNKNOWN_START = time(0, 0)
+TIME_UNKNOWN_END = time(23, 59)
+
+
 class ProgramSession(models.Model):
     """One meeting of a programme (第N回). Day and time band are stored for fast facets."""
 
@@ -257,3 +267,15 @@ class ProgramSession(models.Model):
 
     def __str__(self) -> str:
         return f"{self.program} {self.starts_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def start_time_known(self) -> bool:
+        return timezone.localtime(self.starts_at).time() != TIME_UNKNOWN_START
+
+    @property
+    def end_time_known(self) -> bool:
+        return self.ends_at is not None and timezone.localtime(self.ends_at).time() != TIME_UNKNOWN_END
+
+    @property
+    def end_local_date(self) -> date:
+        return timezone.localtime(self.ends_at or self.starts_at).date()

@@ -15,12 +15,10 @@ from django.utils.translation import gettext_lazy as _
 from manabiba.core.models import Area, TimeStampedModel
 from manabiba.programs.models import Program, ProgramSession
 
-DEFAULT_RETENTION_MONTHS = 12
-
 
 def default_retention_months() -> int:
     """``REGISTRATION_RETENTION_MONTHS`` from the settings: how long registrants' personal data is kept."""
-    return int(getattr(settings, "REGISTRATION_RETENTION_MONTHS", DEFAULT_RETENTION_MONTHS))
+    return settings.REGISTRATION_RETENTION_MONTHS
 
 
 class RegistrationSettings(TimeStampedModel):

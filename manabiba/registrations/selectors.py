@@ -31,6 +31,23 @@ def registration_settings_for(program: Program) -> RegistrationSettings:
     return found if found is not None else RegistrationSettings(program=program)
 
 
+def draw_time(program: Program) -> datetime | None:
+    """When a lottery programme's draw runs: its own time, else when applications close."""
+    reg_settings = registration_settings_for(program)
+    return reg_settings.draw_at or program.applications_close_at
+
+
+def applications_open(program: Program) -> bool:
+    """Whether the programme takes online applications right now."""
+    if program.status != Program.Status.PUBLISHED or program.application != Program.Application.SITE:
+        return False
+    now = timezone.now()
+    if program.applications_open_at is not None and now < program.applications_open_at:
+        return False
+    deadline = program.applications_close_at or program.first_starts_at
+    return deadline is None or now < deadline
+
+
 def registration_questions(program: Program) -> list[RegistrationQuestion]:
     return list(RegistrationQuestion.objects.filter(program=program))
 

@@ -22,16 +22,15 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 from django.db.models import F, Max, Sum
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from manabiba.accounts.models import User
 from manabiba.core.addresses import normalise_email
 from manabiba.core.audit import audit_log
 from manabiba.core.japanese import normalize
-from manabiba.core.mail import outbox_enqueue
+from manabiba.core.mail import mail_send
 from manabiba.core.models import Area
 from manabiba.programs.models import Program, ProgramSession
 from manabiba.programs.services import program_cancel
@@ -188,13 +187,6 @@ def _confirmation_attachments(registration: Registration) -> list[tuple[str, byt
     return [(f"manabiba-{program.pk}.ics", calendar.to_ical(), "text/calendar")]
 
 
-def _outbox(
-    *, to: str, subject: str, body: str, language: str, attachments: Sequence[tuple[str, bytes, str]] = ()
-) -> None:
-    """Hand one mail to the outbox, in the language it is written in, with the confirmation's calendar."""
-    outbox_enqueue(to=to, subject=subject, body=body, attachments=attachments, language=language)
-
-
 def _recipient(registration: Registration) -> tuple[str, str]:
     """(address, language) of the person a registration is for; no address means a printed slip."""
     user = registration.user
@@ -214,21 +206,18 @@ def _mail(
     if not to:
         return False
     program = registration.program
-    with translation.override(language):
-        full = {
-            "registration": registration,
-            "program": program,
-            "sessions": list(program.sessions.all()),
-            "name": registration.full_name,
-            "site_url": settings.SITE_URL,
-            "city_name": settings.CITY_NAME,
-            "my_url": settings.SITE_URL + MY_REGISTRATIONS_PATH,
-            "program_url": settings.SITE_URL + reverse("programs:detail", args=[program.pk]),
-            **(context or {}),
-        }
-        subject = render_to_string(f"registrations/mail/{template}_subject.txt", full).strip()
-        body = render_to_string(f"registrations/mail/{template}_body.txt", full)
-    _outbox(to=to, subject=subject, body=body, language=language, attachments=attachments)
+    full = {
+        "registration": registration,
+        "program": program,
+        "sessions": list(program.sessions.all()),
+        "name": registration.full_name,
+        "my_url": settings.SITE_URL + MY_REGISTRATIONS_PATH,
+        "program_url": settings.SITE_URL + reverse("programs:detail", args=[program.pk]),
+        **(context or {}),
+    }
+    mail_send(
+        to=to, template=f"registrations/mail/{template}", language=language, context=full, attachments=attachments
+    )
     return True
 
 
@@ -1060,16 +1049,12 @@ def registrations_flag_below_minimum(*, now: datetime | None = None) -> list[int
                 data={"seats": taken, "minimum": program.min_participants},
             )
             if program.contact_email:
-                with translation.override(settings.LANGUAGE_CODE):
-                    context = {
-                        "program": program,
-                        "seats": taken,
-                        "site_url": settings.SITE_URL,
-                        "city_name": settings.CITY_NAME,
-                    }
-                    subject = render_to_string("registrations/mail/below_minimum_subject.txt", context).strip()
-                    body = render_to_string("registrations/mail/below_minimum_body.txt", context)
-                _outbox(to=program.contact_email, subject=subject, body=body, language=settings.LANGUAGE_CODE)
+                mail_send(
+                    to=program.contact_email,
+                    template="registrations/mail/below_minimum",
+                    language=settings.LANGUAGE_CODE,
+                    context={"program": program, "seats": taken},
+                )
             flagged.append(program_id)
     return flagged
 

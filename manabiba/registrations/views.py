@@ -18,6 +18,7 @@ from manabiba.programs.models import Program, ProgramSession
 from manabiba.registrations import selectors, services
 from manabiba.registrations.forms import ApplyForm, CancelForm
 from manabiba.registrations.models import Registration
+from manabiba.registrations.selectors import applications_open, draw_time
 
 Status = Registration.Status
 
@@ -26,23 +27,6 @@ def _user(request: HttpRequest) -> User:
     user = request.user
     assert isinstance(user, User)
     return user
-
-
-def draw_time(program: Program) -> datetime | None:
-    """When a lottery programme's draw runs: its own time, else when applications close."""
-    reg_settings = selectors.registration_settings_for(program)
-    return reg_settings.draw_at or program.applications_close_at
-
-
-def applications_open(program: Program) -> bool:
-    """Whether the programme takes online applications right now."""
-    if program.status != Program.Status.PUBLISHED or program.application != Program.Application.SITE:
-        return False
-    now = timezone.now()
-    if program.applications_open_at is not None and now < program.applications_open_at:
-        return False
-    deadline = program.applications_close_at or program.first_starts_at
-    return deadline is None or now < deadline
 
 
 def _public_program(program_id: int) -> Program:

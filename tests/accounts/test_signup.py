@@ -97,3 +97,28 @@ def test_verification_mail_is_written_in_the_language_the_person_signed_up_in(
     [mail] = smtp_server.to("visitor@example.com")
     assert "Please confirm your e-mail address" in str(mail["Subject"])
     assert User.objects.get(email="visitor@example.com").language == "en"
+
+
+@pytest.mark.parametrize(
+    ("language", "name", "subject", "greeting"),
+    [
+        ("en", "Alex Brown", "Please confirm your e-mail address - Manabiba", "Dear Alex Brown,"),
+        ("ja", "西東 花子", "メールアドレスの確認をお願いします - 学び場", "西東 花子 様"),
+    ],
+)
+def test_the_verification_mail_is_labelled_with_its_language_and_greets_the_person(
+    client: Client,
+    smtp_server: SmtpServer,
+    django_capture_on_commit_callbacks: Any,
+    language: str,
+    name: str,
+    subject: str,
+    greeting: str,
+) -> None:
+    client.post(reverse("set_language"), {"language": language, "next": "/"})
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("accounts:signup"), {**SIGNUP, "email": "someone@example.com", "full_name": name})
+    [mail] = smtp_server.to("someone@example.com")
+    assert mail["Content-Language"] == language
+    assert SmtpServer.subject(mail) == subject
+    assert SmtpServer.body(mail).splitlines()[0] == greeting

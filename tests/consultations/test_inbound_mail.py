@@ -13,7 +13,6 @@ from django.test import Client
 from django.urls import reverse
 
 from manabiba.accounts.models import User
-from manabiba.consultations import conf
 from manabiba.consultations.inbound import reply_text
 from manabiba.consultations.models import Consultation, Message
 from manabiba.consultations.services import consultation_reply
@@ -60,7 +59,7 @@ def test_a_reply_sent_over_smtp_lands_in_the_thread(
     consultation_reply(
         consultation=consultation, actor=coordinator, body="土曜の午前は空いていますか？", wait_for_resident=True
     )
-    address = conf.reply_address_for(consultation.reply_token)
+    address = consultation.reply_address
 
     resident_sends(
         catcher,
@@ -90,7 +89,7 @@ def test_a_mail_to_an_unknown_token_or_from_a_stranger_is_ignored(
 ) -> None:
     catcher, folder = inbound_server
     consultation = ask()
-    resident_sends(catcher, to=conf.reply_address_for("0" * 24), subject="hello", body="誰でしょう")
+    resident_sends(catcher, to=Consultation(reply_token="0" * 24).reply_address, subject="hello", body="誰でしょう")
     # The reference number alone is not enough: the sender must be the one who asked.
     resident_sends(
         catcher,
@@ -118,7 +117,7 @@ def test_a_maildir_is_read_and_its_mail_marked_read(ask: Ask, tmp_path: Path) ->
     box = mailbox.Maildir(str(tmp_path / "Maildir"), create=True)
     mail = EmailMessage()
     mail["From"] = "guest@example.jp"
-    mail["To"] = conf.reply_address_for(consultation.reply_token)
+    mail["To"] = consultation.reply_address
     mail["Subject"] = "Re: 質問"
     mail["Message-ID"] = "<maildir-1@example.jp>"
     mail.set_content("Maildirからの返信")
@@ -134,7 +133,7 @@ def test_the_webhook_needs_the_shared_secret(ask: Ask, client: Client, settings:
     consultation = ask()
     mail = EmailMessage()
     mail["From"] = "guest@example.jp"
-    mail["To"] = conf.reply_address_for(consultation.reply_token)
+    mail["To"] = consultation.reply_address
     mail["Subject"] = "Re"
     mail.set_content("webhook経由の返信")
     url = reverse("consultations:inbound_webhook")

@@ -2,6 +2,7 @@
 
 from collections.abc import Callable, Iterator
 from datetime import date, timedelta
+from typing import Any
 
 import pytest
 import time_machine
@@ -178,3 +179,23 @@ def test_a_resident_holds_at_most_three_upcoming_appointments(resident: User) ->
         book(resident, 13)
     appointment_cancel(actor=resident, appointment=Appointment.objects.filter(resident=resident).earliest("starts_at"))
     assert book(resident, 13).starts_at == at(SATURDAY, 13)
+
+
+def test_the_booking_mail_is_in_the_residents_language_and_labelled_so(
+    make_persona: Callable[..., User], smtp_server: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    english = make_persona(email="en@example.jp", full_name="Alex Brown", language="en")
+    japanese = make_persona(email="ja@example.jp", full_name="山田 花子", language="ja")
+    with django_capture_on_commit_callbacks(execute=True):
+        book(english, 10)
+    with django_capture_on_commit_callbacks(execute=True):
+        book(japanese, 11)
+    [to_english] = smtp_server.to(english.email)
+    assert to_english["Content-Language"] == "en"
+    assert smtp_server.subject(to_english).startswith("Your appointment at the desk:")
+    assert "Dear Alex Brown," in smtp_server.body(to_english)
+    assert "Nishitokyo City" in smtp_server.body(to_english)
+    [to_japanese] = smtp_server.to(japanese.email)
+    assert to_japanese["Content-Language"] == "ja"
+    assert smtp_server.subject(to_japanese).startswith("窓口の面談予約：")
+    assert smtp_server.body(to_japanese).splitlines()[0] == "山田 花子 様"

@@ -203,7 +203,7 @@ def test_the_detail_page_describes_the_programme_as_a_schema_org_event(client: C
     address = event["location"]["address"]
     assert address["@type"] == "PostalAddress"
     assert address["addressLocality"] == "西東京市"
-    assert address["streetAddress"] == "西東京市柳沢1-2-3"
+    assert address["streetAddress"] == "柳沢1-2-3"
     assert address["addressCountry"] == "JP"
     assert event["organizer"] == {"@type": "Organization", "name": "社会教育課", "url": organizer.url}
     offer = event["offers"]
@@ -246,7 +246,7 @@ def test_cancelled_and_online_programmes_say_so_in_json_ld(client: Client) -> No
     assert mixed_event["eventAttendanceMode"] == "https://schema.org/MixedEventAttendanceMode"
     assert {loc["@type"] for loc in mixed_event["location"]} == {"Place", "VirtualLocation"}
     assert cancelled_event["eventStatus"] == "https://schema.org/EventCancelled"
-    assert cancelled_event["offers"]["availability"] == "https://schema.org/SoldOut"
+    assert "offers" not in cancelled_event, "a cancelled programme offers no places"
 
 
 def test_json_ld_cannot_close_its_script_element(client: Client) -> None:

@@ -77,3 +77,26 @@ def test_mail_waits_for_the_server_and_is_sent_once(
     assert len(calendars) == 1
     assert calendars[0].get_filename().endswith(".ics")
     assert b"BEGIN:VEVENT" in calendars[0].get_payload(decode=True)
+
+
+def test_mail_over_smtp_is_labelled_with_the_recipients_language(
+    make_program: MakeProgram,
+    make_resident: Callable[..., User],
+    smtp_server: Any,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    program = make_program(capacity=1)
+    english = make_resident(language="en", full_name="Alex Brown")
+    japanese = make_resident(language="ja", full_name="山田 花子")
+    with django_capture_on_commit_callbacks(execute=True):
+        registration_submit(program=program, user=english, consent=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        registration_submit(program=program, user=japanese, consent=True)
+    [confirmed] = smtp_server.to(english.email)
+    assert confirmed["Content-Language"] == "en"
+    assert smtp_server.subject(confirmed) == "Your place is confirmed - Manabiba"
+    assert smtp_server.body(confirmed).splitlines()[0] == "Dear Alex Brown,"
+    [waitlisted] = smtp_server.to(japanese.email)
+    assert waitlisted["Content-Language"] == "ja"
+    assert smtp_server.subject(waitlisted) == "キャンセル待ちで受け付けました - 学び場"
+    assert smtp_server.body(waitlisted).splitlines()[0] == "山田 花子 様"

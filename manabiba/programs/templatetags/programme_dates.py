@@ -9,7 +9,7 @@ from datetime import date, datetime
 from django import template
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext
 
 from manabiba.programs.models import Program, ProgramSession
 
@@ -52,24 +52,44 @@ def datetime_label(value: datetime | None) -> str:
 
 @register.filter
 def session_label(session: ProgramSession) -> str:
-    """``2026年12月5日（土）13:30〜15:00``; the end date is repeated only when it is another day."""
+    """``2026年12月5日（土）13:30〜15:00``; the end date is repeated only when it is another day.
+
+    A time nobody announced is not shown as 00:00: ``2026年11月8日（日）時間未定``.
+    """
     starts = timezone.localtime(session.starts_at)
+    dash = "〜" if _japanese() else "–"
+    if not session.start_time_known:
+        text = day_label(starts.date())
+        if session.end_local_date != starts.date():
+            text = f"{text}{dash}{day_label(session.end_local_date)}"
+        return f"{text}{_time_unknown_separator()}{time_unknown()}"
     text = datetime_label(starts)
     if session.ends_at is None:
         return text
     ends = timezone.localtime(session.ends_at)
-    dash = "〜" if _japanese() else "–"
+    if not session.end_time_known:
+        return f"{text}{dash}{day_label(ends.date())}"
     if ends.date() == starts.date():
         return f"{text}{dash}{ends:%H:%M}"
     return f"{text}{dash}{datetime_label(ends)}"
 
 
+def time_unknown() -> str:
+    return pgettext("session time", "time to be announced")
+
+
+def _time_unknown_separator() -> str:
+    return "" if _japanese() else ", "
+
+
 @register.filter
 def time_range(session: ProgramSession) -> str:
     """``13:30〜15:00``, for a day list where the date is already said."""
+    if not session.start_time_known:
+        return time_unknown()
     starts = timezone.localtime(session.starts_at)
     dash = "〜" if _japanese() else "–"
-    if session.ends_at is None:
+    if session.ends_at is None or not session.end_time_known:
         return f"{starts:%H:%M}{dash}" if _japanese() else f"{starts:%H:%M}"
     ends = timezone.localtime(session.ends_at)
     if ends.date() != starts.date():
@@ -95,3 +115,10 @@ def next_session(program: Program) -> ProgramSession | None:
 @register.filter
 def sessions_after(program: Program, session: ProgramSession) -> int:
     return sum(1 for other in program.sessions.all() if other.starts_at > session.starts_at)
+
+
+@register.filter
+def session_datetime_attr(session: ProgramSession) -> str:
+    """The ``datetime`` attribute of a session's ``<time>``: the day alone when its time is unknown."""
+    starts = timezone.localtime(session.starts_at)
+    return starts.isoformat() if session.start_time_known else starts.date().isoformat()

@@ -12,7 +12,6 @@ from django import template
 from manabiba.programs.models import Program
 from manabiba.registrations import selectors
 from manabiba.registrations.models import LotteryDraw, Registration
-from manabiba.registrations.views import applications_open, draw_time
 
 register = template.Library()
 
@@ -34,8 +33,8 @@ def registration_box(context: template.Context, program: Program) -> dict[str, A
         "counts": selectors.seat_counts(program),
         "is_lottery": reg_settings.is_lottery,
         "drawn": LotteryDraw.objects.filter(program=program).exists(),
-        "draw_at": draw_time(program),
-        "open": applications_open(program),
+        "draw_at": selectors.draw_time(program),
+        "open": selectors.applications_open(program),
         "signed_in": signed_in,
         "mine": mine,
         "request": request,

@@ -1,8 +1,8 @@
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from manabiba.consultations import conf
 from manabiba.consultations.inbound import inbound_mail_receive, read_mailbox
 
 
@@ -16,7 +16,7 @@ class Command(BaseCommand):
         parser.add_argument("--source", default="", help="Overrides CONSULTATIONS_INBOUND_MAILBOX.")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        source = options["source"] or conf.inbound_mailbox()
+        source = options["source"] or settings.CONSULTATIONS_INBOUND_MAILBOX
         if not source:
             raise CommandError("No mailbox: set CONSULTATIONS_INBOUND_MAILBOX or pass --source.")
         added = seen = ignored = 0

@@ -7,6 +7,7 @@ from manabiba.communities.demo import demo_groups_seed
 from manabiba.consultations.demo import demo_consultations_seed
 from manabiba.desk.demo import desk_demo_seed
 from manabiba.registrations.demo import demo_registrations_seed
+from manabiba.talents.demo import demo_talents_seed
 from manabiba.web.demo import (
     demo_programs_seed,
     demo_reference_load,
@@ -19,7 +20,7 @@ from manabiba.web.demo import (
 class Command(BaseCommand):
     help = (
         "Create demo people (one per role), rooms, the desk's roster, programmes (the real open-data files, moved "
-        "to come up, and generated ones), community groups, registrations and consultations; --scale N adds "
+        "to come up, and generated ones), community groups, talents, registrations and consultations; --scale N adds "
         "N*1000 residents. Safe to rerun."
     )
 
@@ -51,6 +52,7 @@ class Command(BaseCommand):
             for line in [
                 *demo_programs_seed(),
                 *demo_groups_seed(),
+                *demo_talents_seed(),
                 *demo_registrations_seed(),
                 *demo_consultations_seed(),
             ]:
