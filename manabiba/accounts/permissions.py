@@ -18,6 +18,8 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "accounts.view_people": _COORDINATION | {Role.DESK_STAFF},
     "accounts.manage_roles": _COORDINATION,
     "accounts.manage_departments": _COORDINATION,
+    # "Sign out everywhere" for someone else: ends their sessions and revokes their API tokens.
+    "accounts.end_sessions": _COORDINATION,
     "core.view_audit_log": _COORDINATION,
     # Mail that could not be delivered after every retry (the recipients' addresses are shown).
     "core.view_failed_mail": _COORDINATION,

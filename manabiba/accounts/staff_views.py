@@ -7,6 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from manabiba.accounts import forms, selectors, services
@@ -86,6 +87,7 @@ def person(request: HttpRequest, user_id: int) -> HttpResponse:
             "person": person,
             "roles": [(value, label) for value, label in Role.choices if value in person.role_set],
             "can_manage": can_manage,
+            "can_end_sessions": has_permission(request.user, "accounts.end_sessions"),
             "role_form": forms.RoleChangeForm(),
             "settings_form": forms.StaffSettingsForm(
                 initial={"department": person.department, "totp_required": person.totp_required}
@@ -129,6 +131,23 @@ def person_settings(request: HttpRequest, user_id: int) -> HttpResponse:
         messages.success(request, _("Saved."))
     else:
         messages.error(request, _("Choose a department from the list."))
+    return redirect("staff:person", user_id=person.pk)
+
+
+@permission_required("accounts.end_sessions")
+@require_POST
+def person_sign_out(request: HttpRequest, user_id: int) -> HttpResponse:
+    person = get_object_or_404(User, pk=user_id, anonymised_at=None)
+    revoked = services.user_sign_out_everywhere(user=person, actor=request.user)
+    messages.success(
+        request,
+        ngettext(
+            "Every session of this person has ended and %(count)d API token was revoked.",
+            "Every session of this person has ended and %(count)d API tokens were revoked.",
+            revoked,
+        )
+        % {"count": revoked},
+    )
     return redirect("staff:person", user_id=person.pk)
 
 

@@ -211,7 +211,9 @@ def token_create(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, _("Please say what the token is for."))
         return redirect("accounts:profile")
-    issued = services.api_token_create(user=user, name=form.cleaned_data["name"])
+    issued = services.api_token_create(
+        user=user, name=form.cleaned_data["name"], expires_in_days=form.cleaned_data["expires_in_days"]
+    )
     return render(request, "accounts/token_created.html", {"issued": issued})
 
 

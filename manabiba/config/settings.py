@@ -116,12 +116,14 @@ REDIS_URL = env_str("REDIS_URL")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Fails soft: with Redis down, pages are served uncached (docs/operations.md).
+            "BACKEND": "manabiba.core.cache.FailSoftRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "manabiba"),
         }
     }
-    SESSION_ENGINE = "django.contrib.sessions.backends.cache"
+    # The database holds sessions, Redis only speeds reading them: an outage signs nobody out.
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
     RQ_QUEUES = {"default": {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 600}}
     # django_tasks_rq runs its tasks through its own job class, so a plain `rqworker default` works.
     RQ = {"JOB_CLASS": "django_tasks_rq.Job"}
