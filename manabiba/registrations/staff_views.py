@@ -150,7 +150,7 @@ def index(request: HttpRequest) -> HttpResponse:
     )
     if not programs and not staff_like:
         raise PermissionDenied
-    due = set(services.lotteries_due())
+    due = set(selectors.lotteries_due())
     rows = [
         ProgramRow(
             program=program,
