@@ -19,7 +19,7 @@ from manabiba.programs.services import program_cancel
 from manabiba.registrations.models import Registration
 from manabiba.registrations.permissions import can_manage_registrations
 from manabiba.registrations.selectors import lottery_drawn, seats_taken
-from manabiba.registrations.services._common import Status, _lock_program, _settings_locked
+from manabiba.registrations.services._common import _cancel_locked, _lock_program, _settings_locked
 from manabiba.registrations.services._mail import _mail
 
 
@@ -39,13 +39,7 @@ def registrations_program_cancel(*, program: Program, actor: User, reason: str) 
     ):
         changed.append([registration.pk, registration.status])
         registration.program = program
-        registration.status = Status.CANCELLED
-        registration.waitlist_position = None
-        registration.offer_expires_at = None
-        registration.cancelled_at = now
-        registration.cancelled_by = actor
-        registration.cancel_reason = reason.strip()[:300]
-        registration.save()
+        _cancel_locked(registration, program, cancelled_by=actor, reason=reason, now=now)
         _mail(registration, "program_cancelled", {"reason": reason.strip()})
         cancelled += 1
     audit_log(
