@@ -1,6 +1,7 @@
 """Writes for community groups, one module per concern: the profile (sign-up and editing), review,
-membership, posts, events, contact, moderation of reports, follows and the digest, freshness, the
-search index and erasure. Shared helpers (mail, links, the catalogue organiser) are in ``_common``.
+membership, posts, events, contact, moderation of reports, follows and the digest, freshness, keeping
+the search index in step, and erasure. Shared helpers (mail, links, the catalogue organiser) are in
+``_common``; reads (search documents, an invitation by its token) are in ``selectors``.
 
 Every step that concerns a group is mailed to it (its owner and editors, and its contact
 address) through the outbox, in the same transaction as the change. The names below are the
@@ -40,7 +41,6 @@ from manabiba.communities.services.membership import (
     IssuedInvitation,
     invitation_accept,
     invitation_create,
-    invitation_for,
     membership_leave,
     membership_remove,
     ownership_transfer,
@@ -57,12 +57,7 @@ from manabiba.communities.services.posts import (
 )
 from manabiba.communities.services.profile import GROUP_FIELDS, GROUP_PROFILE_FIELDS, group_apply, group_update
 from manabiba.communities.services.review import group_approve, group_reject, group_request_changes, group_resubmit
-from manabiba.communities.services.search import (
-    SEARCH_KIND,
-    group_reindex,
-    group_search_document,
-    group_search_documents,
-)
+from manabiba.communities.services.search import group_reindex
 
 __all__ = [
     "CONFIRM_SALT",
@@ -72,7 +67,6 @@ __all__ = [
     "INVITATION_DAYS",
     "POST_FIELDS",
     "REPORT_LIMIT_PER_HOUR",
-    "SEARCH_KIND",
     "UNSUBSCRIBE_SALT",
     "DigestItem",
     "FreshnessRun",
@@ -101,15 +95,12 @@ __all__ = [
     "group_reject",
     "group_request_changes",
     "group_resubmit",
-    "group_search_document",
-    "group_search_documents",
     "group_unfollow",
     "group_update",
     "groups_confirm_active_run",
     "hide_after",
     "invitation_accept",
     "invitation_create",
-    "invitation_for",
     "mark_after",
     "membership_leave",
     "membership_remove",

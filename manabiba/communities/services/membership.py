@@ -1,6 +1,5 @@
 """A group's editors: invited by the owner, joining, leaving, removed; ownership handed over."""
 
-import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
@@ -15,6 +14,7 @@ from django.utils.translation import gettext as _
 from manabiba.accounts.models import User
 from manabiba.communities.models import CommunityGroup, Invitation, Membership
 from manabiba.communities.permissions import can_manage_members
+from manabiba.communities.selectors import invitation_token_digest
 from manabiba.communities.services._common import _mail, _mail_group, _site, _sync_organizer
 from manabiba.core.addresses import normalise_email
 from manabiba.core.audit import audit_log
@@ -26,10 +26,6 @@ INVITATION_DAYS = 14
 class IssuedInvitation:
     invitation: Invitation
     link: str
-
-
-def _token_digest(raw: str) -> str:
-    return hashlib.sha256(raw.encode()).hexdigest()
 
 
 @transaction.atomic
@@ -44,7 +40,7 @@ def invitation_create(*, group: CommunityGroup, actor: User, email: str) -> Issu
     invitation = Invitation.objects.create(
         group=group,
         email=email,
-        token=_token_digest(raw),
+        token=invitation_token_digest(raw),
         invited_by=actor,
         expires_at=timezone.now() + timedelta(days=INVITATION_DAYS),
     )
@@ -61,13 +57,9 @@ def invitation_create(*, group: CommunityGroup, actor: User, email: str) -> Issu
     return IssuedInvitation(invitation, link)
 
 
-def invitation_for(raw: str) -> Invitation | None:
-    return Invitation.objects.select_related("group").filter(token=_token_digest(raw)).first()
-
-
 @transaction.atomic
 def invitation_accept(*, raw_token: str, actor: User) -> Membership:
-    invitation = Invitation.objects.select_for_update().filter(token=_token_digest(raw_token)).first()
+    invitation = Invitation.objects.select_for_update().filter(token=invitation_token_digest(raw_token)).first()
     if invitation is None or invitation.accepted_at is not None or invitation.expires_at < timezone.now():
         raise ValidationError(_("This invitation is no longer valid. Ask the group for a new one."), code="invalid")
     if normalise_email(invitation.email) != normalise_email(actor.email):

@@ -1,36 +1,8 @@
-"""The group directory's part of the search index."""
-
-from collections.abc import Iterable
+"""The group directory's part of the search index, kept in step with each change."""
 
 from manabiba.communities.models import CommunityGroup
-from manabiba.core.search import SearchDocument, search_index_remove, search_index_update
-
-SEARCH_KIND = "communities.group"
-
-
-def group_search_document(group: CommunityGroup) -> SearchDocument:
-    return SearchDocument(
-        object_id=group.pk,
-        title=" ".join(filter(None, [group.name, group.name_kana])),
-        body=" ".join(
-            filter(
-                None,
-                [
-                    group.purpose,
-                    group.activities,
-                    str(group.get_kind_display()),
-                    " ".join(c.minor or c.major for c in group.categories.all()),
-                ],
-            )
-        ),
-        venue=" ".join(filter(None, [group.activity_place, " ".join(a.name for a in group.areas.all())])),
-    )
-
-
-def group_search_documents() -> Iterable[SearchDocument]:
-    groups = CommunityGroup.objects.filter(status=CommunityGroup.Status.APPROVED, hidden_at__isnull=True)
-    for group in groups.prefetch_related("categories", "areas").order_by("pk").iterator(chunk_size=500):
-        yield group_search_document(group)
+from manabiba.communities.selectors import SEARCH_KIND, group_search_document
+from manabiba.core.search import search_index_remove, search_index_update
 
 
 def group_reindex(group: CommunityGroup) -> None:
