@@ -9,11 +9,8 @@ class CommunitiesConfig(AppConfig):
 
     def ready(self) -> None:
         from manabiba.accounts.services import account_erasure_register
-        from manabiba.communities.services import (
-            SEARCH_KIND,
-            communities_erase_for_deleted_account,
-            group_search_documents,
-        )
+        from manabiba.communities.selectors import SEARCH_KIND, group_search_documents
+        from manabiba.communities.services import communities_erase_for_deleted_account
         from manabiba.core.search import search_source_register
 
         # Lets `manabiba rebuild_search_index` rebuild the directory's part of the index.

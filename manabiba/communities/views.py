@@ -504,7 +504,7 @@ def members(request: HttpRequest, group_id: int) -> HttpResponse:
 
 @login_required
 def invitation(request: HttpRequest, token: str) -> HttpResponse:
-    found = services.invitation_for(token)
+    found = selectors.invitation_for(token)
     if request.method == "POST":
         try:
             services.invitation_accept(raw_token=token, actor=_user(request))

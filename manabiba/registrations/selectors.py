@@ -1,6 +1,8 @@
 """Reads for registrations: a resident's own, a programme's registrants (for those allowed, logged),
-public counts and the draw notice (never names), and the lottery's verification."""
+public counts and the draw notice (never names), the lottery's verification, and what the services
+read under the programme lock (seats taken and free, tiers, first-timers, duplicates, draws due)."""
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -12,7 +14,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from manabiba.accounts.models import User
+from manabiba.core.addresses import normalise_email
 from manabiba.core.audit import audit_log
+from manabiba.core.japanese import normalize
 from manabiba.programs.models import Program, ProgramSession
 from manabiba.programs.permissions import program_manager_q
 from manabiba.programs.selectors import WindowState, program_application_window
@@ -20,6 +24,7 @@ from manabiba.registrations.lottery import Entry, allocate
 from manabiba.registrations.models import (
     Attendance,
     LotteryDraw,
+    PriorityRule,
     Registration,
     RegistrationQuestion,
     RegistrationSettings,
@@ -304,7 +309,7 @@ def needs_printed_slip(registration: Registration) -> bool:
 
 
 def lottery_due_filter(now: datetime) -> Q:
-    """A lottery whose draw should run now (the same rule as ``services.lotteries_due``)."""
+    """A lottery whose draw should run now, as a filter on programmes (``lotteries_due`` reads it)."""
     draw_time_passed = Q(registration_settings__draw_at__lte=now) | Q(
         registration_settings__draw_at__isnull=True, applications_close_at__lte=now
     )
@@ -333,3 +338,84 @@ def offers_expiring(*, user: Any, now: datetime) -> QuerySet[Registration]:
         .select_related("program")
         .order_by("offer_expires_at", "pk")
     )
+
+
+# --- seats, tiers and the people behind a registration (read under the programme lock by the services) --
+
+
+def seats_taken(program: Program) -> int:
+    total = Registration.objects.filter(program=program, status__in=Registration.SEATED).aggregate(n=Sum("party_size"))[
+        "n"
+    ]
+    return int(total or 0)
+
+
+def seats_free(program: Program) -> int | None:
+    """Seats left, or None when the programme has no capacity limit."""
+    if program.capacity is None:
+        return None
+    return max(0, program.capacity - seats_taken(program))
+
+
+def lottery_drawn(program: Program) -> bool:
+    return LotteryDraw.objects.filter(program=program).exists()
+
+
+def lotteries_due(*, now: datetime | None = None) -> list[int]:
+    """Programmes whose draw should run now: a lottery, published, deadline (or draw time) passed, not drawn."""
+    return list(Program.objects.filter(lottery_due_filter(now or timezone.now())).values_list("pk", flat=True))
+
+
+def _meets(registration: Registration, criterion: str) -> bool:
+    flags = {
+        PriorityRule.Criterion.CITY_RESIDENT.value: registration.lives_in_city,
+        PriorityRule.Criterion.CITY_WORKER.value: registration.works_in_city,
+        PriorityRule.Criterion.CITY_STUDENT.value: registration.studies_in_city,
+        PriorityRule.Criterion.FIRST_TIMER.value: registration.first_timer,
+        PriorityRule.Criterion.EVERY_SESSION.value: registration.attends_every_session,
+    }
+    return flags.get(criterion, False)
+
+
+def tier_of(registration: Registration, rules: Sequence[PriorityRule]) -> int:
+    """The lowest tier among the rules met; after every tier when none is met (1 without rules)."""
+    met = [rule.tier for rule in rules if _meets(registration, rule.criterion)]
+    if met:
+        return min(met)
+    return max((rule.tier for rule in rules), default=0) + 1
+
+
+def _digits(phone: str) -> str:
+    return "".join(ch for ch in normalize(phone) if ch.isdigit())
+
+
+def _name_key(name: str) -> str:
+    return normalize(name).replace(" ", "")
+
+
+def is_first_timer(*, program: Program, user: User | None, full_name: str, phone: str) -> bool:
+    """Nobody with this account (or this name and phone) had a place at this organiser's programmes before."""
+    earlier = Registration.objects.filter(program__organizer_id=program.organizer_id, status=Status.CONFIRMED).exclude(
+        program=program
+    )
+    if user is not None:
+        return not earlier.filter(user=user).exists()
+    if not phone:
+        return True
+    name, digits = _name_key(full_name), _digits(phone)
+    return not any(
+        _name_key(r.full_name) == name and _digits(r.phone) == digits for r in earlier.only("full_name", "phone")
+    )
+
+
+def duplicate_registration(program: Program, full_name: str, phone: str, email: str) -> Registration | None:
+    """An active registration with the same name and the same phone number or e-mail address."""
+    name, digits, address = _name_key(full_name), _digits(phone), normalise_email(email)
+    for registration in Registration.objects.filter(program=program, status__in=Registration.ACTIVE):
+        if _name_key(registration.full_name) != name:
+            continue
+        if digits and _digits(registration.phone) == digits:
+            return registration
+        if address and normalise_email(registration.email) == address:
+            return registration
+    return None

@@ -148,7 +148,7 @@ def _rows(nav: PageNav, *, draw_due: bool) -> list[ProgramRow]:
 def index(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     programs = selectors.staff_programs_with_registrations(user)
-    due = services.lotteries_due()
+    due = selectors.lotteries_due()
     due_nav = _paged(request, programs.filter(pk__in=due), "due_page")
     open_nav = _paged(request, programs.exclude(pk__in=due), "page")
     staff_like = has_permission(user, "registrations.view_participants") or has_permission(
