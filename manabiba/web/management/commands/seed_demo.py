@@ -9,7 +9,6 @@ from manabiba.core.devtools import dev_requirements
 from manabiba.desk.demo import desk_demo_seed
 from manabiba.registrations.demo import demo_registrations_seed
 from manabiba.talents.demo import demo_talents_seed
-from manabiba.web.demo_workspace import demo_workspace_seed
 
 
 class Command(BaseCommand):
@@ -48,6 +47,7 @@ class Command(BaseCommand):
                 demo_rooms_seed,
                 demo_users_seed,
             )
+            from manabiba.web.demo_workspace import demo_workspace_seed
         demo_reference_load()
         logins = demo_users_seed()
         rooms = demo_rooms_seed()
