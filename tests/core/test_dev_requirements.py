@@ -55,7 +55,7 @@ import django
 django.setup()
 import manabiba
 
-DEVELOPMENT_ONLY = {"manabiba.web.demo", "manabiba.core.smtp_catcher"}
+DEVELOPMENT_ONLY = {"manabiba.web.demo", "manabiba.web.demo_workspace", "manabiba.core.smtp_catcher"}
 imported, refused = 0, []
 
 
