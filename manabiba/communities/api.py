@@ -19,7 +19,8 @@ from manabiba.accounts.models import User
 from manabiba.communities import selectors, services
 from manabiba.communities.models import ActivityPost, CommunityGroup
 from manabiba.communities.permissions import can_edit_group, can_view_group
-from manabiba.core.api_body import BodyIn
+from manabiba.core.api_body import BodyIn, Id
+from manabiba.core.dates import MAX_OFFSET
 
 router = Router(tags=["communities"])
 
@@ -33,12 +34,12 @@ Day = Literal["0", "1", "2", "3", "4", "5", "6"]
 class GroupQuery(Schema):
     q: str = Field("", max_length=200, description="Keywords, searched in Japanese-aware ways (readings too).")
     kind: list[GroupKind] = Field([], description="Types of group; any of them.")
-    category: list[int] = Field([], description="Field (category) ids; any of them.")
-    area: list[int] = Field([], description="Area ids; any of them.")
+    category: list[Id] = Field([], description="Field (category) ids; any of them.")
+    area: list[Id] = Field([], description="Area ids; any of them.")
     day: list[Day] = Field([], description="Days of activity, Monday 0; any of them.")
     recruiting: bool = Field(False, description="Only groups recruiting members now.")
     limit: int = Field(20, ge=1, le=MAX_LIMIT)
-    offset: int = Field(0, ge=0)
+    offset: int = Field(0, ge=0, le=MAX_OFFSET)
 
     def filters(self) -> selectors.GroupFilters:
         return selectors.GroupFilters(

@@ -27,7 +27,7 @@ from manabiba.consultations.forms import AskForm
 from manabiba.consultations.models import Consultation, Message
 from manabiba.consultations.permissions import can_view_consultation
 from manabiba.consultations.throttle import guest_ask_allowed, resident_ask_allowed
-from manabiba.core.api_body import BodyIn
+from manabiba.core.api_body import BodyIn, Id
 from manabiba.core.audit import audit_log
 
 router = Router(tags=["consultations"])
@@ -113,7 +113,7 @@ class ConsultationDetailOut(ConsultationOut):
 
 class ReplyIn(BodyIn):
     body: str = Field(min_length=1, max_length=8000)
-    program_ids: list[int] = []
+    program_ids: list[Id] = []
     internal: bool = Field(False, description="An internal note, never shown to the resident.")
     wait_for_resident: bool = False
 

@@ -5,7 +5,7 @@ django-ninja reads a schema's fields off any value with attribute access, so a b
 application, mean consent assumed. A body must be an object; anything else is a 422.
 """
 
-from typing import Any
+from typing import Annotated, Any
 
 from django.utils.translation import gettext as _
 from ninja import Field, Schema
@@ -33,3 +33,9 @@ class BoundedPageNumberPagination(PageNumberPagination):
     class Input(Schema):
         page: int = Field(1, ge=1, le=MAX_OFFSET)
         page_size: int | None = Field(None, ge=1, le=MAX_OFFSET)
+
+
+# A row id: what a database's 64-bit key can hold. Django answers an out-of-range ``pk=`` with no
+# row, but a list of ids (``__in``) would reach the database and fail there.
+MAX_ID = 2**63 - 1
+Id = Annotated[int, Field(ge=1, le=MAX_ID)]

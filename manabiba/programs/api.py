@@ -21,7 +21,7 @@ from pydantic import AfterValidator
 
 from manabiba.accounts.authentication import token_auth
 from manabiba.accounts.models import User
-from manabiba.core.api_body import BodyIn
+from manabiba.core.api_body import BodyIn, Id
 from manabiba.core.dates import MAX_OFFSET, require_day_in_range, require_moment_in_range
 from manabiba.core.models import Area
 from manabiba.programs import services
@@ -51,9 +51,9 @@ class ProgramQuery(Schema):
     """The listing's filters, by the listing's parameter names, plus paging."""
 
     q: str = Field("", max_length=200, description="Keywords, searched in Japanese-aware ways.")
-    category: list[int] = Field([], description="Field (category) ids; any of them.")
-    audience: list[int] = Field([], description="Audience ids; any of them.")
-    area: list[int] = Field([], description="Area ids; any of them.")
+    category: list[Id] = Field([], description="Field (category) ids; any of them.")
+    audience: list[Id] = Field([], description="Audience ids; any of them.")
+    area: list[Id] = Field([], description="Area ids; any of them.")
     organizer: list[OrganizerKind] = Field([], description="Organiser kinds.")
     kind: list[ProgramKind] = Field([], description="Kinds of programme.")
     weekday: list[Annotated[int, Field(ge=0, le=6)]] = Field([], description="Days of the week, Monday 0.")
@@ -187,9 +187,9 @@ class ProgramPatch(BodyIn):
     description: str | None = None
     kind: ProgramKind | None = None
     organizer_id: int | None = None
-    co_organizer_ids: list[int] | None = None
-    category_ids: list[int] | None = None
-    audience_ids: list[int] | None = None
+    co_organizer_ids: list[Id] | None = None
+    category_ids: list[Id] | None = None
+    audience_ids: list[Id] | None = None
     area_id: int | None = None
     facility_id: int | None = None
     room_id: int | None = None

@@ -8,6 +8,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
+from manabiba.core.api_body import Id
+from manabiba.core.dates import MAX_OFFSET
 from manabiba.talents import selectors, services
 from manabiba.talents.models import TalentProfile
 
@@ -22,14 +24,14 @@ class TalentQuery(Schema):
     """The directory's filters, by the programme listing's parameter names where they apply."""
 
     q: str = Field("", max_length=200, description="Keywords, searched in Japanese-aware ways (readings too).")
-    category: list[int] = Field([], description="Field (category) ids; any of them.")
-    audience: list[int] = Field([], description="Audience ids; any of them.")
-    area: list[int] = Field([], description="Area ids; any of them.")
+    category: list[Id] = Field([], description="Field (category) ids; any of them.")
+    audience: list[Id] = Field([], description="Audience ids; any of them.")
+    area: list[Id] = Field([], description="Area ids; any of them.")
     weekday: list[Annotated[int, Field(ge=0, le=6)]] = Field([], description="Days of the week, Monday 0.")
     when: list[WhenValue] = Field([], description="Times of day; weekday_evening and weekend as on the listing.")
     free: bool | None = Field(None, description="true: free of charge only; false: with an honorarium.")
     limit: int = Field(20, ge=1, le=MAX_LIMIT)
-    offset: int = Field(0, ge=0)
+    offset: int = Field(0, ge=0, le=MAX_OFFSET)
 
     def filters(self) -> selectors.TalentFilters:
         return selectors.TalentFilters(

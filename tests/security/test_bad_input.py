@@ -176,3 +176,20 @@ def test_an_unexpected_error_in_the_api_is_answered_in_json(client: Client, monk
     assert response.status_code == 500
     assert response["Content-Type"].startswith("application/json")
     assert response.json() == {"detail": "Something went wrong on our side. Please try again later."}
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/v1/groups?area=-149322836300825413228578209792",
+        "/api/v1/groups?offset=9223372036854775808",
+        "/api/v1/programs?category=9223372036854775808",
+        "/api/v1/talents?area=99999999999999999999999",
+        "/api/v1/talents?offset=9223372036854775808",
+    ],
+)
+def test_ids_and_offsets_beyond_a_bigint_in_any_list_are_a_422(client: Client, url: str) -> None:
+    response = client.get(url)
+
+    assert response.status_code == 422
+    assert response["Content-Type"].startswith("application/json")
