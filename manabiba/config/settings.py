@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "manabiba.registrations",
     "manabiba.communities",
     "manabiba.consultations",
+    "manabiba.venues",
     "manabiba.opendata",
     "manabiba.web",
 ]
