@@ -106,7 +106,7 @@ def test_a_group_holds_a_limited_number_of_frames(place: Place, group: UserGroup
     first = date(2027, 1, 9)  # eight Saturdays from here are open and within first come
     for week in range(services.MAX_UPCOMING_PER_GROUP):
         _book(group_owner, group, place, day=first + timedelta(days=7 * week))
-    with pytest.raises(ValidationError, match="already holds 8 frames"):
+    with pytest.raises(ValidationError, match="今後の予約を8枠"):
         _book(group_owner, group, place, day=first + timedelta(days=1))
 
 
