@@ -7,6 +7,7 @@ from manabiba.communities.demo import demo_groups_seed
 from manabiba.consultations.demo import demo_consultations_seed
 from manabiba.desk.demo import desk_demo_seed
 from manabiba.registrations.demo import demo_registrations_seed
+from manabiba.venues.demo import venues_demo_seed
 from manabiba.web.demo import (
     demo_programs_seed,
     demo_reference_load,
@@ -19,8 +20,8 @@ from manabiba.web.demo import (
 class Command(BaseCommand):
     help = (
         "Create demo people (one per role), rooms, the desk's roster, programmes (the real open-data files, moved "
-        "to come up, and generated ones), community groups, registrations and consultations; --scale N adds "
-        "N*1000 residents. Safe to rerun."
+        "to come up, and generated ones), community groups, registrations, consultations, room user groups and a "
+        "month of room bookings; --scale N adds N*1000 residents. Safe to rerun."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -53,6 +54,7 @@ class Command(BaseCommand):
                 *demo_groups_seed(),
                 *demo_registrations_seed(),
                 *demo_consultations_seed(),
+                *venues_demo_seed(),
             ]:
                 self.stdout.write(line)
         if options["scale"]:
