@@ -74,7 +74,7 @@ def test_a_resident_finds_a_free_evening_and_the_group_books_it(
     page.screenshot(path=str(SCREENSHOTS / "venues_grid_ja_1280.png"), full_page=False)
     page.set_viewport_size({"width": 390, "height": 844})
     axe_check(page)
-    page.screenshot(path=str(SCREENSHOTS / "venues_grid_ja_390.png"), full_page=False)
+    page.screenshot(path=str(SCREENSHOTS / "venues_grid_ja_390.png"), full_page=True)
 
     _english(page, live_server)
     page.set_viewport_size({"width": 1280, "height": 900})
