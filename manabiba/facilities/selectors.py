@@ -6,7 +6,7 @@ from datetime import date, timedelta
 from django.db.models import Count, Prefetch, QuerySet
 from django.utils.translation import gettext
 
-from manabiba.core.holidays import holiday_name
+from manabiba.core.holidays import holiday_name, is_year_end_closure
 from manabiba.core.models import Area
 from manabiba.facilities.models import Closure, Facility, Room, TimeFrame
 
@@ -72,10 +72,6 @@ def facility_kind_counts() -> list[KindCount]:
     counts = {row["kind"]: row["count"] for row in rows}
     labels = dict(Facility.Kind.choices)
     return [KindCount(kind=kind, label=str(labels[kind]), count=counts[kind]) for kind in KIND_ORDER if kind in counts]
-
-
-def is_year_end_closure(day: date) -> bool:
-    return (day.month == 12 and day.day >= 29) or (day.month == 1 and day.day <= 3)
 
 
 def facility_closed_days(facility: Facility, first: date, last: date) -> dict[date, str]:
