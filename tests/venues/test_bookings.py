@@ -2,11 +2,13 @@
 
 from collections.abc import Callable
 from datetime import date, timedelta
+from io import StringIO
 from typing import Any
 
 import pytest
 import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.management import call_command
 
 from manabiba.accounts.models import User
 from manabiba.accounts.roles import Role
@@ -175,3 +177,24 @@ def test_deleting_the_account_cancels_coming_bookings_and_removes_the_contact_de
     assert booking.status == Booking.Status.CANCELLED
     assert (group.owner, group.representative_name, group.email, group.phone, group.address) == (None, "", "", "", "")
     assert group.status == UserGroup.Status.REJECTED
+
+
+def test_the_reminder_command_mails_in_the_applicants_language(
+    place: Place,
+    make_persona: Callable[..., User],
+    smtp_server: SmtpServer,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    owner = make_persona(Role.RESIDENT, email="alex@example.jp", full_name="Alex Brown", language="en")
+    group = UserGroupFactory(name="Nishitokyo English Book Club", owner=owner, email=owner.email)
+    _book(owner, group, place)
+    with (
+        time_machine.travel(at(SATURDAY - timedelta(days=1), 8), tick=False),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        out = StringIO()
+        call_command("venues_reminders", stdout=out)
+    assert out.getvalue().strip() == "reminders sent: 1"
+    (message,) = [m for m in smtp_server.to(owner.email) if "Reminder" in smtp_server.subject(m)]
+    assert smtp_server.subject(message) == "Reminder: 講座室 tomorrow, Sat 12 December 2026"
+    assert "Amount due: 1,200 yen" in smtp_server.body(message)

@@ -211,3 +211,9 @@ def test_facility_staff_manage_only_their_facility(client: Client, place: Place,
     )
     assert "overlaps another frame" in refused.content.decode()
     assert place.facility.frames.filter(name="早朝").count() == 0, "08:00–09:30 overlaps 午前 9–12"
+
+
+def test_the_facility_page_links_each_bookable_rooms_free_frames(client: Client, place: Place) -> None:
+    html = client.get(f"/facilities/{place.facility.pk}/").content.decode()
+    assert f'href="/venues/rooms/{place.room.pk}/"' in html
+    assert f'href="/venues/facilities/{place.facility.pk}/"' in html
