@@ -5,6 +5,7 @@ from typing import Any
 from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from manabiba.facilities.models import FeeExemption
 from manabiba.venues.models import Booking, UserGroup
@@ -108,11 +109,11 @@ class ReviewForm(PlainForm):
 
 
 class FrameForm(PlainForm):
-    name = forms.CharField(label=_("Name"), max_length=30)
+    name = forms.CharField(label=pgettext_lazy("time frame", "Name"), max_length=30)
     starts_at = forms.TimeField(label=_("Starts at"), widget=forms.TimeInput(attrs={"type": "time"}))
     ends_at = forms.TimeField(label=_("Ends at"), widget=forms.TimeInput(attrs={"type": "time"}))
 
 
 class ClosureForm(PlainForm):
-    day = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    day = forms.DateField(label=pgettext_lazy("column of days", "Day"), widget=forms.DateInput(attrs={"type": "date"}))
     note = forms.CharField(label=_("Reason"), max_length=200, required=False)

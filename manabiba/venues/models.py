@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from manabiba.core.models import TimeStampedModel
 from manabiba.facilities.models import FeeExemption, Room, TimeFrame
@@ -73,7 +74,7 @@ class Booking(TimeStampedModel):
 
     class Status(models.TextChoices):
         BOOKED = "booked", _("booked")
-        CANCELLED = "cancelled", _("cancelled")
+        CANCELLED = "cancelled", pgettext_lazy("booking", "cancelled")
 
     class Channel(models.TextChoices):
         ONLINE = "online", _("online")
