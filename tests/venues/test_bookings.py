@@ -1,7 +1,7 @@
 """Booking a frame: who may, the limits, fees and exemptions, cancelling, reminders and erasure."""
 
 from collections.abc import Callable
-from datetime import date, timedelta
+from datetime import date, time, timedelta
 from io import StringIO
 from typing import Any
 
@@ -9,6 +9,7 @@ import pytest
 import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import call_command
+from django.utils import translation
 
 from manabiba.accounts.models import User
 from manabiba.accounts.roles import Role
@@ -18,7 +19,7 @@ from manabiba.facilities.factories import FacilityFactory, RoomFactory, TimeFram
 from manabiba.venues import services
 from manabiba.venues.factories import UserGroupFactory
 from manabiba.venues.models import Booking, UserGroup
-from manabiba.venues.services import FrameUnavailableError, booking_cancel, booking_create
+from manabiba.venues.services import FrameUnavailableError, booking_cancel, booking_create, frame_set
 from tests.conftest import SmtpServer
 from tests.venues.conftest import NOW, SATURDAY, Place, at
 
@@ -108,7 +109,7 @@ def test_a_group_holds_a_limited_number_of_frames(place: Place, group: UserGroup
     first = date(2027, 1, 9)  # eight Saturdays from here are open and within first come
     for week in range(services.MAX_UPCOMING_PER_GROUP):
         _book(group_owner, group, place, day=first + timedelta(days=7 * week))
-    with pytest.raises(ValidationError, match="今後の予約を8枠"):
+    with translation.override("en"), pytest.raises(ValidationError, match="already holds 8 frames"):
         _book(group_owner, group, place, day=first + timedelta(days=1))
 
 
@@ -198,3 +199,23 @@ def test_the_reminder_command_mails_in_the_applicants_language(
     (message,) = [m for m in smtp_server.to(owner.email) if "Reminder" in smtp_server.subject(m)]
     assert smtp_server.subject(message) == "Reminder: 講座室 tomorrow, Sat 12 December 2026"
     assert "Amount due: 1,200 yen" in smtp_server.body(message)
+
+
+def test_staff_change_a_frames_times_and_the_booking_keeps_its_own(
+    place: Place, group: UserGroup, group_owner: User, facility_staff: User
+) -> None:
+    booking = _book(group_owner, group, place)
+    frame_set(
+        actor=facility_staff,
+        facility=place.facility,
+        name="夜間",
+        starts_at=time(18, 30),
+        ends_at=time(21, 30),
+        frame=place.evening,
+    )
+    booking.refresh_from_db()
+    assert booking.starts_at == at(SATURDAY, 18)
+    with pytest.raises(ValidationError):
+        frame_set(actor=facility_staff, facility=place.facility, name="夕方", starts_at=time(16), ends_at=time(18, 45))
+    with pytest.raises(PermissionDenied):
+        frame_set(actor=group_owner, facility=place.facility, name="早朝", starts_at=time(7), ends_at=time(8))

@@ -217,3 +217,41 @@ def test_the_facility_page_links_each_bookable_rooms_free_frames(client: Client,
     html = client.get(f"/facilities/{place.facility.pk}/").content.decode()
     assert f'href="/venues/rooms/{place.room.pk}/"' in html
     assert f'href="/venues/facilities/{place.facility.pk}/"' in html
+
+
+def test_a_resident_registers_a_group_on_the_form(client: Client, resident: User) -> None:
+    page = signed_in(client, resident)
+    fields = {
+        "name": "ひばり合唱団",
+        "representative_name": "歌 好子",
+        "address": "ひばりが丘一丁目2番3号",
+        "phone": "042-111-2222",
+        "email": "hibari@example.jp",
+        "members_count": "20",
+        "members_in_city": "18",
+        "purpose": "合唱の練習",
+        "declaration": "on",
+    }
+    refused = page.post("/venues/groups/register/", {**fields, "members_in_city": "21"})
+    assert "This cannot be more than the number of members." in refused.content.decode()
+    assert not UserGroup.objects.exists()
+    assert page.post("/venues/groups/register/", fields)["Location"] == "/venues/groups/"
+    listing = page.get("/venues/groups/").content.decode()
+    assert "ひばり合唱団" in listing
+    assert "waiting for approval" in listing
+
+
+def test_staff_remove_a_frame_without_bookings_and_a_closure(
+    client: Client, place: Place, group: UserGroup, facility_staff: User
+) -> None:
+    _booked(place, group)
+    staff = signed_in(client, facility_staff)
+    staff.post(f"/staff/venues/frames/{place.evening.pk}/remove/")
+    assert place.facility.frames.filter(pk=place.evening.pk).exists(), "the evening has a booking"
+    staff.post(f"/staff/venues/frames/{place.morning.pk}/remove/")
+    assert not place.facility.frames.filter(pk=place.morning.pk).exists()
+    closure = Closure.objects.create(facility=place.facility, day=date(2026, 12, 21))
+    staff.post(f"/staff/venues/closures/{closure.pk}/remove/")
+    assert not Closure.objects.exists()
+    assert AuditEntry.objects.filter(action="venues.frame.removed").count() == 1
+    assert AuditEntry.objects.filter(action="venues.closure.removed").count() == 1
