@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from manabiba.accounts.models import User
 from manabiba.accounts.permissions import has_permission
+from manabiba.communities.selectors import groups_of as community_groups_of
 from manabiba.core.audit import audit_log
 from manabiba.core.dates import day_in_range, out_of_range_message
 from manabiba.core.mail import mail_send
@@ -103,6 +104,8 @@ def user_group_register(
         errors["purpose"] = _("Say what the group uses rooms for.")
     if not declaration:
         errors["declaration"] = _("Rooms are for non-profit learning and activities: please confirm the declaration.")
+    if community_group_id is not None and not community_groups_of(actor).filter(pk=community_group_id).exists():
+        errors["community_group"] = _("Choose a community group you belong to.")
     if errors:
         raise ValidationError(errors)
     group = UserGroup.objects.create(

@@ -44,11 +44,19 @@ def test_a_resident_registers_a_group_that_waits_for_approval(resident: User) ->
 
 @pytest.mark.parametrize(
     ("field", "value"),
-    [("declaration", False), ("members_in_city", 21), ("members_count", 0), ("name", " "), ("phone", "なし")],
+    [
+        ("declaration", False),
+        ("members_in_city", 21),
+        ("members_count", 0),
+        ("name", " "),
+        ("phone", "なし"),
+        ("community_group", 999999),
+    ],
 )
 def test_bad_input_is_refused_with_nothing_written(resident: User, field: str, value: object) -> None:
+    overrides = {"community_group_id" if field == "community_group" else field: value}
     with pytest.raises(ValidationError) as raised:
-        _register(resident, **{field: value})
+        _register(resident, **overrides)
     assert field in raised.value.message_dict
     assert not UserGroup.objects.exists()
 
@@ -106,3 +114,19 @@ def test_rejecting_needs_a_reason(resident: User, coordinator: User) -> None:
         user_group_review(actor=coordinator, group=group, approve=False)
     user_group_review(actor=coordinator, group=group, approve=False, note="同じ団体が登録済みです")
     assert AuditEntry.objects.filter(action="venues.group.rejected", actor_id=coordinator.pk).exists()
+
+
+def test_a_group_from_the_community_station_registers_under_it(resident: User) -> None:
+    from manabiba.communities.models import CommunityGroup, Membership
+
+    station = CommunityGroup.objects.create(
+        name="ひばり合唱団",
+        name_kana="ひばりがっしょうだん",
+        kind=CommunityGroup.Kind.CULTURE,
+        purpose="合唱",
+        activities="練習",
+        representative_name="歌 好子",
+        status=CommunityGroup.Status.APPROVED,
+    )
+    Membership.objects.create(group=station, user=resident, role=Membership.Role.OWNER)
+    assert _register(resident, community_group_id=station.pk).community_group == station
