@@ -16,7 +16,7 @@ from datetime import timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-OPENDATA = ROOT.parent / "shared" / "data" / "opendata"
+OPENDATA = ROOT / "manabiba" / "opendata" / "samples"
 KIND = "bench.program"
 QUERIES = [
     *("講座", "防災", "ヨガ", "こども", "スマホ"),
@@ -103,13 +103,16 @@ def seed(n: int) -> None:
 
 
 def measure(query: str, limit: int | None) -> tuple[int, float, float]:
+    from django.utils import timezone
+
     from manabiba.core.search import search_ids
 
-    found = len(search_ids(kind=KIND, query=query, limit=limit))
+    now = timezone.now()
+    found = len(search_ids(kind=KIND, query=query, now=now, limit=limit))
     timings = []
     for _ in range(RUNS):
         started = time.perf_counter()
-        search_ids(kind=KIND, query=query, limit=limit)
+        search_ids(kind=KIND, query=query, now=now, limit=limit)
         timings.append((time.perf_counter() - started) * 1000)
     timings.sort()
     return found, statistics.median(timings), timings[int(len(timings) * 0.95) - 1]

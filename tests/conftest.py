@@ -14,6 +14,9 @@ from manabiba.core.smtp_catcher import SmtpCatcher
 
 PERSONA_PASSWORD = "correct horse battery staple"
 
+# Notes every API status the suite sees, to compare with the OpenAPI document at the end.
+pytest_plugins = ["tests.api_statuses"]
+
 
 class SmtpServer:
     """A running SMTP server the application delivers to, and what it has received."""

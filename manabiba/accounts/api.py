@@ -5,7 +5,7 @@ from datetime import datetime
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Router, Schema, Status
+from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.pagination import paginate
 
@@ -38,10 +38,13 @@ class TokenRequest(BodyIn):
     password: str
     name: str = "API"
     otp: str = ""
+    # Days until the token stops working; left out or null, it works until revoked.
+    expires_in_days: int | None = Field(default=None, ge=1, le=services.TOKEN_MAX_LIFETIME_DAYS)
 
 
 class TokenResponse(Schema):
     token: str
+    expires_at: datetime | None
 
 
 class ErrorResponse(Schema):
@@ -62,6 +65,7 @@ class TokenOut(Schema):
     starts_with: str
     created_at: datetime
     last_used_at: datetime | None
+    expires_at: datetime | None
 
 
 class PersonOut(Schema):
@@ -82,7 +86,7 @@ class PersonOut(Schema):
 
 
 @router.post("/auth/token", response={200: TokenResponse, 401: ErrorResponse, 429: ErrorResponse}, auth=None)
-def token_obtain(request: HttpRequest, payload: TokenRequest) -> Status[dict[str, str]]:
+def token_obtain(request: HttpRequest, payload: TokenRequest) -> Status[dict[str, object]]:
     email = normalise_email(payload.email)
     ip = request.META.get("REMOTE_ADDR")
     if throttle.login_is_locked(email=email, ip=ip):
@@ -95,8 +99,8 @@ def token_obtain(request: HttpRequest, payload: TokenRequest) -> Status[dict[str
         throttle.login_failure_record(email=email, ip=ip)
         return Status(401, {"detail": _("This account uses a second factor: send the current code as otp.")})
     throttle.login_success_record(email=email)
-    issued = services.api_token_create(user=user, name=payload.name)
-    return Status(200, {"token": issued.secret})
+    issued = services.api_token_create(user=user, name=payload.name, expires_in_days=payload.expires_in_days)
+    return Status(200, {"token": issued.secret, "expires_at": issued.token.expires_at})
 
 
 @router.get("/me", response=MeResponse, auth=token_auth)
@@ -120,6 +124,7 @@ def token_list(request: HttpRequest) -> list[dict[str, object]]:
             "starts_with": token.prefix,
             "created_at": token.created_at,
             "last_used_at": token.last_used_at,
+            "expires_at": token.expires_at,
         }
         for token in selectors.api_tokens_of(api_user(request))
     ]
@@ -135,7 +140,13 @@ def token_revoke(request: HttpRequest, token_id: int) -> Status[dict[str, str] |
     return Status(204, None)
 
 
-@router.get("/staff/people", response=list[PersonOut], auth=token_auth)
+@router.get(
+    "/staff/people",
+    response=list[PersonOut],
+    auth=token_auth,
+    # ``require_permission`` answers 403 for a token whose owner may not see people.
+    openapi_extra={"responses": {403: {"description": "The token's owner may not see people."}}},
+)
 @paginate(BoundedPageNumberPagination)
 def people(request: HttpRequest, q: str = "") -> QuerySet[User]:
     user = require_permission(request, "accounts.view_people")

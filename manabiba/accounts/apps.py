@@ -6,3 +6,9 @@ class AccountsConfig(AppConfig):
     name = "manabiba.accounts"
     label = "accounts"
     verbose_name = _("Accounts")
+
+    def ready(self) -> None:
+        from manabiba.accounts.workspace import account_cards
+        from manabiba.core.workspace import workspace_cards_register
+
+        workspace_cards_register("accounts", account_cards, order=90)

@@ -4,12 +4,18 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth import password_validation
-from django.contrib.auth.forms import PasswordResetForm
+from django.contrib.auth.forms import PasswordChangeForm, PasswordResetForm, SetPasswordForm
 from django.utils.translation import gettext_lazy as _
 
 from manabiba.accounts.models import Department, User
+from manabiba.accounts.permissions import has_permission
 from manabiba.accounts.roles import Role
-from manabiba.accounts.services import PROFILE_FIELDS, mail_to_user
+from manabiba.accounts.services import (
+    PROFILE_FIELDS,
+    NewPasswordReason,
+    mail_to_user,
+    user_password_set,
+)
 from manabiba.core.addresses import NormalisedEmailField
 
 
@@ -82,6 +88,9 @@ class ProfileForm(forms.ModelForm[User]):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
+        # The digest lists staff work; residents have none, so they are not asked.
+        if not has_permission(self.instance, "staff.access_workspace"):
+            del self.fields["staff_digest"]
 
     def clean_full_name_kana(self) -> str:
         value: str = self.cleaned_data["full_name_kana"].strip()
@@ -114,6 +123,20 @@ class DeleteAccountForm(PlainForm):
 class TokenCreateForm(PlainForm):
     name = forms.CharField(
         label=_("What the token is for"), max_length=100, help_text=_("For example: the desk's spreadsheet")
+    )
+    expires_in_days = forms.TypedChoiceField(
+        label=_("Valid for"),
+        choices=[
+            ("30", _("30 days")),
+            ("90", _("90 days")),
+            ("365", _("1 year")),
+            ("", _("Until I revoke it")),
+        ],
+        coerce=int,
+        empty_value=None,
+        required=False,
+        initial="90",
+        help_text=_("A token that has expired stops working; make a new one then."),
     )
 
 
@@ -164,3 +187,23 @@ class OutboxPasswordResetForm(PasswordResetForm):
     ) -> None:
         user = context["user"]
         mail_to_user(user=user, template="accounts/mail/password_reset", context=context)
+
+
+class TokenRevokingSetPasswordForm(SetPasswordForm):  # type: ignore[type-arg]  # generic only in the stubs
+    """The new password from a reset link; the person's API tokens are revoked with the old one."""
+
+    def save(self, commit: bool = True) -> User:
+        return user_password_set(
+            user=self.user, password=self.cleaned_data["new_password1"], reason=NewPasswordReason.RESET
+        )
+
+
+class TokenRevokingPasswordChangeForm(PasswordChangeForm):
+    """The person's own password change; their API tokens are revoked with the old password."""
+
+    def save(self, commit: bool = True) -> User:
+        user = self.user
+        assert isinstance(user, User)
+        return user_password_set(
+            user=user, password=self.cleaned_data["new_password1"], reason=NewPasswordReason.CHANGED
+        )

@@ -7,6 +7,7 @@ from django.contrib.auth.models import PermissionsMixin
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 from manabiba.accounts.roles import STAFF_ROLES, Role
@@ -75,6 +76,8 @@ class User(AbstractBaseUser, PermissionsMixin):
     works_in_city = models.BooleanField(_("I work in the city"), default=False)
     studies_in_city = models.BooleanField(_("I study in the city"), default=False)
     language = models.CharField(_("language for mail"), max_length=8, default="ja")
+    # Staff only: the morning mail listing their overdue work (manabiba send_staff_digest).
+    staff_digest = models.BooleanField(_("mail me a daily list of my overdue work"), default=True)
     department = models.ForeignKey(
         Department,
         verbose_name=_("department"),
@@ -93,6 +96,8 @@ class User(AbstractBaseUser, PermissionsMixin):
     totp_last_step = models.PositiveBigIntegerField(null=True, blank=True, editable=False)
     date_joined = models.DateTimeField(_("joined"), default=timezone.now)
     anonymised_at = models.DateTimeField(_("anonymised at"), null=True, blank=True)
+    # Raised by "sign out everywhere": part of the session hash, so every existing session ends.
+    session_generation = models.PositiveIntegerField(default=0, editable=False)
 
     objects: ClassVar[UserManager] = UserManager()
 
@@ -132,6 +137,20 @@ class User(AbstractBaseUser, PermissionsMixin):
     def has_totp(self) -> bool:
         return self.totp_confirmed_at is not None
 
+    def _get_session_auth_hash(self, secret: str | None = None) -> str:
+        # Django ties a session to the password hash (this overrides its method, which both
+        # get_session_auth_hash and the SECRET_KEY_FALLBACKS check call); the generation ends
+        # sessions without a new password. Generation 0 gives Django's own hash, so sessions from
+        # before the field existed stay valid.
+        if not self.session_generation:
+            key_salt, value = "django.contrib.auth.models.AbstractBaseUser.get_session_auth_hash", self.password
+        else:
+            key_salt, value = (
+                "manabiba.accounts.User.get_session_auth_hash",
+                f"{self.password}:{self.session_generation}",
+            )
+        return salted_hmac(key_salt, value, secret=secret, algorithm="sha256").hexdigest()
+
 
 class RoleGrant(TimeStampedModel):
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="role_grants")
@@ -157,6 +176,8 @@ class ApiToken(TimeStampedModel):
     prefix = models.CharField(_("starts with"), max_length=12)
     digest = models.CharField(max_length=64, unique=True)
     last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
+    # Chosen when the token is made; an expired token is refused like a revoked one.
+    expires_at = models.DateTimeField(_("expires"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("API token")

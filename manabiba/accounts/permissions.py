@@ -18,7 +18,11 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "accounts.view_people": _COORDINATION | {Role.DESK_STAFF},
     "accounts.manage_roles": _COORDINATION,
     "accounts.manage_departments": _COORDINATION,
+    # "Sign out everywhere" for someone else: ends their sessions and revokes their API tokens.
+    "accounts.end_sessions": _COORDINATION,
     "core.view_audit_log": _COORDINATION,
+    # Mail that could not be delivered after every retry (the recipients' addresses are shown).
+    "core.view_failed_mail": _COORDINATION,
     # Programmes: department staff publish their own department's; groups and citizens submit
     # theirs for the coordinator to review (see programs/permissions.py for the object checks).
     "programs.create": _COORDINATION | {Role.DEPARTMENT_STAFF, Role.FACILITY_STAFF, Role.GROUP_ORGANISER, Role.TALENT},
@@ -48,6 +52,11 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "desk.view_appointments": _COORDINATION | {Role.DESK_STAFF},
     # Booking for a caller on the phone or at the counter, and cancelling anyone's appointment.
     "desk.manage_appointments": _COORDINATION | {Role.DESK_STAFF},
+    # The talent bank: every signed-in person may register or ask for an introduction; the coordinator
+    # screens cards, forwards introductions and sees contact details (talents/permissions.py).
+    "talents.register": frozenset(Role),
+    "talents.request_introduction": frozenset(Role),
+    "talents.review": _COORDINATION,
     # Room booking: staff approve user groups (seeing possible duplicates); facility staff manage their own
     # facility's frames, closures and bookings, coordinators every facility's (venues/permissions.py).
     "venues.review_groups": _COORDINATION | {Role.FACILITY_STAFF},

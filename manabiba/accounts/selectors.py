@@ -6,7 +6,7 @@ from django.conf import settings
 from django.db.models import Q, QuerySet
 
 from manabiba.accounts.models import ApiToken, Department, User
-from manabiba.core.models import AuditEntry
+from manabiba.core.models import AuditEntry, OutboxMessage
 
 
 def totp_is_required(user: User) -> bool:
@@ -24,12 +24,32 @@ def people_search(*, query: str = "") -> QuerySet[User]:
     return people.order_by("full_name_kana", "email")
 
 
+def people_with_role(role: str) -> QuerySet[User]:
+    """Active, reachable people holding ``role`` (the coordinators to tell of a submission, say)."""
+    return (
+        User.objects.filter(is_active=True, anonymised_at=None, role_grants__role=role)
+        .exclude(email="")
+        .distinct()
+        .order_by("pk")
+    )
+
+
+def department_contacts(department: Department) -> QuerySet[User]:
+    """Who hears of work routed to a department with nobody named: its staff who handle such work."""
+    return people_with_role("department_staff").filter(department=department)
+
+
 def department_list() -> QuerySet[Department]:
     return Department.objects.filter(is_active=True).order_by("division", "name")
 
 
 def api_tokens_of(user: User) -> QuerySet[ApiToken]:
     return ApiToken.objects.filter(user=user).order_by("-created_at")
+
+
+def outbox_failed() -> QuerySet[OutboxMessage]:
+    """Mail that gave up after every retry, the most recent first: someone was not told."""
+    return OutboxMessage.objects.filter(status=OutboxMessage.Status.FAILED).order_by("-updated_at", "-pk")
 
 
 def audit_recent(*, action_prefix: str = "", limit: int = 200) -> QuerySet[AuditEntry]:

@@ -4,6 +4,8 @@ import hashlib
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime, timedelta
+from enum import StrEnum
 from typing import Any
 
 from django.conf import settings
@@ -12,18 +14,20 @@ from django.contrib.auth.models import AnonymousUser
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from manabiba.accounts.models import ApiToken, Department, RoleGrant, User
 from manabiba.accounts.permissions import has_permission
-from manabiba.accounts.roles import Role
+from manabiba.accounts.roles import STAFF_ROLES, Role
 from manabiba.accounts.totp import totp_code_is_valid, totp_matching_step, totp_new_secret
 from manabiba.core.addresses import normalise_email
 from manabiba.core.audit import audit_log
 from manabiba.core.mail import mail_send
+from manabiba.core.models import AuditEntry
+from manabiba.core.workspace import Severity, workspace_cards
 
 VERIFY_SALT = "manabiba.accounts.verify-email"
 VERIFY_MAX_AGE = 3 * 24 * 3600
@@ -106,6 +110,7 @@ PROFILE_FIELDS = (
     "works_in_city",
     "studies_in_city",
     "language",
+    "staff_digest",
 )
 
 
@@ -247,14 +252,34 @@ def _digest(raw: str) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()
 
 
+# The lifetimes offered on My page; the API takes any number of days up to the longest.
+TOKEN_LIFETIME_DAYS = (30, 90, 365)
+TOKEN_MAX_LIFETIME_DAYS = 3650
+
+
 @transaction.atomic
-def api_token_create(*, user: User, name: str) -> IssuedToken:
-    """Issue a personal token. The secret is returned once and never stored."""
+def api_token_create(*, user: User, name: str, expires_in_days: int | None = None) -> IssuedToken:
+    """Issue a personal token, valid for ``expires_in_days`` days or until revoked (None).
+
+    The secret is returned once and never stored.
+    """
+    if expires_in_days is not None and not 1 <= expires_in_days <= TOKEN_MAX_LIFETIME_DAYS:
+        raise ValidationError(_("A token can last from 1 to %(days)s days.") % {"days": TOKEN_MAX_LIFETIME_DAYS})
     raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    expires_at = timezone.now() + timedelta(days=expires_in_days) if expires_in_days is not None else None
     token = ApiToken.objects.create(
-        user=user, name=name.strip() or _("API token"), prefix=raw[:12], digest=_digest(raw)
+        user=user,
+        name=name.strip() or _("API token"),
+        prefix=raw[:12],
+        digest=_digest(raw),
+        expires_at=expires_at,
     )
-    audit_log(action="accounts.api_token.created", actor=user, target=token, data={"name": token.name})
+    audit_log(
+        action="accounts.api_token.created",
+        actor=user,
+        target=token,
+        data={"name": token.name, "expires_in_days": expires_in_days},
+    )
     return IssuedToken(token=token, secret=raw)
 
 
@@ -266,14 +291,65 @@ def api_token_revoke(*, token: ApiToken, actor: User) -> None:
     token.delete()
 
 
+def _api_tokens_revoke_all(*, user: User, actor: Actor, reason: str) -> int:
+    """Revoke every token of the person (inside the caller's transaction); how many there were."""
+    revoked, _by_model = user.api_tokens.all().delete()
+    if revoked:
+        audit_log(
+            action="accounts.api_tokens.revoked_all",
+            actor=actor,
+            target=user,
+            data={"count": revoked, "reason": reason},
+        )
+    return revoked
+
+
+class NewPasswordReason(StrEnum):
+    """Why a password was set, as recorded in the audit log."""
+
+    CHANGED = "password_changed"
+    RESET = "password_reset"
+
+
+@transaction.atomic
+def user_password_set(*, user: User, password: str, reason: NewPasswordReason) -> User:
+    """Set a new password (the person's own change, or a reset by mailed link) and revoke every
+    API token: whoever knew the old password may have made one. Other sessions end with the old
+    password hash; the caller keeps the current one if it should stay signed in."""
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    revoked = _api_tokens_revoke_all(user=user, actor=user, reason=reason)
+    audit_log(action=f"accounts.{reason}", actor=user, target=user, data={"api_tokens_revoked": revoked})
+    return user
+
+
+@transaction.atomic
+def user_sign_out_everywhere(*, user: User, actor: Actor) -> int:
+    """End every session of the person and revoke their API tokens; how many tokens went.
+
+    Sessions end because the generation is part of the hash each session is checked against,
+    so this works whichever session store is in use.
+    """
+    _require(actor, "accounts.end_sessions")
+    User.objects.filter(pk=user.pk).update(session_generation=F("session_generation") + 1)
+    user.refresh_from_db(fields=["session_generation"])
+    revoked = _api_tokens_revoke_all(user=user, actor=actor, reason="signed_out_everywhere")
+    audit_log(action="accounts.signed_out_everywhere", actor=actor, target=user, data={"api_tokens_revoked": revoked})
+    return revoked
+
+
 def api_token_authenticate(*, raw: str) -> User | None:
-    """The active owner of a presented token, or None."""
+    """The active owner of a presented token that has not expired, or None."""
     if not raw.startswith(TOKEN_PREFIX):
         return None
-    token = ApiToken.objects.select_related("user").filter(digest=_digest(raw)).first()
+    now = timezone.now()
+    token = (
+        ApiToken.objects.select_related("user")
+        .filter(Q(expires_at__isnull=True) | Q(expires_at__gt=now), digest=_digest(raw))
+        .first()
+    )
     if token is None or not token.user.is_active:
         return None
-    now = timezone.now()
     # Write at most once a minute, so that busy integrations do not turn every read into a write.
     if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
@@ -321,3 +397,50 @@ def totp_disable(*, user: User, code: str) -> None:
     user.totp_confirmed_at = None
     user.save(update_fields=["totp_secret", "totp_confirmed_at"])
     audit_log(action="accounts.totp.disabled", actor=user, target=user)
+
+
+def staff_digest_send(*, now: datetime | None = None) -> int:
+    """Mail each member of staff who has not opted out the overdue cards of their workspace.
+
+    Run daily by a timer (``manabiba send_staff_digest``). The cards are counted as the person
+    would see them (their role and department) and written in their language; nobody with
+    nothing overdue is mailed, nor anyone mailed already today. Returns how many mails were queued.
+    """
+    now = now or timezone.now()
+    people = (
+        User.objects.filter(
+            is_active=True, anonymised_at=None, staff_digest=True, role_grants__role__in=list(STAFF_ROLES)
+        )
+        .exclude(email="")
+        .distinct()
+        .order_by("pk")
+    )
+    # At most one digest a day each, so a timer that runs twice mails nobody twice.
+    midnight = timezone.localtime(now).replace(hour=0, minute=0, second=0, microsecond=0)
+    already = set(
+        AuditEntry.objects.filter(
+            action="accounts.staff_digest.sent", target_type=User._meta.label_lower, created_at__gte=midnight
+        ).values_list("target_id", flat=True)
+    )
+    sent = 0
+    for person in people:
+        if str(person.pk) in already:
+            continue
+        with translation.override(person.language or settings.LANGUAGE_CODE):
+            overdue = [
+                found
+                for found in workspace_cards(user=person, now=now)
+                if found.severity == Severity.OVERDUE and found.count
+            ]
+        if not overdue:
+            continue
+        with transaction.atomic():
+            mail_to_user(user=person, template="accounts/mail/staff_digest", context={"cards": overdue})
+            audit_log(
+                action="accounts.staff_digest.sent",
+                actor=None,
+                target=person,
+                data={"cards": {found.key: found.count for found in overdue}},
+            )
+        sent += 1
+    return sent

@@ -5,7 +5,9 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from manabiba.accounts import forms, selectors, services
@@ -14,6 +16,7 @@ from manabiba.accounts.models import User
 from manabiba.accounts.permissions import has_permission
 from manabiba.accounts.roles import Role
 from manabiba.core.audit import audit_log
+from manabiba.core.workspace import Card, Severity, workspace_cards
 
 
 @permission_required("staff.access_workspace")
@@ -43,10 +46,23 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             ("staff:people", _("People and roles"), "accounts.view_people"),
             ("staff:departments", _("Departments"), "accounts.manage_departments"),
             ("staff:audit", _("Audit log"), "core.view_audit_log"),
+            ("staff:failed_mail", _("Mail that failed to send"), "core.view_failed_mail"),
         ]
         if has_permission(request.user, permission)
     ]
-    return render(request, "accounts/staff/dashboard.html", {"tools": tools})
+    cards = workspace_cards(user=request.user, now=timezone.now())
+    groups: dict[str, list[Card]] = {}
+    for found in cards:
+        groups.setdefault(found.group, []).append(found)
+    return render(
+        request,
+        "accounts/staff/dashboard.html",
+        {
+            "tools": tools,
+            "card_groups": list(groups.items()),
+            "overdue": sum(c.count for c in cards if c.severity == Severity.OVERDUE),
+        },
+    )
 
 
 @permission_required("accounts.view_people")
@@ -74,6 +90,7 @@ def person(request: HttpRequest, user_id: int) -> HttpResponse:
             "person": person,
             "roles": [(value, label) for value, label in Role.choices if value in person.role_set],
             "can_manage": can_manage,
+            "can_end_sessions": has_permission(request.user, "accounts.end_sessions"),
             "role_form": forms.RoleChangeForm(),
             "settings_form": forms.StaffSettingsForm(
                 initial={"department": person.department, "totp_required": person.totp_required}
@@ -120,6 +137,23 @@ def person_settings(request: HttpRequest, user_id: int) -> HttpResponse:
     return redirect("staff:person", user_id=person.pk)
 
 
+@permission_required("accounts.end_sessions")
+@require_POST
+def person_sign_out(request: HttpRequest, user_id: int) -> HttpResponse:
+    person = get_object_or_404(User, pk=user_id, anonymised_at=None)
+    revoked = services.user_sign_out_everywhere(user=person, actor=request.user)
+    messages.success(
+        request,
+        ngettext(
+            "Every session of this person has ended and %(count)d API token was revoked.",
+            "Every session of this person has ended and %(count)d API tokens were revoked.",
+            revoked,
+        )
+        % {"count": revoked},
+    )
+    return redirect("staff:person", user_id=person.pk)
+
+
 @permission_required("accounts.manage_departments")
 def departments(request: HttpRequest) -> HttpResponse:
     form = forms.DepartmentForm(request.POST or None)
@@ -140,3 +174,14 @@ def audit(request: HttpRequest) -> HttpResponse:
         "accounts/staff/audit.html",
         {"entries": selectors.audit_recent(action_prefix=prefix), "prefix": prefix},
     )
+
+
+@permission_required("core.view_failed_mail")
+def failed_mail(request: HttpRequest) -> HttpResponse:
+    page = Paginator(selectors.outbox_failed(), 50).get_page(request.GET.get("page"))
+    audit_log(
+        action="accounts.personal_data.viewed",
+        actor=request.user,
+        data={"view": "failed_mail", "shown": [message.pk for message in page.object_list]},
+    )
+    return render(request, "accounts/staff/failed_mail.html", {"page": page})

@@ -2,6 +2,7 @@
 
 import json
 import time
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth import login, logout
@@ -19,6 +20,7 @@ from manabiba.accounts import forms, selectors, services, throttle
 from manabiba.accounts.authentication import user_by_credentials
 from manabiba.accounts.login_state import login_state_record
 from manabiba.accounts.models import ApiToken, User
+from manabiba.accounts.permissions import has_permission
 from manabiba.accounts.roles import Role
 from manabiba.accounts.totp import totp_provisioning_uri
 from manabiba.core.addresses import normalise_email
@@ -40,11 +42,18 @@ def _next_url(request: HttpRequest) -> str:
     return safe_next(request, reverse("accounts:profile"))
 
 
+def landing_url(request: HttpRequest, user: User) -> str:
+    """Where a login ends: the ``next`` asked for, else staff's workspace, else My page."""
+    if has_permission(user, "staff.access_workspace"):
+        return safe_next(request, reverse("staff:dashboard"))
+    return _next_url(request)
+
+
 def _complete_login(request: HttpRequest, user: User, *, second_factor: bool) -> HttpResponse:
     login(request, user, backend="django.contrib.auth.backends.ModelBackend")
     login_state_record(request, second_factor=second_factor)
     audit_log(action="accounts.user.logged_in", actor=user, target=user)
-    return HttpResponseRedirect(_next_url(request))
+    return HttpResponseRedirect(landing_url(request, user))
 
 
 def signup(request: HttpRequest) -> HttpResponse:
@@ -92,7 +101,9 @@ def login_view(request: HttpRequest) -> HttpResponse:
                 if user.has_totp:
                     request.session[PENDING_LOGIN_KEY] = {"user": user.pk, "at": time.time()}
                     verify = reverse("accounts:login_verify")
-                    return redirect(f"{verify}?next={_next_url(request)}")
+                    # Only a ``next`` the person asked for travels on; otherwise the landing is decided after the code.
+                    asked = safe_next(request, "")
+                    return redirect(f"{verify}?{urlencode({'next': asked})}" if asked else verify)
                 return _complete_login(request, user, second_factor=False)
             if user is not None and user.email_verified_at is None:
                 services.user_resend_verification(user=user)
@@ -154,7 +165,10 @@ def profile_edit(request: HttpRequest) -> HttpResponse:
     user = _signed_in_user(request)
     form = forms.ProfileForm(request.POST or None, instance=User.objects.get(pk=user.pk))
     if request.method == "POST" and form.is_valid():
-        services.user_profile_update(user=user, **{name: form.cleaned_data[name] for name in services.PROFILE_FIELDS})
+        services.user_profile_update(
+            user=user,
+            **{name: form.cleaned_data[name] for name in services.PROFILE_FIELDS if name in form.cleaned_data},
+        )
         messages.success(request, _("Your profile is saved."))
         return redirect("accounts:profile")
     return render(request, "accounts/profile_edit.html", {"form": form})
@@ -197,7 +211,9 @@ def token_create(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, _("Please say what the token is for."))
         return redirect("accounts:profile")
-    issued = services.api_token_create(user=user, name=form.cleaned_data["name"])
+    issued = services.api_token_create(
+        user=user, name=form.cleaned_data["name"], expires_in_days=form.cleaned_data["expires_in_days"]
+    )
     return render(request, "accounts/token_created.html", {"issued": issued})
 
 

@@ -198,7 +198,8 @@ def group_get(request: HttpRequest, group_id: int) -> Status[dict[str, Any]]:
     return Status(200, _group_detail(request, group))
 
 
-POST_RESPONSES = {200: PostOut, 201: PostOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
+POSTED = {201: PostOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
+WITHDRAWN = {200: PostOut, 403: ErrorOut, 404: ErrorOut}
 
 
 def _validation_detail(error: ValidationError) -> tuple[str, str | None]:
@@ -231,7 +232,7 @@ def post_list(request: HttpRequest, group_id: int) -> Status[Any]:
     return Status(200, [_post(request, post) for post in group.posts.order_by("-created_at")])
 
 
-@router.post("/groups/{group_id}/posts", response=POST_RESPONSES, auth=token_auth, summary="Post for a group you edit")
+@router.post("/groups/{group_id}/posts", response=POSTED, auth=token_auth, summary="Post for a group you edit")
 def post_create(request: HttpRequest, group_id: int, payload: PostIn) -> Status[dict[str, Any]]:
     group = _editor_group(request, group_id)
     if group is None:
@@ -250,7 +251,7 @@ def post_create(request: HttpRequest, group_id: int, payload: PostIn) -> Status[
 
 @router.post(
     "/groups/{group_id}/posts/{post_id}/withdraw",
-    response=POST_RESPONSES,
+    response=WITHDRAWN,
     auth=token_auth,
     summary="Withdraw a post of a group you edit",
 )

@@ -9,14 +9,16 @@ class CommunitiesConfig(AppConfig):
 
     def ready(self) -> None:
         from manabiba.accounts.services import account_erasure_register
-        from manabiba.communities.services import (
-            SEARCH_KIND,
-            communities_erase_for_deleted_account,
-            group_search_documents,
-        )
+        from manabiba.communities.selectors import SEARCH_KIND, group_search_documents
+        from manabiba.communities.services import communities_erase_for_deleted_account
         from manabiba.core.search import search_source_register
 
         # Lets `manabiba rebuild_search_index` rebuild the directory's part of the index.
         search_source_register(SEARCH_KIND, group_search_documents)
         # A deleted account leaves the groups (an owner must hand the group over first).
         account_erasure_register("communities", lambda user: communities_erase_for_deleted_account(user=user))
+
+        from manabiba.communities.workspace import community_cards
+        from manabiba.core.workspace import workspace_cards_register
+
+        workspace_cards_register("communities", community_cards, order=30)

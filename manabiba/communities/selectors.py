@@ -1,5 +1,8 @@
-"""Reads of community groups: the directory with its facets, a group's page, the staff queues."""
+"""Reads of community groups: the directory with its facets, a group's page, the staff queues, the
+groups' search documents and an invitation by its token."""
 
+import hashlib
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -12,14 +15,15 @@ from manabiba.communities.models import (
     ActivityPost,
     CommunityGroup,
     ContactMessage,
+    Invitation,
     Membership,
     Photo,
 )
-from manabiba.communities.services import SEARCH_KIND
 from manabiba.core.models import Area
-from manabiba.core.search import search_ids
+from manabiba.core.search import SearchDocument, search_ids
 from manabiba.programs.models import Category, Program
 
+SEARCH_KIND = "communities.group"
 SEARCH_LIMIT = 2000
 
 
@@ -71,9 +75,11 @@ def _apply(groups: QuerySet[CommunityGroup], filters: GroupFilters, skip: str = 
     return groups
 
 
-def group_ranked_ids(filters: GroupFilters) -> list[int] | None:
+def group_ranked_ids(filters: GroupFilters, *, now: datetime | None = None) -> list[int] | None:
     """The search's ids, best first, for a query (None without one). Ask once per request."""
-    return search_ids(kind=SEARCH_KIND, query=filters.q, limit=SEARCH_LIMIT) if filters.q else None
+    if not filters.q:
+        return None
+    return search_ids(kind=SEARCH_KIND, query=filters.q, now=now or timezone.now(), limit=SEARCH_LIMIT)
 
 
 def _matching(filters: GroupFilters, ranked: list[int] | None, skip: str = "") -> QuerySet[CommunityGroup]:
@@ -196,10 +202,11 @@ def group_inbox(group: CommunityGroup) -> QuerySet[ContactMessage]:
     return group.messages.order_by("-created_at")
 
 
+REVIEW_STATUSES = (CommunityGroup.Status.PENDING, CommunityGroup.Status.CHANGES_REQUESTED)
+
+
 def groups_for_review() -> QuerySet[CommunityGroup]:
-    return CommunityGroup.objects.filter(
-        status__in=[CommunityGroup.Status.PENDING, CommunityGroup.Status.CHANGES_REQUESTED]
-    ).order_by("status", "created_at")
+    return CommunityGroup.objects.filter(status__in=REVIEW_STATUSES).order_by("status", "created_at")
 
 
 def posts_for_moderation() -> QuerySet[ActivityPost]:
@@ -225,3 +232,37 @@ def stale_groups() -> QuerySet[CommunityGroup]:
     return CommunityGroup.objects.filter(
         status=CommunityGroup.Status.APPROVED, confirmation_requested_at__isnull=False
     ).order_by("confirmation_requested_at", "name_kana")
+
+
+def group_search_document(group: CommunityGroup) -> SearchDocument:
+    return SearchDocument(
+        object_id=group.pk,
+        title=" ".join(filter(None, [group.name, group.name_kana])),
+        body=" ".join(
+            filter(
+                None,
+                [
+                    group.purpose,
+                    group.activities,
+                    str(group.get_kind_display()),
+                    " ".join(c.minor or c.major for c in group.categories.all()),
+                ],
+            )
+        ),
+        venue=" ".join(filter(None, [group.activity_place, " ".join(a.name for a in group.areas.all())])),
+    )
+
+
+def group_search_documents() -> Iterable[SearchDocument]:
+    groups = CommunityGroup.objects.filter(status=CommunityGroup.Status.APPROVED, hidden_at__isnull=True)
+    for group in groups.prefetch_related("categories", "areas").order_by("pk").iterator(chunk_size=500):
+        yield group_search_document(group)
+
+
+def invitation_token_digest(raw: str) -> str:
+    """What is stored of an invitation's token: only its digest."""
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+def invitation_for(raw: str) -> Invitation | None:
+    return Invitation.objects.select_related("group").filter(token=invitation_token_digest(raw)).first()

@@ -65,7 +65,6 @@ def group_review(request: HttpRequest, group_id: int) -> HttpResponse:
             "group": group,
             "form": form,
             "members": selectors.group_members(group),
-            "show_errors": request.method == "POST",
         },
     )
 

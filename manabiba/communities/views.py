@@ -271,7 +271,7 @@ def signup(request: HttpRequest) -> HttpResponse:
             return redirect("communities:signup_rules")
     else:
         form = GroupForm(stored) if stored is not None else GroupForm()
-    return render(request, "communities/signup.html", {"form": form, "show_errors": request.method == "POST"})
+    return render(request, "communities/signup.html", {"form": form})
 
 
 @login_required
@@ -377,7 +377,7 @@ def edit(request: HttpRequest, group_id: int) -> HttpResponse:
     return render(
         request,
         "communities/edit.html",
-        {"group": group, "form": form, "photo_form": PhotoForm(), "show_errors": request.method == "POST"},
+        {"group": group, "form": form, "photo_form": PhotoForm()},
     )
 
 
@@ -421,9 +421,7 @@ def post_new(request: HttpRequest, group_id: int) -> HttpResponse:
             else:
                 messages.success(request, _("The post will be published once the coordinator has looked at it."))
             return redirect("communities:manage", group.pk)
-    return render(
-        request, "communities/post_form.html", {"group": group, "form": form, "show_errors": request.method == "POST"}
-    )
+    return render(request, "communities/post_form.html", {"group": group, "form": form})
 
 
 @login_required
@@ -456,9 +454,7 @@ def event_new(request: HttpRequest, group_id: int) -> HttpResponse:
             else:
                 messages.success(request, _("The event will be published once the coordinator has looked at it."))
             return redirect("communities:manage", group.pk)
-    return render(
-        request, "communities/event_form.html", {"group": group, "form": form, "show_errors": request.method == "POST"}
-    )
+    return render(request, "communities/event_form.html", {"group": group, "form": form})
 
 
 @login_required
@@ -502,14 +498,13 @@ def members(request: HttpRequest, group_id: int) -> HttpResponse:
             "invitations": group.invitations.filter(accepted_at__isnull=True, expires_at__gte=timezone.now()),
             "is_owner": is_owner,
             "form": form,
-            "show_errors": request.method == "POST",
         },
     )
 
 
 @login_required
 def invitation(request: HttpRequest, token: str) -> HttpResponse:
-    found = services.invitation_for(token)
+    found = selectors.invitation_for(token)
     if request.method == "POST":
         try:
             services.invitation_accept(raw_token=token, actor=_user(request))

@@ -5,17 +5,73 @@ A value of the wrong type in a path, query or body (django-ninja's ``ValidationE
 same shape as the apps' own validation errors."""
 
 import logging
+from typing import Any
 
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
-from ninja.errors import ValidationError
+from ninja.errors import HttpError, ValidationError
 
 from manabiba.accounts.api import router as accounts_router
 
 logger = logging.getLogger("django.request")
 
-api = NinjaAPI(title="Manabiba API", version="1", urls_namespace="api")
+ERROR_BODY = {
+    "title": "ErrorBody",
+    "type": "object",
+    "properties": {
+        "detail": {"type": "string", "description": "What went wrong, in the caller's language."},
+        "errors": {
+            "type": "object",
+            "additionalProperties": {"type": "array", "items": {"type": "string"}},
+            "description": "Messages per field path (dotted for nested values).",
+        },
+    },
+    "required": ["detail"],
+}
+# Answers every operation of a kind can give, whatever its handler says: the token check (401),
+# the validation of parameters and bodies (422), a body that is not JSON (400), the web server's
+# limit on an address's length (414) and an error on our side (500, as JSON).
+COMMON_ANSWERS = {
+    "400": "The body is not valid JSON.",
+    "401": "No token, or a token that is not valid (revoked or expired).",
+    "414": "The address is too long (answered by the web server).",
+    "422": "A parameter or the body is missing, of the wrong type or out of range; `errors` names each field.",
+    "500": "An error on our side.",
+}
+
+
+class ManabibaAPI(NinjaAPI):
+    """The API, whose OpenAPI document lists every answer an operation can give.
+
+    Handlers declare the answers that are theirs (201, 403, 404, 409, 429); the ones every
+    operation of a kind shares are added here once, so no operation can forget them.
+    """
+
+    def get_openapi_schema(self, **kwargs: Any) -> Any:
+        schema = super().get_openapi_schema(**kwargs)
+        schema.setdefault("components", {}).setdefault("schemas", {})["ErrorBody"] = ERROR_BODY
+        error = {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorBody"}}}
+        for item in schema["paths"].values():
+            for operation in item.values():
+                responses = operation["responses"]
+                shared = {"414", "500"}
+                if operation.get("security"):
+                    shared.add("401")
+                if operation.get("parameters") or operation.get("requestBody"):
+                    shared.add("422")
+                if operation.get("requestBody"):
+                    shared.add("400")
+                for status in shared:
+                    if status not in responses and int(status) not in responses:
+                        responses[status] = {"description": COMMON_ANSWERS[status], "content": error}
+                for status, answer in list(responses.items()):
+                    if str(status).startswith(("4", "5")) and "content" not in answer:
+                        answer["content"] = error
+        return schema
+
+
+api = ManabibaAPI(title="Manabiba API", version="1", urls_namespace="api")
 
 # Where django-ninja says the value came from; the rest of ``loc`` is the field's path.
 _SOURCES = {"path", "query", "header", "cookie", "body", "form", "file"}
@@ -98,12 +154,33 @@ def server_error_answer(request: HttpRequest, exc: Exception | type[Exception]) 
     )
 
 
+def _framework_detail(status: int, detail: str) -> str:
+    """django-ninja's own English words for the errors it raises, in the caller's language."""
+    if status == 400 and detail.startswith("Cannot parse request body"):
+        return _("The body is not valid JSON.")
+    if status == 401 and detail == "Unauthorized":
+        return _("Please send a valid token: Authorization: Bearer mnb_...")
+    return detail
+
+
+def http_error_answer(request: HttpRequest, exc: Exception | type[Exception]) -> HttpResponse:
+    status = getattr(exc, "status_code", 400)
+    return api.create_response(request, {"detail": _framework_detail(status, str(exc))}, status=status)
+
+
+def not_found_answer(request: HttpRequest, exc: Exception | type[Exception]) -> HttpResponse:
+    return api.create_response(request, {"detail": _("Not found.")}, status=404)
+
+
 api.add_exception_handler(ValidationError, validation_error_answer)
+api.add_exception_handler(HttpError, http_error_answer)
+api.add_exception_handler(Http404, not_found_answer)
 api.add_exception_handler(Exception, server_error_answer)
 api.add_router("", accounts_router)
 api.add_router("", "manabiba.programs.api.router")
 api.add_router("", "manabiba.registrations.api.router")
 api.add_router("", "manabiba.communities.api.router")
+api.add_router("", "manabiba.talents.api.router")
 api.add_router("", "manabiba.consultations.api.router")
 api.add_router("", "manabiba.desk.api.router")
 api.add_router("", "manabiba.venues.api.router")

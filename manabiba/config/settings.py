@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "manabiba.facilities",
     "manabiba.desk",
     "manabiba.registrations",
+    "manabiba.talents",
     "manabiba.communities",
     "manabiba.consultations",
     "manabiba.venues",
@@ -116,12 +117,14 @@ REDIS_URL = env_str("REDIS_URL")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Fails soft: with Redis down, pages are served uncached (docs/operations.md).
+            "BACKEND": "manabiba.core.cache.FailSoftRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "manabiba"),
         }
     }
-    SESSION_ENGINE = "django.contrib.sessions.backends.cache"
+    # The database holds sessions, Redis only speeds reading them: an outage signs nobody out.
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
     RQ_QUEUES = {"default": {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 600}}
     # django_tasks_rq runs its tasks through its own job class, so a plain `rqworker default` works.
     RQ = {"JOB_CLASS": "django_tasks_rq.Job"}
@@ -237,7 +240,7 @@ ACCOUNT_DELETION_KEEPS = ["age_band", "area", "lives_in_city", "works_in_city", 
 
 NINJA_PAGINATION_PER_PAGE = 50
 
-# Where seed_demo finds the municipal open-data event files (default: ../shared/data/opendata).
+# Where seed_demo finds the municipal open-data event files (default: those shipped in manabiba/opendata/samples).
 DEMO_OPENDATA_DIR = env_str("DEMO_OPENDATA_DIR")
 
 # Registrations (docs/registrations.md): months after a programme ends before applicants' personal data goes.
@@ -248,6 +251,12 @@ COMMUNITIES_POSTS_NEED_MODERATION = env_bool("COMMUNITIES_POSTS_NEED_MODERATION"
 COMMUNITIES_CONFIRM_EVERY_DAYS = env_int("COMMUNITIES_CONFIRM_EVERY_DAYS", 365)
 COMMUNITIES_CONFIRM_MARK_DAYS = env_int("COMMUNITIES_CONFIRM_MARK_DAYS", 30)
 COMMUNITIES_CONFIRM_HIDE_DAYS = env_int("COMMUNITIES_CONFIRM_HIDE_DAYS", 90)
+# The talent bank: a card is valid to the end of the next fiscal year (starting in this month);
+# reminders go this many days before; declined, removed and lapsed cards are deleted, and
+# introductions' contact details blanked, this many days after they closed.
+TALENTS_FISCAL_YEAR_START_MONTH = env_int("TALENTS_FISCAL_YEAR_START_MONTH", 4)
+TALENTS_REMINDER_DAYS = [int(d) for d in env_str("TALENTS_REMINDER_DAYS", "60,14").split(",") if d.strip()]
+TALENTS_RETENTION_DAYS = env_int("TALENTS_RETENTION_DAYS", 365)
 
 # Learning consultations (docs/consultations.md).
 # The inbound address: mail to residents carries reply+<token>@ its domain.

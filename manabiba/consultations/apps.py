@@ -13,3 +13,8 @@ class ConsultationsConfig(AppConfig):
 
         # A deleted account's consultations are anonymised like those past the retention period.
         account_erasure_register("consultations", lambda user: consultations_erase_for_deleted_account(user=user))
+
+        from manabiba.consultations.workspace import consultation_cards
+        from manabiba.core.workspace import workspace_cards_register
+
+        workspace_cards_register("consultations", consultation_cards, order=10)

@@ -81,9 +81,11 @@ class QueueFilterForm(forms.Form):
         choices=[
             ("all", _("All open")),
             ("new", _("New")),
+            ("unassigned", _("Nobody assigned")),
             ("mine", _("Assigned to me")),
             ("department", _("My department's")),
             ("waiting", _("Waiting for the resident")),
+            ("due_today", _("Due today")),
             ("overdue", _("Overdue")),
             ("closed", pgettext_lazy("consultations that are closed", "Closed")),
         ],

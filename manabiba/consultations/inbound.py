@@ -13,6 +13,7 @@ import logging
 import mailbox
 import poplib
 import re
+import ssl
 from collections.abc import Iterator
 from dataclasses import dataclass
 from email.message import EmailMessage
@@ -122,6 +123,17 @@ def inbound_mail_receive(raw: bytes, *, recipients: tuple[str, ...] = ()) -> Inb
 
 # --- mailboxes -------------------------------------------------------------------------------------
 
+# What reading a mailbox fails with: a missing path, a server that does not answer, a refused login.
+MAILBOX_ERRORS = (OSError, imaplib.IMAP4.error, poplib.error_proto)
+
+
+def mailbox_display(source: str) -> str:
+    """``source`` fit for messages and logs: the password of an IMAP or POP3 URL hidden."""
+    parsed = urlparse(source)
+    if parsed.password is None:
+        return source
+    return parsed._replace(netloc=parsed.netloc.replace(f":{parsed.password}@", ":***@", 1)).geturl()
+
 
 def read_mailbox(source: str) -> Iterator[bytes]:
     """Every mail waiting in ``source``: a Maildir, an mbox file, a folder of ``.eml`` files (the
@@ -179,7 +191,12 @@ def _credentials(source: str) -> tuple[str, int | None, str, str, str]:
 def _read_imap(source: str) -> Iterator[bytes]:
     host, port, user, password, folder = _credentials(source)
     secure = source.startswith("imaps")
-    client = imaplib.IMAP4_SSL(host, port or 993) if secure else imaplib.IMAP4(host, port or 143)
+    # The server's certificate is checked: imaplib and poplib check nothing without a context.
+    client = (
+        imaplib.IMAP4_SSL(host, port or 993, ssl_context=ssl.create_default_context())
+        if secure
+        else imaplib.IMAP4(host, port or 143)
+    )
     try:
         client.login(user, password)
         client.select(folder)
@@ -200,7 +217,11 @@ def _read_imap(source: str) -> Iterator[bytes]:
 def _read_pop3(source: str) -> Iterator[bytes]:
     host, port, user, password, _folder = _credentials(source)
     secure = source.startswith("pop3s")
-    client = poplib.POP3_SSL(host, port or 995) if secure else poplib.POP3(host, port or 110)
+    client = (
+        poplib.POP3_SSL(host, port or 995, context=ssl.create_default_context())
+        if secure
+        else poplib.POP3(host, port or 110)
+    )
     try:
         client.user(user)
         client.pass_(password)

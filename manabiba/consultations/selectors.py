@@ -22,39 +22,66 @@ from manabiba.consultations.permissions import visible_filter
 from manabiba.programs.models import Program
 from manabiba.programs.selectors import ProgramFilters, program_search
 
-QUEUE_VIEWS = ("all", "new", "mine", "department", "waiting", "overdue", "closed")
+QUEUE_VIEWS = ("all", "new", "unassigned", "mine", "department", "waiting", "due_today", "overdue", "closed")
+
+
+def _end_of_today(now: datetime) -> datetime:
+    local = timezone.localtime(now)
+    return local.replace(hour=0, minute=0, second=0, microsecond=0) + timedelta(days=1)
+
+
+def queue_view_filter(view: str, *, user: User, now: datetime) -> Q:
+    """What one of the queue's views shows, as a filter: the queue and the workspace's cards share it."""
+    open_ = Q(status__in=OPEN_STATUSES)
+    if view == "new":
+        return Q(status=Consultation.Status.NEW)
+    if view == "unassigned":
+        return open_ & Q(assignee__isnull=True)
+    if view == "mine":
+        return ~Q(status=Consultation.Status.CLOSED) & Q(assignee=user)
+    if view == "department":
+        if not user.department_id:
+            return Q(pk__in=[])
+        return ~Q(status=Consultation.Status.CLOSED) & Q(department_id=user.department_id)
+    if view == "waiting":
+        return Q(status=Consultation.Status.WAITING)
+    if view == "due_today":
+        # Still in time, but the answer is due before midnight.
+        return open_ & Q(due_at__gte=now, due_at__lt=_end_of_today(now))
+    if view == "overdue":
+        return open_ & Q(due_at__lt=now)
+    if view == "closed":
+        return Q(status=Consultation.Status.CLOSED)
+    return ~Q(status=Consultation.Status.CLOSED)
+
+
+def consultations_visible(user: User) -> QuerySet[Consultation]:
+    """Every consultation ``user`` may open (none when they may open none)."""
+    condition = visible_filter(user)
+    if condition is None:
+        return Consultation.objects.none()
+    return Consultation.objects.filter(condition, anonymised_at__isnull=True)
 
 
 def consultation_queue(
     *, user: User, view: str = "all", topic: str = "", now: datetime | None = None
 ) -> QuerySet[Consultation]:
     """The consultations ``user`` may see, narrowed to one of the queue's views."""
-    condition = visible_filter(user)
-    if condition is None:
-        return Consultation.objects.none()
     now = now or timezone.now()
-    consultations = Consultation.objects.filter(condition, anonymised_at__isnull=True)
-    if view == "new":
-        consultations = consultations.filter(status=Consultation.Status.NEW)
-    elif view == "mine":
-        consultations = consultations.filter(assignee=user).exclude(status=Consultation.Status.CLOSED)
-    elif view == "department":
-        consultations = (
-            consultations.filter(department_id=user.department_id).exclude(status=Consultation.Status.CLOSED)
-            if user.department_id
-            else consultations.none()
-        )
-    elif view == "waiting":
-        consultations = consultations.filter(status=Consultation.Status.WAITING)
-    elif view == "overdue":
-        consultations = consultations.filter(status__in=OPEN_STATUSES, due_at__lt=now)
-    elif view == "closed":
-        consultations = consultations.filter(status=Consultation.Status.CLOSED)
-    else:
-        consultations = consultations.exclude(status=Consultation.Status.CLOSED)
+    consultations = consultations_visible(user).filter(queue_view_filter(view, user=user, now=now))
     if topic:
         consultations = consultations.filter(topic=topic)
     return consultations.select_related("department", "assignee").order_by("due_at", "created_at", "pk")
+
+
+def queue_counts(*, user: User, views: tuple[str, ...], now: datetime) -> dict[str, int]:
+    """How many consultations each view shows, in one aggregate query."""
+    if visible_filter(user) is None:
+        return dict.fromkeys(views, 0)
+    counts: dict[str, int] = consultations_visible(user).aggregate(
+        **{view: Count("pk", filter=queue_view_filter(view, user=user, now=now)) for view in views}
+    )
+    return counts
 
 
 def consultation_for_staff(consultation_id: int) -> Consultation | None:

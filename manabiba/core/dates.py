@@ -51,3 +51,24 @@ def require_moment_in_range(moment: datetime) -> datetime:
     if not moment_in_range(moment):
         raise ValueError(out_of_range_message())
     return moment
+
+
+def month_from_text(value: str) -> date | None:
+    """The first day of the month ``YYYY-MM`` names, or None when it is not one within the span."""
+    year, dash, month = value.partition("-")
+    if not (dash and year.isdigit() and month.isdigit() and len(year) == 4 and len(month) == 2):
+        return None
+    if not 1 <= int(month) <= 12:
+        return None
+    first = date(int(year), int(month), 1)
+    return first if day_in_range(first) else None
+
+
+def require_month(value: str) -> str:
+    """For schema validators: ``YYYY-MM`` within the span, or empty; otherwise a ValueError saying so."""
+    if value and month_from_text(value) is None:
+        raise ValueError(
+            _("Give the month as YYYY-MM between %(first)s and %(last)s, for example 2026-11.")
+            % {"first": f"{FIRST_DAY:%Y-%m}", "last": f"{LAST_DAY:%Y-%m}"}
+        )
+    return value

@@ -18,6 +18,8 @@ from django.core.cache import cache
 from django.core.cache.backends.base import BaseCache
 from django.core.cache.backends.locmem import LocMemCache
 
+from manabiba.core.cache import cache_failures_raise
+
 logger = logging.getLogger(__name__)
 
 T = TypeVar("T")
@@ -28,7 +30,9 @@ _fallback = LocMemCache("manabiba-ratelimit-fallback", {"OPTIONS": {"MAX_ENTRIES
 
 def _guarded(operation: Callable[[BaseCache], T]) -> T:
     try:
-        return operation(cache)
+        # A count is not something to guess: the shared cache must say it failed (core.cache).
+        with cache_failures_raise():
+            return operation(cache)
     except Exception as error:  # noqa: BLE001 - any failure of the cache backend, whose errors are its own
         logger.warning(
             "The shared cache failed (%s); rate limits are counted in this process until it is back.",

@@ -24,7 +24,6 @@ from datetime import datetime
 from typing import Literal
 
 from django.db import connection, transaction
-from django.utils import timezone
 
 from manabiba.core.japanese import (
     QueryWord,
@@ -315,8 +314,11 @@ def _ordered(rows: list[Row], *, upcoming: bool) -> list[int]:
     return [object_id for object_id, _seconds in rows]
 
 
-def search_ids(*, kind: str, query: str, limit: int | None = None) -> list[int]:
+def search_ids(*, kind: str, query: str, now: datetime, limit: int | None = None) -> list[int]:
     """The ids of the objects of ``kind`` that match every word of ``query``, best first.
+
+    Entries starting at or after ``now`` count as upcoming; the caller passes the moment it
+    asks about, as every selector does, so one request (and its cache key) sees one ranking.
 
     An empty query (or one of punctuation only) matches nothing. The tiers (title, body, venue,
     across fields) are read one by one, upcoming entries of every tier before past ones, and
@@ -332,7 +334,6 @@ def search_ids(*, kind: str, query: str, limit: int | None = None) -> list[int]:
     # dropped here, and the scan reads that many more so that the LIMIT still holds.
     exclusive = not compiler.sqlite
     tiers = compiler.tiers(words, exclusive=exclusive)
-    now = timezone.now()
     ids: list[int] = []
     for upcoming in (True, False):
         placed: set[int] = set()
@@ -347,6 +348,36 @@ def search_ids(*, kind: str, query: str, limit: int | None = None) -> list[int]:
             placed.update(object_id for object_id, _seconds in fresh)
             ids.extend(_ordered(fresh, upcoming=upcoming))
     return ids if limit is None else ids[:limit]
+
+
+# Every entry of a kind matching a query in any field, for ``search_match_sql``.
+_SQLITE_MATCH_IDS = (
+    'SELECT e."object_id" FROM core_searchentry_fts f '
+    'JOIN "core_searchentry" e INDEXED BY core_searchentry_rank_lookup ON e."id" = (f.rowid & %s) '
+    'WHERE core_searchentry_fts MATCH %s AND e."kind" = %s'
+)
+_POSTGRESQL_MATCH_IDS = (
+    'SELECT "object_id" FROM "core_searchentry" '
+    'WHERE "kind" = %s AND "search_vector" @@ to_tsquery(\'simple\'::regconfig, %s)'
+)
+
+
+def search_match_sql(*, kind: str, query: str) -> tuple[str, list[str | int]]:
+    """A subquery (SQL and parameters) selecting the object id of every entry of ``kind`` that
+    matches every word of ``query`` in any field, for ``id IN (…)`` inside another query.
+
+    ``search_ids`` reads a ranking and may stop at a limit; this is exact whatever the number of
+    matches, and leaves counting and filtering to the database. It selects exactly the ids of
+    ``search_ids`` without a limit: every ranking tier lies within the "any field" scope.
+    """
+    words = _words(query)
+    if not words:
+        return "SELECT NULL WHERE 1 = 0", []
+    compiler = _Compiler(connection.vendor)
+    compiled = compiler.query(words, "any")
+    if compiler.sqlite:
+        return _SQLITE_MATCH_IDS, [_ID_MASK, compiled, kind]
+    return _POSTGRESQL_MATCH_IDS, [kind, compiled]
 
 
 # --- snippets -----------------------------------------------------------------------------------------

@@ -8,6 +8,8 @@ from django.http import HttpRequest, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from manabiba.core.cache import cache_failures_raise
+
 logger = logging.getLogger(__name__)
 
 
@@ -28,8 +30,10 @@ def readyz(request: HttpRequest) -> JsonResponse:
     except Exception as error:  # noqa: BLE001 - any failure means not ready
         checks["database"] = f"error: {type(error).__name__}"
     try:
-        cache.set("readyz", "1", 5)
-        checks["cache"] = "ok" if cache.get("readyz") == "1" else "error: value not kept"
+        # The cache fails soft for pages (core.cache); readiness wants to hear that it failed.
+        with cache_failures_raise():
+            cache.set("readyz", "1", 5)
+            checks["cache"] = "ok" if cache.get("readyz") == "1" else "error: value not kept"
     except Exception as error:  # noqa: BLE001
         checks["cache"] = f"error: {type(error).__name__}"
     ready = all(value == "ok" for value in checks.values())

@@ -8,19 +8,17 @@ from typing import Annotated
 
 from django.http import HttpRequest
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
-from ninja.errors import HttpError
 from pydantic import AfterValidator
 
-from manabiba.core.dates import FIRST_DAY, LAST_DAY, require_day_in_range
+from manabiba.core.dates import month_from_text, require_day_in_range, require_month
 from manabiba.desk import selectors
 
 router = Router(tags=["desk"])
 
 
 class HoursQuery(Schema):
-    month: str = Field("", pattern=r"^(\d{4}-\d{2})?$", description="YYYY-MM; this month when empty.")
+    month: Annotated[str, AfterValidator(require_month)] = Field("", description="YYYY-MM; this month when empty.")
 
 
 class RangeOut(Schema):
@@ -77,13 +75,8 @@ def _day(day: selectors.DayHours) -> DayOut:
 
 @router.get("/desk/hours", response=HoursOut, auth=None, summary="The desk's opening hours for one month")
 def desk_hours(request: HttpRequest, filters: Query[HoursQuery]) -> HoursOut:
-    if filters.month:
-        year, month = (int(part) for part in filters.month.split("-"))
-        if not (1 <= month <= 12 and FIRST_DAY.year <= year <= LAST_DAY.year):
-            raise HttpError(422, _("Give the month as YYYY-MM, for example 2026-11."))
-    else:
-        today = timezone.localdate()
-        year, month = today.year, today.month
+    first = month_from_text(filters.month) or timezone.localdate().replace(day=1)
+    year, month = first.year, first.month
     days = selectors.desk_hours_for_month(year, month)
     return HoursOut(month=f"{year:04d}-{month:02d}", days=[_day(day) for day in days])
 

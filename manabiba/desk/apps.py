@@ -13,3 +13,8 @@ class DeskConfig(AppConfig):
 
         # A deleted account's appointments are cancelled (when still to come) and anonymised.
         account_erasure_register("desk", lambda user: appointments_erase_for_deleted_account(user=user))
+
+        from manabiba.core.workspace import workspace_cards_register
+        from manabiba.desk.workspace import desk_cards
+
+        workspace_cards_register("desk", desk_cards, order=50)

@@ -28,6 +28,15 @@ def _day_param(request: HttpRequest, name: str, default: date) -> date:
     return day_from_iso(request.GET.get(name, "")) or default
 
 
+def _days_param(request: HttpRequest, default: int) -> int:
+    """How many days a list covers: ``?days=`` (1 up to the default), so the workspace's cards can
+    link to just today, tomorrow or this week."""
+    try:
+        return min(max(int(request.GET.get("days", "")), 1), default)
+    except ValueError:
+        return default
+
+
 def _error_text(error: Exception) -> str:
     return " ".join(getattr(error, "messages", [str(error)]))
 
@@ -35,7 +44,7 @@ def _error_text(error: Exception) -> str:
 @permission_required("desk.view_appointments")
 def appointments(request: HttpRequest) -> HttpResponse:
     first = _day_param(request, "from", timezone.localdate())
-    last = first + timedelta(days=LIST_DAYS - 1)
+    last = first + timedelta(days=_days_param(request, LIST_DAYS) - 1)
     show_cancelled = request.GET.get("cancelled") == "1"
     rows = list(selectors.appointments_between(first, last, include_cancelled=show_cancelled))
     audit_log(
@@ -123,12 +132,15 @@ def roster(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("Shift added."))
             return redirect(f"{reverse('staff_desk:roster')}?from={first.isoformat()}")
-    days = selectors.roster_for(first, ROSTER_DAYS)
+    length = _days_param(request, ROSTER_DAYS)
+    days = selectors.roster_for(first, length)
     return render(
         request,
         "desk/staff/roster.html",
         {
             "days": days,
+            "length": length,
+            "four_weeks": length == ROSTER_DAYS,
             "gap_count": sum(len(day.gaps) for day in days),
             "form": form,
             "first": first,

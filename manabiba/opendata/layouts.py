@@ -162,7 +162,7 @@ SUISHO_V1 = _layout(
 
 # The Digital Agency's revised 自治体標準オープンデータセット (files from about 2023). No real
 # event file in this layout was found; the identifying and address columns follow the revised
-# 公共施設一覧 template (see shared/data/opendata/SOURCES.md), the others keep the v1.0 names.
+# 公共施設一覧 template (see samples/README.md), the others keep the v1.0 names.
 JICHITAI_STANDARD = _layout(
     "jichitai_standard",
     "自治体標準オープンデータセット イベント一覧",

@@ -429,10 +429,11 @@ class _NotFoundError(Exception):
     pass
 
 
-WRITE_RESPONSES = {200: ProgramDetailOut, 201: ProgramDetailOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
+CREATED = {201: ProgramDetailOut, 403: ErrorOut, 422: ErrorOut}
+CHANGED = {200: ProgramDetailOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
 
 
-@router.post("/programs", response=WRITE_RESPONSES, auth=token_auth, summary="Create a draft programme")
+@router.post("/programs", response=CREATED, auth=token_auth, summary="Create a draft programme")
 def program_create(request: HttpRequest, payload: ProgramIn) -> Answer:
     def act(user: User) -> Program:
         arguments = _arguments(payload)
@@ -441,7 +442,7 @@ def program_create(request: HttpRequest, payload: ProgramIn) -> Answer:
     return _write(request, act, 201)
 
 
-@router.patch("/programs/{program_id}", response=WRITE_RESPONSES, auth=token_auth, summary="Change a programme")
+@router.patch("/programs/{program_id}", response=CHANGED, auth=token_auth, summary="Change a programme")
 def program_update(request: HttpRequest, program_id: int, payload: ProgramPatch) -> Answer:
     user = request.user
     assert isinstance(user, User)
@@ -456,7 +457,7 @@ def program_update(request: HttpRequest, program_id: int, payload: ProgramPatch)
     return _write(request, act, 200)
 
 
-@router.post("/programs/{program_id}/publish", response=WRITE_RESPONSES, auth=token_auth, summary="Publish a programme")
+@router.post("/programs/{program_id}/publish", response=CHANGED, auth=token_auth, summary="Publish a programme")
 def program_publish(request: HttpRequest, program_id: int) -> Answer:
     user = request.user
     assert isinstance(user, User)

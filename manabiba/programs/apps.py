@@ -14,3 +14,8 @@ class ProgramsConfig(AppConfig):
 
         # Lets `manabiba rebuild_search_index` rebuild the catalogue's part of the index.
         search_source_register(SEARCH_KIND, program_search_documents)
+
+        from manabiba.core.workspace import workspace_cards_register
+        from manabiba.programs.workspace import program_cards
+
+        workspace_cards_register("programs", program_cards, order=20)

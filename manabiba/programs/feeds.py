@@ -28,7 +28,14 @@ from icalendar import Calendar, Event, Timezone, vDuration
 from manabiba.programs.availability import program_is_full
 from manabiba.programs.forms import ProgramFilterForm
 from manabiba.programs.models import Program, ProgramSession
-from manabiba.programs.selectors import ProgramFilters, Sort, program_detail, program_search
+from manabiba.programs.selectors import (
+    ProgramFilters,
+    Sort,
+    WindowState,
+    program_application_window,
+    program_detail,
+    program_search,
+)
 
 # A feed is read by machines that poll it: enough programmes to be useful, few enough to be cheap.
 FEED_LIMIT = 200
@@ -285,13 +292,12 @@ def _is_over(program: Program, sessions: list[ProgramSession], now: datetime) ->
 
 
 def _availability(program: Program, now: datetime) -> str:
-    if program.status != Program.Status.PUBLISHED or (
-        program.applications_close_at is not None and program.applications_close_at < now
-    ):
+    state = program_application_window(program, now=now).state
+    if state == WindowState.CLOSED:
         return f"{SCHEMA}SoldOut"
     if program_is_full(program):
         return f"{SCHEMA}SoldOut"
-    if program.applications_open_at is not None and program.applications_open_at > now:
+    if state == WindowState.NOT_YET:
         return f"{SCHEMA}PreOrder"
     return f"{SCHEMA}InStock"
 

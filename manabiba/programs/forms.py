@@ -95,7 +95,9 @@ class ProgramFilterForm(forms.Form):
 
     def __init__(self, data: Any = None, **kwargs: Any) -> None:
         super().__init__(data, **kwargs)
-        self.fields["q"].widget.attrs.update({"type": "search", "autocomplete": "off"})
+        # input_type, not attrs: a "type" in attrs after construction is written as a second attribute.
+        self.fields["q"].widget.input_type = "search"
+        self.fields["q"].widget.attrs.update({"autocomplete": "off"})
 
     def cleaned(self, name: str, default: Any = None) -> Any:
         """A field's value, or ``default`` when it was missing or did not parse."""

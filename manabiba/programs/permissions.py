@@ -2,6 +2,7 @@
 
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import AnonymousUser
+from django.db.models import Exists, OuterRef, Q
 
 from manabiba.accounts.permissions import has_permission
 from manabiba.programs.models import Organizer, Program
@@ -42,3 +43,26 @@ def can_manage_program(user: AbstractBaseUser | AnonymousUser, program: Program)
     if program.created_by_id == user.pk or program.organizer.user_id == user.pk:
         return True
     return program.organizer.editors.filter(pk=user.pk).exists()
+
+
+# Filters that every programme matches and that none does, for the ``*_q`` twins below. (An empty
+# ``Q()`` would vanish when ORed with another condition, turning "everything" into "that one".)
+ALL_PROGRAMS = Q(pk__isnull=False)
+NO_PROGRAM = Q(pk__in=[])
+
+
+def program_manager_q(user: AbstractBaseUser | AnonymousUser, prefix: str = "") -> Q:
+    """``can_manage_program`` as a filter on programmes (``prefix`` = ``"program__"`` from a related
+    model), so lists and counts select the same programmes the object check allows, in one query
+    whatever their number (a test holds the two together)."""
+    if not user.is_authenticated:
+        return Q(**{f"{prefix}pk__in": []})
+    if has_permission(user, "programs.review"):
+        return Q(**{f"{prefix}pk__isnull": False})
+    mine = Q(**{f"{prefix}created_by_id": user.pk}) | Q(**{f"{prefix}organizer__user_id": user.pk})
+    department_id = getattr(user, "department_id", None)
+    if department_id is not None and has_permission(user, "programs.publish_own"):
+        mine |= Q(**{f"{prefix}organizer__department_id": department_id})
+    # Exists, not a join: a join through the editors would count a programme once per editor.
+    editor = Organizer.editors.through.objects.filter(organizer_id=OuterRef(f"{prefix}organizer_id"), user_id=user.pk)
+    return mine | Q(Exists(editor))

@@ -2,11 +2,10 @@
 
 import hashlib
 import json
-import threading
 import uuid
-from collections import OrderedDict
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from enum import StrEnum
 from typing import Any
 
 from django.core.cache import cache
@@ -17,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from manabiba.core.models import Area
-from manabiba.core.search import search_ids
+from manabiba.core.search import search_ids, search_match_sql
 from manabiba.programs.models import Audience, Category, Organizer, Program, ProgramSession
 
 SEARCH_KIND = "programs.program"
@@ -67,6 +66,75 @@ def category_counts(*, now: datetime | None = None) -> dict[int, int]:
     return {row["category_id"]: row["n"] for row in rows}
 
 
+# --- Are applications open? One rule, for one programme and for a queryset -------------------
+
+
+class WindowState(StrEnum):
+    NONE = "none"  # no application needed: just come along
+    NOT_YET = "not_yet"
+    OPEN = "open"
+    CLOSED = "closed"
+
+
+class WindowReason(StrEnum):
+    NO_APPLICATION = "no_application"
+    NOT_PUBLISHED = "not_published"  # a draft, or cancelled or finished
+    BEFORE_OPENING = "before_opening"
+    OPEN = "open"
+    DEADLINE_PASSED = "deadline_passed"
+    STARTED = "started"  # no closing date: applications close when the first session starts
+
+
+@dataclass(frozen=True)
+class ApplicationWindow:
+    """Whether a programme takes applications at a moment, why, and when that changes.
+
+    ``opens_at`` is the programme's opening (None: open from publication); ``closes_at`` is the
+    moment applications close: the closing date, else the first session's start (None: never).
+    Both bounds are half-open: open from ``opens_at`` itself up to, not including, ``closes_at``.
+    """
+
+    state: WindowState
+    reason: WindowReason
+    opens_at: datetime | None
+    closes_at: datetime | None
+
+    @property
+    def is_open(self) -> bool:
+        return self.state == WindowState.OPEN
+
+
+def program_application_window(program: Program, *, now: datetime) -> ApplicationWindow:
+    """The one answer to "are applications open?" for one programme (its twin for querysets is
+    ``application_window_open_q``; a test holds them together)."""
+    opens = program.applications_open_at
+    closes = program.applications_close_at or program.first_starts_at
+    if program.status != Program.Status.PUBLISHED:
+        return ApplicationWindow(WindowState.CLOSED, WindowReason.NOT_PUBLISHED, opens, closes)
+    if program.application == Program.Application.NONE:
+        return ApplicationWindow(WindowState.NONE, WindowReason.NO_APPLICATION, opens, closes)
+    if opens is not None and now < opens:
+        return ApplicationWindow(WindowState.NOT_YET, WindowReason.BEFORE_OPENING, opens, closes)
+    if closes is not None and now >= closes:
+        reason = WindowReason.DEADLINE_PASSED if program.applications_close_at else WindowReason.STARTED
+        return ApplicationWindow(WindowState.CLOSED, reason, opens, closes)
+    return ApplicationWindow(WindowState.OPEN, WindowReason.OPEN, opens, closes)
+
+
+def application_window_open_q(now: datetime) -> Q:
+    """The programmes whose applications are open at ``now``: ``program_application_window`` as a filter."""
+    return (
+        Q(status=Program.Status.PUBLISHED)
+        & ~Q(application=Program.Application.NONE)
+        & (Q(applications_open_at__isnull=True) | Q(applications_open_at__lte=now))
+        & (
+            Q(applications_close_at__gt=now)
+            | Q(applications_close_at__isnull=True, first_starts_at__gt=now)
+            | Q(applications_close_at__isnull=True, first_starts_at__isnull=True)
+        )
+    )
+
+
 # --- The catalogue: one selector for the listing, the calendar, feeds and the API -------------
 
 SEARCH_LIMIT = 2000
@@ -102,13 +170,26 @@ def _minute(now: datetime) -> datetime:
     return now.replace(second=0, microsecond=0)
 
 
-def _ranked_ids(query: str) -> list[int]:
-    key = _cache_key("search", query.strip())
+def _ranked_ids(query: str, now: datetime, *, complete: bool = False) -> list[int]:
+    """The keyword's programme ids, best first: the first ``SEARCH_LIMIT`` (every one if ``complete``)."""
+    limit = None if complete else SEARCH_LIMIT
+    key = _cache_key("search", query.strip(), now, limit)
     ranked: list[int] | None = cache.get(key)
     if ranked is None:
-        ranked = search_ids(kind=SEARCH_KIND, query=query, limit=SEARCH_LIMIT)
+        ranked = search_ids(kind=SEARCH_KIND, query=query, now=now, limit=limit)
         cache.set(key, ranked, CACHE_SECONDS)
     return ranked
+
+
+def _is_cut(ranked: list[int]) -> bool:
+    """Whether the ranking stopped at the limit, so that more programmes may match."""
+    return len(ranked) >= SEARCH_LIMIT
+
+
+def _keyword(query: str) -> Q:
+    """Programmes matching the keyword, decided by the database: exact however many match."""
+    subquery, params = search_match_sql(kind=SEARCH_KIND, query=query)
+    return Q(pk__in=RawSQL(subquery, params))  # noqa: S611 - fixed text, words as parameters
 
 
 class When(models.TextChoices):
@@ -216,10 +297,7 @@ def _apply(programs: QuerySet[Program], filters: ProgramFilters, now: datetime, 
     if filters.free is not None and skip != "free":
         programs = programs.filter(fee=Program.Fee.FREE) if filters.free else programs.exclude(fee=Program.Fee.FREE)
     if filters.open_now and skip != "open_now":
-        programs = programs.exclude(application=Program.Application.NONE).filter(
-            Q(applications_open_at__isnull=True) | Q(applications_open_at__lte=now),
-            Q(applications_close_at__isnull=True) | Q(applications_close_at__gte=now),
-        )
+        programs = programs.filter(application_window_open_q(now))
     if filters.wheelchair and skip != "support":
         programs = programs.filter(wheelchair_accessible=True)
     if filters.childcare and skip != "support":
@@ -251,57 +329,29 @@ def program_search(
     """
     now = _minute(now or timezone.now())
     key = _cache_key("page", filters, offset, limit, now)
-    page = _local_pages.get(key)
+    page: ProgramPage | None = cache.get(key)
     if page is None:
-        page = cache.get(key)
-        if page is None:
-            count, page_ids = _page_ids(filters, offset=offset, limit=limit, now=now)
-            by_id = {p.pk: p for p in _with_relations(Program.objects.filter(pk__in=page_ids))} if page_ids else {}
-            page = ProgramPage(programs=[by_id[pk] for pk in page_ids if pk in by_id], count=count)
-            cache.set(key, page, CACHE_SECONDS)
-        _local_pages.put(key, page)
+        count, page_ids = _page_ids(filters, offset=offset, limit=limit, now=now)
+        by_id = {p.pk: p for p in _with_relations(Program.objects.filter(pk__in=page_ids))} if page_ids else {}
+        page = ProgramPage(programs=[by_id[pk] for pk in page_ids if pk in by_id], count=count)
+        cache.set(key, page, CACHE_SECONDS)
     return page
-
-
-class _LocalPages:
-    """The pages this process served last, unpickled, in front of the shared cache.
-
-    Keyed like the shared cache (catalogue version and minute included), so a change anywhere
-    reaches every process at once: a new version is a new key. Unpickling a page of twenty
-    programmes with their relations costs more than the rest of a cache hit. Callers only read
-    the programmes they are given.
-    """
-
-    def __init__(self, size: int) -> None:
-        self.size = size
-        self.pages: OrderedDict[str, ProgramPage] = OrderedDict()
-        self.lock = threading.Lock()
-
-    def get(self, key: str) -> ProgramPage | None:
-        with self.lock:
-            page = self.pages.get(key)
-            if page is not None:
-                self.pages.move_to_end(key)
-            return page
-
-    def put(self, key: str, page: ProgramPage) -> None:
-        with self.lock:
-            self.pages[key] = page
-            self.pages.move_to_end(key)
-            while len(self.pages) > self.size:
-                self.pages.popitem(last=False)
-
-
-_local_pages = _LocalPages(size=256)
 
 
 def _page_ids(filters: ProgramFilters, *, offset: int, limit: int, now: datetime) -> tuple[int, list[int]]:
     programs = _apply(_visible(filters, now), filters, now)
     ranked: list[int] | None = None
-    if filters.q.strip():
-        ranked = _ranked_ids(filters.q)
-        programs = programs.filter(_among(ranked))
     sort = filters.effective_sort
+    if filters.q.strip():
+        ranked = _ranked_ids(filters.q, now)
+        if _is_cut(ranked):
+            # More matches than the ranking read: the database matches the keyword itself, so
+            # that the other filters and the count see every match, not only the first ones.
+            programs = programs.filter(_keyword(filters.q))
+            if sort == Sort.RELEVANCE:
+                return _relevance_page_beyond_limit(programs, filters.q, ranked, offset=offset, limit=limit, now=now)
+        else:
+            programs = programs.filter(_among(ranked))
     if sort == Sort.RELEVANCE and ranked is not None:
         # The index ranks; the page is cut from its order after the other filters. One query
         # gives both the count and the page.
@@ -316,6 +366,24 @@ def _page_ids(filters: ProgramFilters, *, offset: int, limit: int, now: datetime
         # By the next session, not the first: a course running since spring is not "starting soon".
         programs = programs.order_by(F("next_starts_at").asc(nulls_last=True), "pk")
     return count, list(programs.values_list("pk", flat=True)[offset : offset + limit])
+
+
+def _relevance_page_beyond_limit(
+    programs: QuerySet[Program], query: str, ranked: list[int], *, offset: int, limit: int, now: datetime
+) -> tuple[int, list[int]]:
+    """A page in relevance order when the keyword matches more than the ranking read.
+
+    A limited ranking is the head of the full one, so a page lying within the head is cut from
+    it; a page beyond it (deep pages, or filters that leave few of the first matches) needs the
+    full ranking. The count is always the database's own.
+    """
+    count = programs.count()
+    allowed = set(programs.filter(_among(ranked)).order_by().values_list("pk", flat=True))
+    in_order = [pk for pk in ranked if pk in allowed]
+    if len(in_order) < offset + limit and len(in_order) < count:
+        allowed = set(programs.order_by().values_list("pk", flat=True))
+        in_order = [pk for pk in _ranked_ids(query, now, complete=True) if pk in allowed]
+    return count, in_order[offset : offset + limit]
 
 
 def _among(ids: list[int]) -> RawSQL:
@@ -357,7 +425,8 @@ def program_facets(filters: ProgramFilters, *, now: datetime | None = None) -> d
 def _facets(filters: ProgramFilters, now: datetime) -> dict[str, list[FacetValue]]:
     base = _visible(filters, now)
     if filters.q.strip():
-        base = base.filter(pk__in=_ranked_ids(filters.q))
+        ranked = _ranked_ids(filters.q, now)
+        base = base.filter(_keyword(filters.q)) if _is_cut(ranked) else base.filter(pk__in=ranked)
 
     def counts(skip: str, rows: QuerySet[Any], key: str) -> dict[Any, int]:
         """Programmes per value of one facet, with every other filter applied: one GROUP BY query."""

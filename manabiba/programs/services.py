@@ -13,6 +13,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from manabiba.accounts.permissions import has_permission
+from manabiba.accounts.roles import Role
+from manabiba.accounts.selectors import people_with_role
+from manabiba.accounts.services import mail_to_user
 from manabiba.core.audit import audit_log
 from manabiba.core.holidays import is_day_off
 from manabiba.core.search import SearchDocument, search_index_move, search_index_remove, search_index_update
@@ -250,18 +253,31 @@ def _transition(
     return program
 
 
+def _mail_author(program: Program, template: str, actor: Any) -> None:
+    """Tell whoever wrote the programme, unless they made the change themself."""
+    author = program.created_by
+    if author is None or not author.is_active or not author.email or author.anonymised_at is not None:
+        return
+    if actor is not None and author.pk == actor.pk:
+        return
+    mail_to_user(user=author, template=f"programs/mail/{template}", context={"program": program})
+
+
 @transaction.atomic
 def program_submit(*, program: Program, actor: Any) -> Program:
-    """A group's or a citizen's draft goes to the coordinator for review."""
+    """A group's or a citizen's draft goes to the coordinator for review; the coordinators are mailed."""
     if not can_edit_program(actor, program):
         raise PermissionDenied(_("You cannot change this programme."))
-    return _transition(
+    program = _transition(
         program,
         allowed_from={Program.Status.DRAFT},
         to=Program.Status.SUBMITTED,
         action="programs.program.submitted",
         actor=actor,
     )
+    for coordinator in people_with_role(Role.COORDINATOR):
+        mail_to_user(user=coordinator, template="programs/mail/review_requested", context={"program": program})
+    return program
 
 
 @transaction.atomic
@@ -270,13 +286,15 @@ def program_publish(*, program: Program, actor: Any) -> Program:
         raise PermissionDenied(_("You cannot publish this programme."))
     if not program.sessions.exists():
         raise ValidationError(_("Add at least one date before publishing."), code="no_sessions")
-    return _transition(
+    program = _transition(
         program,
         allowed_from={Program.Status.DRAFT, Program.Status.SUBMITTED},
         to=Program.Status.PUBLISHED,
         action="programs.program.published",
         actor=actor,
     )
+    _mail_author(program, "published", actor)
+    return program
 
 
 @transaction.atomic
@@ -286,7 +304,7 @@ def program_return(*, program: Program, actor: Any, reason: str) -> Program:
         raise PermissionDenied(_("Only the coordinator reviews submissions."))
     if not reason.strip():
         raise ValidationError(_("Say what needs to change."), code="reason")
-    return _transition(
+    program = _transition(
         program,
         allowed_from={Program.Status.SUBMITTED},
         to=Program.Status.DRAFT,
@@ -294,6 +312,8 @@ def program_return(*, program: Program, actor: Any, reason: str) -> Program:
         actor=actor,
         reason=reason.strip(),
     )
+    _mail_author(program, "returned", actor)
+    return program
 
 
 @transaction.atomic

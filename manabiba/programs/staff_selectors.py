@@ -27,3 +27,12 @@ def programs_waiting_for_review() -> QuerySet[Program]:
         .filter(status=Program.Status.SUBMITTED)
         .order_by("updated_at", "pk")
     )
+
+
+# A returned submission goes back to draft with the coordinator's reason kept beside it.
+RETURNED = Q(status=Program.Status.DRAFT) & ~Q(status_reason="")
+
+
+def programs_returned(user: Any) -> QuerySet[Program]:
+    """Submissions sent back to their authors and not yet submitted again, the oldest first."""
+    return programs_for_staff(user).filter(RETURNED).order_by("updated_at", "pk")

@@ -29,7 +29,7 @@ from manabiba.programs.staff_forms import (
     session_formset_class,
     session_initial,
 )
-from manabiba.programs.staff_selectors import programs_for_staff, programs_waiting_for_review
+from manabiba.programs.staff_selectors import programs_for_staff, programs_returned, programs_waiting_for_review
 
 SESSIONS_PREFIX = "sessions"
 MORE_DATES = "more_dates"
@@ -67,6 +67,8 @@ def program_list(request: HttpRequest) -> HttpResponse:
     tab = request.GET.get("tab", "review" if reviewer else "all")
     if tab == "review" and reviewer:
         programs = programs_waiting_for_review()
+    elif tab == "returned":
+        programs = programs_returned(request.user)
     else:
         tab = "all"
         programs = programs_for_staff(request.user)
@@ -89,7 +91,6 @@ def _form_page(
     form: ProgramForm,
     sessions: BaseSessionFormSet,
     program: Program | None,
-    show_errors: bool = True,
 ) -> HttpResponse:
     fieldsets = [
         (key, legend, [form[name] for name in names if name in form.fields]) for key, legend, names in FIELDSETS
@@ -102,7 +103,6 @@ def _form_page(
             "sessions": sessions,
             "fieldsets": fieldsets,
             "program": program,
-            "show_errors": show_errors,
             "organizer_name": (
                 None
                 if "organizer" in form.fields
@@ -144,7 +144,7 @@ def program_new(request: HttpRequest) -> HttpResponse:
         return _form_page(request, form=form, sessions=sessions, program=None)
     form, sessions, more = _bound_forms(request, None)
     if more or not (form.is_valid() and sessions.is_valid()):
-        return _form_page(request, form=form, sessions=sessions, program=None, show_errors=not more)
+        return _form_page(request, form=form, sessions=sessions, program=None)
     arguments = form.service_arguments()
     try:
         # One transaction: the organiser is only created along with the programme.
@@ -170,7 +170,7 @@ def program_edit(request: HttpRequest, program_id: int) -> HttpResponse:
         return _form_page(request, form=form, sessions=sessions, program=program)
     form, sessions, more = _bound_forms(request, program)
     if more or not (form.is_valid() and sessions.is_valid()):
-        return _form_page(request, form=form, sessions=sessions, program=program, show_errors=not more)
+        return _form_page(request, form=form, sessions=sessions, program=program)
     try:
         services.program_update(
             program=program, actor=request.user, sessions=sessions.session_times(), **form.service_arguments()

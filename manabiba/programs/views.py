@@ -2,7 +2,7 @@
 
 import calendar
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
@@ -23,6 +23,7 @@ from manabiba.programs.permissions import can_edit_program
 from manabiba.programs.selectors import (
     Sort,
     catalogue_version,
+    program_application_window,
     program_facets,
     program_search,
     programs_on,
@@ -130,26 +131,6 @@ def program_list(request: HtmxHttpRequest) -> HttpResponse:
     return response
 
 
-@dataclass(frozen=True)
-class ApplicationState:
-    code: str  # none, not_yet, open, closed
-    opens_at: datetime | None
-    closes_at: datetime | None
-
-
-def _application_state(program: Program, now: datetime) -> ApplicationState:
-    opens, closes = program.applications_open_at, program.applications_close_at
-    if program.application == Program.Application.NONE:
-        code = "none"
-    elif opens is not None and now < opens:
-        code = "not_yet"
-    elif (closes is not None and now > closes) or program.status != Program.Status.PUBLISHED:
-        code = "closed"
-    else:
-        code = "open"
-    return ApplicationState(code, opens, closes)
-
-
 @cache_public_page(catalogue_version)
 def program_detail(request: HttpRequest, program_id: int) -> HttpResponse:
     program = program_detail_get(program_id, user=request.user)
@@ -168,7 +149,7 @@ def program_detail(request: HttpRequest, program_id: int) -> HttpResponse:
             "categories": list(program.categories.all()),
             "audiences": list(program.audiences.all()),
             "co_organizers": list(program.co_organizers.all()),
-            "application": _application_state(program, now),
+            "application": program_application_window(program, now=now),
             "finished": finished,
             "is_public": program.status
             in {Program.Status.PUBLISHED, Program.Status.FINISHED, Program.Status.CANCELLED},

@@ -212,13 +212,16 @@ def _program(program_id: int) -> Program | None:
 
 
 Answer = Status[dict[str, Any]]
-WRITE = {200: RegistrationOut, 201: RegistrationOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
+# Each operation lists exactly what it answers (401 and 422 are added for every operation by the
+# API root, config/api.py).
+APPLIED = {201: RegistrationOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
+CHANGED = {200: RegistrationOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut}
 
 
 # --- residents -------------------------------------------------------------------------------------
 
 
-@router.post("/programs/{program_id}/registrations", response=WRITE, auth=AUTH, summary="Apply for a programme")
+@router.post("/programs/{program_id}/registrations", response=APPLIED, auth=AUTH, summary="Apply for a programme")
 def registration_create(request: HttpRequest, program_id: int, payload: RegistrationIn) -> Answer:
     program = _program(program_id)
     if program is None or program.status not in {Program.Status.PUBLISHED, Program.Status.FINISHED}:
@@ -266,7 +269,7 @@ def registration_get(request: HttpRequest, registration_id: int) -> Answer:
     return Status(200, _registration(registration))
 
 
-@router.delete("/registrations/{registration_id}", response=WRITE, auth=AUTH, summary="Cancel a registration")
+@router.delete("/registrations/{registration_id}", response=CHANGED, auth=AUTH, summary="Cancel a registration")
 def registration_delete(request: HttpRequest, registration_id: int, reason: str = "") -> Answer:
     user = _user(request)
     registration = _visible_registration(user, registration_id)
@@ -281,7 +284,7 @@ def registration_delete(request: HttpRequest, registration_id: int, reason: str 
     return Status(200, _registration(registration))
 
 
-@router.post("/registrations/{registration_id}/confirm", response=WRITE, auth=AUTH, summary="Accept a place offered")
+@router.post("/registrations/{registration_id}/confirm", response=CHANGED, auth=AUTH, summary="Accept a place offered")
 def registration_confirm(request: HttpRequest, registration_id: int) -> Answer:
     user = _user(request)
     registration = _visible_registration(user, registration_id)
@@ -313,10 +316,11 @@ def lottery_notice(request: HttpRequest, program_id: int) -> Answer:
 # --- staff -----------------------------------------------------------------------------------------
 
 
-DRAW = {200: DrawOut, 201: DrawOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut}
+DRAWN = {201: DrawOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut}
+DRAW_READ = {200: DrawOut, 403: ErrorOut, 404: ErrorOut}
 
 
-@router.post("/staff/programs/{program_id}/lottery", response=DRAW, auth=AUTH, summary="Run a programme's draw")
+@router.post("/staff/programs/{program_id}/lottery", response=DRAWN, auth=AUTH, summary="Run a programme's draw")
 def lottery_run(request: HttpRequest, program_id: int) -> Answer:
     user = _user(request)
     program = _program(program_id)
@@ -331,7 +335,7 @@ def lottery_run(request: HttpRequest, program_id: int) -> Answer:
     return Status(201, _draw(draw))
 
 
-@router.get("/staff/programs/{program_id}/lottery", response=DRAW, auth=AUTH, summary="Read and verify a draw")
+@router.get("/staff/programs/{program_id}/lottery", response=DRAW_READ, auth=AUTH, summary="Read and verify a draw")
 def lottery_read(request: HttpRequest, program_id: int) -> Answer:
     user = _user(request)
     program = _program(program_id)

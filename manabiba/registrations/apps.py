@@ -10,9 +10,15 @@ class RegistrationsConfig(AppConfig):
     def ready(self) -> None:
         from manabiba.accounts.services import account_erasure_register
         from manabiba.programs.availability import seats_free_register
-        from manabiba.registrations.services import registrations_erase_for_deleted_account, seats_free
+        from manabiba.registrations.selectors import seats_free
+        from manabiba.registrations.services import registrations_erase_for_deleted_account
 
         # A deleted account's registrations lose the person's data (see docs/registrations.md).
         account_erasure_register("registrations", lambda user: registrations_erase_for_deleted_account(user=user))
         # A programme's structured data says "sold out" when its seats are taken.
         seats_free_register(seats_free)
+
+        from manabiba.core.workspace import workspace_cards_register
+        from manabiba.registrations.workspace import registration_cards
+
+        workspace_cards_register("registrations", registration_cards, order=40)

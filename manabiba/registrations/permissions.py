@@ -6,10 +6,11 @@ else's; the coordinator and the desk see everyone's (the desk finds a caller's r
 
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import AnonymousUser
+from django.db.models import Q
 
 from manabiba.accounts.permissions import has_permission
 from manabiba.programs.models import Program
-from manabiba.programs.permissions import can_manage_program
+from manabiba.programs.permissions import ALL_PROGRAMS, NO_PROGRAM, can_manage_program, program_manager_q
 from manabiba.registrations.models import Registration
 
 AnyUser = AbstractBaseUser | AnonymousUser
@@ -38,6 +39,29 @@ def can_register_on_behalf(user: AnyUser, program: Program) -> bool:
     if has_permission(user, "registrations.register_on_behalf") and can_view_registrants(user, program):
         return True
     return can_manage_registrations(user, program)
+
+
+# The same rules as filters on programmes, for the staff lists (a test holds each pair together).
+
+
+def registrants_viewer_q(user: AnyUser) -> Q:
+    """``can_view_registrants`` as a filter on programmes."""
+    if not user.is_authenticated:
+        return NO_PROGRAM
+    if has_permission(user, "registrations.view_all_participants"):
+        return ALL_PROGRAMS
+    return program_manager_q(user)
+
+
+def registrations_manager_q(user: AnyUser) -> Q:
+    """``can_manage_registrations`` as a filter on programmes."""
+    return program_manager_q(user) if has_permission(user, "registrations.manage") else NO_PROGRAM
+
+
+def register_on_behalf_q(user: AnyUser) -> Q:
+    """``can_register_on_behalf`` as a filter on programmes."""
+    on_behalf = registrants_viewer_q(user) if has_permission(user, "registrations.register_on_behalf") else NO_PROGRAM
+    return on_behalf | registrations_manager_q(user)
 
 
 def can_check_in(user: AnyUser, program: Program) -> bool:

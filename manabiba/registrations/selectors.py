@@ -1,26 +1,40 @@
 """Reads for registrations: a resident's own, a programme's registrants (for those allowed, logged),
-public counts and the draw notice (never names), and the lottery's verification."""
+public counts and the draw notice (never names), the lottery's verification, and what the services
+read under the programme lock (seats taken and free, tiers, first-timers, duplicates, draws due)."""
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
+from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Prefetch, QuerySet, Sum
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from manabiba.accounts.models import User
+from manabiba.core.addresses import normalise_email
 from manabiba.core.audit import audit_log
+from manabiba.core.japanese import normalize
 from manabiba.programs.models import Program, ProgramSession
+from manabiba.programs.permissions import program_manager_q
+from manabiba.programs.selectors import WindowState, program_application_window
 from manabiba.registrations.lottery import Entry, allocate
 from manabiba.registrations.models import (
     Attendance,
     LotteryDraw,
+    PriorityRule,
     Registration,
     RegistrationQuestion,
     RegistrationSettings,
 )
-from manabiba.registrations.permissions import can_view_registrants
+from manabiba.registrations.permissions import (
+    can_view_registrants,
+    register_on_behalf_q,
+    registrants_viewer_q,
+    registrations_manager_q,
+)
 
 Status = Registration.Status
 
@@ -31,21 +45,26 @@ def registration_settings_for(program: Program) -> RegistrationSettings:
     return found if found is not None else RegistrationSettings(program=program)
 
 
+def online_application_refusal(program: Program, *, now: datetime) -> str | None:
+    """Why a resident cannot apply for ``program`` on this site at ``now``, or None when they can.
+
+    When applications open and close is the programmes app's one rule
+    (``program_application_window``); this adds only that the programme takes them here.
+    """
+    window = program_application_window(program, now=now)
+    if program.application != Program.Application.SITE or window.state == WindowState.NONE:
+        return _("This programme does not take applications on this site.")
+    if window.state == WindowState.NOT_YET:
+        return _("Applications have not opened yet.")
+    if not window.is_open:
+        return _("Applications are closed.")
+    return None
+
+
 def draw_time(program: Program) -> datetime | None:
     """When a lottery programme's draw runs: its own time, else when applications close."""
     reg_settings = registration_settings_for(program)
     return reg_settings.draw_at or program.applications_close_at
-
-
-def applications_open(program: Program) -> bool:
-    """Whether the programme takes online applications right now."""
-    if program.status != Program.Status.PUBLISHED or program.application != Program.Application.SITE:
-        return False
-    now = timezone.now()
-    if program.applications_open_at is not None and now < program.applications_open_at:
-        return False
-    deadline = program.applications_close_at or program.first_starts_at
-    return deadline is None or now < deadline
 
 
 def registration_questions(program: Program) -> list[RegistrationQuestion]:
@@ -212,14 +231,74 @@ def lottery_verify(draw: LotteryDraw) -> Verification:
     return Verification(matches=not problems, problems=problems)
 
 
-def programs_below_minimum() -> QuerySet[Program]:
+def below_minimum_filter(now: datetime | None = None) -> Q:
     """Programmes flagged below minimum enrolment that staff have not decided on yet."""
-    return Program.objects.filter(
+    return Q(
         registration_settings__below_minimum_at__isnull=False,
         registration_settings__minimum_decided_at__isnull=True,
         status=Program.Status.PUBLISHED,
-        first_starts_at__gt=timezone.now(),
-    ).order_by("first_starts_at")
+        first_starts_at__gt=now or timezone.now(),
+    )
+
+
+def programs_below_minimum(*, manager: User | None = None) -> QuerySet[Program]:
+    """Programmes below minimum enrolment not decided on yet (only those ``manager`` may decide on,
+    when given)."""
+    programs = Program.objects.filter(below_minimum_filter())
+    if manager is not None:
+        programs = programs.filter(registrations_manager_q(manager))
+    return programs.order_by("first_starts_at")
+
+
+# --- the staff lists: who may see which programme decided in the query, not per row ---------------
+
+
+def _count_of(status: str) -> Subquery:
+    return Subquery(
+        Registration.objects.filter(program=OuterRef("pk"), status=status)
+        .values("program")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+
+
+def staff_programs_with_registrations(user: User) -> QuerySet[Program]:
+    """Published programmes that take registrations (or have some) whose registrants ``user`` may
+    see or register, soonest first, annotated with ``allocation``, ``seats_taken``, ``applied`` and
+    ``waitlisted``: one query for any page of them."""
+    seated = (
+        Registration.objects.filter(program=OuterRef("pk"), status__in=Registration.SEATED)
+        .values("program")
+        .annotate(n=Sum("party_size"))
+        .values("n")
+    )
+    return (
+        Program.objects.filter(status=Program.Status.PUBLISHED)
+        .filter(
+            Q(application=Program.Application.SITE)
+            | Q(registration_settings__isnull=False)
+            | Exists(Registration.objects.filter(program=OuterRef("pk")))
+        )
+        .filter(registrants_viewer_q(user) | register_on_behalf_q(user))
+        .annotate(
+            allocation=F("registration_settings__allocation"),
+            seats_taken=Coalesce(Subquery(seated), 0),
+            applied=Coalesce(_count_of(Status.APPLIED), 0),
+            waitlisted=Coalesce(_count_of(Status.WAITLISTED), 0),
+        )
+        .select_related("organizer")
+        .order_by("first_starts_at", "pk")
+    )
+
+
+def programs_to_register_for(user: User, *, now: datetime) -> QuerySet[Program]:
+    """Upcoming published programmes that ``user`` may register a caller or visitor for, soonest first."""
+    return (
+        Program.objects.filter(status=Program.Status.PUBLISHED, first_starts_at__gt=now)
+        .filter(register_on_behalf_q(user))
+        .select_related("organizer")
+        .order_by("first_starts_at", "pk")
+    )
 
 
 def needs_printed_slip(registration: Registration) -> bool:
@@ -227,3 +306,116 @@ def needs_printed_slip(registration: Registration) -> bool:
     if registration.user is not None and registration.user.anonymised_at is None and registration.user.email:
         return False
     return not registration.email
+
+
+def lottery_due_filter(now: datetime) -> Q:
+    """A lottery whose draw should run now, as a filter on programmes (``lotteries_due`` reads it)."""
+    draw_time_passed = Q(registration_settings__draw_at__lte=now) | Q(
+        registration_settings__draw_at__isnull=True, applications_close_at__lte=now
+    )
+    return (
+        Q(
+            registration_settings__allocation=RegistrationSettings.Allocation.LOTTERY,
+            status=Program.Status.PUBLISHED,
+            lottery_draw__isnull=True,
+        )
+        & draw_time_passed
+    )
+
+
+OFFER_WARNING = timedelta(hours=24)
+
+
+def offers_expiring_filter(now: datetime) -> Q:
+    """Places offered to the waiting list whose answer is due within a day."""
+    return Q(status=Registration.Status.OFFERED, offer_expires_at__lte=now + OFFER_WARNING)
+
+
+def offers_expiring(*, user: Any, now: datetime) -> QuerySet[Registration]:
+    """The offers expiring soon on the programmes ``user`` runs, the soonest first."""
+    return (
+        Registration.objects.filter(offers_expiring_filter(now), program_manager_q(user, "program__"))
+        .select_related("program")
+        .order_by("offer_expires_at", "pk")
+    )
+
+
+# --- seats, tiers and the people behind a registration (read under the programme lock by the services) --
+
+
+def seats_taken(program: Program) -> int:
+    total = Registration.objects.filter(program=program, status__in=Registration.SEATED).aggregate(n=Sum("party_size"))[
+        "n"
+    ]
+    return int(total or 0)
+
+
+def seats_free(program: Program) -> int | None:
+    """Seats left, or None when the programme has no capacity limit."""
+    if program.capacity is None:
+        return None
+    return max(0, program.capacity - seats_taken(program))
+
+
+def lottery_drawn(program: Program) -> bool:
+    return LotteryDraw.objects.filter(program=program).exists()
+
+
+def lotteries_due(*, now: datetime | None = None) -> list[int]:
+    """Programmes whose draw should run now: a lottery, published, deadline (or draw time) passed, not drawn."""
+    return list(Program.objects.filter(lottery_due_filter(now or timezone.now())).values_list("pk", flat=True))
+
+
+def _meets(registration: Registration, criterion: str) -> bool:
+    flags = {
+        PriorityRule.Criterion.CITY_RESIDENT.value: registration.lives_in_city,
+        PriorityRule.Criterion.CITY_WORKER.value: registration.works_in_city,
+        PriorityRule.Criterion.CITY_STUDENT.value: registration.studies_in_city,
+        PriorityRule.Criterion.FIRST_TIMER.value: registration.first_timer,
+        PriorityRule.Criterion.EVERY_SESSION.value: registration.attends_every_session,
+    }
+    return flags.get(criterion, False)
+
+
+def tier_of(registration: Registration, rules: Sequence[PriorityRule]) -> int:
+    """The lowest tier among the rules met; after every tier when none is met (1 without rules)."""
+    met = [rule.tier for rule in rules if _meets(registration, rule.criterion)]
+    if met:
+        return min(met)
+    return max((rule.tier for rule in rules), default=0) + 1
+
+
+def _digits(phone: str) -> str:
+    return "".join(ch for ch in normalize(phone) if ch.isdigit())
+
+
+def _name_key(name: str) -> str:
+    return normalize(name).replace(" ", "")
+
+
+def is_first_timer(*, program: Program, user: User | None, full_name: str, phone: str) -> bool:
+    """Nobody with this account (or this name and phone) had a place at this organiser's programmes before."""
+    earlier = Registration.objects.filter(program__organizer_id=program.organizer_id, status=Status.CONFIRMED).exclude(
+        program=program
+    )
+    if user is not None:
+        return not earlier.filter(user=user).exists()
+    if not phone:
+        return True
+    name, digits = _name_key(full_name), _digits(phone)
+    return not any(
+        _name_key(r.full_name) == name and _digits(r.phone) == digits for r in earlier.only("full_name", "phone")
+    )
+
+
+def duplicate_registration(program: Program, full_name: str, phone: str, email: str) -> Registration | None:
+    """An active registration with the same name and the same phone number or e-mail address."""
+    name, digits, address = _name_key(full_name), _digits(phone), normalise_email(email)
+    for registration in Registration.objects.filter(program=program, status__in=Registration.ACTIVE):
+        if _name_key(registration.full_name) != name:
+            continue
+        if digits and _digits(registration.phone) == digits:
+            return registration
+        if address and normalise_email(registration.email) == address:
+            return registration
+    return None

@@ -11,8 +11,8 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Sum
-from django.db.models.functions import Coalesce
+from django.core.paginator import Page, Paginator
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -51,6 +51,7 @@ from manabiba.registrations.permissions import (
 
 Status = Registration.Status
 QUESTIONS_PREFIX = "questions"
+STAFF_PAGE_SIZE = 50
 
 
 def _user(request: HttpRequest) -> User:
@@ -104,54 +105,32 @@ class ProgramRow:
     draw_due: bool
 
 
-def _count(status: str) -> Subquery:
-    return Subquery(
-        Registration.objects.filter(program=OuterRef("pk"), status=status)
-        .values("program")
-        .annotate(n=Count("pk"))
-        .values("n")
+@dataclass(frozen=True)
+class PageNav:
+    """One page of a staff list and the links to its neighbours (plain links: no script needed)."""
+
+    page: Page[Program]
+    previous: str | None
+    next: str | None
+
+
+def _paged(request: HttpRequest, programs: QuerySet[Program], param: str) -> PageNav:
+    page = Paginator(programs, STAFF_PAGE_SIZE).get_page(request.GET.get(param))
+
+    def link(number: int) -> str:
+        params = request.GET.copy()
+        params[param] = str(number)
+        return f"?{params.urlencode()}"
+
+    return PageNav(
+        page=page,
+        previous=link(page.previous_page_number()) if page.has_previous() else None,
+        next=link(page.next_page_number()) if page.has_next() else None,
     )
 
 
-def _programs_with_registrations(user: User) -> list[Program]:
-    """Published programmes that take registrations (or have some) which ``user`` may look after,
-    with their counts (one query, whatever the number of programmes)."""
-    seated = (
-        Registration.objects.filter(program=OuterRef("pk"), status__in=Registration.SEATED)
-        .values("program")
-        .annotate(n=Sum("party_size"))
-        .values("n")
-    )
-    programs = (
-        Program.objects.filter(status=Program.Status.PUBLISHED)
-        .filter(
-            Q(application=Program.Application.SITE)
-            | Q(registration_settings__isnull=False)
-            | Exists(Registration.objects.filter(program=OuterRef("pk")))
-        )
-        .annotate(
-            allocation=F("registration_settings__allocation"),
-            seats_taken=Coalesce(Subquery(seated), 0),
-            applied=Coalesce(_count(Status.APPLIED), 0),
-            waitlisted=Coalesce(_count(Status.WAITLISTED), 0),
-        )
-        .select_related("organizer")
-        .order_by("first_starts_at", "pk")
-    )
-    return [p for p in programs if can_view_registrants(user, p) or can_register_on_behalf(user, p)]
-
-
-@second_factor_required
-def index(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
-    programs = _programs_with_registrations(user)
-    staff_like = has_permission(user, "registrations.view_participants") or has_permission(
-        user, "registrations.register_on_behalf"
-    )
-    if not programs and not staff_like:
-        raise PermissionDenied
-    due = set(services.lotteries_due())
-    rows = [
+def _rows(nav: PageNav, *, draw_due: bool) -> list[ProgramRow]:
+    return [
         ProgramRow(
             program=program,
             capacity=program.capacity,
@@ -159,18 +138,36 @@ def index(request: HttpRequest) -> HttpResponse:
             applied=getattr(program, "applied", 0),
             waitlisted=getattr(program, "waitlisted", 0),
             is_lottery=getattr(program, "allocation", None) == RegistrationSettings.Allocation.LOTTERY,
-            draw_due=program.pk in due,
+            draw_due=draw_due,
         )
-        for program in programs
+        for program in nav.page.object_list
     ]
-    below = [p for p in selectors.programs_below_minimum() if can_manage_registrations(user, p)]
+
+
+@second_factor_required
+def index(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    programs = selectors.staff_programs_with_registrations(user)
+    due = selectors.lotteries_due()
+    due_nav = _paged(request, programs.filter(pk__in=due), "due_page")
+    open_nav = _paged(request, programs.exclude(pk__in=due), "page")
+    staff_like = has_permission(user, "registrations.view_participants") or has_permission(
+        user, "registrations.register_on_behalf"
+    )
+    if not staff_like and not due_nav.page.paginator.count and not open_nav.page.paginator.count:
+        raise PermissionDenied
     return render(
         request,
         "registrations/staff/index.html",
         {
-            "open_rows": [r for r in rows if not r.draw_due],
-            "due_rows": [r for r in rows if r.draw_due],
-            "below": below,
+            "open_rows": _rows(open_nav, draw_due=False),
+            "open_nav": open_nav,
+            "due_rows": _rows(due_nav, draw_due=True),
+            "due_nav": due_nav,
+            "below": list(selectors.programs_below_minimum(manager=user)),
+            "offers": list(selectors.offers_expiring(user=user, now=timezone.now()))
+            if has_permission(user, "registrations.manage")
+            else [],
             "can_register": has_permission(user, "registrations.register_on_behalf"),
         },
     )
@@ -436,17 +433,12 @@ def register_choose(request: HttpRequest) -> HttpResponse:
     """The desk: choose the programme the caller wants."""
     user = _user(request)
     _require(has_permission(user, "registrations.register_on_behalf"))
-    programs = [
-        p
-        for p in Program.objects.filter(status=Program.Status.PUBLISHED, first_starts_at__gt=timezone.now())
-        .select_related("organizer")
-        .order_by("first_starts_at", "pk")
-        if can_register_on_behalf(user, p)
-    ]
-    chosen = request.GET.get("program")
-    if chosen and chosen.isdigit() and any(p.pk == int(chosen) for p in programs):
+    programs = selectors.programs_to_register_for(user, now=timezone.now())
+    chosen = request.GET.get("program", "")
+    if chosen.isascii() and chosen.isdigit() and programs.filter(pk=int(chosen)).exists():
         return redirect("staff_registrations:register", program_id=int(chosen))
-    return render(request, "registrations/staff/register_choose.html", {"programs": programs})
+    nav = _paged(request, programs, "page")
+    return render(request, "registrations/staff/register_choose.html", {"programs": nav.page.object_list, "nav": nav})
 
 
 @second_factor_required

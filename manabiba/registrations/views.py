@@ -18,7 +18,6 @@ from manabiba.programs.models import Program, ProgramSession
 from manabiba.registrations import selectors, services
 from manabiba.registrations.forms import ApplyForm, CancelForm
 from manabiba.registrations.models import Registration
-from manabiba.registrations.selectors import applications_open, draw_time
 
 Status = Registration.Status
 
@@ -47,11 +46,7 @@ def apply(request: HttpRequest, program_id: int) -> HttpResponse:
     reg_settings = selectors.registration_settings_for(program)
     questions = selectors.registration_questions(program)
     form = ApplyForm(request.POST or None, reg_settings=reg_settings, questions=questions)
-    closed: str | None = None if applications_open(program) else _("Applications are closed.")
-    if program.application != Program.Application.SITE:
-        closed = _("This programme does not take applications on this site.")
-    elif program.applications_open_at is not None and timezone.now() < program.applications_open_at:
-        closed = _("Applications have not opened yet.")
+    closed = selectors.online_application_refusal(program, now=timezone.now())
     if request.method == "POST" and closed is None and form.is_valid():
         try:
             registration = services.registration_submit(
@@ -80,7 +75,7 @@ def apply(request: HttpRequest, program_id: int) -> HttpResponse:
             "reg_settings": reg_settings,
             "closed": closed,
             "counts": selectors.seat_counts(program),
-            "draw_at": draw_time(program) if reg_settings.is_lottery else None,
+            "draw_at": selectors.draw_time(program) if reg_settings.is_lottery else None,
         },
     )
 
@@ -135,7 +130,7 @@ def detail(request: HttpRequest, registration_id: int) -> HttpResponse:
             "registration": registration,
             "program": program,
             "sessions": list(program.sessions.all()),
-            "draw_at": draw_time(program) if reg_settings.is_lottery else None,
+            "draw_at": selectors.draw_time(program) if reg_settings.is_lottery else None,
             "next_session": _next_session(program, timezone.now()),
             "answers": _labelled_answers(registration),
         },
@@ -202,7 +197,7 @@ def draw_notice(request: HttpRequest, program_id: int) -> HttpResponse:
         {
             "program": program,
             "notice": selectors.draw_notice(program),
-            "draw_at": draw_time(program),
+            "draw_at": selectors.draw_time(program),
             "counts": selectors.seat_counts(program),
         },
     )

@@ -4,13 +4,15 @@ Both are public: they say whether a frame is free, never who holds it.
 """
 
 from datetime import date, datetime
+from typing import Annotated, Any
 
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Field, Query, Router, Schema
-from ninja.errors import HttpError
+from ninja import Field, Query, Router, Schema, Status
+from pydantic import AfterValidator
 
+from manabiba.core.dates import month_from_text, require_month
 from manabiba.facilities.models import Room, TimeFrame
 from manabiba.facilities.selectors import facilities_with_bookable_rooms, facility_frames
 from manabiba.venues import selectors
@@ -52,7 +54,11 @@ class FacilityOut(Schema):
 
 
 class AvailabilityQuery(Schema):
-    month: str = Field("", description="YYYY-MM; this month when empty.")
+    month: Annotated[str, AfterValidator(require_month)] = Field("", description="YYYY-MM; this month when empty.")
+
+
+class ErrorOut(Schema):
+    detail: str
 
 
 class CellOut(Schema):
@@ -118,35 +124,39 @@ def facilities(request: HttpRequest) -> list[FacilityOut]:
 
 
 @router.get(
-    "/rooms/{room_id}/availability", response=AvailabilityOut, auth=None, summary="A room's frames for one month"
+    "/rooms/{room_id}/availability",
+    response={200: AvailabilityOut, 404: ErrorOut},
+    auth=None,
+    summary="A room's frames for one month",
 )
-def room_availability(request: HttpRequest, room_id: int, filters: Query[AvailabilityQuery]) -> AvailabilityOut:
+def room_availability(request: HttpRequest, room_id: int, filters: Query[AvailabilityQuery]) -> Status[Any]:
     room = selectors.room_get(room_id)
     if room is None:
-        raise HttpError(404, _("There is no room with this number that can be booked."))
-    month = selectors.month_from_text(filters.month, today=timezone.localdate())
-    if month is None:
-        raise HttpError(422, _("Give the month as YYYY-MM, for example 2026-11."))
-    rows = selectors.room_month(room, year=month[0], month=month[1])
-    return AvailabilityOut(
-        room=room.pk,
-        facility=room.facility_id,
-        month=f"{month[0]:04d}-{month[1]:02d}",
-        days=[
-            DayOut(
-                date=row.day,
-                frames=[
-                    CellOut(
-                        frame=cell.frame.pk,
-                        starts_at=selectors.at(row.day, cell.frame.starts_at),
-                        ends_at=selectors.at(row.day, cell.frame.ends_at),
-                        state=cell.state,
-                        label=cell.label,
-                        note=cell.note,
-                    )
-                    for cell in row.cells
-                ],
-            )
-            for row in rows
-        ],
+        return Status(404, {"detail": _("There is no room with this number that can be booked.")})
+    first = month_from_text(filters.month) or timezone.localdate().replace(day=1)
+    rows = selectors.room_month(room, year=first.year, month=first.month)
+    return Status(
+        200,
+        AvailabilityOut(
+            room=room.pk,
+            facility=room.facility_id,
+            month=f"{first:%Y-%m}",
+            days=[
+                DayOut(
+                    date=row.day,
+                    frames=[
+                        CellOut(
+                            frame=cell.frame.pk,
+                            starts_at=selectors.at(row.day, cell.frame.starts_at),
+                            ends_at=selectors.at(row.day, cell.frame.ends_at),
+                            state=cell.state,
+                            label=cell.label,
+                            note=cell.note,
+                        )
+                        for cell in row.cells
+                    ],
+                )
+                for row in rows
+            ],
+        ),
     )

@@ -18,7 +18,6 @@ from django.utils.translation import gettext, pgettext
 
 from manabiba.accounts.models import User
 from manabiba.core.addresses import normalise_email
-from manabiba.core.dates import day_in_range
 from manabiba.facilities.models import Facility, Room, TimeFrame
 from manabiba.facilities.selectors import facility_closed_days, facility_frames
 from manabiba.venues.models import Booking, UserGroup
@@ -342,16 +341,3 @@ def bookings_due_reminder(*, now: datetime | None = None) -> QuerySet[Booking]:
     """Tomorrow's bookings (local days) not yet reminded."""
     tomorrow = _now(now).date() + timedelta(days=1)
     return Booking.objects.filter(day=tomorrow, status=Booking.Status.BOOKED, reminder_sent_at__isnull=True)
-
-
-def month_from_text(value: str, *, today: date) -> tuple[int, int] | None:
-    """``YYYY-MM`` as (year, month), this month when empty; None when it is no month the site deals with."""
-    if not value:
-        return today.year, today.month
-    match = re.fullmatch(r"(\d{4})-(\d{2})", value)
-    if match is None:
-        return None
-    year, month = int(match.group(1)), int(match.group(2))
-    if not 1 <= month <= 12 or not day_in_range(date(year, 1, 1)):
-        return None
-    return year, month

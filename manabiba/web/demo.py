@@ -27,6 +27,7 @@ from manabiba.desk.reference import weekly_hours_load
 from manabiba.facilities.factories import RoomFactory
 from manabiba.facilities.models import Facility
 from manabiba.facilities.reference import facilities_load
+from manabiba.opendata import SAMPLES_DIR
 from manabiba.opendata.importer import ImportReport, events_import, report_lines
 from manabiba.programs.factories import ProgramFactory
 from manabiba.programs.models import Audience, Category, Organizer, Program
@@ -38,9 +39,6 @@ BENCH_DOMAIN = "bench.demo.manabiba.jp"
 BENCH_SEED = 20260401
 PROGRAM_SEED = 20260402
 DEMO_SOURCE = "demo"
-# The real event lists of 西東京市 and its neighbours (see shared/data/opendata/SOURCES.md), kept
-# beside the repository rather than in it; a deployment may point DEMO_OPENDATA_DIR elsewhere.
-DEFAULT_OPENDATA_DIR = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "opendata"
 
 # (role, name, furigana, area). The department of the department staff is set below.
 DEMO_PEOPLE: list[tuple[Role, str, str, str]] = [
@@ -164,14 +162,15 @@ def demo_residents_generate(*, count: int, batch_size: int = 2000) -> int:
 
 
 def demo_opendata_dir() -> Path:
-    return Path(settings.DEMO_OPENDATA_DIR or DEFAULT_OPENDATA_DIR)
+    """The real event lists shipped with the package, unless DEMO_OPENDATA_DIR names another folder."""
+    return Path(settings.DEMO_OPENDATA_DIR or SAMPLES_DIR)
 
 
 def demo_opendata_import(*, directory: Path | None = None, today: date | None = None) -> ImportReport:
     """Import the real event files with their dates moved into the coming months; rerunning changes nothing.
 
     Each file is shifted by whole weeks, so every programme keeps its days of the week. A
-    missing directory imports nothing (the files are not shipped with the package).
+    missing directory (a DEMO_OPENDATA_DIR that is not there) imports nothing.
     """
     folder = directory or demo_opendata_dir()
     paths = sorted(folder.glob("events-*.csv")) if folder.is_dir() else []

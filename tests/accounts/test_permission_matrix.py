@@ -30,6 +30,7 @@ MATRIX: dict[str, set[Role]] = {
     "/staff/people/": {DESK, COORD, ADMIN},
     "/staff/departments/": {COORD, ADMIN},
     "/staff/audit/": {COORD, ADMIN},
+    "/staff/mail/failed/": {COORD, ADMIN},
     "/admin/": {ADMIN},
 }
 

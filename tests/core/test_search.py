@@ -5,7 +5,7 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from manabiba.core import search
@@ -15,6 +15,7 @@ from manabiba.core.search import (
     search_index_rebuild,
     search_index_remove,
     search_index_update,
+    search_match_sql,
     search_snippet,
 )
 
@@ -30,7 +31,7 @@ def add(object_id: int, title: str, body: str = "", venue: str = "", starts_at: 
 
 
 def found(query: str) -> set[int]:
-    return set(search_ids(kind=KIND, query=query))
+    return set(search_ids(kind=KIND, query=query, now=timezone.now()))
 
 
 @pytest.fixture
@@ -104,7 +105,7 @@ def test_title_matches_rank_over_body_over_venue() -> None:
     add(1, "地域の集い", "", "囲碁クラブ室", starts_at=same_time)
     add(2, "地域の集い", "囲碁で交流します", "", starts_at=same_time)
     add(3, "囲碁入門", "", "", starts_at=same_time)
-    assert search_ids(kind=KIND, query="囲碁") == [3, 2, 1]
+    assert search_ids(kind=KIND, query="囲碁", now=timezone.now()) == [3, 2, 1]
 
 
 def test_upcoming_programmes_rank_before_past_ones() -> None:
@@ -115,13 +116,22 @@ def test_upcoming_programmes_rank_before_past_ones() -> None:
     add(4, "秋の集い", "囲碁もあります", starts_at=now + timedelta(days=1))
     add(5, "囲碁の歴史", starts_at=now - timedelta(days=60))
     # Soonest first among those to come, most recent first among those gone.
-    assert search_ids(kind=KIND, query="囲碁") == [3, 2, 4, 1, 5]
-    assert search_ids(kind=KIND, query="囲碁", limit=2) == [3, 2]
+    assert search_ids(kind=KIND, query="囲碁", now=timezone.now()) == [3, 2, 4, 1, 5]
+    assert search_ids(kind=KIND, query="囲碁", now=timezone.now(), limit=2) == [3, 2]
+
+
+def test_the_caller_says_from_which_moment_entries_are_upcoming() -> None:
+    now = timezone.now()
+    add(1, "囲碁入門", starts_at=now + timedelta(days=1))
+    add(2, "囲碁大会", starts_at=now + timedelta(days=10))
+    assert search_ids(kind=KIND, query="囲碁", now=now) == [1, 2]
+    # A week on, the first has taken place: the one still to come ranks first.
+    assert search_ids(kind=KIND, query="囲碁", now=now + timedelta(days=7)) == [2, 1]
 
 
 def test_kinds_are_searched_apart(catalogue: None) -> None:
     search_index_update(kind="communities.group", object_id=1, title="卓球サークル")
-    assert search_ids(kind="communities.group", query="卓球") == [1]
+    assert search_ids(kind="communities.group", query="卓球", now=timezone.now()) == [1]
     assert found("サークル") == set()
 
 
@@ -191,18 +201,31 @@ def test_a_limited_search_is_the_head_of_the_full_ranking() -> None:
         add(300 + n, "会", "", f"囲碁室{n}", starts_at=now - timedelta(days=n + 1))
         add(400 + n, f"囲碁大会{n}", starts_at=now - timedelta(days=n + 2))
     add(500, "囲碁の日", starts_at=None)
-    full = search_ids(kind=KIND, query="囲碁")
+    full = search_ids(kind=KIND, query="囲碁", now=timezone.now())
     assert full[:8] == [100, 101, 102, 103, 104, 105, 500, 200]
     assert full[-6:] == [300, 301, 302, 303, 304, 305]
     assert len(full) == 25
     for limit in range(1, 27):
-        assert search_ids(kind=KIND, query="囲碁", limit=limit) == full[:limit]
+        assert search_ids(kind=KIND, query="囲碁", now=timezone.now(), limit=limit) == full[:limit]
 
 
 def test_moving_an_entrys_start_changes_its_place() -> None:
     now = timezone.now()
     add(1, "囲碁入門", starts_at=now - timedelta(days=7))
     add(2, "囲碁教室", starts_at=now + timedelta(days=5))
-    assert search_ids(kind=KIND, query="囲碁") == [2, 1]
+    assert search_ids(kind=KIND, query="囲碁", now=timezone.now()) == [2, 1]
     assert search.search_index_move(kind=KIND, starts={1: now + timedelta(days=1)}) == 1
-    assert search_ids(kind=KIND, query="囲碁") == [1, 2]
+    assert search_ids(kind=KIND, query="囲碁", now=timezone.now()) == [1, 2]
+
+
+QUERIES = ["教室", "教室 こども", "pc", "歴史", "西東京", "ひばりが丘", "卓", "存在しない", "・・"]
+
+
+@pytest.mark.parametrize("query", QUERIES)
+def test_the_exact_match_condition_selects_what_the_unlimited_ranking_finds(catalogue: None, query: str) -> None:
+    search_index_update(kind="communities.group", object_id=8, title="卓球サークル 教室 歴史")
+    subquery, params = search_match_sql(kind=KIND, query=query)
+    with connection.cursor() as cursor:
+        cursor.execute(subquery, params)
+        selected = {row[0] for row in cursor.fetchall()}
+    assert selected == set(search_ids(kind=KIND, query=query, now=timezone.now()))

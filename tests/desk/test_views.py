@@ -123,7 +123,7 @@ def test_a_taken_slot_says_so(client: Client, resident: User, make_persona: Call
     appointment_book(actor=other, resident=other, starts_at=at(SATURDAY, 9), topic="learning")
     response = client.post("/desk/book/2026-11-28/", {"starts_at": at(SATURDAY, 9).isoformat(), "topic": "learning"})
     assert response.status_code == 200
-    assert "Please check what you entered" in response.content.decode()
+    assert "There is a problem" in response.content.decode()
     assert "This time is no longer free. Please choose another." in response.content.decode()
     assert at(SATURDAY, 9).isoformat() not in response.content.decode()  # no raw timestamp in the message
     assert not Appointment.objects.filter(resident=resident).exists()
@@ -305,7 +305,9 @@ def test_api_hours_status_and_slots(client: Client) -> None:
     assert days["2026-11-28"]["hours"] == [{"opens": "09:00", "closes": "12:00"}, {"opens": "13:00", "closes": "17:00"}]
     wrong_month = client.get("/api/v1/desk/hours?month=2026-13", HTTP_ACCEPT_LANGUAGE="en")
     assert wrong_month.status_code == 422
-    assert wrong_month.json()["detail"] == "Give the month as YYYY-MM, for example 2026-11."
+    assert wrong_month.json()["errors"]["month"] == [
+        "Give the month as YYYY-MM between 2000-01 and 2099-12, for example 2026-11."
+    ]
     status = client.get("/api/v1/desk/status").json()
     assert status["open"] is False
     assert status["opens_at"].startswith("2026-11-25T17:00:00")

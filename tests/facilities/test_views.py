@@ -79,7 +79,8 @@ def test_an_unknown_filter_value_is_reported_and_the_rest_still_applies(
 
     assert response.status_code == 200
     html = response.content.decode()
-    assert "Part of the filter could not be used." in html
+    assert 'id="error-summary"' in html
+    assert 'href="#id_area"' in html
     assert names_listed(html) == ["中央図書館"]
 
 

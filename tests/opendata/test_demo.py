@@ -1,12 +1,16 @@
+import shutil
+from pathlib import Path
+
 import pytest
 from django.utils import timezone
 from django.utils.translation import override
+from pytest_django.fixtures import Settings as SettingsWrapper
 
 from manabiba.programs.models import Program
 from manabiba.programs.selectors import ProgramFilters, program_facets, program_search
 from manabiba.web.demo import demo_programs_seed, demo_reference_load
 
-from .conftest import REAL_FILES
+from .conftest import OPENDATA_DIR, REAL_FILES
 
 pytestmark = pytest.mark.django_db
 
@@ -43,3 +47,17 @@ def test_seeding_the_demo_programmes_twice_changes_nothing() -> None:
     assert sorted(Program.objects.values_list("source", "source_key", "updated_at", "first_starts_at")) == before
     assert "demo programmes: 0 created" in lines
     assert all(" 0 created, 0 updated" in line for line in lines if line.startswith("events-"))
+
+
+def test_demo_opendata_dir_replaces_the_files_shipped_with_the_package(
+    settings: SettingsWrapper, tmp_path: Path
+) -> None:
+    shutil.copy(OPENDATA_DIR / "events-musashino.csv", tmp_path)
+    settings.DEMO_OPENDATA_DIR = str(tmp_path)
+    demo_reference_load()
+
+    lines = demo_programs_seed()
+
+    assert [line.partition(" ")[0] for line in lines if line.startswith("events-")] == ["events-musashino.csv"]
+    imported = Program.objects.filter(source__startswith="opendata:").values_list("source", flat=True)
+    assert set(imported) == {"opendata:132039"}

@@ -4,8 +4,10 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.core.cache import cache
 
 from manabiba.core.models import Area
+from manabiba.programs import selectors
 from manabiba.programs.models import Audience, Category, Organizer, Program
 from manabiba.programs.selectors import ProgramFilters, program_facets, program_search, programs_on, sessions_in_month
 from manabiba.programs.services import (
@@ -154,6 +156,16 @@ def test_the_listing_reads_a_fixed_number_of_queries(organizer: Organizer, djang
         assert page.count == 12
 
 
+def test_a_cached_page_gives_each_caller_programmes_of_its_own(organizer: Organizer) -> None:
+    # Under a threaded server two requests must never share (and so change) the same objects.
+    make(organizer, "講座", at(date(2026, 12, 1), 10))
+    first = program_search(ProgramFilters(), now=NOW).programs[0]
+    first.title = "one request's change"
+    again = program_search(ProgramFilters(), now=NOW).programs[0]
+    assert again is not first
+    assert again.title == "講座"
+
+
 def test_keyword_search_finds_by_reading_and_ranks_titles_first(organizer: Organizer) -> None:
     make(organizer, "健康づくり講座", at(date(2026, 12, 1), 10), description="糖尿病の予防について学びます。")
     make(organizer, "糖尿病基礎講座", at(date(2026, 12, 10), 10))
@@ -168,3 +180,42 @@ def test_search_index_follows_the_status(organizer: Organizer) -> None:
     assert titles(ProgramFilters(q="防災")) == ["防災講座"]
     program_cancel(program=program, actor=None, reason="台風のため")
     assert titles(ProgramFilters(q="防災", include_past=True)) == []
+
+
+def test_a_keyword_with_more_matches_than_the_ranking_reads_gives_exact_results(
+    organizer: Organizer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Eleven programmes match 講座, more than the ranking reads here (3): filters, counts, pages
+    # and facets must still see every one of them.
+    tanashi = Area.objects.create(name="田無町")
+    first = date(2026, 12, 1)
+    for n in range(9):
+        make(organizer, f"講座{n}", at(first + timedelta(days=7 * n), 10), area=tanashi if n % 2 else None)
+    make(organizer, "春の集い", at(date(2027, 3, 1), 10), description="講座もあります")
+    make(organizer, "夏の集い", at(date(2027, 6, 1), 10), description="講座もあります", area=tanashi)
+    make(organizer, "料理教室", at(date(2027, 1, 5), 10))
+    everything = ProgramFilters(q="講座")
+    expected_order = [f"講座{n}" for n in range(9)] + ["春の集い", "夏の集い"]
+
+    monkeypatch.setattr(selectors, "SEARCH_LIMIT", 3)
+    assert titles(everything) == expected_order
+    assert program_search(everything, now=NOW).count == 11
+    # Two months ahead: none of the three soonest matches is left, yet three programmes are.
+    later = ProgramFilters(q="講座", date_from=date(2027, 1, 25))
+    assert titles(later) == ["講座8", "春の集い", "夏の集い"]
+    assert program_search(later, now=NOW).count == 3
+    by_date = ProgramFilters(q="講座", areas=(tanashi.pk,), sort="date")
+    assert titles(by_date) == ["講座1", "講座3", "講座5", "講座7", "夏の集い"]
+    assert program_search(by_date, now=NOW).count == 5
+    # Every page of the relevance order, deep pages included, is the full ranking's.
+    pages = [program_search(everything, now=NOW, offset=offset, limit=2) for offset in range(0, 12, 2)]
+    assert [p.title for page in pages for p in page.programs] == expected_order
+    assert {page.count for page in pages} == {11}
+    narrowed = ProgramFilters(q="講座", areas=(tanashi.pk,))
+    assert [p.title for p in program_search(narrowed, now=NOW, offset=2, limit=2).programs] == ["講座5", "講座7"]
+    facets_cut = program_facets(narrowed, now=NOW)
+
+    monkeypatch.setattr(selectors, "SEARCH_LIMIT", 2000)
+    cache.clear()
+    assert program_facets(narrowed, now=NOW) == facets_cut
+    assert {v.value: v.count for v in facets_cut["areas"]}[str(tanashi.pk)] == 5

@@ -248,7 +248,8 @@ def test_at_least_one_date_is_needed(client: Client, department_staff: User) -> 
     client.force_login(department_staff)
     data = form_data(**{"sessions-0-date": "", "sessions-0-starts": "", "sessions-0-ends": ""})
     page = page_of(client.post("/staff/programs/new/", data))
-    assert 'href="#sessions"' in page
+    # The error of the dates as a whole links to the first date, where the reader puts it right.
+    assert 'href="#id_sessions-0-date"' in page
     assert not Program.objects.exists()
 
 

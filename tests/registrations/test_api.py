@@ -126,7 +126,7 @@ def test_my_registrations_and_cancel(
 def test_staff_run_and_read_a_draw_and_the_public_sees_only_counts(
     client: Client, make_program: MakeProgram, make_resident: Callable[..., User], coordinator: User, make_persona: Any
 ) -> None:
-    program = make_program(capacity=2, lottery=True, closes_in=timedelta(seconds=1))
+    program = make_program(capacity=2, lottery=True, closes_in=timedelta(minutes=5))
     applicants = [make_resident() for _ in range(5)]
     for person in applicants:
         _post(client, f"/api/v1/programs/{program.pk}/registrations", CONSENT, **_auth(person))

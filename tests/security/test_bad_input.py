@@ -70,11 +70,14 @@ def test_desk_slots_for_a_day_outside_the_span_say_so_in_json(client: Client, da
     assert response.json()["errors"]["date"] == ["Choose a date between 2000-01-01 and 2099-12-31."]
 
 
-def test_desk_hours_for_month_13_say_the_month_is_out_of_range(client: Client) -> None:
-    response = client.get("/api/v1/desk/hours?month=2026-13", HTTP_ACCEPT_LANGUAGE="en")
+@pytest.mark.parametrize("month", ["13", "2026-13", "2026-1", "9999-01", "two"])
+def test_desk_hours_for_a_month_that_is_not_one_say_what_a_month_looks_like(client: Client, month: str) -> None:
+    response = client.get(f"/api/v1/desk/hours?month={month}", HTTP_ACCEPT_LANGUAGE="en")
 
     assert response.status_code == 422
-    assert "YYYY-MM" in response.json()["detail"]
+    assert response.json()["errors"]["month"] == [
+        "Give the month as YYYY-MM between 2000-01 and 2099-12, for example 2026-11."
+    ]
 
 
 @pytest.mark.parametrize("query", [f"offset={BIGINT_PLUS_ONE}", "offset=1000001", "date_from=0556-01-01"])

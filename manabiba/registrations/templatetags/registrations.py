@@ -8,6 +8,7 @@ resident's page is never cached, so their own status is always fresh.
 from typing import Any
 
 from django import template
+from django.utils import timezone
 
 from manabiba.programs.models import Program
 from manabiba.registrations import selectors
@@ -34,7 +35,7 @@ def registration_box(context: template.Context, program: Program) -> dict[str, A
         "is_lottery": reg_settings.is_lottery,
         "drawn": LotteryDraw.objects.filter(program=program).exists(),
         "draw_at": selectors.draw_time(program),
-        "open": selectors.applications_open(program),
+        "open": selectors.online_application_refusal(program, now=timezone.now()) is None,
         "signed_in": signed_in,
         "mine": mine,
         "request": request,

@@ -3,7 +3,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from manabiba.consultations.inbound import inbound_mail_receive, read_mailbox
+from manabiba.consultations.inbound import MAILBOX_ERRORS, inbound_mail_receive, mailbox_display, read_mailbox
 
 
 class Command(BaseCommand):
@@ -30,6 +30,6 @@ class Command(BaseCommand):
                     seen += 1
                 else:
                     ignored += 1
-        except (OSError, FileNotFoundError) as error:
-            raise CommandError(f"Cannot read {source}: {error}") from error
+        except MAILBOX_ERRORS as error:
+            raise CommandError(f"Cannot read {mailbox_display(source)}: {error}") from error
         self.stdout.write(f"{added} added, {seen} seen before or empty, {ignored} not for a consultation")

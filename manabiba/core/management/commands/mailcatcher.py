@@ -5,7 +5,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
 
-from manabiba.core.smtp_catcher import SmtpCatcher
+from manabiba.core.devtools import dev_requirements
 
 
 class Command(BaseCommand):
@@ -15,6 +15,9 @@ class Command(BaseCommand):
         parser.add_argument("--port", type=int, default=1025)
 
     def handle(self, *args: Any, **options: Any) -> None:
+        # aiosmtpd is installed by the development requirements only.
+        with dev_requirements("mailcatcher"):
+            from manabiba.core.smtp_catcher import SmtpCatcher
         maildir = Path(settings.VAR_DIR) / "mail"
         catcher = SmtpCatcher(port=options["port"], maildir=maildir).start()
         self.stdout.write(f"Catching mail on 127.0.0.1:{catcher.port}, kept in {maildir}")

@@ -5,23 +5,18 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from manabiba.communities.demo import demo_groups_seed
 from manabiba.consultations.demo import demo_consultations_seed
+from manabiba.core.devtools import dev_requirements
 from manabiba.desk.demo import desk_demo_seed
 from manabiba.registrations.demo import demo_registrations_seed
-from manabiba.venues.demo import venues_demo_seed
-from manabiba.web.demo import (
-    demo_programs_seed,
-    demo_reference_load,
-    demo_residents_generate,
-    demo_rooms_seed,
-    demo_users_seed,
-)
+from manabiba.talents.demo import demo_talents_seed
 
 
 class Command(BaseCommand):
     help = (
         "Create demo people (one per role), rooms, the desk's roster, programmes (the real open-data files, moved "
-        "to come up, and generated ones), community groups, registrations, consultations, room user groups and a "
-        "month of room bookings; --scale N adds N*1000 residents. Safe to rerun."
+        "to come up, and generated ones), community groups, talents, registrations, consultations, a morning's "
+        "work for the staff workspace, room user groups and a month of room bookings; --scale N adds N*1000 residents. "
+        "Safe to rerun."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -43,6 +38,18 @@ class Command(BaseCommand):
             )
         if options["scale"] < 0:
             raise CommandError("--scale must be 0 or more.")
+        # The people and programmes are built with factory_boy and Faker, which only the development
+        # requirements install: imported here so that production can load every command.
+        with dev_requirements("seed_demo"):
+            from manabiba.venues.demo import venues_demo_seed
+            from manabiba.web.demo import (
+                demo_programs_seed,
+                demo_reference_load,
+                demo_residents_generate,
+                demo_rooms_seed,
+                demo_users_seed,
+            )
+            from manabiba.web.demo_workspace import demo_workspace_seed
         demo_reference_load()
         logins = demo_users_seed()
         rooms = demo_rooms_seed()
@@ -52,8 +59,10 @@ class Command(BaseCommand):
             for line in [
                 *demo_programs_seed(),
                 *demo_groups_seed(),
+                *demo_talents_seed(),
                 *demo_registrations_seed(),
                 *demo_consultations_seed(),
+                *demo_workspace_seed(),
                 *venues_demo_seed(),
             ]:
                 self.stdout.write(line)

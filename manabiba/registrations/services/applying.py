@@ -1,0 +1,368 @@
+"""Applying: a resident online, or the desk on someone's behalf (代理申込). A new registration is
+confirmed while seats last, waitlisted after, or waits for the draw of a lottery programme.
+"""
+
+import secrets
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from manabiba.accounts.models import User
+from manabiba.core.addresses import normalise_email
+from manabiba.core.audit import audit_log
+from manabiba.core.japanese import normalize
+from manabiba.core.models import Area
+from manabiba.programs.models import Program
+from manabiba.registrations.models import Registration, RegistrationQuestion, RegistrationSettings
+from manabiba.registrations.permissions import can_register_on_behalf
+from manabiba.registrations.selectors import (
+    duplicate_registration,
+    is_first_timer,
+    lottery_drawn,
+    online_application_refusal,
+    seats_free,
+)
+from manabiba.registrations.services._common import (
+    Status,
+    _fill_seats,
+    _first_starts,
+    _lock_program,
+    _next_waitlist_position,
+    _settings_locked,
+)
+from manabiba.registrations.services._mail import _mail, _mail_confirmed
+
+CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
+CODE_LENGTH = 6
+
+
+class AlreadyRegisteredError(Exception):
+    """The person already has an active registration for this programme (the API answers 409)."""
+
+    def __init__(self, registration: Registration) -> None:
+        super().__init__(_("You have already applied for this programme."))
+        self.registration = registration
+
+
+class DuplicateRegistrationError(Exception):
+    """A registration with the same name and phone or e-mail exists (staff may still go on)."""
+
+    def __init__(self, registration: Registration) -> None:
+        super().__init__(_("Someone with this name and phone number or e-mail address has already applied."))
+        self.registration = registration
+
+
+def _new_check_in_code(program: Program) -> str:
+    """A short random code, unique within the programme (checked under the programme lock)."""
+    while True:
+        code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+        if not Registration.objects.filter(program=program, check_in_code=code).exists():
+            return code
+
+
+def _place(registration: Registration, program: Program, reg_settings: RegistrationSettings, now: datetime) -> None:
+    """Decide a new registration's status under the programme lock: applied (lottery not drawn yet),
+    confirmed while seats last, else waitlisted at the end."""
+    if reg_settings.is_lottery and not lottery_drawn(program):
+        registration.status = Status.APPLIED
+        return
+    free = seats_free(program)
+    if free and Registration.objects.filter(program=program, status=Status.WAITLISTED).exists():
+        # Seats are free while people wait (the capacity was raised): those waiting get them first,
+        # a newcomer never overtakes the waiting list.
+        _fill_seats(program, reg_settings, now)
+        free = seats_free(program)
+    if free is None or registration.party_size <= free:
+        registration.status = Status.CONFIRMED
+        registration.confirmed_at = now
+    else:
+        registration.status = Status.WAITLISTED
+        registration.waitlist_position = _next_waitlist_position(program)
+
+
+def _place_and_announce(
+    registration: Registration,
+    reg_settings: RegistrationSettings,
+    now: datetime,
+    *,
+    actor: User,
+    action: str,
+    data: Mapping[str, Any],
+) -> Registration:
+    """Place a new registration under the lock, save it, log it with its status and tell the person."""
+    _place(registration, registration.program, reg_settings, now)
+    registration.save()
+    details = {"program": registration.program_id, "status": registration.status, "party_size": registration.party_size}
+    audit_log(action=action, actor=actor, target=registration, data={**details, **data})
+    if registration.status == Status.CONFIRMED:
+        _mail_confirmed(registration)
+    else:
+        _mail(registration, registration.status)  # applied / waitlisted
+    return registration
+
+
+def _clean_answers(program: Program, answers: Mapping[str, Any], errors: dict[str, list[str]]) -> dict[str, str | int]:
+    """The answers to the programme's own questions, checked; problems go into ``errors`` by
+    ``answers.<key>``."""
+    questions = {q.key: q for q in RegistrationQuestion.objects.filter(program=program)}
+    cleaned: dict[str, str | int] = {}
+    for key in answers:
+        if key not in questions:
+            errors[f"answers.{key}"] = [_("There is no such question.")]
+    for key, question in questions.items():
+        raw = answers.get(key)
+        text = "" if raw is None else str(raw).strip()
+        if not text:
+            if question.required:
+                errors[f"answers.{key}"] = [_("Please answer this question.")]
+            continue
+        if question.kind == RegistrationQuestion.Kind.NUMBER:
+            try:
+                number = int(normalize(text))
+            except ValueError:
+                errors[f"answers.{key}"] = [_("Please enter a whole number.")]
+                continue
+            if question.min_value is not None and number < question.min_value:
+                errors[f"answers.{key}"] = [_("Please enter %(value)s or more.") % {"value": question.min_value}]
+            elif question.max_value is not None and number > question.max_value:
+                errors[f"answers.{key}"] = [_("Please enter %(value)s or less.") % {"value": question.max_value}]
+            else:
+                cleaned[key] = number
+        elif question.kind == RegistrationQuestion.Kind.CHOICE:
+            if text not in [str(c) for c in question.choices]:
+                errors[f"answers.{key}"] = [_("Please choose one of the options.")]
+            else:
+                cleaned[key] = text
+        elif len(text) > question.max_length:
+            errors[f"answers.{key}"] = [
+                _("Please keep the answer to %(count)s characters.") % {"count": question.max_length}
+            ]
+        else:
+            cleaned[key] = text
+    return cleaned
+
+
+def _check_party(
+    party_size: int, program: Program, reg_settings: RegistrationSettings, errors: dict[str, list[str]]
+) -> None:
+    if party_size < 1:
+        errors["party_size"] = [_("At least one person.")]
+    elif party_size > reg_settings.max_party_size:
+        errors["party_size"] = [_("At most %(count)s people per application.") % {"count": reg_settings.max_party_size}]
+    elif program.capacity is not None and party_size > program.capacity:
+        errors["party_size"] = [_("More people than the programme has places.")]
+
+
+def _check_open_online(program: Program, now: datetime) -> None:
+    refusal = online_application_refusal(program, now=now)
+    if refusal is not None:
+        raise ValidationError(refusal, code="closed")
+
+
+@transaction.atomic
+def registration_submit(
+    *,
+    program: Program,
+    user: User,
+    party_size: int = 1,
+    answers: Mapping[str, Any] | None = None,
+    consent: bool,
+    attends_every_session: bool = False,
+    now: datetime | None = None,
+) -> Registration:
+    """A signed-in resident applies online.
+
+    Raises ``AlreadyRegisteredError`` if they have an active registration, ``ValidationError``
+    with ``code="closed"`` outside the application period, and a ``ValidationError`` keyed by
+    field (``party_size``, ``consent``, ``answers.<key>``) for invalid input.
+    """
+    now = now or timezone.now()
+    if not user.is_authenticated or not user.is_active:
+        raise PermissionDenied(_("Please sign in to apply."))
+    # Read before taking the lock: it does not depend on this programme's seats.
+    first_timer = is_first_timer(program=program, user=user, full_name="", phone="")
+    program = _lock_program(program.pk)
+    reg_settings = _settings_locked(program)
+    _check_open_online(program, now)
+    existing = Registration.objects.filter(program=program, user=user, status__in=Registration.ACTIVE).first()
+    if existing is not None:
+        raise AlreadyRegisteredError(existing)
+    errors: dict[str, list[str]] = {}
+    _check_party(party_size, program, reg_settings, errors)
+    cleaned = _clean_answers(program, answers or {}, errors)
+    if not consent:
+        errors["consent"] = [_("Please agree to the privacy notice.")]
+    if errors:
+        raise ValidationError(errors)
+    registration = Registration(
+        program=program,
+        user=user,
+        party_size=party_size,
+        answers=cleaned,
+        channel=Registration.Channel.WEB,
+        consent_at=now,
+        check_in_code=_new_check_in_code(program),
+        full_name=user.full_name or user.email,
+        full_name_kana=user.full_name_kana,
+        phone=user.phone,
+        email=user.email,
+        language=user.language or settings.LANGUAGE_CODE,
+        lives_in_city=user.lives_in_city,
+        works_in_city=user.works_in_city,
+        studies_in_city=user.studies_in_city,
+        first_timer=first_timer,
+        attends_every_session=attends_every_session,
+        age_band=user.age_band,
+        area_id=user.area_id,
+    )
+    return _place_and_announce(
+        registration,
+        reg_settings,
+        now,
+        actor=user,
+        action="registrations.registration.submitted",
+        data={"channel": "web"},
+    )
+
+
+# The details the desk types in, checked by the model's own fields; the desk reads its own words.
+_DESK_DETAILS = ("channel", "full_name", "full_name_kana", "phone", "email")
+# What an account fills in when the desk left it blank (or unticked).
+_FROM_ACCOUNT = (
+    "full_name",
+    "full_name_kana",
+    "phone",
+    "email",
+    "language",
+    "lives_in_city",
+    "works_in_city",
+    "studies_in_city",
+    "age_band",
+    "area",
+)
+
+
+def _details_errors(registration: Registration) -> dict[str, list[str]]:
+    """The problems with the details of a registration taken at the desk, one message per field."""
+    errors: dict[str, list[str]] = {}
+    try:
+        registration.clean_fields(
+            exclude=[f.name for f in Registration._meta.concrete_fields if f.name not in _DESK_DETAILS]
+        )
+    except ValidationError as error:
+        for name, problems in error.error_dict.items():
+            if name == "channel":
+                errors[name] = [_("Choose how the application came in.")]
+            elif name == "email":
+                errors[name] = [_("Please enter a valid e-mail address.")]
+            elif problems[0].code == "blank":
+                errors[name] = [_("Please enter the name.")]
+            else:
+                limit = (problems[0].params or {})["limit_value"]  # the field's max_length
+                errors[name] = [_("Please keep this to %(count)s characters.") % {"count": limit}]
+    if not registration.phone and not registration.email:
+        errors["phone"] = [_("Please enter a phone number or an e-mail address.")]
+    if registration.age_band and registration.age_band not in User.AgeBand.values:
+        errors["age_band"] = [_("Choose one of the age bands.")]
+    return errors
+
+
+@transaction.atomic
+def registration_submit_on_behalf(
+    *,
+    program: Program,
+    actor: User,
+    channel: str,
+    full_name: str,
+    full_name_kana: str = "",
+    phone: str = "",
+    email: str = "",
+    user: User | None = None,
+    party_size: int = 1,
+    answers: Mapping[str, Any] | None = None,
+    consent: bool,
+    lives_in_city: bool = False,
+    works_in_city: bool = False,
+    studies_in_city: bool = False,
+    first_timer: bool | None = None,
+    attends_every_session: bool = False,
+    age_band: str = "",
+    area: Area | None = None,
+    language: str = "",
+    allow_duplicate: bool = False,
+    now: datetime | None = None,
+) -> Registration:
+    """Desk staff register someone who phoned, came to the counter or sent a postcard (代理申込).
+
+    The same allocation as online. ``user`` links an account when the person has one (their details
+    fill what is left blank). Raises ``DuplicateRegistrationError`` when an active registration has
+    the same name and the same phone number or e-mail address, unless ``allow_duplicate``.
+    """
+    now = now or timezone.now()
+    program = _lock_program(program.pk)
+    if not can_register_on_behalf(actor, program):
+        raise PermissionDenied(_("You cannot register people for this programme."))
+    reg_settings = _settings_locked(program)
+    if program.status != Program.Status.PUBLISHED:
+        raise ValidationError(_("This programme does not take applications."), code="closed")
+    first = _first_starts(program)
+    if first is not None and now >= first:
+        raise ValidationError(_("The programme has already started."), code="closed")
+    registration = Registration(
+        program=program,
+        user=user,
+        party_size=party_size,
+        channel=channel,
+        registered_by=actor,
+        consent_at=now,
+        full_name=full_name.strip(),
+        full_name_kana=full_name_kana.strip(),
+        phone=phone.strip(),
+        email=email.strip(),
+        language=language,
+        lives_in_city=lives_in_city,
+        works_in_city=works_in_city,
+        studies_in_city=studies_in_city,
+        attends_every_session=attends_every_session,
+        age_band=age_band,
+        area=area,
+    )
+    if user is not None:
+        existing = Registration.objects.filter(program=program, user=user, status__in=Registration.ACTIVE).first()
+        if existing is not None:
+            raise AlreadyRegisteredError(existing)
+        for name in _FROM_ACCOUNT:
+            value = getattr(registration, name) or getattr(user, name)
+            setattr(registration, name, value.strip() if isinstance(value, str) else value)
+    errors = _details_errors(registration)
+    _check_party(party_size, program, reg_settings, errors)
+    registration.answers = _clean_answers(program, answers or {}, errors)
+    if not consent:
+        errors["consent"] = [_("Please confirm that the person agreed to the privacy notice.")]
+    if errors:
+        raise ValidationError(errors)
+    full_name, phone = registration.full_name, registration.phone
+    if not allow_duplicate:
+        duplicate = duplicate_registration(program, full_name, phone, registration.email)
+        if duplicate is not None:
+            raise DuplicateRegistrationError(duplicate)
+    registration.email = normalise_email(registration.email)
+    registration.language = registration.language or settings.LANGUAGE_CODE
+    registration.check_in_code = _new_check_in_code(program)
+    if first_timer is None:
+        first_timer = is_first_timer(program=program, user=user, full_name=full_name, phone=phone)
+    registration.first_timer = first_timer
+    return _place_and_announce(
+        registration,
+        reg_settings,
+        now,
+        actor=actor,
+        action="registrations.registration.submitted_on_behalf",
+        data={"channel": channel, "duplicate_allowed": allow_duplicate},
+    )

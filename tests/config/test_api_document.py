@@ -1,0 +1,92 @@
+"""The OpenAPI document lists exactly what each operation can answer, with the error body's shape."""
+
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from tests.api_statuses import SEEN
+
+METHODS = {"get", "post", "put", "patch", "delete"}
+# The document itself and its viewer, which are not operations.
+SERVED = ("/openapi.json", "/docs")
+
+
+@pytest.fixture(scope="module")
+def document() -> dict[str, Any]:
+    from manabiba.config.api import api
+
+    schema: dict[str, Any] = api.get_openapi_schema()
+    # As served: JSON keys are strings (the schema object keys some statuses with ints).
+    for item in schema["paths"].values():
+        for operation in item.values():
+            if isinstance(operation, dict) and "responses" in operation:
+                operation["responses"] = {str(status): answer for status, answer in operation["responses"].items()}
+    return schema
+
+
+def _operations(document: dict[str, Any]) -> list[tuple[str, str, dict[str, Any]]]:
+    return [
+        (method, path, operation)
+        for path, item in document["paths"].items()
+        for method, operation in item.items()
+        if method in METHODS
+    ]
+
+
+def test_every_operation_that_needs_a_token_documents_401(document: dict[str, Any]) -> None:
+    missing = [
+        f"{method.upper()} {path}"
+        for method, path, operation in _operations(document)
+        if operation.get("security") and "401" not in operation["responses"]
+    ]
+    assert missing == []
+
+
+def test_every_operation_with_input_documents_422(document: dict[str, Any]) -> None:
+    missing = [
+        f"{method.upper()} {path}"
+        for method, path, operation in _operations(document)
+        if (operation.get("parameters") or operation.get("requestBody")) and "422" not in operation["responses"]
+    ]
+    assert missing == []
+
+
+def test_no_read_or_delete_documents_201(document: dict[str, Any]) -> None:
+    wrong = [
+        f"{method.upper()} {path}"
+        for method, path, operation in _operations(document)
+        if method in {"get", "delete"} and "201" in operation["responses"]
+    ]
+    assert wrong == []
+
+
+def test_every_error_answer_documents_the_error_body(document: dict[str, Any]) -> None:
+    undescribed = [
+        f"{method.upper()} {path} {status}"
+        for method, path, operation in _operations(document)
+        for status, answer in operation["responses"].items()
+        if status.startswith(("4", "5")) and "content" not in answer
+    ]
+    assert undescribed == []
+
+
+def test_the_document_served_is_the_one_described(client: Client, document: dict[str, Any]) -> None:
+    served = client.get("/api/v1/openapi.json").json()
+
+    assert served["paths"].keys() == document["paths"].keys()
+    assert served["paths"]["/api/v1/programs"]["get"]["responses"].keys() == (
+        document["paths"]["/api/v1/programs"]["get"]["responses"].keys()
+    )
+
+
+def test_every_status_seen_in_the_suite_is_documented(document: dict[str, Any]) -> None:
+    """Runs last (see tests/api_statuses.py): every status any test received is in the document."""
+    documented = {
+        (method, path, status) for method, path, operation in _operations(document) for status in operation["responses"]
+    }
+    operations = {(method, path) for method, path, _operation in _operations(document)}
+    undocumented = sorted(seen for seen in SEEN if seen[:2] in operations and seen not in documented)
+    unknown = sorted({seen[:2] for seen in SEEN if seen[:2] not in operations and not seen[1].endswith(SERVED)})
+    assert unknown == [], "answered by the API but missing from its document"
+    assert undocumented == []

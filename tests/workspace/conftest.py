@@ -1,0 +1,230 @@
+"""Work in every app, for the staff workspace's tests: ``build_work(n)`` makes ``n`` of each kind
+per department, so every card counts something and the counts grow with ``n``."""
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from manabiba.accounts.factories import DepartmentFactory, UserFactory
+from manabiba.accounts.models import Department, User
+from manabiba.accounts.roles import Role
+from manabiba.communities.models import AbuseReport, CommunityGroup
+from manabiba.consultations.models import Channel, Consultation, ReplyChannel, Topic
+from manabiba.consultations.services import consultation_submit
+from manabiba.core.models import OutboxMessage
+from manabiba.desk.models import Appointment
+from manabiba.desk.reference import weekly_hours_load
+from manabiba.desk.selectors import at
+from manabiba.programs.factories import OrganizerFactory, ProgramFactory
+from manabiba.programs.models import Program
+from manabiba.registrations.models import Registration, RegistrationSettings
+from manabiba.registrations.services import registration_settings_update
+from manabiba.talents.models import IntroductionRequest, TalentProfile
+
+
+@dataclass
+class Office:
+    sports: Department
+    childcare: Department
+    coordinator: User
+    sports_staff: User
+    childcare_staff: User
+    desk: User
+
+
+def make_office(make_persona: Callable[..., User]) -> Office:
+    """Two departments with one member of staff each, the coordinator and the desk."""
+    sports = DepartmentFactory(name="スポーツ振興課")
+    childcare = DepartmentFactory(name="子育て支援課")
+    return Office(
+        sports=sports,
+        childcare=childcare,
+        coordinator=make_persona(Role.COORDINATOR, email="coordinator@example.jp", full_name="推進 担当"),
+        sports_staff=make_persona(Role.DEPARTMENT_STAFF, email="sports@example.jp", department=sports),
+        childcare_staff=make_persona(Role.DEPARTMENT_STAFF, email="childcare@example.jp", department=childcare),
+        desk=make_persona(Role.DESK_STAFF, email="desk@example.jp", full_name="窓口 一郎"),
+    )
+
+
+@pytest.fixture
+def office(make_persona: Callable[..., User]) -> Office:
+    return make_office(make_persona)
+
+
+def _later_today(now: datetime) -> datetime:
+    local = timezone.localtime(now)
+    midnight = local.replace(hour=0, minute=0, second=0, microsecond=0) + timedelta(days=1)
+    return now + (midnight - now) / 2
+
+
+def _group(name: str, **fields: Any) -> CommunityGroup:
+    return CommunityGroup.objects.create(
+        name=name,
+        name_kana="てすとのかい",
+        kind=CommunityGroup.Kind.CULTURE,
+        activity_place="田無公民館",
+        purpose="学び合い",
+        activities="月一回の例会",
+        representative_name="代表 一郎",
+        contact_name="連絡 花子",
+        contact_email="contact@example.jp",
+        **fields,
+    )
+
+
+def build_work(office: Office, n: int) -> None:
+    """``n`` of each kind of work for each of the two departments (and the city-wide kinds)."""
+    now = timezone.now()
+    weekly_hours_load()  # opening hours with nobody on shift: the roster has gaps
+    serial = Program.objects.count()
+    for department in (office.sports, office.childcare):
+        organizer = OrganizerFactory(name=f"{department.name}主催", department=department)
+        for i in range(n):
+            made = [
+                consultation_submit(
+                    topic=Topic.LEARN,
+                    body="子ども向けの講座を探しています。",
+                    reply_channel=ReplyChannel.PHONE,
+                    name=f"相談 {i}",
+                    phone="042-000-0000",
+                    channel=Channel.PHONE,
+                    logged_by=office.desk,
+                )
+                for _ in range(5)
+            ]
+            states: list[dict[str, Any]] = [
+                {"status": Consultation.Status.NEW, "due_at": now + timedelta(days=3)},
+                {"status": Consultation.Status.IN_PROGRESS, "due_at": now - timedelta(hours=2)},
+                {"status": Consultation.Status.IN_PROGRESS, "due_at": _later_today(now)},
+                {"status": Consultation.Status.WAITING, "due_at": now + timedelta(days=2)},
+                {"status": Consultation.Status.CLOSED, "due_at": now - timedelta(days=9)},
+            ]
+            for consultation, state in zip(made, states, strict=True):
+                Consultation.objects.filter(pk=consultation.pk).update(department=department, **state)
+            # One of them has a named person, so "nobody assigned" differs from "open".
+            Consultation.objects.filter(pk=made[2].pk).update(
+                assignee=office.sports_staff if department == office.sports else office.childcare_staff
+            )
+
+            serial += 1
+            ProgramFactory(submitted=True, organizer=organizer, title=f"審査待ち{serial}")
+            returned = ProgramFactory(organizer=organizer, title=f"差し戻し{serial}")
+            Program.objects.filter(pk=returned.pk).update(status_reason="日時を直してください。")
+
+            lottery = ProgramFactory(
+                published=True,
+                organizer=organizer,
+                title=f"抽選{serial}",
+                capacity=10,
+                application=Program.Application.SITE,
+                applications_open_at=now - timedelta(days=5),
+                applications_close_at=now + timedelta(days=1),
+            )
+            registration_settings_update(
+                program=lottery, actor=None, allocation=RegistrationSettings.Allocation.LOTTERY
+            )
+            Program.objects.filter(pk=lottery.pk).update(applications_close_at=now - timedelta(hours=1))
+
+            course = ProgramFactory(
+                published=True,
+                course=True,
+                organizer=organizer,
+                title=f"定員割れ{serial}",
+                capacity=20,
+                min_participants=8,
+                application=Program.Application.SITE,
+                applications_open_at=now - timedelta(days=5),
+                applications_close_at=now + timedelta(days=3),
+            )
+            registration_settings_update(program=course, actor=None, offer_expiry_hours=24)
+            RegistrationSettings.objects.filter(program=course).update(below_minimum_at=now)
+            Registration.objects.create(
+                program=course, status=Registration.Status.OFFERED, offer_expires_at=now + timedelta(hours=3)
+            )
+            # An offer that is still days away is not yet a worry.
+            Registration.objects.create(
+                program=course, status=Registration.Status.OFFERED, offer_expires_at=now + timedelta(days=3)
+            )
+
+    today = timezone.localdate()
+    base = Appointment.objects.count()
+    for i in range(base, base + n):
+        _group(f"申請中の会{i}")
+        _group(f"修正待ちの会{i}", status=CommunityGroup.Status.CHANGES_REQUESTED)
+        stale = _group(f"休眠の会{i}", status=CommunityGroup.Status.APPROVED, confirmation_requested_at=now)
+        AbuseReport.objects.create(group=stale, reason="連絡先が違います。")
+        for day in (today, today + timedelta(days=1)):
+            Appointment.objects.create(
+                starts_at=at(day, time(10)),
+                ends_at=at(day, time(10, 30)),
+                seat=i + 1,
+                name=f"来所 {i}",
+                topic=Appointment.Topic.LEARNING,
+            )
+        OutboxMessage.objects.create(
+            to=f"gone{i}@example.jp", subject="お知らせ", body="本文", status=OutboxMessage.Status.FAILED, attempts=8
+        )
+        # The talent bank: a card waiting for screening, and an introduction request for a listed one.
+        waiting = TalentProfile.objects.create(
+            user=UserFactory(email=f"talent-waiting{i}@example.jp"),
+            name=f"審査待ち 講師{i}",
+            teaches="書道",
+            status=TalentProfile.Status.PENDING,
+            submitted_at=now,
+        )
+        listed = TalentProfile.objects.create(
+            user=UserFactory(email=f"talent-listed{i}@example.jp"),
+            name=f"登録済み 講師{i}",
+            teaches="囲碁",
+            status=TalentProfile.Status.APPROVED,
+            submitted_at=now,
+        )
+        IntroductionRequest.objects.create(
+            talent=listed,
+            requester=waiting.user,
+            status=IntroductionRequest.Status.SUBMITTED,
+            purpose="地域の講座で教えてほしい",
+            contact_name="依頼 者",
+            contact_email=f"ask{i}@example.jp",
+            expected_participants=20,
+        )
+
+
+CARD = re.compile(r'<li class="work-card work-card--(\w+)" data-card="([\w.]+)">\s*<a href="([^"]+)"')
+COUNT = re.compile(r'data-card="([\w.]+)">.*?<span class="work-card__count">\D*(\d+)', re.S)
+
+
+@dataclass
+class ShownCard:
+    key: str
+    severity: str
+    url: str
+    count: int
+
+
+def cards_on(client: Client) -> dict[str, ShownCard]:
+    """The cards the workspace shows, read from the page as a person sees it."""
+    page = client.get("/staff/").content.decode()
+    counts = dict(COUNT.findall(page))
+    return {
+        key: ShownCard(key=key, severity=severity, url=url.replace("&amp;", "&"), count=int(counts[key]))
+        for severity, key, url in CARD.findall(page)
+    }
+
+
+def rows_behind(client: Client, url: str) -> int:
+    """How many rows the list a card links to shows: ``data-row`` elements, those named by the
+    link's #fragment when it has one."""
+    path, _, fragment = url.partition("#")
+    response = client.get(path)
+    assert response.status_code == 200, url
+    page = response.content.decode()
+    if fragment:
+        return len(re.findall(rf'data-row="{re.escape(fragment)}"', page))
+    return len(re.findall(r"data-row[\s>]", page))
