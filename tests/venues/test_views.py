@@ -255,3 +255,17 @@ def test_staff_remove_a_frame_without_bookings_and_a_closure(
     assert not Closure.objects.exists()
     assert AuditEntry.objects.filter(action="venues.frame.removed").count() == 1
     assert AuditEntry.objects.filter(action="venues.closure.removed").count() == 1
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/venues/rooms/99999999999999999999/",
+        "/venues/facilities/99999999999999999999/",
+        "/venues/rooms/1/book/2026-12-12/99999999999999999999/",
+        "/api/v1/rooms/99999999999999999999/availability",
+    ],
+)
+def test_numbers_no_database_can_hold_are_not_found(client: Client, place: Place, resident: User, url: str) -> None:
+    signed_in(client, resident)
+    assert client.get(url).status_code in {404, 422}
