@@ -57,6 +57,15 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "talents.register": frozenset(Role),
     "talents.request_introduction": frozenset(Role),
     "talents.review": _COORDINATION,
+    # Room booking: staff approve user groups (seeing possible duplicates); facility staff manage their own
+    # facility's frames, closures and bookings, coordinators every facility's (venues/permissions.py).
+    "venues.review_groups": _COORDINATION | {Role.FACILITY_STAFF},
+    "venues.manage_facility": _COORDINATION | {Role.FACILITY_STAFF},
+    "venues.manage_all_facilities": _COORDINATION,
+    # Booking for a group that calls or comes to the counter, and seeing who booked what.
+    "venues.book_on_behalf": _COORDINATION | {Role.DESK_STAFF, Role.FACILITY_STAFF},
+    "venues.book_any_facility": _COORDINATION | {Role.DESK_STAFF},
+    "venues.view_bookings": _COORDINATION | {Role.DESK_STAFF, Role.FACILITY_STAFF},
 }
 
 

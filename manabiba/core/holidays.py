@@ -73,3 +73,8 @@ def holiday_name(day: date) -> str | None:
 def is_day_off(day: date) -> bool:
     """Saturday, Sunday or a national holiday: when people who work weekdays are free."""
     return day.weekday() >= 5 or day in holidays_of(day.year)
+
+
+def is_year_end_closure(day: date) -> bool:
+    """29 December to 3 January, when the city's offices and most of its facilities close (年末年始)."""
+    return (day.month == 12 and day.day >= 29) or (day.month == 1 and day.day <= 3)

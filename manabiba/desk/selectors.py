@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from manabiba.accounts.models import User
-from manabiba.core.holidays import holiday_name
+from manabiba.core.holidays import holiday_name, is_year_end_closure
 from manabiba.desk.models import Appointment, Shift, SpecialDay, WeeklyHours
 
 SLOT_MINUTES = 30
@@ -111,10 +111,6 @@ def local_zone() -> ZoneInfo:
 
 def at(day: date, moment: time) -> datetime:
     return datetime.combine(day, moment, tzinfo=local_zone())
-
-
-def is_year_end_closure(day: date) -> bool:
-    return (day.month == 12 and day.day >= 29) or (day.month == 1 and day.day <= 3)
 
 
 def hours_version() -> str:

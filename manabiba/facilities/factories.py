@@ -1,9 +1,11 @@
 """Factories for facilities and rooms: used by the tests and by the demo data."""
 
+from datetime import time
+
 import factory
 
 from manabiba.core.factories import AreaFactory
-from manabiba.facilities.models import Facility, Room
+from manabiba.facilities.models import Facility, Room, TimeFrame
 
 
 class FacilityFactory(factory.django.DjangoModelFactory[Facility]):
@@ -29,3 +31,14 @@ class RoomFactory(factory.django.DjangoModelFactory[Room]):
     facility = factory.SubFactory(FacilityFactory)
     name = factory.Sequence(lambda n: f"学習室{n}")
     capacity = 30
+
+
+class TimeFrameFactory(factory.django.DjangoModelFactory[TimeFrame]):
+    class Meta:
+        model = TimeFrame
+        django_get_or_create = ("facility", "starts_at")
+
+    facility = factory.SubFactory(FacilityFactory)
+    name = "夜間"
+    starts_at = time(18)
+    ends_at = time(21)

@@ -1,5 +1,6 @@
 """The city's facilities, loaded from ``facilities/reference/facilities.csv``."""
 
+from datetime import time
 from decimal import Decimal
 from pathlib import Path
 
@@ -7,7 +8,7 @@ from django.db import transaction
 
 from manabiba.core.models import Area
 from manabiba.core.reference import LoadCounts, reference_counts, reference_rows, reference_upsert
-from manabiba.facilities.models import Facility
+from manabiba.facilities.models import Facility, FeeExemption, Room, TimeFrame
 
 REFERENCE_DIR = Path(__file__).resolve().parent / "reference"
 
@@ -50,3 +51,71 @@ def facilities_load(*, path: Path | None = None) -> LoadCounts:
         )
         outcomes.append(outcome)
     return reference_counts(outcomes, action="facilities.facilities.loaded")
+
+
+# Frames a facility gets when it has none: the usual 午前・午後・夜間 of a 公民館.
+DEFAULT_FRAMES: list[tuple[str, time, time]] = [
+    ("午前", time(9), time(12)),
+    ("午後", time(13), time(17)),
+    ("夜間", time(18), time(21)),
+]
+EQUIPMENT_FIELDS = {"projector": "has_projector", "kitchen": "has_kitchen", "piano": "has_piano", "tatami": "is_tatami"}
+
+
+def _facility_named(name: str) -> Facility:
+    facility = Facility.objects.filter(name=name).first()
+    if facility is None:
+        raise ValueError(f"Unknown facility {name!r}: load facilities.csv first")
+    return facility
+
+
+@transaction.atomic
+def rooms_load(*, directory: Path | None = None) -> LoadCounts:
+    """Bookable rooms, each facility's opening days and default frames, and its fee exemptions.
+
+    Frames are created only for a facility that has none, so frames staff edited survive a reload.
+    """
+    directory = directory or REFERENCE_DIR
+    outcomes: list[str] = []
+    for row in reference_rows(directory / "booking.csv"):
+        facility = _facility_named(row["facility"])
+        _facility, outcome = reference_upsert(
+            Facility,
+            lookup={"pk": facility.pk},
+            values={
+                "closed_weekdays": row["closed_weekdays"],
+                "closed_on_holidays": row["closed_on_holidays"] == "1",
+                "closed_at_year_end": row["closed_at_year_end"] == "1",
+            },
+        )
+        outcomes.append(outcome)
+        if not facility.frames.exists():
+            for name, starts_at, ends_at in DEFAULT_FRAMES:
+                TimeFrame.objects.create(facility=facility, name=name, starts_at=starts_at, ends_at=ends_at)
+                outcomes.append("created")
+    for row in reference_rows(directory / "rooms.csv"):
+        equipment = set(row["equipment"].split())
+        unknown = equipment - EQUIPMENT_FIELDS.keys()
+        if unknown:
+            raise ValueError(f"Unknown equipment {sorted(unknown)} for {row['facility']} {row['room']}")
+        _room, outcome = reference_upsert(
+            Room,
+            lookup={"facility": _facility_named(row["facility"]), "name": row["room"]},
+            values={
+                "capacity": int(row["capacity"]) if row["capacity"] else None,
+                "bookable": True,
+                "fee_per_frame": int(row["fee_per_frame"] or 0),
+                "step_free": row["step_free"] == "1",
+                "accessibility": row["accessibility"],
+                **{field: key in equipment for key, field in EQUIPMENT_FIELDS.items()},
+            },
+        )
+        outcomes.append(outcome)
+    for row in reference_rows(directory / "exemptions.csv"):
+        _exemption, outcome = reference_upsert(
+            FeeExemption,
+            lookup={"facility": _facility_named(row["facility"]), "name": row["name"]},
+            values={"percent": int(row["percent"])},
+        )
+        outcomes.append(outcome)
+    return reference_counts(outcomes, action="facilities.rooms.loaded")

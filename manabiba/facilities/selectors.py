@@ -1,11 +1,14 @@
 """Reads of facilities and their rooms."""
 
 from dataclasses import dataclass
+from datetime import date, timedelta
 
 from django.db.models import Count, Prefetch, QuerySet
+from django.utils.translation import gettext
 
+from manabiba.core.holidays import holiday_name, is_year_end_closure
 from manabiba.core.models import Area
-from manabiba.facilities.models import Facility, Room
+from manabiba.facilities.models import Closure, Facility, Room, TimeFrame
 
 # The order residents look for places in: community centres first, schools last.
 KIND_ORDER: list[str] = [
@@ -69,3 +72,40 @@ def facility_kind_counts() -> list[KindCount]:
     counts = {row["kind"]: row["count"] for row in rows}
     labels = dict(Facility.Kind.choices)
     return [KindCount(kind=kind, label=str(labels[kind]), count=counts[kind]) for kind in KIND_ORDER if kind in counts]
+
+
+def facility_closed_days(facility: Facility, first: date, last: date) -> dict[date, str]:
+    """Each day from ``first`` to ``last`` on which the facility's rooms cannot be used, with the reason
+    in the reader's language: a closure staff set (maintenance, events) wins, then the year-end
+    closure, a national holiday where the facility closes, and its regular closed weekdays."""
+    closures = {row.day: row.note for row in Closure.objects.filter(facility=facility, day__gte=first, day__lte=last)}
+    closed: dict[date, str] = {}
+    day = first
+    while day <= last:
+        holiday = holiday_name(day)
+        if day in closures:
+            closed[day] = closures[day] or gettext("Closed for maintenance")
+        elif facility.closed_at_year_end and is_year_end_closure(day):
+            closed[day] = gettext("Year-end and New Year closure")
+        elif facility.closed_on_holidays and holiday:
+            closed[day] = holiday
+        elif str(day.weekday()) in facility.closed_weekdays:
+            closed[day] = gettext("Regular closing day")
+        day += timedelta(days=1)
+    return closed
+
+
+def facility_frames(facility: Facility) -> list[TimeFrame]:
+    return list(TimeFrame.objects.filter(facility=facility).order_by("starts_at"))
+
+
+def bookable_rooms(*, facility: Facility | None = None) -> QuerySet[Room]:
+    queryset = Room.objects.filter(bookable=True).select_related("facility")
+    if facility is not None:
+        queryset = queryset.filter(facility=facility)
+    return queryset.order_by("facility__kind", "facility__kana", "facility__name", "name")
+
+
+def facilities_with_bookable_rooms() -> list[Facility]:
+    facilities = Facility.objects.filter(rooms__bookable=True).distinct()
+    return list(_with_rooms(facilities))

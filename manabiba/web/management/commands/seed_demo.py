@@ -14,8 +14,9 @@ from manabiba.talents.demo import demo_talents_seed
 class Command(BaseCommand):
     help = (
         "Create demo people (one per role), rooms, the desk's roster, programmes (the real open-data files, moved "
-        "to come up, and generated ones), community groups, talents, registrations, consultations and a morning's "
-        "work for the staff workspace; --scale N adds N*1000 residents. Safe to rerun."
+        "to come up, and generated ones), community groups, talents, registrations, consultations, a morning's "
+        "work for the staff workspace, room user groups and a month of room bookings; --scale N adds N*1000 residents. "
+        "Safe to rerun."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -40,6 +41,7 @@ class Command(BaseCommand):
         # The people and programmes are built with factory_boy and Faker, which only the development
         # requirements install: imported here so that production can load every command.
         with dev_requirements("seed_demo"):
+            from manabiba.venues.demo import venues_demo_seed
             from manabiba.web.demo import (
                 demo_programs_seed,
                 demo_reference_load,
@@ -61,6 +63,7 @@ class Command(BaseCommand):
                 *demo_registrations_seed(),
                 *demo_consultations_seed(),
                 *demo_workspace_seed(),
+                *venues_demo_seed(),
             ]:
                 self.stdout.write(line)
         if options["scale"]:

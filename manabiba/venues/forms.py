@@ -1,0 +1,119 @@
+"""Forms for room booking: they parse and validate; the services do the writing."""
+
+from typing import Any
+
+from django import forms
+from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from manabiba.facilities.models import FeeExemption
+from manabiba.venues.models import Booking, UserGroup
+
+
+class PlainForm(forms.Form):
+    """Forms without the trailing colon that reads oddly after Japanese labels."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
+
+class UserGroupForm(PlainForm):
+    name = forms.CharField(label=_("Group name"), max_length=200)
+    community_group = forms.TypedChoiceField(
+        label=_("Listed on the community station as"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+        help_text=_("If the group is already on the community station, choose it."),
+    )
+    representative_name = forms.CharField(label=_("Representative"), max_length=100)
+    address = forms.CharField(label=_("Representative's address"), max_length=200)
+    phone = forms.CharField(label=_("Phone"), max_length=30)
+    email = forms.EmailField(label=_("E-mail address"))
+    members_count = forms.IntegerField(label=_("Members"), min_value=1, max_value=100000)
+    members_in_city = forms.IntegerField(
+        label=_("Members who live, work or study in the city"), min_value=0, max_value=100000
+    )
+    purpose = forms.CharField(
+        label=_("What the group uses rooms for"), max_length=2000, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    declaration = forms.BooleanField(
+        label=_(
+            "We use rooms for non-profit learning and activities, not for commercial, party-political or religious "
+            "purposes."
+        )
+    )
+
+    def __init__(self, *args: Any, community_groups: list[tuple[int, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["community_group"]
+        assert isinstance(field, forms.TypedChoiceField)
+        field.choices = [("", _("Not listed")), *community_groups]
+        if not community_groups:
+            del self.fields["community_group"]
+
+
+class BookingForm(PlainForm):
+    group = forms.ModelChoiceField(label=_("User group"), queryset=UserGroup.objects.none())
+    channel = forms.ChoiceField(
+        label=_("The group asked"),
+        choices=[(Booking.Channel.PHONE, _("by phone")), (Booking.Channel.COUNTER, _("at the counter"))],
+        widget=forms.RadioSelect,
+    )
+    purpose = forms.CharField(label=_("What the room is used for"), max_length=200)
+    attendees = forms.IntegerField(label=_("Expected attendees"), min_value=1, max_value=10000)
+    exemption = forms.ModelChoiceField(
+        label=_("Fee exemption"),
+        queryset=FeeExemption.objects.none(),
+        required=False,
+        empty_label=_("None (full fee)"),
+        help_text=_("Staff check that the group qualifies when the fee is paid."),
+    )
+
+    def __init__(
+        self,
+        *args: Any,
+        groups: QuerySet[UserGroup],
+        exemptions: QuerySet[FeeExemption],
+        on_behalf: bool,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        group = self.fields["group"]
+        assert isinstance(group, forms.ModelChoiceField)
+        group.queryset = groups
+        exemption = self.fields["exemption"]
+        assert isinstance(exemption, forms.ModelChoiceField)
+        exemption.queryset = exemptions
+        if not exemptions.exists():
+            del self.fields["exemption"]
+        if not on_behalf:
+            del self.fields["channel"]
+
+
+class ReviewForm(PlainForm):
+    decision = forms.ChoiceField(
+        label=_("Decision"),
+        choices=[("approve", _("Approve")), ("reject", _("Reject"))],
+        widget=forms.RadioSelect,
+    )
+    note = forms.CharField(
+        label=_("Note to the group"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Required when rejecting."),
+    )
+
+
+class FrameForm(PlainForm):
+    name = forms.CharField(label=pgettext_lazy("time frame", "Name"), max_length=30)
+    starts_at = forms.TimeField(label=_("Starts at"), widget=forms.TimeInput(attrs={"type": "time"}))
+    ends_at = forms.TimeField(label=_("Ends at"), widget=forms.TimeInput(attrs={"type": "time"}))
+
+
+class ClosureForm(PlainForm):
+    day = forms.DateField(label=pgettext_lazy("column of days", "Day"), widget=forms.DateInput(attrs={"type": "date"}))
+    note = forms.CharField(label=_("Reason"), max_length=200, required=False)

@@ -1,0 +1,266 @@
+"""Public room-booking pages: vacancy without logging in, and booking for a signed-in group."""
+
+from datetime import date
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from icalendar import Calendar, Event
+
+from manabiba.accounts.models import User
+from manabiba.communities.selectors import groups_of as community_groups_of
+from manabiba.core.audit import audit_log
+from manabiba.core.dates import day_from_iso
+from manabiba.facilities.models import Facility, FeeExemption, TimeFrame
+from manabiba.facilities.selectors import facilities_with_bookable_rooms, facility_frames
+from manabiba.venues import selectors, services
+from manabiba.venues.forms import BookingForm, UserGroupForm
+from manabiba.venues.models import Booking
+from manabiba.venues.permissions import can_book_on_behalf, can_cancel_booking, can_view_booking
+
+# How far back and ahead the month pages go.
+MONTHS_BACK = 1
+MONTHS_AHEAD = 12
+
+
+def _month_shift(first: date, months: int) -> date:
+    index = first.year * 12 + first.month - 1 + months
+    return date(index // 12, index % 12 + 1, 1)
+
+
+def _month_or_404(year: int | None, month: int | None) -> date:
+    this_month = timezone.localdate().replace(day=1)
+    if year is None or month is None:
+        return this_month
+    if not 1 <= month <= 12:
+        raise Http404
+    first = date(year, month, 1) if 2000 <= year <= 2099 else None
+    if first is None or not _month_shift(this_month, -MONTHS_BACK) <= first <= _month_shift(this_month, MONTHS_AHEAD):
+        raise Http404
+    return first
+
+
+def index(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "venues/index.html",
+        {"facilities": facilities_with_bookable_rooms(), "today": timezone.localdate(), "legend": selectors.legend()},
+    )
+
+
+def room_month(request: HttpRequest, room_id: int, year: int | None = None, month: int | None = None) -> HttpResponse:
+    room = selectors.room_get(room_id)
+    if room is None:
+        raise Http404
+    first = _month_or_404(year, month)
+    this_month = timezone.localdate().replace(day=1)
+    previous, following = _month_shift(first, -1), _month_shift(first, 1)
+    return render(
+        request,
+        "venues/room_month.html",
+        {
+            "room": room,
+            "month": first,
+            "frames": facility_frames(room.facility),
+            "rows": selectors.room_month(room, year=first.year, month=first.month),
+            "legend": selectors.legend(),
+            "today": timezone.localdate(),
+            "previous": previous if previous >= _month_shift(this_month, -MONTHS_BACK) else None,
+            "following": following if following <= _month_shift(this_month, MONTHS_AHEAD) else None,
+            "exemptions": room.facility.exemptions.all(),
+        },
+    )
+
+
+def room_calendar(request: HttpRequest, room_id: int, year: int, month: int) -> HttpResponse:
+    """The month's frames as iCalendar events whose summary is the state in words."""
+    room = selectors.room_get(room_id)
+    if room is None:
+        raise Http404
+    first = _month_or_404(year, month)
+    calendar = Calendar()
+    calendar.add("prodid", "-//Manabiba//venues//JA")
+    calendar.add("version", "2.0")
+    calendar.add("x-wr-calname", f"{room.facility.name} {room.name}")
+    for row in selectors.room_month(room, year=first.year, month=first.month):
+        for cell in row.cells:
+            if cell.state == selectors.State.CLOSED:
+                continue
+            event = Event()
+            event.add("uid", f"venues-{room.pk}-{row.day:%Y%m%d}-{cell.frame.pk}@manabiba")
+            event.add("dtstamp", timezone.now())
+            event.add("dtstart", selectors.at(row.day, cell.frame.starts_at))
+            event.add("dtend", selectors.at(row.day, cell.frame.ends_at))
+            event.add("summary", f"{cell.frame.name} {cell.symbol} {cell.label}")
+            event.add("location", f"{room.facility.name} {room.name}")
+            event.add("transp", "TRANSPARENT" if cell.is_free else "OPAQUE")
+            calendar.add_component(event)
+    response = HttpResponse(calendar.to_ical(), content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="room-{room.pk}-{first:%Y-%m}.ics"'
+    return response
+
+
+def facility_day(request: HttpRequest, facility_id: int, day: str = "") -> HttpResponse:
+    facility = Facility.objects.filter(pk=facility_id, rooms__bookable=True).distinct().first()
+    if facility is None:
+        raise Http404
+    today = timezone.localdate()
+    day = day or request.GET.get("day", "")
+    chosen = day_from_iso(day) if day else today
+    if chosen is None:
+        raise Http404
+    frames, rows = selectors.facility_day(facility, day=chosen)
+    return render(
+        request,
+        "venues/facility_day.html",
+        {
+            "facility": facility,
+            "day": chosen,
+            "frames": frames,
+            "rows": rows,
+            "legend": selectors.legend(),
+            "previous": chosen.fromordinal(chosen.toordinal() - 1),
+            "following": chosen.fromordinal(chosen.toordinal() + 1),
+        },
+    )
+
+
+@login_required
+def book(request: HttpRequest, room_id: int, day: str, frame_id: int) -> HttpResponse:
+    user = request.user
+    assert isinstance(user, User)
+    room = selectors.room_get(room_id)
+    chosen = day_from_iso(day)
+    if room is None or chosen is None:
+        raise Http404
+    frame = get_object_or_404(TimeFrame, pk=frame_id, facility=room.facility)
+    on_behalf = can_book_on_behalf(user, room.facility)
+    groups = selectors.approved_groups() if on_behalf else selectors.approved_groups_of(user)
+    exemptions = FeeExemption.objects.filter(facility=room.facility)
+    form = BookingForm(request.POST or None, groups=groups, exemptions=exemptions, on_behalf=on_behalf)
+    state = selectors.frame_state(room, day=chosen, frame=frame)
+    if request.method == "POST" and form.is_valid():
+        group = form.cleaned_data["group"]
+        try:
+            booking = services.booking_create(
+                actor=user,
+                group=group,
+                room=room,
+                day=chosen,
+                frame=frame,
+                purpose=form.cleaned_data["purpose"],
+                attendees=form.cleaned_data["attendees"],
+                exemption=form.cleaned_data.get("exemption"),
+                channel=form.cleaned_data["channel"] if group.owner_id != user.pk else Booking.Channel.ONLINE,
+            )
+        except services.FrameUnavailableError as error:
+            form.add_error(None, str(error))
+        except ValidationError as error:
+            if hasattr(error, "error_dict"):
+                for field, errors in error.message_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
+            else:
+                form.add_error(None, error.messages)
+        else:
+            messages.success(request, _("The frame is booked. We have sent a confirmation by e-mail."))
+            return redirect("venues:booking", pk=booking.pk)
+        state = selectors.frame_state(room, day=chosen, frame=frame)
+    return render(
+        request,
+        "venues/book.html",
+        {
+            "room": room,
+            "day": chosen,
+            "frame": frame,
+            "form": form,
+            "state": state,
+            "state_label": selectors.state_label(state),
+            "is_free": state == selectors.State.FREE,
+            "on_behalf": on_behalf,
+            "has_groups": groups.exists(),
+            "exemptions": exemptions,
+        },
+    )
+
+
+@login_required
+def booking(request: HttpRequest, pk: int) -> HttpResponse:
+    held = selectors.booking_get(pk)
+    if held is None or not can_view_booking(request.user, held):
+        raise Http404
+    if held.group.owner_id != request.user.pk:
+        audit_log(action="venues.personal_data.viewed", actor=request.user, target=held, data={"view": "booking"})
+    return render(
+        request,
+        "venues/booking.html",
+        {
+            "booking": held,
+            "can_cancel": held.status == Booking.Status.BOOKED
+            and held.starts_at > timezone.now()
+            and can_cancel_booking(request.user, held),
+        },
+    )
+
+
+@login_required
+@require_POST
+def booking_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    held = selectors.booking_get(pk)
+    if held is None or not can_view_booking(request.user, held):
+        raise Http404
+    try:
+        services.booking_cancel(actor=request.user, booking=held)
+    except PermissionDenied as error:
+        raise Http404 from error
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The booking is cancelled."))
+    return redirect("venues:booking", pk=held.pk)
+
+
+@login_required
+def groups(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    assert isinstance(user, User)
+    return render(
+        request,
+        "venues/groups.html",
+        {"groups": selectors.groups_of(user), "bookings": selectors.bookings_of(user)},
+    )
+
+
+@login_required
+def group_register(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    assert isinstance(user, User)
+    listed = [(group.pk, group.name) for group in community_groups_of(user) if group.status == "approved"]
+    form = UserGroupForm(request.POST or None, community_groups=listed)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.user_group_register(
+                actor=user,
+                name=data["name"],
+                community_group_id=data.get("community_group"),
+                representative_name=data["representative_name"],
+                address=data["address"],
+                phone=data["phone"],
+                email=data["email"],
+                members_count=data["members_count"],
+                members_in_city=data["members_in_city"],
+                purpose=data["purpose"],
+                declaration=data["declaration"],
+            )
+        except ValidationError as error:
+            for field, errors in error.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            messages.success(request, _("Thank you. Staff will check the registration and tell you by e-mail."))
+            return redirect("venues:groups")
+    return render(request, "venues/group_register.html", {"form": form})
