@@ -383,3 +383,11 @@ def furigana(text: str) -> list[tuple[str, str | None]]:
         position = match.end()
     segments.extend(_furigana_plain(text[position:]))
     return _merge(segments)
+
+
+def reading(text: str) -> str:
+    """``text`` read aloud in katakana, from the same analysis as :func:`furigana` (保谷 is ホウヤ).
+
+    Kana, Latin letters, digits and symbols are kept as they are; only kanji get their reading.
+    """
+    return to_katakana("".join(ruby or segment for segment, ruby in furigana(text)))
