@@ -91,6 +91,11 @@ def has_kanji(text: str) -> bool:
     return any(_is_kanji(char) for char in text)
 
 
+def has_japanese(text: str) -> bool:
+    """Whether ``text`` has any kanji or kana: content someone wrote in Japanese."""
+    return any(_is_kanji(char) or "\u3041" <= char <= "\u30ff" for char in text)
+
+
 def is_kana(text: str) -> bool:
     """Whether ``text`` is written in kana alone (as a reading typed by someone would be)."""
     return bool(text) and all(
