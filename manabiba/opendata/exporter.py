@@ -44,10 +44,16 @@ def _code_of(program: Program) -> str:
 
 
 def _address(program: Program) -> str:
-    if program.facility is not None:
-        address = program.facility.address
-        return f"{PREFECTURE}{city_name()}{address}" if address else ""
-    return program.venue_address
+    """The venue's address: the facility's, the one given, else the town (町) the venue is in,
+    which is still a true address, only a less precise one."""
+    if program.facility is not None and program.facility.address:
+        return f"{PREFECTURE}{city_name()}{program.facility.address}"
+    if program.facility is None and program.venue_address:
+        return program.venue_address
+    if program.is_online and program.facility is None and not program.venue_name:
+        return ""
+    area = program.facility.area if program.facility is not None else program.area
+    return f"{PREFECTURE}{city_name()}{area.name}" if area is not None else ""
 
 
 def _fee_base(program: Program) -> str:
@@ -105,7 +111,7 @@ def events_export(programs: Iterable[Program], layout: str = "suisho_v1", *, bom
     that a spreadsheet would run as a formula escaped, and a BOM first when ``bom`` (for files)."""
     chosen = LAYOUTS[layout]
     if isinstance(programs, QuerySet):
-        programs = programs.select_related("organizer", "facility", "room").prefetch_related("sessions")
+        programs = programs.select_related("organizer", "facility__area", "room", "area").prefetch_related("sessions")
     return spreadsheet_csv(chosen.header, _rows(programs, chosen), bom=bom)
 
 

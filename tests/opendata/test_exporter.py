@@ -6,9 +6,11 @@ from pathlib import Path
 import pytest
 from django.utils import timezone
 
+from manabiba.core.factories import AreaFactory
 from manabiba.opendata.exporter import events_export
 from manabiba.opendata.importer import events_import
 from manabiba.opendata.layouts import LAYOUTS
+from manabiba.programs.factories import ProgramFactory
 from manabiba.programs.models import Program
 
 from .conftest import OPENDATA_DIR
@@ -112,3 +114,12 @@ def test_a_facility_venue_is_written_with_the_facilitys_address(tmp_path: Path) 
 
     assert row["場所名称"] == facility.name
     assert row["住所"] == f"東京都西東京市{facility.address}"
+
+
+def test_a_venue_without_an_address_is_written_with_the_town_it_is_in() -> None:
+    ProgramFactory(published=True, venue_name="芝久保町 地区会館", venue_address="", area=AreaFactory(name="芝久保町"))
+
+    row = next(csv.DictReader(io.StringIO(events_export(Program.objects.all()))))
+
+    assert row["場所名称"] == "芝久保町 地区会館"
+    assert row["住所"] == "東京都西東京市芝久保町"
