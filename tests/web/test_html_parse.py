@@ -13,9 +13,10 @@ from pytest_django.fixtures import Settings as SettingsWrapper
 
 from manabiba.accounts.models import User
 from manabiba.accounts.roles import Role
-from manabiba.communities.models import CommunityGroup
+from manabiba.communities.models import CommunityGroup, Membership
 from manabiba.consultations.models import Consultation
 from manabiba.programs.models import Program, ProgramSession
+from manabiba.registrations.models import RegistrationSettings
 from manabiba.talents.models import TalentProfile
 from manabiba.web.demo import demo_email
 
@@ -44,11 +45,15 @@ def test_a_duplicate_attribute_and_a_duplicate_id_are_found() -> None:
     assert 'duplicate id="a" (2 times)' in found
 
 
-def _pages() -> list[tuple[Role | None, str]]:
+def _pages() -> list[tuple[User | None, str]]:
     program = Program.objects.filter(status=Program.Status.PUBLISHED, first_starts_at__gt=timezone.now()).first()
     assert program is not None
     session = ProgramSession.objects.filter(program=program).first()
     assert session is not None
+    lottery = RegistrationSettings.objects.filter(
+        allocation=RegistrationSettings.Allocation.LOTTERY, program__status=Program.Status.PUBLISHED
+    ).first()
+    assert lottery is not None
     group = CommunityGroup.objects.order_by("pk").first()
     talent = TalentProfile.objects.order_by("pk").first()
     consultation = Consultation.objects.order_by("pk").first()
@@ -93,10 +98,40 @@ def _pages() -> list[tuple[Role | None, str]]:
         "/staff/talents/",
         f"/staff/talents/{talent.pk}/",
     ]
+    staff += [
+        "/staff/programs/",
+        "/staff/programs/new/",
+        f"/staff/programs/{program.pk}/",
+        f"/staff/programs/{program.pk}/edit/",
+        f"/registrations/programs/{lottery.program_id}/draw/",
+        "/staff/groups/moderation/",
+        "/staff/people/",
+        "/staff/audit/",
+    ]
+    owner = Membership.objects.filter(role=Membership.Role.OWNER).select_related("user", "group").first()
+    own_talent = TalentProfile.objects.filter(user__isnull=False).select_related("user").first()
+    assert owner is not None
+    assert own_talent is not None
+    assert own_talent.user is not None
+    managed = owner.group.pk
+    organiser = [
+        "/groups/mine/",
+        f"/groups/{managed}/manage/",
+        f"/groups/{managed}/manage/edit/",
+        f"/groups/{managed}/manage/events/new/",
+        f"/groups/{managed}/manage/posts/new/?kind=recruitment",
+    ]
+    talent_pages = ["/talents/mine/", f"/talents/mine/{own_talent.pk}/edit/"]
+
+    def persona(role: Role) -> User:
+        return User.objects.get(email=demo_email(role))
+
     return (
         [(None, path) for path in public]
-        + [(Role.RESIDENT, path) for path in resident]
-        + [(Role.ADMINISTRATOR, path) for path in staff]
+        + [(persona(Role.RESIDENT), path) for path in resident]
+        + [(persona(Role.ADMINISTRATOR), path) for path in staff]
+        + [(owner.user, path) for path in organiser]
+        + [(own_talent.user, path) for path in talent_pages]
     )
 
 
@@ -106,18 +141,21 @@ def test_every_page_the_browser_tests_visit_parses_cleanly(settings: SettingsWra
     found: dict[str, list[str]] = {}
     statuses: dict[str, int] = {}
 
-    for role, path in _pages():
+    pages = _pages()
+    for user, path in pages:
         for language in ("ja", "en"):
             client = Client()
             client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
-            if role is not None:
-                client.force_login(User.objects.get(email=demo_email(role)))
+            if user is not None:
+                client.force_login(user)
             response = client.get(path)
             if response.status_code != 200:
                 statuses[path] = response.status_code
                 continue
             if lines := problems(response.content.decode()):
-                found[f"{role} {language} {path}"] = lines
+                found[f"{user} {language} {path}"] = lines
+
+    assert len(pages) > 50
 
     assert statuses == {}
     assert found == {}
