@@ -1,5 +1,8 @@
-"""Every page the browser tests visit, parsed by html5lib in strict mode: no parse errors, no
-duplicate ids (a duplicate id sends a label, a skip link or an error summary to the wrong place)."""
+"""Every page the browser tests visit, parsed by html5lib: no parse errors, no duplicate ids (a
+duplicate id sends a label, a skip link or an error summary to the wrong place).
+
+Strict in effect: any error fails the test. The parser runs with ``strict=False`` only so that a
+failure lists every error of every page instead of stopping at the first."""
 
 from collections import Counter
 from io import StringIO
