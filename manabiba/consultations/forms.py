@@ -106,6 +106,8 @@ class AssignForm(forms.Form):
     note = forms.CharField(label=_("Internal note for the new handler"), max_length=2000, required=False)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
+        # The page also shows NoteForm, whose ``note`` would take the same id="id_note".
+        kwargs.setdefault("auto_id", "id_assign_%s")
         super().__init__(*args, **kwargs)
         department_field = self.fields["department"]
         assert isinstance(department_field, forms.ModelChoiceField)

@@ -91,6 +91,11 @@ def has_kanji(text: str) -> bool:
     return any(_is_kanji(char) for char in text)
 
 
+def has_japanese(text: str) -> bool:
+    """Whether ``text`` has any kanji or kana: content someone wrote in Japanese."""
+    return any(_is_kanji(char) or "\u3041" <= char <= "\u30ff" for char in text)
+
+
 def is_kana(text: str) -> bool:
     """Whether ``text`` is written in kana alone (as a reading typed by someone would be)."""
     return bool(text) and all(
@@ -383,3 +388,11 @@ def furigana(text: str) -> list[tuple[str, str | None]]:
         position = match.end()
     segments.extend(_furigana_plain(text[position:]))
     return _merge(segments)
+
+
+def reading(text: str) -> str:
+    """``text`` read aloud in katakana, from the same analysis as :func:`furigana` (保谷 is ホウヤ).
+
+    Kana, Latin letters, digits and symbols are kept as they are; only kanji get their reading.
+    """
+    return to_katakana("".join(ruby or segment for segment, ruby in furigana(text)))

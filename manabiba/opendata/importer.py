@@ -45,6 +45,11 @@ from manabiba.programs.services import (
 )
 
 SOURCE_PREFIX = "opendata:"
+# Our own export names each programme in 備考 on a line of its own, so that importing the export
+# finds the programmes it came from instead of creating copies: ``manabiba-id:<source>#<key>``,
+# the programme's ``source`` and ``source_key``, or ``manabiba#<pk>`` for one made on this site.
+OWN_ID = re.compile(r"^manabiba-id:(?P<source>[^#\s]+)#(?P<key>\S+)$", re.MULTILINE)
+OWN_SOURCE = "manabiba"
 # How far after today the latest date of a file lands with ``shift_to_upcoming``.
 UPCOMING_LEAD = timedelta(days=90)
 # A date without a time starts at midnight; a stay of several days without an end time ends at 23:59.
@@ -156,6 +161,8 @@ class _Row:
     fields: dict[str, Any]
     categories: list[Category]
     audiences: list[Audience]
+    # (source, key) named by our own export's 備考, or None for another publisher's row.
+    own: tuple[str, str] | None = None
 
 
 @dataclass
@@ -163,6 +170,7 @@ class _Group:
     source: str
     key: str
     rows: list[_Row]
+    own: bool = False
 
 
 class _RollbackError(Exception):
@@ -375,10 +383,11 @@ def _valid_email(value: str) -> str:
 
 def _organizer(values: dict[str, str], municipality: str, context: _Context) -> tuple[str, str, Department | None]:
     """Who runs it: 主催, else the contact, else the municipality; a 課 of this city is a department."""
-    name = _norm(values.get(f.ORGANIZER, "")) or _norm(values.get(f.CONTACT_NAME, "")) or municipality
+    # Spaces evened out but the width kept: 「（公財）」 stays full-width, as the publisher wrote it.
+    name = " ".join(values.get(f.ORGANIZER, "").split()) or _norm(values.get(f.CONTACT_NAME, "")) or municipality
     if municipality == city_name():
         bare = name.removeprefix(city_name()).strip()
-        department = context.departments.get(bare)
+        department = context.departments.get(_norm(bare))
         if department is not None or bare.endswith("課"):
             return Organizer.Kind.DEPARTMENT, _clip(bare, 200), department
     return Organizer.Kind.OTHER, _clip(name, 200), None
@@ -437,6 +446,11 @@ def _row(
         if area is None and facility is not None:
             area = facility.area
     remarks = values.get(f.REMARKS, "")
+    own = None
+    if match := OWN_ID.search(remarks):
+        own = (match["source"], match["key"])
+        source = own[0]
+        remarks = OWN_ID.sub("", remarks).strip()
     capacity = _int(values.get(f.CAPACITY, ""))
     if not capacity:
         match = _CAPACITY_IN_REMARKS.search(_norm(remarks))
@@ -487,6 +501,7 @@ def _row(
         fields=fields,
         categories=[category] if category else [],
         audiences=audiences,
+        own=own,
     )
 
 
@@ -496,12 +511,56 @@ def source_key(title: str, organizer: str, venue: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:32]
 
 
+def own_id(program: Program) -> str:
+    """The line of 備考 by which an import of our own export finds ``program`` again."""
+    if program.source:
+        return f"manabiba-id:{program.source}#{program.source_key}"
+    return f"manabiba-id:{OWN_SOURCE}#{program.pk}"
+
+
 def _groups(rows: Iterable[_Row]) -> list[_Group]:
     groups: dict[tuple[str, str], _Group] = {}
     for row in rows:
-        key = source_key(row.title, row.organizer[1], row.venue_key)
-        groups.setdefault((row.source, key), _Group(source=row.source, key=key, rows=[])).rows.append(row)
+        key = row.own[1] if row.own else source_key(row.title, row.organizer[1], row.venue_key)
+        group = groups.setdefault((row.source, key), _Group(source=row.source, key=key, rows=[]))
+        group.rows.append(row)
+        group.own = group.own or row.own is not None
     return list(groups.values())
+
+
+# Dates written in a 開始日時特記事項: 2019/1/14, 2019-01-14, 2019年1月14日, 令和4年1月29日, 1月7日.
+_NOTE_DATE = re.compile(
+    r"(?P<iy>\d{4})(?P<sep>[/.-])(?P<im>\d{1,2})(?P=sep)(?P<id>\d{1,2})(?!\d)"
+    r"|(?:(?P<era>令和)(?P<ey>\d{1,2}|元)|(?P<jy>\d{4}))年(?P<jm>\d{1,2})月(?P<jd>\d{1,2})日"
+    r"|(?<![年\d])(?P<m>\d{1,2})月(?P<d>\d{1,2})日"
+)
+_REIWA_OFFSET = 2018
+
+
+def _shift_note(note: str, delta: timedelta, near: date) -> str:
+    """``note`` with the dates it names moved by ``delta`` as the session was, so the demo's note
+    does not contradict its dates; a date without a year is taken in the year nearest ``near``."""
+
+    def _moved(match: re.Match[str]) -> str:
+        try:
+            if match["iy"]:
+                day = date(int(match["iy"]), int(match["im"]), int(match["id"])) + delta
+                width = 2 if len(match["im"]) == 2 else 1
+                return f"{day.year}{match['sep']}{day.month:0{width}d}{match['sep']}{day.day:0{width}d}"
+            if match["jm"]:
+                era_year = 1 if match["ey"] == "元" else int(match["ey"] or 0)
+                year = int(match["jy"]) if match["jy"] else _REIWA_OFFSET + era_year
+                day = date(year, int(match["jm"]), int(match["jd"])) + delta
+                if match["era"]:
+                    return f"令和{day.year - _REIWA_OFFSET}年{day.month}月{day.day}日"
+                return f"{day.year}年{day.month}月{day.day}日"
+            candidates = [date(near.year + offset, int(match["m"]), int(match["d"])) for offset in (-1, 0, 1)]
+            day = min(candidates, key=lambda candidate: abs(candidate - near)) + delta
+            return f"{day.month}月{day.day}日"
+        except ValueError:  # 2月30日 and the like: not a date, left as written
+            return match[0]
+
+    return _NOTE_DATE.sub(_moved, note)
 
 
 def _shift(rows: list[_Row], today: date) -> int:
@@ -521,7 +580,7 @@ def _shift(rows: list[_Row], today: date) -> int:
                 if session.ends_at
                 else None
             ),
-            note=session.note,
+            note=_shift_note(session.note, delta, timezone.localtime(session.starts_at).date()),
         )
         close_at = row.fields["applications_close_at"]
         if close_at is not None:
@@ -561,9 +620,13 @@ class _FileState:
     organizers: dict[tuple[str, str], Organizer] = field(default_factory=dict)
 
     @classmethod
-    def load(cls, sources: set[str]) -> "_FileState":
+    def load(cls, sources: set[str], own_pks: set[int]) -> "_FileState":
         programs = Program.objects.filter(source__in=sources).prefetch_related("sessions", "categories", "audiences")
-        return cls(programs={(program.source, program.source_key): program for program in programs})
+        found = {(program.source, program.source_key): program for program in programs}
+        # Programmes made on this site have no source; our export names them by their number.
+        for program in Program.objects.filter(source="", pk__in=own_pks):
+            found.setdefault((OWN_SOURCE, str(program.pk)), program)
+        return cls(programs=found)
 
     def organizer(self, kind: str, name: str, department: Department | None) -> Organizer:
         if (kind, name) not in self.organizers:
@@ -573,6 +636,12 @@ class _FileState:
 
 
 def _write(group: _Group, report: FileReport, state: _FileState) -> None:
+    program = state.programs.get((group.source, group.key))
+    if program is not None and group.own:
+        # A row of our own export about a programme this database has: the database is the record,
+        # the file only its copy (which lacks categories, audiences and support), so nothing changes.
+        report.unchanged += 1
+        return
     first = min(group.rows, key=lambda row: (row.session.starts_at, row.number))
     sessions = _sessions(group)
     organizer = state.organizer(*first.organizer)
@@ -584,7 +653,6 @@ def _write(group: _Group, report: FileReport, state: _FileState) -> None:
         "source_key": group.key,
     }
     report.merged_sessions += len(group.rows) - 1
-    program = state.programs.get((group.source, group.key))
     if program is None:
         program = program_create(
             actor=None, sessions=sessions, categories=first.categories, audiences=first.audiences, **fields
@@ -654,7 +722,8 @@ def _import_file(
     report.sources = {row.source for row in rows}
     try:
         with transaction.atomic():
-            state = _FileState.load(report.sources)
+            own_pks = {int(row.own[1]) for row in rows if row.own and row.own[0] == OWN_SOURCE and row.own[1].isdigit()}
+            state = _FileState.load(report.sources, own_pks)
             for group in _groups(rows):
                 try:
                     _write(group, report, state)

@@ -12,7 +12,7 @@ from django.core.cache import cache
 from django.db import connection, models
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.db.models.expressions import RawSQL
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from manabiba.core.models import Area
@@ -414,7 +414,8 @@ class FacetValue:
 def program_facets(filters: ProgramFilters, *, now: datetime | None = None) -> dict[str, list[FacetValue]]:
     """For each facet, how many programmes each value would give with the other filters kept."""
     now = _minute(now or timezone.now())
-    key = _cache_key("facets", filters, now)
+    # The labels are in the reader's language, so each language has its own entry.
+    key = _cache_key("facets", filters, now, translation.get_language())
     facets: dict[str, list[FacetValue]] | None = cache.get(key)
     if facets is None:
         facets = _facets(filters, now)

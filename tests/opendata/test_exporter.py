@@ -6,9 +6,11 @@ from pathlib import Path
 import pytest
 from django.utils import timezone
 
+from manabiba.core.factories import AreaFactory
 from manabiba.opendata.exporter import events_export
 from manabiba.opendata.importer import events_import
 from manabiba.opendata.layouts import LAYOUTS
+from manabiba.programs.factories import ProgramFactory
 from manabiba.programs.models import Program
 
 from .conftest import OPENDATA_DIR
@@ -84,3 +86,40 @@ def test_a_session_without_times_is_written_without_times(tmp_path: Path) -> Non
     ]
     session = Program.objects.get().sessions.get()
     assert timezone.localtime(session.starts_at).date().isoformat() == "2030-11-01"
+
+
+def test_an_empty_kana_reading_is_filled_from_the_title_as_furigana_reads_it(tmp_path: Path) -> None:
+    path = tmp_path / "events.csv"
+    path.write_text("イベント名,イベント名_カナ,開始日\n保谷の歴史講座,,2030-01-05\n", encoding="utf-8")
+    events_import(paths=[path])
+
+    row = next(csv.DictReader(io.StringIO(events_export(Program.objects.all()))))
+
+    # 保谷 is the local ほうや from the furigana overrides, not the dictionary's ほや.
+    assert row["イベント名_カナ"] == "ホウヤノレキシコウザ"
+    assert Program.objects.get().title_kana == ""
+
+
+def test_a_facility_venue_is_written_with_the_facilitys_address(tmp_path: Path) -> None:
+    path = tmp_path / "events.csv"
+    path.write_text(
+        "市区町村名,イベント名,開始日,場所名称\n西東京市,歴史講座,2030-01-05,田無公民館\n", encoding="utf-8"
+    )
+    events_import(paths=[path])
+    facility = Program.objects.get().facility
+    assert facility is not None
+    assert facility.address
+
+    row = next(csv.DictReader(io.StringIO(events_export(Program.objects.all()))))
+
+    assert row["場所名称"] == facility.name
+    assert row["住所"] == f"東京都西東京市{facility.address}"
+
+
+def test_a_venue_without_an_address_is_written_with_the_town_it_is_in() -> None:
+    ProgramFactory(published=True, venue_name="芝久保町 地区会館", venue_address="", area=AreaFactory(name="芝久保町"))
+
+    row = next(csv.DictReader(io.StringIO(events_export(Program.objects.all()))))
+
+    assert row["場所名称"] == "芝久保町 地区会館"
+    assert row["住所"] == "東京都西東京市芝久保町"

@@ -220,3 +220,37 @@ def test_demo_shift_moves_dates_by_whole_weeks_to_a_few_months_ahead() -> None:
         assert [(day - timedelta(days=shift), weekday) for day, weekday in sessions] == original[key]
     latest = max(timezone.localtime(s.ends_at or s.starts_at).date() for s in ProgramSession.objects.all())
     assert today + timedelta(days=60) < latest <= today + timedelta(days=97)
+
+
+def test_full_width_brackets_in_the_organiser_are_kept_as_written(tmp_path: Path) -> None:
+    path = tmp_path / "events.csv"
+    path.write_text("イベント名,開始日,主催者\n歴史講座,2030-01-05,（公財）西東京市文化振興会\n", encoding="utf-8")
+
+    events_import(paths=[path])
+
+    assert Program.objects.get().organizer.name == "（公財）西東京市文化振興会"
+
+
+def test_a_demo_shift_moves_the_dates_in_the_date_note_with_the_session(tmp_path: Path) -> None:
+    path = tmp_path / "events.csv"
+    path.write_text(
+        "イベント名,開始日,開始日時特記事項\n"
+        '歴史講座,2019-01-14,"9:30受付、申込は1月7日から\n開始日: 2019/1/14"\n'
+        "古文書講座,2022-01-29,[1]令和4年1月29日(土曜)午前10時30分から\n",
+        encoding="utf-8",
+    )
+
+    report = events_import(paths=[path], shift_to_upcoming=True, today=date(2030, 6, 1))
+
+    delta = timedelta(days=report.files[0].shift_days)
+    history = Program.objects.get(title="歴史講座").sessions.get()
+    day = date(2019, 1, 14) + delta
+    applications = date(2019, 1, 7) + delta
+    assert history.note == (
+        f"9:30受付、申込は{applications.month}月{applications.day}日から\n開始日: {day.year}/{day.month}/{day.day}"
+    )
+    assert timezone.localtime(history.starts_at).date() == day
+    documents = Program.objects.get(title="古文書講座").sessions.get()
+    moved = date(2022, 1, 29) + delta
+    assert documents.note == f"[1]令和{moved.year - 2018}年{moved.month}月{moved.day}日(土曜)午前10時30分から"
+    assert moved.weekday() == 5

@@ -67,7 +67,7 @@ def make(organizer: Organizer) -> Make:
 
 def titles(html: str) -> list[str]:
     """The programme titles of a listing, in order."""
-    return re.findall(r'class="program-card__title"><a href="/programs/\d+/">([^<]+)</a>', html)
+    return re.findall(r'class="program-card__title"(?: lang="ja")?><a href="/programs/\d+/">([^<]+)</a>', html)
 
 
 def listing(client: Client, query: str = "") -> str:

@@ -9,12 +9,25 @@ import re
 from django import template
 from django.template.base import FilterExpression, Parser, Token
 from django.template.context import Context
+from django.utils import translation
 from django.utils.html import conditional_escape, escape
 from django.utils.safestring import SafeString, mark_safe
 
-from manabiba.core.japanese import furigana, has_kanji
+from manabiba.core.japanese import furigana, has_japanese, has_kanji
 
 register = template.Library()
+
+
+@register.filter(is_safe=True)
+def lang_ja(value: object) -> SafeString:
+    """`` lang="ja"`` for the element holding ``value`` when the page is not in Japanese but the
+    text people wrote is (WCAG 3.1.2), so a screen reader reads it with a Japanese voice:
+    ``<h1{{ program.title|lang_ja }}>``. Empty on Japanese pages and for text without kana or kanji."""
+    language = translation.get_language() or ""
+    if language.startswith("ja") or not has_japanese(str(value)):
+        return mark_safe("")
+    return mark_safe(' lang="ja"')
+
 
 # A tag, a comment or a CDATA section; what lies between them is text.
 _MARKUP = re.compile(r"<!--.*?-->|<!\[CDATA\[.*?\]\]>|<(?:\"[^\"]*\"|'[^']*'|[^'\">])*>", re.DOTALL)

@@ -6,7 +6,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 
 from manabiba.core.spreadsheet import BOM
-from manabiba.opendata.exporter import events_export
+from manabiba.opendata.exporter import events_export, missing_required
 from manabiba.opendata.layouts import LAYOUTS
 from manabiba.opendata.selectors import programs_for_export
 
@@ -27,8 +27,23 @@ class Command(BaseCommand):
             ),
         )
 
+        parser.add_argument(
+            "--check",
+            action="store_true",
+            help=(
+                "Write nothing; print, for each column the layout requires, how many rows leave it empty "
+                "(a value nobody knows, such as the time of an all-day event, stays empty)."
+            ),
+        )
+
     def handle(self, *args: Any, **options: Any) -> None:
         text = events_export(programs_for_export(), layout=options["layout"], bom=True)
+        if options["check"]:
+            rows = sum(1 for _row in csv.reader(io.StringIO(text.removeprefix(BOM)))) - 1
+            self.stdout.write(f"{rows} rows")
+            for column, count in missing_required(text, options["layout"]).items():
+                self.stdout.write(f"{column}: {count} rows empty")
+            return
         if options["output"] is None:
             self.stdout.write(text, ending="")
             return

@@ -1,0 +1,25 @@
+"""A listing's filters in words, for its ``<title>``: each filtered view of a listing is its own page
+(in the browser's history, a bookmark, a screen reader's first words), so its title says what is shown."""
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from django import template
+from django.utils.text import capfirst
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
+
+register = template.Library()
+
+
+@register.simple_tag
+def filters_in_words(query: str, facets: Mapping[str, Iterable[Any]], *choices: Iterable[tuple[Any, Any, bool]]) -> str:
+    """The search words and every chosen facet value (``.label`` of those ``.selected``) and choice
+    (``(value, label, selected)``), capitalised as the facets show them, joined as a list:
+    「“書道”, Free, Saturday」; empty when unfiltered."""
+    words = [_("“%(query)s”") % {"query": query}] if query else []
+    for values in facets.values():
+        words.extend(str(capfirst(value.label)) for value in values if value.selected)
+    for options in choices:
+        words.extend(str(capfirst(label)) for _value, label, selected in options if selected)
+    return pgettext("list separator", ", ").join(words)
