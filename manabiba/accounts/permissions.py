@@ -57,6 +57,10 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "talents.register": frozenset(Role),
     "talents.request_introduction": frozenset(Role),
     "talents.review": _COORDINATION,
+    # The figures at /staff/reports/: a department sees its own department's slice; the coordinator
+    # sees the whole city and any department's (reports/selectors.py).
+    "reports.view": _COORDINATION | {Role.DEPARTMENT_STAFF},
+    "reports.view_all": _COORDINATION,
 }
 
 

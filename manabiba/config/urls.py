@@ -17,6 +17,7 @@ urlpatterns = [
     path("staff/talents/", include("manabiba.talents.staff_urls")),
     path("staff/consultations/", include("manabiba.consultations.staff_urls")),
     path("staff/desk/", include("manabiba.desk.staff_urls")),
+    path("staff/reports/", include("manabiba.reports.urls")),
     path("staff/", include("manabiba.accounts.staff_urls")),
     path("facilities/", include("manabiba.facilities.urls")),
     path("programs/", include("manabiba.programs.urls")),
