@@ -19,6 +19,7 @@ from datetime import date, datetime, time
 from typing import Literal
 
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from manabiba.core.workspace import Registry
@@ -155,12 +156,15 @@ def figure(
     unit: Literal["count", "percent", "hours", "ratio"] = "count",
     chart: bool = True,
 ) -> Figure:
-    """A figure from ``(label, values)`` pairs; one unnamed column when ``columns`` is empty."""
+    """A figure from ``(label, values)`` pairs; one unnamed column when ``columns`` is empty.
+
+    Labels start with a capital (choice labels are lower case in English) here, once, so the page,
+    the files and the API show the same text."""
     return Figure(
         key=key,
         title=title,
         columns=tuple(columns) or ("",),
-        rows=tuple(Row(str(label), tuple(values)) for label, values in rows),
+        rows=tuple(Row(capfirst(str(label)), tuple(values)) for label, values in rows),
         unit=unit,
         chart=chart,
     )

@@ -34,7 +34,7 @@ def figure_csv(report: Report, found: Figure) -> HttpResponse:
 
 def _number_format(found: Figure, column: int, row_label: str) -> str:
     # A percentage row inside a table of counts (the share of sessions, the on-time share).
-    if "%" in row_label or "%" in found.columns[column - 1]:
+    if "%" in row_label or "%" in found.columns[column - 2]:
         return FORMATS["percent"]
     return FORMATS[found.unit]
 

@@ -47,8 +47,8 @@ def test_programmes_held_by_month_field_organiser_and_time_band(city: City) -> N
     assert value(found["programs.by_field"], "スポーツ") == 3
     assert value(found["programs.by_field"], "スポーツ", 1) == 2
     kinds = found["programs.by_organizer_kind"]
-    assert value(kinds, "city department") == 4
-    assert value(kinds, "community group") == 1
+    assert value(kinds, "City department") == 4
+    assert value(kinds, "Community group") == 1
     bands = found["programs.by_time_band"]
     assert value(bands, "Weekday daytime") == 1
     assert value(bands, "Weekday evening") == 2
@@ -80,9 +80,9 @@ def test_participants_attendance_ties_ages_areas_and_lottery(city: City) -> None
 def test_consultations_by_channel_department_and_response_time(city: City) -> None:
     build_city(city)
     found = figures()
-    assert value(found["consultations.by_channel"], "phone") == 2
-    assert value(found["consultations.by_channel"], "online form") == 2
-    assert value(found["consultations.by_channel"], "phone", 1) == 2
+    assert value(found["consultations.by_channel"], "Phone") == 2
+    assert value(found["consultations.by_channel"], "Online form") == 2
+    assert value(found["consultations.by_channel"], "Phone", 1) == 2
     assert value(found["consultations.by_department"], "スポーツ振興課") == 2
     assert value(found["consultations.by_month"], "May") == 2
     response = found["consultations.response"]
@@ -95,8 +95,8 @@ def test_consultations_by_channel_department_and_response_time(city: City) -> No
 def test_a_department_filter_keeps_its_own_rows_and_drops_city_wide_sections(city: City) -> None:
     build_city(city)
     found = figures(FigureFilter(department_id=city.sports.pk))
-    assert value(found["programs.by_organizer_kind"], "city department") == 2
-    assert value(found["programs.by_organizer_kind"], "community group") == 0
+    assert value(found["programs.by_organizer_kind"], "City department") == 2
+    assert value(found["programs.by_organizer_kind"], "Community group") == 0
     assert value(found["participants.totals"], "Confirmed registrations") == 4
     assert value(found["consultations.by_department"], "スポーツ振興課") == 2
     assert "子育て支援課" not in {row.label for row in found["consultations.by_department"].rows}
