@@ -46,6 +46,7 @@ def group_figures(year: FiscalYear, filters: FigureFilter) -> Section | None:
                     (_("New follows"), [followers["new"]]),
                     (_("Contact messages to groups"), [messages.count()]),
                 ],
+                additive=False,
             ),
         ),
     )

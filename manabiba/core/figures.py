@@ -124,6 +124,8 @@ class Figure:
     rows: tuple[Row, ...]
     unit: Literal["count", "percent", "hours", "ratio"] = "count"
     chart: bool = True
+    # Whether the rows add up to a whole (months, fields); not when each row is its own measure.
+    additive: bool = True
 
     def total(self, column: int = 0) -> float:
         return sum(float(row.values[column] or 0) for row in self.rows)
@@ -155,6 +157,7 @@ def figure(
     columns: Sequence[str] = (),
     unit: Literal["count", "percent", "hours", "ratio"] = "count",
     chart: bool = True,
+    additive: bool = True,
 ) -> Figure:
     """A figure from ``(label, values)`` pairs; one unnamed column when ``columns`` is empty.
 
@@ -167,6 +170,7 @@ def figure(
         rows=tuple(Row(capfirst(str(label)), tuple(values)) for label, values in rows),
         unit=unit,
         chart=chart,
+        additive=additive,
     )
 
 
@@ -183,7 +187,8 @@ def _beside(current: Figure, previous: Figure | None, year: FiscalYear) -> Figur
         return tuple(label if not column else f"{column} ({label})" for column in columns)
 
     earlier = {row.label: row.values for row in previous.rows} if previous else {}
-    empty: tuple[Value, ...] = (None,) * len(current.columns)
+    # A row missing from one year's grouped count is nothing counted; other units have no value.
+    empty: tuple[Value, ...] = (0 if current.unit == "count" else None,) * len(current.columns)
     labels = [row.label for row in current.rows] + [
         label for label in earlier if label not in {r.label for r in current.rows}
     ]
@@ -195,6 +200,7 @@ def _beside(current: Figure, previous: Figure | None, year: FiscalYear) -> Figur
         rows=tuple(Row(label, now_values.get(label, empty) + earlier.get(label, empty)) for label in labels),
         unit=current.unit,
         chart=current.chart,
+        additive=current.additive,
     )
 
 

@@ -118,6 +118,7 @@ def participation_figures(year: FiscalYear, filters: FigureFilter) -> Section:
                     (_("Registrations that attended"), [totals["attended"]]),
                     (_("First-time participants"), [totals["first_timers"]]),
                 ],
+                additive=False,
             ),
             figure(
                 "participants.attendance_rate",
@@ -134,6 +135,7 @@ def participation_figures(year: FiscalYear, filters: FigureFilter) -> Section:
                     (_("Works in the city"), [totals["workers"]]),
                     (_("Studies in the city"), [totals["students"]]),
                 ],
+                additive=False,
             ),
             figure("participants.by_age_band", _("Confirmed registrations by age band"), _rows(ages, age_order)),
             figure("participants.by_area", _("Confirmed registrations by area"), _rows(areas, area_order)),

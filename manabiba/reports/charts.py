@@ -27,6 +27,17 @@ def charted(found: Figure) -> bool:
     return found.chart and found.unit == "count" and len(found.columns) == 2 and len(found.rows) > 0
 
 
+def _fit(label: str, room: float = LABEL_WIDTH - 14) -> str:
+    """The label cut to the room beside the bars (a full-width character is about twice a Latin one);
+    the table beside the chart has it whole."""
+    width = 0.0
+    for index, char in enumerate(label):
+        width += 12 if ord(char) > 0x2E7F else 6.6
+        if width > room:
+            return label[: max(index - 1, 1)] + "…"
+    return label
+
+
 def _number(value: float) -> str:
     return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.1f}"
 
@@ -48,7 +59,7 @@ def bar_chart(found: Figure, chart_id: str) -> SafeString:
         y = index * row_height + GAP
         parts.append(
             f'<text x="{LABEL_WIDTH - 8}" y="{y + BAR + 4}" text-anchor="end" font-size="12" fill="{INK}">'
-            f"{escape(row.label[:18])}</text>"
+            f"{escape(_fit(row.label))}</text>"
         )
         for offset, (value, fill, stroke) in enumerate(
             [(row.values[0], BRAND, BRAND), (row.values[1], f"url(#{escape(chart_id)}-hatch)", INK)]
@@ -79,12 +90,22 @@ def bar_chart(found: Figure, chart_id: str) -> SafeString:
 
 
 def trend_summary(found: Figure, year: FiscalYear) -> str:
-    """One sentence a manager reads instead of the chart: the total, its change and the largest row."""
+    """One sentence a manager reads instead of the chart: the change from last year and what leads.
+
+    Rows that add up (months, fields) are summed; rows that are each their own measure (applications,
+    confirmed, attended) are described by the first, the headline one.
+    """
     if not charted(found):
         return ""
-    now, before = found.total(0), found.total(1)
+    if found.additive:
+        now, before = found.total(0), found.total(1)
+        what = found.title
+    else:
+        now, before = float(found.rows[0].values[0] or 0), float(found.rows[0].values[1] or 0)
+        what = found.rows[0].label
     largest = max(found.rows, key=lambda row: float(row.values[0] or 0))
     values = {
+        "what": what,
         "year": year.label,
         "total": _number(now),
         "previous": year.previous().label,
@@ -92,13 +113,22 @@ def trend_summary(found: Figure, year: FiscalYear) -> str:
         "largest": largest.label,
     }
     if not now and not before:
-        return _("Nothing was counted in %(year)s or %(previous)s.") % values
+        return _("%(what)s: nothing was counted in %(year)s or %(previous)s.") % values
+    if not now:
+        return _("%(what)s: none in %(year)s, down from %(before)s in %(previous)s.") % values
+    if not found.additive:
+        if now > before:
+            return _("%(what)s: %(total)s in %(year)s, up from %(before)s in %(previous)s.") % values
+        if now < before:
+            return _("%(what)s: %(total)s in %(year)s, down from %(before)s in %(previous)s.") % values
+        return _("%(what)s: %(total)s in %(year)s, the same as in %(previous)s.") % values
     if now > before:
-        sentence = _("%(year)s: %(total)s in all, up from %(before)s in %(previous)s.")
-    elif now < before:
-        sentence = _("%(year)s: %(total)s in all, down from %(before)s in %(previous)s.")
-    else:
-        sentence = _("%(year)s: %(total)s in all, the same as in %(previous)s.")
-    if now:
-        sentence += " " + _("The largest is %(largest)s.")
-    return sentence % values
+        return (
+            _("%(what)s: %(total)s in %(year)s, up from %(before)s in %(previous)s; the most in %(largest)s.") % values
+        )
+    if now < before:
+        return (
+            _("%(what)s: %(total)s in %(year)s, down from %(before)s in %(previous)s; the most in %(largest)s.")
+            % values
+        )
+    return _("%(what)s: %(total)s in %(year)s, the same as in %(previous)s; the most in %(largest)s.") % values

@@ -32,6 +32,7 @@ def talent_figures(year: FiscalYear, filters: FigureFilter) -> Section | None:
                     (_("Introductions forwarded to a talent"), [introductions["forwarded"]]),
                     (_("Introductions that were held"), [introductions["held"]]),
                 ],
+                additive=False,
             ),
         ),
     )
