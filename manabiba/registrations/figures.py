@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from django.db.models import Count, Exists, OuterRef, Q, Sum
 from django.utils.translation import gettext as _
 
-from manabiba.core.figures import FigureFilter, FiscalYear, Section, Value, figure, share
+from manabiba.core.figures import FigureFilter, FiscalYear, Section, Value, figure, per_month, share
 from manabiba.programs.figures import programs_held
 from manabiba.programs.models import Program
 from manabiba.registrations.models import Attendance, ParticipationFigure, Registration
@@ -96,6 +96,7 @@ def _rows(counts: Counter[object], order: Iterable[tuple[object, str]]) -> list[
 
 def participation_figures(year: FiscalYear, filters: FigureFilter) -> Section:
     totals = _totals(year, filters)
+    months = _grouped("program__first_starts_at__month", year, filters)
     ages = _grouped("age_band", year, filters)
     areas = _grouped("area__name", year, filters)
     age_order: list[tuple[object, str]] = [
@@ -119,6 +120,11 @@ def participation_figures(year: FiscalYear, filters: FigureFilter) -> Section:
                     (_("First-time participants"), [totals["first_timers"]]),
                 ],
                 additive=False,
+            ),
+            figure(
+                "participants.by_month",
+                _("Confirmed registrations per month of the programme"),
+                per_month({int(month): n for month, n in months.items() if isinstance(month, int)}),
             ),
             figure(
                 "participants.attendance_rate",

@@ -66,6 +66,10 @@ def test_participants_attendance_ties_ages_areas_and_lottery(city: City) -> None
     assert value(totals, "Confirmed registrations") == 8
     assert value(totals, "Registrations that attended") == 4
     assert value(totals, "Confirmed registrations", 1) == 4  # FY2025
+    # Per month of the programme: the courses in June (3 confirmed each), the weekend events in May.
+    assert value(found["participants.by_month"], "June") == 6
+    assert value(found["participants.by_month"], "May") == 2
+    assert value(found["participants.by_month"], "June", 1) == 4
     assert value(found["participants.attendance_rate"], "Confirmed registrations that attended (%)") == 50.0
     assert value(found["participants.by_tie"], "Lives in the city") == 8
     assert value(found["participants.by_age_band"], "60代") == 4
