@@ -66,6 +66,10 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "venues.book_on_behalf": _COORDINATION | {Role.DESK_STAFF, Role.FACILITY_STAFF},
     "venues.book_any_facility": _COORDINATION | {Role.DESK_STAFF},
     "venues.view_bookings": _COORDINATION | {Role.DESK_STAFF, Role.FACILITY_STAFF},
+    # The figures at /staff/reports/: a department sees its own department's slice; the coordinator
+    # sees the whole city and any department's (reports/selectors.py).
+    "reports.view": _COORDINATION | {Role.DEPARTMENT_STAFF},
+    "reports.view_all": _COORDINATION,
 }
 
 

@@ -22,3 +22,8 @@ class CommunitiesConfig(AppConfig):
         from manabiba.core.workspace import workspace_cards_register
 
         workspace_cards_register("communities", community_cards, order=30)
+
+        from manabiba.communities.figures import group_figures
+        from manabiba.core.figures import figures_register
+
+        figures_register("communities", group_figures, order=50)

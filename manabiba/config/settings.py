@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "manabiba.consultations",
     "manabiba.venues",
     "manabiba.opendata",
+    "manabiba.reports",
     "manabiba.web",
 ]
 

@@ -18,3 +18,8 @@ class ConsultationsConfig(AppConfig):
         from manabiba.core.workspace import workspace_cards_register
 
         workspace_cards_register("consultations", consultation_cards, order=10)
+
+        from manabiba.consultations.figures import consultation_report_figures
+        from manabiba.core.figures import figures_register
+
+        figures_register("consultations", consultation_report_figures, order=30)

@@ -17,7 +17,7 @@ BOM = "\ufeff"
 FORMULA_STARTS = frozenset({"=", "+", "-", "@", "\t", "\r"})
 ESCAPE = "'"
 
-Cell = str | int | None
+Cell = str | int | float | None
 
 
 def spreadsheet_safe(value: Cell) -> str:
@@ -28,7 +28,7 @@ def spreadsheet_safe(value: Cell) -> str:
     """
     if value is None:
         return ""
-    if isinstance(value, int):
+    if isinstance(value, int | float):
         return str(value)
     return ESCAPE + value if value[:1] in FORMULA_STARTS else value
 

@@ -18,3 +18,8 @@ class DeskConfig(AppConfig):
         from manabiba.desk.workspace import desk_cards
 
         workspace_cards_register("desk", desk_cards, order=50)
+
+        from manabiba.core.figures import figures_register
+        from manabiba.desk.figures import desk_figures
+
+        figures_register("desk", desk_figures, order=40)

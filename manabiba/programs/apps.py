@@ -19,3 +19,8 @@ class ProgramsConfig(AppConfig):
         from manabiba.programs.workspace import program_cards
 
         workspace_cards_register("programs", program_cards, order=20)
+
+        from manabiba.core.figures import figures_register
+        from manabiba.programs.figures import program_figures
+
+        figures_register("programs", program_figures, order=10)

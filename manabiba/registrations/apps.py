@@ -22,3 +22,8 @@ class RegistrationsConfig(AppConfig):
         from manabiba.registrations.workspace import registration_cards
 
         workspace_cards_register("registrations", registration_cards, order=40)
+
+        from manabiba.core.figures import figures_register
+        from manabiba.registrations.figures import participation_figures
+
+        figures_register("registrations", participation_figures, order=20)

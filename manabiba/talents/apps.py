@@ -20,3 +20,8 @@ class TalentsConfig(AppConfig):
         account_erasure_register("talents", lambda user: talents_erase_for_deleted_account(user=user))
         # Cards to screen and introductions to forward, on the staff workspace.
         workspace_cards_register("talents", talent_cards, order=45)
+
+        from manabiba.core.figures import figures_register
+        from manabiba.talents.figures import talent_figures
+
+        figures_register("talents", talent_figures, order=60)

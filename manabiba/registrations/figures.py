@@ -1,0 +1,156 @@
+"""Participants, for the reports: from live registrations and, once those are purged, from the
+anonymous ``ParticipationFigure`` kept for each, so a past year's figures stay exact."""
+
+from collections import Counter
+from collections.abc import Iterable
+
+from django.db.models import Count, Exists, OuterRef, Q, Sum
+from django.utils.translation import gettext as _
+
+from manabiba.core.figures import FigureFilter, FiscalYear, Section, Value, figure, per_month, share
+from manabiba.programs.figures import programs_held
+from manabiba.programs.models import Program
+from manabiba.registrations.models import Attendance, ParticipationFigure, Registration
+
+CONFIRMED = Registration.Status.CONFIRMED
+
+
+def _grouped(
+    dimension: str, year: FiscalYear, filters: FigureFilter, *, confirmed_only: bool = True
+) -> Counter[object]:
+    """Count per value of ``dimension`` over live registrations and purged figures: two aggregate queries."""
+    held = programs_held(year, filters, "program__")
+    status = Q(status=CONFIRMED) if confirmed_only else Q()
+    final = Q(final_status=CONFIRMED) if confirmed_only else Q()
+    counts: Counter[object] = Counter()
+    for queryset in (
+        Registration.objects.filter(held, status).values_list(dimension).annotate(n=Count("pk")),
+        ParticipationFigure.objects.filter(held, final).values_list(dimension).annotate(n=Count("pk")),
+    ):
+        for value, n in queryset:
+            counts[value] += n
+    return counts
+
+
+def _totals(year: FiscalYear, filters: FigureFilter) -> dict[str, int]:
+    held = programs_held(year, filters, "program__")
+    came = Exists(Attendance.objects.filter(registration=OuterRef("pk"), present=True))
+    live = (
+        Registration.objects.filter(held)
+        .annotate(came=came)
+        .aggregate(
+            applications=Count("pk"),
+            confirmed=Count("pk", filter=Q(status=CONFIRMED)),
+            people=Sum("party_size", filter=Q(status=CONFIRMED)),
+            attended=Count("pk", filter=Q(status=CONFIRMED, came=True)),
+            residents=Count("pk", filter=Q(status=CONFIRMED, lives_in_city=True)),
+            workers=Count("pk", filter=Q(status=CONFIRMED, works_in_city=True)),
+            students=Count("pk", filter=Q(status=CONFIRMED, studies_in_city=True)),
+            first_timers=Count("pk", filter=Q(status=CONFIRMED, first_timer=True)),
+        )
+    )
+    kept = ParticipationFigure.objects.filter(held).aggregate(
+        applications=Count("pk"),
+        confirmed=Count("pk", filter=Q(final_status=CONFIRMED)),
+        people=Sum("party_size", filter=Q(final_status=CONFIRMED)),
+        attended=Count("pk", filter=Q(final_status=CONFIRMED, attended=True)),
+        residents=Count("pk", filter=Q(final_status=CONFIRMED, lives_in_city=True)),
+        workers=Count("pk", filter=Q(final_status=CONFIRMED, works_in_city=True)),
+        students=Count("pk", filter=Q(final_status=CONFIRMED, studies_in_city=True)),
+        first_timers=Count("pk", filter=Q(final_status=CONFIRMED, first_timer=True)),
+    )
+    return {key: (live[key] or 0) + (kept[key] or 0) for key in live}
+
+
+def _lottery(year: FiscalYear, filters: FigureFilter) -> list[tuple[str, list[Value]]]:
+    """Applicants per seat, by field, over programmes whose places were drawn by lot."""
+    drawn = Q(program__lottery_draw__isnull=False)
+    applicants = Counter[object]()
+    for queryset in (
+        Registration.objects.filter(programs_held(year, filters, "program__"), drawn)
+        .values_list("program__categories__major")
+        .annotate(n=Count("pk")),
+        ParticipationFigure.objects.filter(programs_held(year, filters, "program__"), drawn)
+        .values_list("program__categories__major")
+        .annotate(n=Count("pk")),
+    ):
+        for major, n in queryset:
+            applicants[major] += n
+    seats: dict[object, int | None] = dict(
+        Program.objects.filter(programs_held(year, filters), lottery_draw__isnull=False)
+        .values_list("categories__major")
+        .annotate(n=Sum("capacity"))
+        .values_list("categories__major", "n")
+    )
+    rows: list[tuple[str, list[Value]]] = []
+    for major in sorted(set(applicants) | set(seats), key=lambda value: str(value or "")):
+        seat_count = seats.get(major) or 0
+        ratio = round(applicants[major] / seat_count, 2) if seat_count else None
+        rows.append((str(major) if major else _("No field given"), [applicants[major], seat_count, ratio]))
+    return rows
+
+
+def _rows(counts: Counter[object], order: Iterable[tuple[object, str]]) -> list[tuple[str, list[Value]]]:
+    return [(label, [counts.get(value, 0)]) for value, label in order]
+
+
+def participation_figures(year: FiscalYear, filters: FigureFilter) -> Section:
+    totals = _totals(year, filters)
+    months = _grouped("program__first_starts_at__month", year, filters)
+    ages = _grouped("age_band", year, filters)
+    areas = _grouped("area__name", year, filters)
+    age_order: list[tuple[object, str]] = [
+        (band, str(band or _("Not given"))) for band in sorted(ages, key=lambda value: str(value or "~"))
+    ]
+    area_order: list[tuple[object, str]] = [
+        (name, str(name) if name else _("Not given")) for name in sorted(areas, key=lambda value: str(value or "~"))
+    ]
+    return Section(
+        key="participants",
+        title=_("Participants"),
+        figures=(
+            figure(
+                "participants.totals",
+                _("Registrations and attendance"),
+                [
+                    (_("Applications"), [totals["applications"]]),
+                    (_("Confirmed registrations"), [totals["confirmed"]]),
+                    (_("People confirmed (with their party)"), [totals["people"]]),
+                    (_("Registrations that attended"), [totals["attended"]]),
+                    (_("First-time participants"), [totals["first_timers"]]),
+                ],
+                additive=False,
+            ),
+            figure(
+                "participants.by_month",
+                _("Confirmed registrations per month of the programme"),
+                per_month({int(month): n for month, n in months.items() if isinstance(month, int)}),
+            ),
+            figure(
+                "participants.attendance_rate",
+                _("Attendance rate"),
+                [(_("Confirmed registrations that attended (%)"), [share(totals["attended"], totals["confirmed"])])],
+                unit="percent",
+                chart=False,
+            ),
+            figure(
+                "participants.by_tie",
+                _("Confirmed registrations by tie to the city"),
+                [
+                    (_("Lives in the city"), [totals["residents"]]),
+                    (_("Works in the city"), [totals["workers"]]),
+                    (_("Studies in the city"), [totals["students"]]),
+                ],
+                additive=False,
+            ),
+            figure("participants.by_age_band", _("Confirmed registrations by age band"), _rows(ages, age_order)),
+            figure("participants.by_area", _("Confirmed registrations by area"), _rows(areas, area_order)),
+            figure(
+                "participants.lottery",
+                _("Lottery: applicants per seat by field"),
+                _lottery(year, filters),
+                columns=(_("Applicants"), _("Seats"), _("Applicants per seat")),
+                chart=False,
+            ),
+        ),
+    )

@@ -1,0 +1,52 @@
+"""Figures that survive the purge: a past year's report is the same after personal data is removed."""
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.utils import translation
+
+from manabiba.consultations.models import Consultation
+from manabiba.consultations.services import consultations_purge
+from manabiba.core.figures import FigureFilter, FiscalYear, Section, report
+from manabiba.registrations.models import ParticipationFigure, Registration
+from manabiba.registrations.services import registrations_purge_due
+from tests.reports.conftest import City, build_city
+
+pytestmark = pytest.mark.django_db
+
+LONG_AFTER = datetime(2031, 1, 1, tzinfo=ZoneInfo("Asia/Tokyo"))
+
+
+def whole_report(year: int) -> list[Section]:
+    with translation.override("en"):
+        return report(FiscalYear(year), FigureFilter())
+
+
+@pytest.mark.parametrize("year", [2026, 2025])
+def test_a_past_years_report_is_identical_before_and_after_the_retention_purge(city: City, year: int) -> None:
+    build_city(city)
+    before = whole_report(year)
+    registrations = Registration.objects.count()
+    assert registrations == 14  # seven per department
+
+    removed = registrations_purge_due(now=LONG_AFTER)
+    anonymised, _deleted = consultations_purge(now=LONG_AFTER)
+
+    assert removed == registrations  # every registration was purged
+    assert not Registration.objects.exists()
+    assert ParticipationFigure.objects.count() == removed
+    assert anonymised == Consultation.objects.count()
+    assert not Consultation.objects.exclude(name="").exists()
+    assert whole_report(year) == before
+
+
+def test_the_filtered_report_survives_the_purge_too(city: City) -> None:
+    build_city(city)
+    sliced = FigureFilter(department_id=city.sports.pk, area_id=city.area.pk)
+    with translation.override("en"):
+        before = report(FiscalYear(2026), sliced)
+    registrations_purge_due(now=LONG_AFTER)
+    consultations_purge(now=LONG_AFTER)
+    with translation.override("en"):
+        assert report(FiscalYear(2026), sliced) == before
