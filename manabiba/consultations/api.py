@@ -10,14 +10,14 @@
 """
 
 from datetime import datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from ninja import Field, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 
 from manabiba.accounts.authentication import token_auth
 from manabiba.accounts.models import User
@@ -29,6 +29,7 @@ from manabiba.consultations.permissions import can_view_consultation
 from manabiba.consultations.throttle import guest_ask_allowed, resident_ask_allowed
 from manabiba.core.api_body import BodyIn, Id
 from manabiba.core.audit import audit_log
+from manabiba.core.dates import MAX_OFFSET
 
 router = Router(tags=["consultations"])
 
@@ -221,13 +222,15 @@ def _staff_user(request: HttpRequest) -> User | None:
 
 @router.get("/staff/consultations", response={200: list[ConsultationOut], 403: ErrorOut}, auth=token_auth)
 def staff_consultation_list(
-    request: HttpRequest, view: QueueView = "all", topic: str = "", limit: int = 50, offset: int = 0
+    request: HttpRequest,
+    view: QueueView = "all",
+    topic: str = "",
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+    offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
 ) -> Status[Any]:
     user = _staff_user(request)
     if user is None:
         return Status(403, {"detail": _("Your account does not have permission for this.")})
-    limit = max(1, min(limit, 200))
-    offset = max(0, offset)
     items = list(selectors.consultation_queue(user=user, view=view, topic=topic)[offset : offset + limit])
     audit_log(
         action="consultations.personal_data.viewed",

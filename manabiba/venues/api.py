@@ -70,7 +70,7 @@ class CellOut(Schema):
     note: str = Field(description="Why the facility is closed, when it is.")
 
 
-class DayOut(Schema):
+class VacancyDayOut(Schema):
     date: date
     frames: list[CellOut]
 
@@ -79,7 +79,7 @@ class AvailabilityOut(Schema):
     room: int
     facility: int
     month: str
-    days: list[DayOut]
+    days: list[VacancyDayOut]
 
 
 _EQUIPMENT = [
@@ -142,7 +142,7 @@ def room_availability(request: HttpRequest, room_id: int, filters: Query[Availab
             facility=room.facility_id,
             month=f"{first:%Y-%m}",
             days=[
-                DayOut(
+                VacancyDayOut(
                     date=row.day,
                     frames=[
                         CellOut(

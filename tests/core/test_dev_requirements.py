@@ -33,7 +33,9 @@ def without_dev_requirements(monkeypatch: pytest.MonkeyPatch) -> None:
 @pytest.mark.usefixtures("without_dev_requirements")
 def test_seed_demo_without_the_development_requirements_says_how_to_install_them(settings: SettingsWrapper) -> None:
     settings.DEBUG = True
-    with pytest.raises(CommandError, match=r"seed_demo is a development tool and needs Faker.*requirements/dev\.txt"):
+    with pytest.raises(
+        CommandError, match=r"seed_demo is a development tool and needs (Faker|factory_boy).*requirements/dev\.txt"
+    ):
         call_command("seed_demo", stdout=StringIO())
 
 
@@ -55,7 +57,12 @@ import django
 django.setup()
 import manabiba
 
-DEVELOPMENT_ONLY = {"manabiba.web.demo", "manabiba.web.demo_workspace", "manabiba.core.smtp_catcher"}
+DEVELOPMENT_ONLY = {
+    "manabiba.web.demo",
+    "manabiba.web.demo_workspace",
+    "manabiba.venues.demo",
+    "manabiba.core.smtp_catcher",
+}
 imported, refused = 0, []
 
 

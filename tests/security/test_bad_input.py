@@ -186,10 +186,12 @@ def test_an_unexpected_error_in_the_api_is_answered_in_json(client: Client, monk
         "/api/v1/programs?category=9223372036854775808",
         "/api/v1/talents?area=99999999999999999999999",
         "/api/v1/talents?offset=9223372036854775808",
+        "/api/v1/staff/consultations?offset=473397541973469987602432",
+        "/api/v1/staff/consultations?limit=-146364149268604945958759825408",
     ],
 )
-def test_ids_and_offsets_beyond_a_bigint_in_any_list_are_a_422(client: Client, url: str) -> None:
-    response = client.get(url)
+def test_ids_and_offsets_beyond_a_bigint_in_any_list_are_a_422(client: Client, coordinator: User, url: str) -> None:
+    response = client.get(url, **_bearer(coordinator))
 
     assert response.status_code == 422
     assert response["Content-Type"].startswith("application/json")
