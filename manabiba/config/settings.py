@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "manabiba.talents",
     "manabiba.communities",
     "manabiba.consultations",
+    "manabiba.proposals",
     "manabiba.opendata",
     "manabiba.web",
 ]

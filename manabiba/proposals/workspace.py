@@ -1,0 +1,39 @@
+"""Citizen proposals on the staff workspace: proposals waiting for the coordinator, reviews assigned to me."""
+
+from datetime import datetime
+from typing import Any
+
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from manabiba.accounts.permissions import has_permission
+from manabiba.core.workspace import Card, Severity, card
+from manabiba.proposals.selectors import proposals_to_handle, reviews_waiting_for
+
+
+def proposal_cards(user: Any, now: datetime) -> list[Card]:
+    group = _("Citizen proposals")
+    cards = []
+    if has_permission(user, "proposals.manage"):
+        cards.append(
+            card(
+                key="proposals.to_handle",
+                title=_("Proposals to assign or decide"),
+                count=proposals_to_handle().count(),
+                url=reverse("staff_proposals:queue") + "#proposals",
+                group=group,
+                when_any=Severity.ATTENTION,
+            )
+        )
+    if has_permission(user, "proposals.review"):
+        cards.append(
+            card(
+                key="proposals.my_reviews",
+                title=_("Proposals assigned to me for review"),
+                count=reviews_waiting_for(user),
+                url=reverse("proposals:reviews"),
+                group=group,
+                when_any=Severity.ATTENTION,
+            )
+        )
+    return cards
