@@ -72,6 +72,8 @@ class ProposalForm(forms.ModelForm[Proposal]):
         assert isinstance(lecturer, forms.ModelChoiceField)
         lecturer.queryset = listed_talents().filter(name_public=True).order_by("name_kana")
         lecturer.help_text = _("Choose the lecturer from the talent bank, or give their name below.")
+        # Who proposes first, then the group, the lecture and its outline, then the lecturer and the money.
+        self.order_fields(["kind", "group", *PROPOSAL_FORM_FIELDS[:12], "outline"])
         if editing:
             del self.fields["kind"]
             del self.fields["group"]

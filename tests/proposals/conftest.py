@@ -72,12 +72,12 @@ def group_owner(make_persona: Callable[..., User]) -> User:
     return make_persona(Role.RESIDENT, email="owner@example.jp", full_name="代表 一郎")
 
 
-@pytest.fixture
-def group(group_owner: User, coordinator: User, categories: list[Category], area: Area) -> CommunityGroup:
+def group_create(owner: User, coordinator: User, category: Category, area: Area) -> CommunityGroup:
+    """An approved group run by ``owner``, with its organiser in the catalogue."""
     group = community_services.group_apply(
-        actor=group_owner,
+        actor=owner,
         agreed_to_rules=True,
-        categories=[categories[0]],
+        categories=[category],
         areas=[area],
         name="田無くらしの知恵の会",
         name_kana="たなしくらしのちえのかい",
@@ -94,16 +94,13 @@ def group(group_owner: User, coordinator: User, categories: list[Category], area
     return community_services.group_approve(group=group, actor=coordinator)
 
 
-@pytest.fixture
-def talent(
-    make_persona: Callable[..., User], coordinator: User, categories: list[Category], area: Area
-) -> TalentProfile:
-    person = make_persona(Role.RESIDENT, email="sumiko@example.jp", full_name="筆野 墨子")
+def talent_create(person: User, coordinator: User, category: Category, area: Area) -> TalentProfile:
+    """A listed talent-bank card for ``person``."""
     card = talent_services.talent_register(
         actor=person,
         declared_adult=True,
         declared_no_misuse=True,
-        categories=[categories[0]],
+        categories=[category],
         areas=[area],
         name="筆野 墨子",
         name_kana="ふでの すみこ",
@@ -112,6 +109,19 @@ def talent(
         contact_email="sumiko-private@example.jp",
     )
     return talent_services.talent_approve(talent=card, actor=coordinator)
+
+
+@pytest.fixture
+def group(group_owner: User, coordinator: User, categories: list[Category], area: Area) -> CommunityGroup:
+    return group_create(group_owner, coordinator, categories[0], area)
+
+
+@pytest.fixture
+def talent(
+    make_persona: Callable[..., User], coordinator: User, categories: list[Category], area: Area
+) -> TalentProfile:
+    person = make_persona(Role.RESIDENT, email="sumiko@example.jp", full_name="筆野 墨子")
+    return talent_create(person, coordinator, categories[0], area)
 
 
 OUTLINE = [
