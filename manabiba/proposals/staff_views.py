@@ -26,6 +26,7 @@ def queue(request: HttpRequest) -> HttpResponse:
         "proposals/staff/queue.html",
         {
             "calls": ProposalCall.objects.order_by("-opens_on"),
+            "to_handle": selectors.proposals_to_handle().order_by("submitted_at", "pk"),
             "proposals": Proposal.objects.exclude(status=Proposal.Status.DRAFT)
             .select_related("call")
             .prefetch_related("reviews")

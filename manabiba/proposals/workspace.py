@@ -20,17 +20,19 @@ def proposal_cards(user: Any, now: datetime) -> list[Card]:
                 key="proposals.to_handle",
                 title=_("Proposals to assign or decide"),
                 count=proposals_to_handle().count(),
-                url=reverse("staff_proposals:queue") + "#proposals",
+                url=reverse("staff_proposals:queue") + "#to_handle",
                 group=group,
                 when_any=Severity.ATTENTION,
             )
         )
-    if has_permission(user, "proposals.review"):
+    # Only for those who have reviews waiting: most staff never review a proposal.
+    waiting = reviews_waiting_for(user) if has_permission(user, "proposals.review") else 0
+    if waiting:
         cards.append(
             card(
                 key="proposals.my_reviews",
                 title=_("Proposals assigned to me for review"),
-                count=reviews_waiting_for(user),
+                count=waiting,
                 url=reverse("proposals:reviews"),
                 group=group,
                 when_any=Severity.ATTENTION,

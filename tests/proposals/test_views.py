@@ -86,6 +86,7 @@ def test_a_reviewer_sees_only_assigned_proposals(
     outsider = make_persona(Role.REVIEWER, email="committee3@example.jp")
     services.review_assign(proposal=other, reviewer=outsider, actor=coordinator)
     client.force_login(reviewers[0])
+    assert 'href="/proposals/reviews/"' in client.get("/").content.decode()
     listing = client.get("/proposals/reviews/").content.decode()
     assert "はじめての書道" in listing
     assert "味噌づくり" not in listing
