@@ -14,34 +14,10 @@ from manabiba.communities.models import CommunityGroup
 from manabiba.facilities.models import Facility, Room
 from manabiba.programs.services import SessionTimes
 from manabiba.proposals.models import Proposal, ProposalCall
-from manabiba.proposals.services import SessionOutline
+from manabiba.proposals.services import PROPOSAL_FIELDS, SessionOutline
 from manabiba.talents.selectors import listed_talents
 
-PROPOSAL_FORM_FIELDS = [
-    "group_name",
-    "representative",
-    "contact_name",
-    "contact_email",
-    "contact_phone",
-    "founded_year",
-    "members_count",
-    "members_in_city",
-    "record",
-    "other_subsidies",
-    "title",
-    "aim",
-    "lecturer_talent",
-    "lecturer_name",
-    "lecturer_title",
-    "lecturer_profile",
-    "lecturer_status",
-    "honorarium_planned",
-    "hours_per_session",
-    "fee_per_person",
-    "capacity",
-    "audience",
-    "appeal",
-]
+PROPOSAL_FORM_FIELDS = list(PROPOSAL_FIELDS)
 
 
 class ProposalForm(forms.ModelForm[Proposal]):

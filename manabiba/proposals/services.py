@@ -62,32 +62,31 @@ CALL_FIELDS = frozenset(
         "lectures_funded",
     }
 )
-PROPOSAL_FIELDS = frozenset(
-    {
-        "group_name",
-        "representative",
-        "contact_name",
-        "contact_email",
-        "contact_phone",
-        "founded_year",
-        "members_count",
-        "members_in_city",
-        "record",
-        "other_subsidies",
-        "title",
-        "aim",
-        "lecturer_talent",
-        "lecturer_name",
-        "lecturer_title",
-        "lecturer_profile",
-        "lecturer_status",
-        "honorarium_planned",
-        "hours_per_session",
-        "fee_per_person",
-        "capacity",
-        "audience",
-        "appeal",
-    }
+# The proposal form (企画提案書) in the order the form shows it: the fields a form may set directly.
+PROPOSAL_FIELDS = (
+    "group_name",
+    "representative",
+    "contact_name",
+    "contact_email",
+    "contact_phone",
+    "founded_year",
+    "members_count",
+    "members_in_city",
+    "record",
+    "other_subsidies",
+    "title",
+    "aim",
+    "lecturer_talent",
+    "lecturer_name",
+    "lecturer_title",
+    "lecturer_profile",
+    "lecturer_status",
+    "honorarium_planned",
+    "hours_per_session",
+    "fee_per_person",
+    "capacity",
+    "audience",
+    "appeal",
 )
 SCORE_FIELDS = ("pioneering", "public_benefit", "feasibility")
 
@@ -202,7 +201,7 @@ def proposal_create(
     """A draft, by a group's owner or editor for the group, or by a talent for themself."""
     if not can_propose(actor):
         raise PermissionDenied(_("You cannot propose lectures."))
-    _check(fields, PROPOSAL_FIELDS)
+    _check(fields, frozenset(PROPOSAL_FIELDS))
     _require_open(call)
     talent = None
     if kind == Proposal.Kind.GROUP:
@@ -232,7 +231,7 @@ def proposal_update(
     proposal = Proposal.objects.select_for_update().select_related("call").get(pk=proposal.pk)
     if not can_edit_proposal(actor, proposal):
         raise PermissionDenied(_("You cannot change this proposal."))
-    _check(fields, PROPOSAL_FIELDS)
+    _check(fields, frozenset(PROPOSAL_FIELDS))
     _require_open(proposal.call)
     changed = sorted(name for name, value in fields.items() if getattr(proposal, name) != value)
     for name in changed:
