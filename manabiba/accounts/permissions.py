@@ -70,6 +70,12 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     # sees the whole city and any department's (reports/selectors.py).
     "reports.view": _COORDINATION | {Role.DEPARTMENT_STAFF},
     "reports.view_all": _COORDINATION,
+    # Citizen-proposal lectures: anyone signed in may propose (a committee member only as a resident);
+    # the coordinator runs the calls and decides; staff and committee members review what they are
+    # assigned, and nothing else (object checks in proposals/permissions.py).
+    "proposals.propose": frozenset(Role) - {Role.REVIEWER},
+    "proposals.manage": _COORDINATION,
+    "proposals.review": STAFF_ROLES | {Role.REVIEWER},
 }
 
 

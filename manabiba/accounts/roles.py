@@ -13,6 +13,8 @@ class Role(models.TextChoices):
     FACILITY_STAFF = "facility_staff", _("school or facility staff")
     COORDINATOR = "coordinator", _("lifelong-learning coordinator")
     ADMINISTRATOR = "administrator", _("administrator")
+    # An external member of the proposal review committee: sees the proposals assigned to them, nothing else.
+    REVIEWER = "reviewer", _("proposal review committee member")
 
 
 STAFF_ROLES = frozenset(

@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "manabiba.communities",
     "manabiba.consultations",
     "manabiba.venues",
+    "manabiba.proposals",
     "manabiba.opendata",
     "manabiba.reports",
     "manabiba.web",

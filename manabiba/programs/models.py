@@ -125,6 +125,8 @@ class Program(TimeStampedModel):
     summary = models.CharField(_("summary"), max_length=300, blank=True)
     description = models.TextField(_("description"), blank=True, help_text=_("Markdown"))
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.EVENT)
+    # A lecture a group or talent proposed and the city funds (市民提案講座); set by the proposals app.
+    citizen_proposal = models.BooleanField(_("citizen-proposal lecture"), default=False)
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.DRAFT, db_index=True)
 
     organizer = models.ForeignKey(

@@ -50,6 +50,7 @@ DEMO_PEOPLE: list[tuple[Role, str, str, str]] = [
     (Role.FACILITY_STAFF, "施設 健", "しせつ けん", "芝久保町"),
     (Role.COORDINATOR, "推進 担当", "すいしん たんとう", "東町"),
     (Role.ADMINISTRATOR, "管理 者", "かんり しゃ", "西原町"),
+    (Role.REVIEWER, "審査 委員", "しんさ いいん", "北町"),
 ]
 DEMO_DEPARTMENT = ("社会教育課", "教育部")
 

@@ -10,7 +10,7 @@ from manabiba.accounts.roles import Role
 
 pytestmark = pytest.mark.django_db
 
-R, G, T, DEPT, DESK, FAC, COORD, ADMIN = (
+R, G, T, DEPT, DESK, FAC, COORD, ADMIN, REV = (
     Role.RESIDENT,
     Role.GROUP_ORGANISER,
     Role.TALENT,
@@ -19,8 +19,10 @@ R, G, T, DEPT, DESK, FAC, COORD, ADMIN = (
     Role.FACILITY_STAFF,
     Role.COORDINATOR,
     Role.ADMINISTRATOR,
+    Role.REVIEWER,
 )
-EVERYONE = {R, G, T, DEPT, DESK, FAC, COORD, ADMIN}
+# A committee member has an account like anyone (their profile is theirs) and sees nothing else.
+EVERYONE = {R, G, T, DEPT, DESK, FAC, COORD, ADMIN, REV}
 
 # page -> the roles that may open it; everyone else gets 403 (or, for the Django admin, its login page).
 MATRIX: dict[str, set[Role]] = {
@@ -31,6 +33,8 @@ MATRIX: dict[str, set[Role]] = {
     "/staff/departments/": {COORD, ADMIN},
     "/staff/audit/": {COORD, ADMIN},
     "/staff/mail/failed/": {COORD, ADMIN},
+    "/staff/proposals/": {COORD, ADMIN},
+    "/proposals/reviews/": {DEPT, DESK, FAC, COORD, ADMIN, REV},
     "/admin/": {ADMIN},
 }
 

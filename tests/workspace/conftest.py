@@ -23,6 +23,7 @@ from manabiba.desk.reference import weekly_hours_load
 from manabiba.desk.selectors import at
 from manabiba.programs.factories import OrganizerFactory, ProgramFactory
 from manabiba.programs.models import Program
+from manabiba.proposals.models import Proposal, ProposalCall
 from manabiba.registrations.models import Registration, RegistrationSettings
 from manabiba.registrations.services import registration_settings_update
 from manabiba.talents.models import IntroductionRequest, TalentProfile
@@ -193,6 +194,29 @@ def build_work(office: Office, n: int) -> None:
             contact_name="依頼 者",
             contact_email=f"ask{i}@example.jp",
             expected_participants=20,
+        )
+        # Citizen proposals: one submitted, waiting for the coordinator to assign reviewers.
+        call, _ = ProposalCall.objects.get_or_create(
+            name="市民提案講座 前期",
+            defaults={
+                "term": ProposalCall.Term.FIRST,
+                "opens_on": now.date(),
+                "closes_on": now.date() + timedelta(days=30),
+                "lectures_from": now.date() + timedelta(days=60),
+                "lectures_until": now.date() + timedelta(days=150),
+                "honorarium_budget": 100000,
+                "lectures_funded": 5,
+            },
+        )
+        Proposal.objects.create(
+            call=call,
+            proposer=waiting.user,
+            kind=Proposal.Kind.GROUP,
+            status=Proposal.Status.SUBMITTED,
+            title=f"提案講座{department.pk}-{waiting.pk}",
+            contact_name="提案 者",
+            contact_email="proposer@example.jp",
+            submitted_at=now,
         )
 
 

@@ -7,6 +7,7 @@ from manabiba.communities.demo import demo_groups_seed
 from manabiba.consultations.demo import demo_consultations_seed
 from manabiba.core.devtools import dev_requirements
 from manabiba.desk.demo import desk_demo_seed
+from manabiba.proposals.demo import demo_proposals_seed
 from manabiba.registrations.demo import demo_registrations_seed
 from manabiba.talents.demo import demo_talents_seed
 
@@ -14,9 +15,9 @@ from manabiba.talents.demo import demo_talents_seed
 class Command(BaseCommand):
     help = (
         "Create demo people (one per role), rooms, the desk's roster, programmes (the real open-data files, moved "
-        "to come up, and generated ones), community groups, talents, registrations, consultations, a morning's "
-        "work for the staff workspace, room user groups and a month of room bookings; --scale N adds N*1000 residents. "
-        "Safe to rerun."
+        "to come up, and generated ones), community groups, talents, citizen-proposal lectures, registrations, "
+        "consultations, a morning's work for the staff workspace, room user groups and a month of room bookings; "
+        "--scale N adds N*1000 residents. Safe to rerun."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -60,6 +61,7 @@ class Command(BaseCommand):
                 *demo_programs_seed(),
                 *demo_groups_seed(),
                 *demo_talents_seed(),
+                *demo_proposals_seed(),
                 *demo_registrations_seed(),
                 *demo_consultations_seed(),
                 *demo_workspace_seed(),

@@ -1,0 +1,19 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ProposalsConfig(AppConfig):
+    name = "manabiba.proposals"
+    label = "proposals"
+    verbose_name = _("Citizen-proposal lectures")
+
+    def ready(self) -> None:
+        from manabiba.accounts.services import account_erasure_register
+        from manabiba.core.workspace import workspace_cards_register
+        from manabiba.proposals.services import proposals_erase_for_deleted_account
+        from manabiba.proposals.workspace import proposal_cards
+
+        # A deleted account takes its proposals with it; its reviews stay, without the person.
+        account_erasure_register("proposals", lambda user: proposals_erase_for_deleted_account(user=user))
+        # Proposals to assign and decide, and reviews assigned to me, on the staff workspace.
+        workspace_cards_register("proposals", proposal_cards, order=46)

@@ -1,0 +1,105 @@
+"""The coordinator's pages: calls, assigning reviewers, the score table, the decision and the schedule."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+
+from manabiba.accounts.decorators import permission_required
+from manabiba.accounts.models import User
+from manabiba.core.audit import audit_log
+from manabiba.proposals import selectors, services
+from manabiba.proposals.forms import AssignForm, CallForm, DecisionForm, ScheduleForm
+from manabiba.proposals.models import Proposal, ProposalCall
+
+
+def _user(request: HttpRequest) -> User:
+    assert isinstance(request.user, User)
+    return request.user
+
+
+@permission_required("proposals.manage")
+def queue(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "proposals/staff/queue.html",
+        {
+            "calls": ProposalCall.objects.order_by("-opens_on"),
+            "to_handle": selectors.proposals_to_handle().order_by("submitted_at", "pk"),
+            "proposals": Proposal.objects.exclude(status=Proposal.Status.DRAFT)
+            .select_related("call")
+            .prefetch_related("reviews")
+            .order_by("call", "reference"),
+        },
+    )
+
+
+@permission_required("proposals.manage")
+def call_new(request: HttpRequest) -> HttpResponse:
+    form = CallForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.call_create(actor=_user(request), **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The call is saved."))
+            return redirect("staff_proposals:queue")
+    return render(request, "proposals/staff/call_form.html", {"form": form})
+
+
+@permission_required("proposals.manage")
+def proposal_review(request: HttpRequest, proposal_id: int) -> HttpResponse:
+    proposal = get_object_or_404(Proposal.objects.select_related("call", "lecturer_talent", "program"), pk=proposal_id)
+    user = _user(request)
+    # The form holds the representative's and contact person's details.
+    audit_log(action="proposals.personal_data.viewed", actor=user, target=proposal, data={"view": "proposal"})
+    action = request.POST.get("action")
+    assign_form = AssignForm(request.POST if action == "assign" else None)
+    decision_form = DecisionForm(request.POST if action == "decide" else None)
+    schedule_form = ScheduleForm(request.POST if action == "schedule" else None)
+    try:
+        if action == "assign" and assign_form.is_valid():
+            services.review_assign(proposal=proposal, reviewer=assign_form.cleaned_data["reviewer"], actor=user)
+            messages.success(request, _("The reviewer is assigned and has been mailed."))
+            return redirect("staff_proposals:proposal", proposal.pk)
+        if action == "decide" and decision_form.is_valid():
+            data = decision_form.cleaned_data
+            services.proposal_decide(
+                proposal=proposal,
+                actor=user,
+                decision=data["decision"],
+                reason=data["reason"],
+                conditions=data["conditions"],
+            )
+            messages.success(request, _("The decision is recorded and the proposer has been mailed."))
+            return redirect("staff_proposals:proposal", proposal.pk)
+        if action == "schedule" and schedule_form.is_valid():
+            data = schedule_form.cleaned_data
+            program = services.proposal_schedule(
+                proposal=proposal,
+                actor=user,
+                sessions=data["dates"],
+                facility=data["facility"],
+                room=data["room"],
+                capacity=data["capacity"],
+                min_participants=data["min_participants"],
+            )
+            messages.success(request, _("The programme is created and waits for review in the catalogue."))
+            return redirect("staff_programs:detail", program.pk)
+    except ValidationError as error:
+        {"assign": assign_form, "decide": decision_form, "schedule": schedule_form}[action or "assign"].add_error(
+            None, error
+        )
+    return render(
+        request,
+        "proposals/staff/proposal.html",
+        {
+            "proposal": proposal,
+            "table": selectors.score_table(proposal, user),
+            "assign_form": assign_form,
+            "decision_form": decision_form,
+            "schedule_form": schedule_form,
+        },
+    )
