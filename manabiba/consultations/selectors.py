@@ -18,11 +18,11 @@ from manabiba.consultations.models import (
     Message,
     Topic,
 )
-from manabiba.consultations.permissions import visible_filter
+from manabiba.consultations.permissions import routed_by_filter, visible_filter
 from manabiba.programs.models import Program
 from manabiba.programs.selectors import ProgramFilters, program_search
 
-QUEUE_VIEWS = ("all", "new", "unassigned", "mine", "department", "waiting", "due_today", "overdue", "closed")
+QUEUE_VIEWS = ("all", "new", "unassigned", "mine", "department", "routed", "waiting", "due_today", "overdue", "closed")
 
 
 def _end_of_today(now: datetime) -> datetime:
@@ -43,6 +43,9 @@ def queue_view_filter(view: str, *, user: User, now: datetime) -> Q:
         if not user.department_id:
             return Q(pk__in=[])
         return ~Q(status=Consultation.Status.CLOSED) & Q(department_id=user.department_id)
+    if view == "routed":
+        # What the desk handed to a department: still followed, so a resident who calls can be told.
+        return ~Q(status=Consultation.Status.CLOSED) & routed_by_filter(user) & Q(department__isnull=False)
     if view == "waiting":
         return Q(status=Consultation.Status.WAITING)
     if view == "due_today":

@@ -149,11 +149,20 @@ def consultation_submit(
         raise ValidationError({"email": _("Please give an e-mail address so that we can reply by e-mail.")})
     if reply_channel == ReplyChannel.PHONE and not phone:
         raise ValidationError({"phone": _("Please give a phone number so that we can call you back.")})
-    if logged_by is None and not email:
+    # A guest who wants a call or a visit needs no e-mail address: the question reaches the staff at
+    # once, and nothing is mailed to an address nobody has confirmed (the form must not mail strangers).
+    guest_by_phone = logged_by is None and resident is None and reply_channel != ReplyChannel.EMAIL
+    if guest_by_phone and not phone.strip():
+        raise ValidationError({"phone": _("Please give a phone number so that we can reach you.")})
+    if logged_by is None and not email and not guest_by_phone:
         raise ValidationError({"email": _("Please give an e-mail address.")})
     now = timezone.now()
-    confirmed = logged_by is not None or (
-        resident is not None and resident.email_verified_at is not None and email == normalise_email(resident.email)
+    confirmed = (
+        logged_by is not None
+        or guest_by_phone
+        or (
+            resident is not None and resident.email_verified_at is not None and email == normalise_email(resident.email)
+        )
     )
     consultation = Consultation.objects.create(
         reference=_next_reference(now),
@@ -178,9 +187,11 @@ def consultation_submit(
         action="consultations.consultation.submitted",
         actor=logged_by or resident,
         target=consultation,
-        data={"channel": channel, "topic": topic, "confirmed": confirmed},
+        data={"channel": channel, "topic": topic, "confirmed": confirmed, "reply_channel": reply_channel},
     )
-    if confirmed:
+    if guest_by_phone:
+        pass  # the reference is shown on screen; staff call back
+    elif confirmed:
         _mail_resident(consultation, "received")
     else:
         confirm_url = settings.SITE_URL + reverse("consultations:confirm", args=[confirmation_token(consultation)])

@@ -13,11 +13,14 @@ from django.views.decorators.http import require_POST
 
 from manabiba.accounts.decorators import permission_required
 from manabiba.accounts.models import User
-from manabiba.accounts.permissions import has_permission
 from manabiba.consultations import selectors, services
 from manabiba.consultations.forms import AskForm, AssignForm, CannedReplyForm, NoteForm, QueueFilterForm, ReplyForm
 from manabiba.consultations.models import CannedReply, Consultation, Message
-from manabiba.consultations.permissions import can_answer_consultation, can_route_consultation
+from manabiba.consultations.permissions import (
+    can_answer_consultation,
+    can_route_consultation,
+    can_view_consultation,
+)
 from manabiba.core.audit import audit_log
 from manabiba.programs.models import Program
 
@@ -203,7 +206,7 @@ def assign(request: HttpRequest, consultation_id: int) -> HttpResponse:
         _report(request, error)
         return _back(consultation)
     messages.success(request, _("Routing saved."))
-    if has_permission(user, "consultations.view_all") or can_answer_consultation(user, consultation):
+    if can_view_consultation(user, consultation):  # the desk keeps reading what it routed
         return _back(consultation)
     return redirect("staff_consultations:queue")
 

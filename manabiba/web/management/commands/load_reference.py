@@ -5,7 +5,7 @@ from django.core.management.base import BaseCommand
 
 from manabiba.accounts.reference import departments_load
 from manabiba.core.reference import LoadCounts, areas_load
-from manabiba.desk.reference import weekly_hours_load
+from manabiba.desk.reference import desk_contact_load, weekly_hours_load
 from manabiba.facilities.reference import facilities_load
 from manabiba.programs.reference import audiences_load, categories_load
 
@@ -17,6 +17,7 @@ LOADERS: list[tuple[str, Callable[[], LoadCounts]]] = [
     ("audiences", audiences_load),
     ("facilities", facilities_load),
     ("desk hours", weekly_hours_load),
+    ("desk contact", desk_contact_load),
 ]
 
 
