@@ -143,8 +143,12 @@ class ReplyForm(forms.Form):
         label=_("I am asking the resident something: wait for their answer (the due date pauses)"), required=False
     )
 
-    def __init__(self, *args: Any, candidates: list[tuple[int, str]] | None = None, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, candidates: list[tuple[int, str]] | None = None, call_note: bool = False, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
+        if call_note:
+            self.fields["body"].label = _("What you told the resident (call note)")
         programs = self.fields["programs"]
         assert isinstance(programs, forms.TypedMultipleChoiceField)
         programs.choices = candidates or []

@@ -142,6 +142,12 @@ def canned_replies(*, active_only: bool = True) -> QuerySet[CannedReply]:
     return replies.filter(is_active=True) if active_only else replies
 
 
+def published_programs(ids: list[int]) -> list[Program]:
+    """The published programmes among ``ids``, in that order (the ones a reply being written has ticked)."""
+    found = {p.pk: p for p in Program.objects.filter(pk__in=ids, status=Program.Status.PUBLISHED)}
+    return [found[pk] for pk in dict.fromkeys(ids) if pk in found]
+
+
 def program_candidates(query: str, *, limit: int = 15) -> list[Program]:
     """Published programmes to recommend in a reply, found like the catalogue finds them."""
     return program_search(ProgramFilters(q=query.strip()), limit=limit).programs

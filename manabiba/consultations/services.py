@@ -319,8 +319,10 @@ def consultation_reply(
     wait_for_resident: bool = False,
     via: str = Message.Via.WEB,
 ) -> Message:
-    """Answer the resident (mailed when there is an address), optionally recommending programmes.
+    """Answer the resident by the channel they asked for, optionally recommending programmes.
 
+    Asked for a reply by e-mail, it is mailed; asked for a call (or a visit to the desk), the reply is
+    the note of what staff told them, logged as a call (or desk) note and never mailed.
     ``wait_for_resident`` asks them something back: the response clock stops until they reply.
     """
     if not can_answer_consultation(actor, consultation):
@@ -329,6 +331,11 @@ def consultation_reply(
         raise ValidationError({"body": _("Write the reply.")})
     programs = _recommendable(program_ids)
     consultation = _locked(consultation)
+    by_mail = consultation.reply_channel == ReplyChannel.EMAIL
+    if consultation.reply_channel == ReplyChannel.PHONE:
+        via = Message.Via.PHONE
+    elif consultation.reply_channel == ReplyChannel.DESK:
+        via = Message.Via.COUNTER
     now = timezone.now()
     message = Message.objects.create(
         consultation=consultation, kind=Message.Kind.REPLY, author=actor, body=body.strip(), via=via
@@ -353,9 +360,16 @@ def consultation_reply(
         action="consultations.reply.sent",
         actor=actor,
         target=consultation,
-        data={"message": message.pk, "programs": [p.pk for p in programs], "status": consultation.status},
+        data={
+            "message": message.pk,
+            "programs": [p.pk for p in programs],
+            "status": consultation.status,
+            "via": via,
+            "mailed": by_mail and bool(consultation.email),
+        },
     )
-    _mail_resident(consultation, "reply", {"message": message, "programs": programs})
+    if by_mail:
+        _mail_resident(consultation, "reply", {"message": message, "programs": programs})
     return message
 
 
