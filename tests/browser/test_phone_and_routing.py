@@ -2,6 +2,7 @@
 for a call and gets a reference on screen (with the desk's phone beside it); the desk routes a case
 to a department and can still open it from its "routed by me" view."""
 
+import re
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
@@ -115,4 +116,42 @@ def test_the_desk_routes_a_case_and_still_sees_it(
 
     # Nobody was named, so the department's staff were told.
     assert OutboxMessage.objects.filter(to=sports_staff.email).exists()
+    console_log.assert_no_errors()
+
+
+@pytest.mark.parametrize(("width", "height"), WIDTHS)
+def test_the_home_page_leads_to_the_desk_and_a_coordinator_edits_its_address(
+    page: Page,
+    width: int,
+    height: int,
+    axe_check: Callable[[Page], None],
+    login: Callable[[Page, str, str], None],
+    coordinator: User,
+    console_log: ConsoleLog,
+) -> None:
+    desk_contact_load()
+    SHOTS.mkdir(exist_ok=True)
+    page.set_viewport_size({"width": width, "height": height})
+    page.goto("/")
+    section = page.locator("section[aria-labelledby='desk-heading']")
+    expect(section.get_by_role("link", name="窓口の開設時間・所在地・電話番号")).to_have_attribute("href", "/desk/")
+    axe_check(page)
+    section.screenshot(path=SHOTS / f"home-desk-ja-{width}.png")
+
+    login(page, coordinator.email, DEFAULT_PASSWORD)
+    page.goto("/staff/desk/contact/")
+    axe_check(page)
+    form = page.locator("main form[method='post']")
+    form.locator("input[name='address']").fill("西東京市南町五丁目6番13号")
+    form.locator("textarea[name='access']").fill("西武新宿線 田無駅南口から徒歩5分")
+    with page.expect_navigation():
+        form.locator("button[type='submit']").click()
+    page.goto("/desk/")
+    contact = page.locator("main .desk-contact")
+    expect(contact).to_contain_text("西武新宿線 田無駅南口から徒歩5分")
+    expect(contact.get_by_role("link", name="地図")).to_have_attribute(
+        "href", re.compile(r"^https://www\.openstreetmap\.org/search\?query=")
+    )
+    axe_check(page)
+    page.screenshot(path=SHOTS / f"desk-ja-{width}.png", full_page=True)
     console_log.assert_no_errors()
