@@ -5,6 +5,7 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from manabiba.communities.models import MAX_FIELDS, WEEKDAY_CHOICES, ActivityPost, CommunityGroup
 from manabiba.communities.services import GROUP_PROFILE_FIELDS
@@ -111,6 +112,10 @@ class PostForm(forms.ModelForm[ActivityPost]):
             "body": forms.Textarea(attrs={"rows": 6}),
             "how_to_join": forms.Textarea(attrs={"rows": 3}),
             "until": forms.DateInput(attrs={"type": "date"}),
+        }
+        labels = {
+            "who": pgettext_lazy("recruitment post form", "Who you are looking for"),
+            "until": pgettext_lazy("recruitment post form", "Last day to join"),
         }
         help_texts = {
             "who": _("For a member recruitment."),

@@ -44,8 +44,12 @@ class AskForm(forms.Form):
             del self.fields["email"]
             del self.fields["name"]
         elif not staff:
-            self.fields["email"].required = True
-            self.fields["email"].help_text = _("We will send you a link to confirm your address first.")
+            # Needed only for a reply by e-mail: a resident who wants a call or a visit asks with a phone number.
+            self.fields["email"].help_text = _(
+                "Needed for a reply by e-mail: we send you a link to confirm your address first. "
+                "Not needed if you would like a call or to come to the desk."
+            )
+            self.fields["phone"].help_text = _("Needed for a reply by phone or at the desk: we call you back.")
         if staff:
             self.fields["channel"] = forms.ChoiceField(
                 label=_("Received by"),
@@ -65,6 +69,8 @@ class AskForm(forms.Form):
         channel = cleaned.get("reply_channel")
         if channel == ReplyChannel.PHONE and not cleaned.get("phone") and not self.phone_known:
             self.add_error("phone", _("Please give a phone number so that we can call you back."))
+        elif channel == ReplyChannel.DESK and not self.staff and not self.signed_in and not cleaned.get("phone"):
+            self.add_error("phone", _("Please give a phone number so that we can reach you."))
         if channel == ReplyChannel.EMAIL and "email" in self.fields and not cleaned.get("email"):
             self.add_error("email", _("Please give an e-mail address so that we can reply by e-mail."))
         return cleaned
@@ -84,6 +90,7 @@ class QueueFilterForm(forms.Form):
             ("unassigned", _("Nobody assigned")),
             ("mine", _("Assigned to me")),
             ("department", _("My department's")),
+            ("routed", _("Routed by me")),
             ("waiting", _("Waiting for the resident")),
             ("due_today", _("Due today")),
             ("overdue", _("Overdue")),
@@ -138,8 +145,12 @@ class ReplyForm(forms.Form):
         label=_("I am asking the resident something: wait for their answer (the due date pauses)"), required=False
     )
 
-    def __init__(self, *args: Any, candidates: list[tuple[int, str]] | None = None, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, candidates: list[tuple[int, str]] | None = None, call_note: bool = False, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
+        if call_note:
+            self.fields["body"].label = _("What you told the resident (call note)")
         programs = self.fields["programs"]
         assert isinstance(programs, forms.TypedMultipleChoiceField)
         programs.choices = candidates or []

@@ -18,11 +18,11 @@ from manabiba.consultations.models import (
     Message,
     Topic,
 )
-from manabiba.consultations.permissions import visible_filter
+from manabiba.consultations.permissions import routed_by_filter, visible_filter
 from manabiba.programs.models import Program
 from manabiba.programs.selectors import ProgramFilters, program_search
 
-QUEUE_VIEWS = ("all", "new", "unassigned", "mine", "department", "waiting", "due_today", "overdue", "closed")
+QUEUE_VIEWS = ("all", "new", "unassigned", "mine", "department", "routed", "waiting", "due_today", "overdue", "closed")
 
 
 def _end_of_today(now: datetime) -> datetime:
@@ -43,6 +43,9 @@ def queue_view_filter(view: str, *, user: User, now: datetime) -> Q:
         if not user.department_id:
             return Q(pk__in=[])
         return ~Q(status=Consultation.Status.CLOSED) & Q(department_id=user.department_id)
+    if view == "routed":
+        # What the desk handed to a department: still followed, so a resident who calls can be told.
+        return ~Q(status=Consultation.Status.CLOSED) & routed_by_filter(user) & Q(department__isnull=False)
     if view == "waiting":
         return Q(status=Consultation.Status.WAITING)
     if view == "due_today":
@@ -137,6 +140,12 @@ def departments() -> QuerySet[Department]:
 def canned_replies(*, active_only: bool = True) -> QuerySet[CannedReply]:
     replies = CannedReply.objects.all()
     return replies.filter(is_active=True) if active_only else replies
+
+
+def published_programs(ids: list[int]) -> list[Program]:
+    """The published programmes among ``ids``, in that order (the ones a reply being written has ticked)."""
+    found = {p.pk: p for p in Program.objects.filter(pk__in=ids, status=Program.Status.PUBLISHED)}
+    return [found[pk] for pk in dict.fromkeys(ids) if pk in found]
 
 
 def program_candidates(query: str, *, limit: int = 15) -> list[Program]:

@@ -149,11 +149,20 @@ def consultation_submit(
         raise ValidationError({"email": _("Please give an e-mail address so that we can reply by e-mail.")})
     if reply_channel == ReplyChannel.PHONE and not phone:
         raise ValidationError({"phone": _("Please give a phone number so that we can call you back.")})
-    if logged_by is None and not email:
+    # A guest who wants a call or a visit needs no e-mail address: the question reaches the staff at
+    # once, and nothing is mailed to an address nobody has confirmed (the form must not mail strangers).
+    guest_by_phone = logged_by is None and resident is None and reply_channel != ReplyChannel.EMAIL
+    if guest_by_phone and not phone.strip():
+        raise ValidationError({"phone": _("Please give a phone number so that we can reach you.")})
+    if logged_by is None and not email and not guest_by_phone:
         raise ValidationError({"email": _("Please give an e-mail address.")})
     now = timezone.now()
-    confirmed = logged_by is not None or (
-        resident is not None and resident.email_verified_at is not None and email == normalise_email(resident.email)
+    confirmed = (
+        logged_by is not None
+        or guest_by_phone
+        or (
+            resident is not None and resident.email_verified_at is not None and email == normalise_email(resident.email)
+        )
     )
     consultation = Consultation.objects.create(
         reference=_next_reference(now),
@@ -178,9 +187,11 @@ def consultation_submit(
         action="consultations.consultation.submitted",
         actor=logged_by or resident,
         target=consultation,
-        data={"channel": channel, "topic": topic, "confirmed": confirmed},
+        data={"channel": channel, "topic": topic, "confirmed": confirmed, "reply_channel": reply_channel},
     )
-    if confirmed:
+    if guest_by_phone:
+        pass  # the reference is shown on screen; staff call back
+    elif confirmed:
         _mail_resident(consultation, "received")
     else:
         confirm_url = settings.SITE_URL + reverse("consultations:confirm", args=[confirmation_token(consultation)])
@@ -308,8 +319,10 @@ def consultation_reply(
     wait_for_resident: bool = False,
     via: str = Message.Via.WEB,
 ) -> Message:
-    """Answer the resident (mailed when there is an address), optionally recommending programmes.
+    """Answer the resident by the channel they asked for, optionally recommending programmes.
 
+    Asked for a reply by e-mail, it is mailed; asked for a call (or a visit to the desk), the reply is
+    the note of what staff told them, logged as a call (or desk) note and never mailed.
     ``wait_for_resident`` asks them something back: the response clock stops until they reply.
     """
     if not can_answer_consultation(actor, consultation):
@@ -318,6 +331,11 @@ def consultation_reply(
         raise ValidationError({"body": _("Write the reply.")})
     programs = _recommendable(program_ids)
     consultation = _locked(consultation)
+    by_mail = consultation.reply_channel == ReplyChannel.EMAIL
+    if consultation.reply_channel == ReplyChannel.PHONE:
+        via = Message.Via.PHONE
+    elif consultation.reply_channel == ReplyChannel.DESK:
+        via = Message.Via.COUNTER
     now = timezone.now()
     message = Message.objects.create(
         consultation=consultation, kind=Message.Kind.REPLY, author=actor, body=body.strip(), via=via
@@ -342,9 +360,16 @@ def consultation_reply(
         action="consultations.reply.sent",
         actor=actor,
         target=consultation,
-        data={"message": message.pk, "programs": [p.pk for p in programs], "status": consultation.status},
+        data={
+            "message": message.pk,
+            "programs": [p.pk for p in programs],
+            "status": consultation.status,
+            "via": via,
+            "mailed": by_mail and bool(consultation.email),
+        },
     )
-    _mail_resident(consultation, "reply", {"message": message, "programs": programs})
+    if by_mail:
+        _mail_resident(consultation, "reply", {"message": message, "programs": programs})
     return message
 
 

@@ -1,6 +1,7 @@
 """The staff workspace for consultations: the queue, one consultation, logging, canned replies, figures."""
 
 from datetime import timedelta
+from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -13,11 +14,14 @@ from django.views.decorators.http import require_POST
 
 from manabiba.accounts.decorators import permission_required
 from manabiba.accounts.models import User
-from manabiba.accounts.permissions import has_permission
 from manabiba.consultations import selectors, services
 from manabiba.consultations.forms import AskForm, AssignForm, CannedReplyForm, NoteForm, QueueFilterForm, ReplyForm
-from manabiba.consultations.models import CannedReply, Consultation, Message
-from manabiba.consultations.permissions import can_answer_consultation, can_route_consultation
+from manabiba.consultations.models import CannedReply, Consultation, Message, ReplyChannel
+from manabiba.consultations.permissions import (
+    can_answer_consultation,
+    can_route_consultation,
+    can_view_consultation,
+)
 from manabiba.core.audit import audit_log
 from manabiba.programs.models import Program
 
@@ -90,12 +94,22 @@ def _opened(request: HttpRequest, consultation_id: int) -> Consultation:
 
 @permission_required("consultations.answer")
 def detail(request: HttpRequest, consultation_id: int) -> HttpResponse:
+    """One consultation. The programme search is a button of the reply form that posts here: the page
+    comes back with the results and the reply as typed, programmes already ticked still ticked."""
     user = _staff(request)
     consultation = _opened(request, consultation_id)
     services.consultation_view_record(consultation=consultation, actor=user, view="detail")
-    program_query = request.GET.get("program_q", "").strip()[:200]
+    params = request.POST if request.method == "POST" else request.GET
+    program_query = params.get("program_q", "").strip()[:200]
     candidates = selectors.program_candidates(program_query) if program_query else []
-    initial: dict[str, str] = {}
+    initial: dict[str, Any] = {}
+    if request.method == "POST":
+        initial["body"] = request.POST.get("body", "")[:8000]
+        initial["wait_for_resident"] = request.POST.get("wait_for_resident") == "on"
+        ticked = [int(v) for v in request.POST.getlist("programs") if v.isdigit()]
+        already = selectors.published_programs(ticked)
+        candidates = already + [p for p in candidates if p.pk not in set(ticked)]
+        initial["programs"] = [p.pk for p in already]
     canned_id = request.GET.get("canned", "")
     if canned_id.isdigit():
         canned = selectors.canned_replies().filter(pk=int(canned_id)).first()
@@ -107,7 +121,11 @@ def detail(request: HttpRequest, consultation_id: int) -> HttpResponse:
         {
             "consultation": consultation,
             "thread": consultation.messages.all(),
-            "reply_form": ReplyForm(initial=initial, candidates=[(p.pk, p.title) for p in candidates]),
+            "reply_form": ReplyForm(
+                initial=initial,
+                candidates=[(p.pk, p.title) for p in candidates],
+                call_note=consultation.reply_channel != ReplyChannel.EMAIL,
+            ),
             "candidates": candidates,
             "program_query": program_query,
             "note_form": NoteForm(),
@@ -156,7 +174,10 @@ def reply(request: HttpRequest, consultation_id: int) -> HttpResponse:
     except (ValidationError, PermissionDenied) as error:
         _report(request, error)
     else:
-        messages.success(request, _("Reply sent."))
+        if consultation.reply_channel == ReplyChannel.EMAIL:
+            messages.success(request, _("Reply sent."))
+        else:
+            messages.success(request, _("Call note logged. Nothing was mailed."))
     return _back(consultation)
 
 
@@ -203,7 +224,7 @@ def assign(request: HttpRequest, consultation_id: int) -> HttpResponse:
         _report(request, error)
         return _back(consultation)
     messages.success(request, _("Routing saved."))
-    if has_permission(user, "consultations.view_all") or can_answer_consultation(user, consultation):
+    if can_view_consultation(user, consultation):  # the desk keeps reading what it routed
         return _back(consultation)
     return redirect("staff_consultations:queue")
 

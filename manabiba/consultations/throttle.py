@@ -1,6 +1,9 @@
-"""Guests' questions are limited per client address and per e-mail address (``core.ratelimit``):
-each one mails a confirmation link, and the form must not become a way to mail strangers.
+"""Guests' questions are limited per client address, per e-mail address and per phone number
+(``core.ratelimit``): each one mails a confirmation link, and the form must not become a way to mail
+strangers; one asked for a call reaches the staff at once, so it must not become a way to flood them.
 Signed-in residents are limited per account and day, so one account cannot flood the desk's queue."""
+
+import re
 
 from manabiba.consultations.conf import setting
 from manabiba.core.addresses import normalise_email
@@ -10,8 +13,8 @@ HOUR = 60 * 60
 DAY = 24 * HOUR
 
 
-def guest_ask_allowed(*, ip: str | None, email: str) -> bool:
-    """Count one guest question; False once the address or the mailbox has asked too often."""
+def guest_ask_allowed(*, ip: str | None, email: str, phone: str = "") -> bool:
+    """Count one guest question; False once the address, the mailbox or the phone number has asked too often."""
     per_ip = RateLimit("consultations:ask:ip", int(setting("CONSULTATIONS_GUEST_ASKS_PER_HOUR", "10")), HOUR)
     per_email = RateLimit(
         "consultations:ask:email", int(setting("CONSULTATIONS_GUEST_ASKS_PER_EMAIL_PER_DAY", "5")), DAY
@@ -19,6 +22,12 @@ def guest_ask_allowed(*, ip: str | None, email: str) -> bool:
     hits: list[tuple[RateLimit, str]] = [(per_ip, ip)] if ip else []
     if email:
         hits.append((per_email, normalise_email(email)))
+    digits = re.sub(r"[^0-9]", "", phone)
+    if digits:
+        per_phone = RateLimit(
+            "consultations:ask:phone", int(setting("CONSULTATIONS_GUEST_ASKS_PER_PHONE_PER_DAY", "3")), DAY
+        )
+        hits.append((per_phone, digits))
     return allow_all(hits)
 
 

@@ -6,6 +6,7 @@ app_name = "consultations"
 urlpatterns: list[URLPattern | URLResolver] = [
     path("", views.ask, name="ask"),
     path("check-your-mail/", views.check_mail, name="check_mail"),
+    path("received/", views.received, name="received"),
     path("confirm/<str:token>/", views.confirm, name="confirm"),
     path("mine/", views.mine, name="mine"),
     path("mine/<str:reference>/", views.detail, name="detail"),

@@ -21,6 +21,8 @@ from manabiba.consultations.inbound import inbound_mail_receive
 from manabiba.consultations.models import Consultation, Message
 from manabiba.consultations.throttle import guest_ask_allowed, resident_ask_allowed
 
+RECEIVED_SESSION_KEY = "consultations:received"
+
 
 def _user(request: HttpRequest) -> User | None:
     return request.user if isinstance(request.user, User) and request.user.is_authenticated else None
@@ -31,7 +33,10 @@ def ask(request: HttpRequest) -> HttpResponse:
     form = AskForm(request.POST or None, user=user)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        if user is None and not guest_ask_allowed(ip=request.META.get("REMOTE_ADDR"), email=data["email"]):
+        allowed = user is not None or guest_ask_allowed(
+            ip=request.META.get("REMOTE_ADDR"), email=data["email"], phone=data["phone"]
+        )
+        if not allowed:
             form.add_error(None, _("Too many questions from here. Please try again later, or call the desk."))
             return render(request, "consultations/ask.html", {"form": form, "mine": []}, status=429)
         if user is not None and not resident_ask_allowed(user_id=user.pk):
@@ -60,6 +65,10 @@ def ask(request: HttpRequest) -> HttpResponse:
         else:
             if consultation.confirmed_at is None:
                 return redirect("consultations:check_mail")
+            if user is None:
+                # A guest asking for a call: no mail, so the reference is shown once, from the session.
+                request.session[RECEIVED_SESSION_KEY] = consultation.reference
+                return redirect("consultations:received")
             messages.success(
                 request,
                 _("Thank you. Your reference number is %(reference)s.") % {"reference": consultation.reference},
@@ -70,6 +79,19 @@ def ask(request: HttpRequest) -> HttpResponse:
         "consultations/ask.html",
         {"form": form, "mine": selectors.consultations_of(user)[:10] if user else []},
     )
+
+
+def received(request: HttpRequest) -> HttpResponse:
+    """The reference of the question a guest has just sent for a call back, to quote by phone or at the desk."""
+    reference = request.session.get(RECEIVED_SESSION_KEY)
+    consultation = (
+        Consultation.objects.filter(reference=reference, resident__isnull=True).first() if reference else None
+    )
+    if consultation is None:
+        return redirect("consultations:ask")
+    response = render(request, "consultations/received.html", {"consultation": consultation})
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 def check_mail(request: HttpRequest) -> HttpResponse:

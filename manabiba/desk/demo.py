@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from manabiba.accounts.models import User
 from manabiba.desk.models import Shift, SpecialDay
-from manabiba.desk.reference import weekly_hours_load
+from manabiba.desk.reference import desk_contact_load, weekly_hours_load
 from manabiba.desk.selectors import at, desk_hours_between, desk_staff_choices, hours_version_bump
 
 ROSTER_WEEKS = 4
@@ -28,6 +28,7 @@ def desk_demo_seed(*, people: list[User] | None = None, today: date | None = Non
     Returns how many shifts were created.
     """
     weekly_hours_load()
+    desk_contact_load()
     today = today or timezone.localdate()
     # A late-opening Wednesday three weeks ahead, for an evening information session.
     special = _next_weekday(today, 2) + timedelta(days=14)

@@ -8,7 +8,7 @@ from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from manabiba.accounts.models import User
-from manabiba.desk.models import Appointment, Weekday
+from manabiba.desk.models import Appointment, DeskContact, Weekday
 from manabiba.desk.selectors import Slot, desk_staff_choices, local_zone
 
 
@@ -123,3 +123,23 @@ class SpecialDayForm(PlainForm):
             if opens is None or closes is None or closes <= opens:
                 raise forms.ValidationError(_("Give an opening time and a later closing time, or mark the day closed."))
         return data
+
+
+class DeskContactForm(forms.ModelForm[DeskContact]):
+    """The desk's name, phone, address, map link and directions, as residents see them."""
+
+    map_url = forms.URLField(
+        label=DeskContact._meta.get_field("map_url").verbose_name,
+        help_text=DeskContact._meta.get_field("map_url").help_text,
+        required=False,
+        assume_scheme="https",
+    )
+
+    class Meta:
+        model = DeskContact
+        fields = ["name", "phone", "phone_note", "address", "map_url", "access"]
+        widgets = {"access": forms.Textarea(attrs={"rows": 4})}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)

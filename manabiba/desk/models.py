@@ -164,3 +164,28 @@ class Appointment(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.starts_at:%Y-%m-%d %H:%M} #{self.seat}"
+
+
+class DeskContact(TimeStampedModel):
+    """Where the desk is and how to reach it: one row, edited by staff, shown on /desk/, in every
+    page's footer and on the consultation pages. Loaded from ``desk/reference/contact.csv`` when empty."""
+
+    name = models.CharField(_("name of the desk"), max_length=200)
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    phone_note = models.CharField(
+        _("about the phone number"), max_length=100, blank=True, help_text=_("For example: the city's main number.")
+    )
+    address = models.CharField(_("address"), max_length=200, blank=True)
+    map_url = models.URLField(
+        _("map link"),
+        blank=True,
+        help_text=_("A plain link to a map service. Left empty, the address is looked up on OpenStreetMap."),
+    )
+    access = models.TextField(_("how to get there"), max_length=1000, blank=True)
+
+    class Meta:
+        verbose_name = _("desk contact details")
+        verbose_name_plural = _("desk contact details")
+
+    def __str__(self) -> str:
+        return self.name

@@ -1,4 +1,4 @@
-"""The desk's default weekly hours, from ``desk/reference/weekly_hours.csv``."""
+"""The desk's default weekly hours and contact details, from ``desk/reference/``."""
 
 from datetime import time
 from pathlib import Path
@@ -6,7 +6,7 @@ from pathlib import Path
 from django.db import transaction
 
 from manabiba.core.reference import LoadCounts, reference_counts, reference_rows
-from manabiba.desk.models import WeeklyHours
+from manabiba.desk.models import DeskContact, WeeklyHours
 from manabiba.desk.selectors import hours_version_bump
 
 REFERENCE_DIR = Path(__file__).resolve().parent / "reference"
@@ -26,3 +26,15 @@ def weekly_hours_load(*, path: Path | None = None) -> LoadCounts:
         )
     transaction.on_commit(hours_version_bump)
     return reference_counts(["created"] * len(rows), action="desk.hours.loaded")
+
+
+@transaction.atomic
+def desk_contact_load(*, path: Path | None = None) -> LoadCounts:
+    """Load the desk's contact details, but only when there are none: what staff have set is the city's."""
+    if DeskContact.objects.exists():
+        return LoadCounts(created=0, updated=0)
+    rows = reference_rows(path or REFERENCE_DIR / "contact.csv")
+    for row in rows[:1]:
+        DeskContact.objects.create(**row)
+    transaction.on_commit(hours_version_bump)
+    return reference_counts(["created"] * len(rows[:1]), action="desk.contact.loaded")

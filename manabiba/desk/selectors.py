@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
+from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -20,7 +21,7 @@ from django.utils.translation import gettext
 
 from manabiba.accounts.models import User
 from manabiba.core.holidays import holiday_name, is_year_end_closure
-from manabiba.desk.models import Appointment, Shift, SpecialDay, WeeklyHours
+from manabiba.desk.models import Appointment, DeskContact, Shift, SpecialDay, WeeklyHours
 
 SLOT_MINUTES = 30
 BOOKING_DAYS_AHEAD = 60
@@ -367,12 +368,39 @@ def appointments_due_reminder(*, now: datetime) -> QuerySet[Appointment]:
     ).order_by("starts_at")
 
 
+CONTACT_FIELDS = ("name", "phone", "phone_note", "address", "map_url", "access")
+
+
+def desk_contact() -> DeskContact:
+    """The desk's name, phone, address, map link and directions (set by staff), cached with the hours'
+    version for every page's footer. Before any are loaded, the default names the place only."""
+    key = f"desk:contact:{hours_version()}"
+    data: dict[str, str] | None = cache.get(key)
+    if data is None:
+        row = DeskContact.objects.order_by("pk").first()
+        data = {name: getattr(row, name) for name in CONTACT_FIELDS} if row else {}
+        cache.set(key, data, 60 * 60)
+    contact = DeskContact(**data)
+    if not contact.name:
+        contact.name = settings.DESK_LOCATION or gettext(
+            "One-stop lifelong-learning desk, Citizen Collaboration Promotion Center “Yumecolab”"
+        )
+    return contact
+
+
+def desk_map_url(contact: DeskContact) -> str:
+    """The map link staff set, or an OpenStreetMap search for the address (a plain link, no script)."""
+    if contact.map_url:
+        return contact.map_url
+    if contact.address:
+        return "https://www.openstreetmap.org/search?" + urlencode({"query": contact.address})
+    return ""
+
+
 def desk_location() -> str:
-    """Where the desk is: the plan gives the one-stop window to the Citizen Collaboration Promotion
-    Center "Yumecolab"; a deployment may name the place (and its address) with ``DESK_LOCATION``."""
-    return settings.DESK_LOCATION or gettext(
-        "One-stop lifelong-learning desk, Citizen Collaboration Promotion Center “Yumecolab”"
-    )
+    """Where the desk is, in one line for mail and pages: its name and, once staff set it, the address."""
+    contact = desk_contact()
+    return f"{contact.name} {contact.address}".strip()
 
 
 def next_open_weekday(today: date, weekday: int) -> date | None:

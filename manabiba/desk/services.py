@@ -16,7 +16,7 @@ from manabiba.accounts.permissions import has_permission
 from manabiba.core.audit import audit_log
 from manabiba.core.mail import mail_send
 from manabiba.desk import selectors
-from manabiba.desk.models import Appointment, Shift, SpecialDay, WeeklyHours
+from manabiba.desk.models import Appointment, DeskContact, Shift, SpecialDay, WeeklyHours
 from manabiba.desk.permissions import can_cancel_appointment
 
 Actor = AbstractBaseUser | AnonymousUser | None
@@ -37,6 +37,42 @@ def _require(actor: Actor, permission: str) -> None:
 def _hours_changed() -> None:
     """Drop every cached status: the version is part of their keys."""
     transaction.on_commit(selectors.hours_version_bump)
+
+
+# --- contact details -----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def desk_contact_save(
+    *,
+    actor: Actor,
+    name: str,
+    phone: str = "",
+    phone_note: str = "",
+    address: str = "",
+    map_url: str = "",
+    access: str = "",
+) -> DeskContact:
+    """Staff set where the desk is and how to reach it; every page shows it at once."""
+    _require(actor, "desk.manage_hours")
+    if not name.strip():
+        raise ValidationError({"name": _("Give the desk's name.")})
+    contact = DeskContact.objects.select_for_update().order_by("pk").first() or DeskContact()
+    values = {
+        "name": name.strip(),
+        "phone": phone.strip(),
+        "phone_note": phone_note.strip(),
+        "address": address.strip(),
+        "map_url": map_url.strip(),
+        "access": access.strip(),
+    }
+    changed = sorted(key for key, value in values.items() if getattr(contact, key) != value)
+    for key, value in values.items():
+        setattr(contact, key, value)
+    contact.save()
+    audit_log(action="desk.contact.saved", actor=actor, target=contact, data={"changed": changed})
+    _hours_changed()  # the cached contact and footer go with the hours' version
+    return contact
 
 
 # --- hours -----------------------------------------------------------------------------------------

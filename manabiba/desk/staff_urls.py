@@ -11,6 +11,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("roster/", staff_views.roster, name="roster"),
     path("roster/<int:pk>/remove/", staff_views.shift_remove, name="shift_remove"),
     path("hours/", staff_views.hours, name="hours"),
+    path("contact/", staff_views.contact, name="contact"),
     path("hours/weekly/<int:pk>/remove/", staff_views.weekly_hours_remove, name="weekly_hours_remove"),
     path("hours/special/<int:pk>/remove/", staff_views.special_day_remove, name="special_day_remove"),
 ]

@@ -16,7 +16,7 @@ from manabiba.accounts.models import User
 from manabiba.core.audit import audit_log
 from manabiba.core.dates import day_from_iso
 from manabiba.desk import selectors, services
-from manabiba.desk.forms import ShiftForm, SpecialDayForm, StaffBookingForm, WeeklyHoursForm
+from manabiba.desk.forms import DeskContactForm, ShiftForm, SpecialDayForm, StaffBookingForm, WeeklyHoursForm
 from manabiba.desk.models import Appointment, Shift, SpecialDay, WeeklyHours
 from manabiba.desk.views import booking_failed
 
@@ -206,3 +206,20 @@ def special_day_remove(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404 from error
     messages.success(request, _("Special day removed."))
     return redirect("staff_desk:hours")
+
+
+@permission_required("desk.manage_hours")
+def contact(request: HttpRequest) -> HttpResponse:
+    """Where the desk is and how to reach it: shown on /desk/, in the footer and on the consultation pages."""
+    current = selectors.desk_contact()
+    form = DeskContactForm(request.POST or None, instance=current)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.desk_contact_save(actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Contact details saved."))
+            return redirect("staff_desk:contact")
+    missing = [str(form.fields[name].label) for name in ("phone", "address", "access") if not getattr(current, name)]
+    return render(request, "desk/staff/contact.html", {"form": form, "missing": missing})

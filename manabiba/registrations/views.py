@@ -96,17 +96,27 @@ def _next_session(program: Program, now: datetime) -> ProgramSession | None:
 
 @login_required
 def my_registrations(request: HttpRequest) -> HttpResponse:
+    """One row per programme, its latest application: re-applying after cancelling shows it once.
+
+    A programme still to come stays under the current ones whatever the state of the application
+    (a cancelled one reads "you cancelled your application"); only finished programmes are earlier."""
     now = timezone.now()
+    latest: dict[int, Registration] = {}
+    for registration in selectors.registrations_of(_user(request)):
+        kept = latest.get(registration.program_id)
+        if kept is None or registration.pk > kept.pk:
+            latest[registration.program_id] = registration
     rows = [
         Row(registration=r, next_session=_next_session(r.program, now), may_cancel=r.is_active)
         for r in selectors.registrations_of(_user(request))
+        if latest[r.program_id].pk == r.pk
     ]
     return render(
         request,
         "registrations/my_registrations.html",
         {
-            "active": [row for row in rows if row.registration.is_active],
-            "past": [row for row in rows if not row.registration.is_active],
+            "active": [row for row in rows if row.registration.is_active or row.next_session is not None],
+            "past": [row for row in rows if not row.registration.is_active and row.next_session is None],
         },
     )
 

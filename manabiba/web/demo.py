@@ -23,7 +23,7 @@ from manabiba.accounts.roles import Role
 from manabiba.core.holidays import is_day_off
 from manabiba.core.models import Area
 from manabiba.core.reference import areas_load
-from manabiba.desk.reference import weekly_hours_load
+from manabiba.desk.reference import desk_contact_load, weekly_hours_load
 from manabiba.facilities.factories import RoomFactory
 from manabiba.facilities.models import Facility
 from manabiba.facilities.reference import facilities_load
@@ -95,6 +95,7 @@ def demo_reference_load() -> None:
     audiences_load()
     facilities_load()
     weekly_hours_load()
+    desk_contact_load()
 
 
 @transaction.atomic

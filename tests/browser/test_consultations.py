@@ -112,15 +112,17 @@ def test_guest_asks_coordinator_routes_department_answers_resident_replies_by_ma
     page.goto("/staff/consultations/?view=department")
     page.get_by_role("link", name=consultation.reference).click()
     expect(page.locator("main")).to_contain_text("スポーツ教室の紹介をお願いします")  # the coordinator's note
+    reply = page.locator("form[action$='/reply/']")
+    reply.locator("textarea[name='body']").fill("土曜午前の卓球教室はいかがでしょうか。")
     page.locator("input[name='program_q']").fill("卓球")
     with page.expect_navigation():
-        page.locator("form[role='search'] button[type='submit']").click()
-    reply = page.locator("form[action$='/reply/']")
+        page.locator("[role='search'] button[name='search']").click()
+    # The search came back with the reply as typed.
+    expect(reply.locator("textarea[name='body']")).to_have_value("土曜午前の卓球教室はいかがでしょうか。")
     reply.locator(f"input[name='programs'][value='{program.pk}']").check()
-    reply.locator("textarea[name='body']").fill("土曜午前の卓球教室はいかがでしょうか。")
     axe_check(page)
     with page.expect_navigation():
-        reply.locator("button[type='submit']").click()
+        reply.locator("button[type='submit']:not([name='search'])").click()
     consultation.refresh_from_db()
     assert consultation.status == Consultation.Status.ANSWERED
     _log_out(page)

@@ -8,8 +8,13 @@ from django.test import Client
 from django.urls import reverse
 
 from manabiba.accounts.models import Department, User
+from manabiba.accounts.roles import Role
 from manabiba.consultations.models import Consultation
-from manabiba.consultations.permissions import can_view_consultation
+from manabiba.consultations.permissions import (
+    can_answer_consultation,
+    can_route_consultation,
+    can_view_consultation,
+)
 from manabiba.consultations.selectors import consultation_queue
 from manabiba.consultations.services import consultation_assign
 from manabiba.core.audit import audit_entries_for
@@ -55,14 +60,30 @@ def test_nobody_on_the_staff_sees_a_guest_consultation_before_the_email_check(
     assert staff_page(client, coordinator, consultation) == 403
 
 
-def test_desk_staff_see_the_intake_until_it_is_routed_to_a_department(
-    ask: Ask, coordinator: User, desk_staff: User, sports: Department
+def test_the_desk_keeps_reading_what_it_routed_but_no_longer_handles_it(
+    client: Client, ask: Ask, coordinator: User, desk_staff: User, sports: Department
 ) -> None:
     consultation = ask()
-    assert can_view_consultation(desk_staff, consultation)
+    assert can_answer_consultation(desk_staff, consultation)
     consultation_assign(consultation=consultation, actor=desk_staff, department=sports, assignee=None)
-    assert not can_view_consultation(desk_staff, consultation)
+
+    assert can_view_consultation(desk_staff, consultation)
+    assert not can_answer_consultation(desk_staff, consultation)
+    assert not can_route_consultation(desk_staff, consultation)
+    assert staff_page(client, desk_staff, consultation) == 200
+    assert consultation in consultation_queue(user=desk_staff, view="routed")
+    assert consultation in consultation_queue(user=desk_staff, view="all")
     assert can_view_consultation(coordinator, consultation)
+
+
+def test_another_desk_member_does_not_see_what_a_colleague_routed(
+    make_persona: Callable[..., User], ask: Ask, desk_staff: User, sports: Department
+) -> None:
+    consultation = ask()
+    colleague = make_persona(Role.DESK_STAFF, email="desk2@example.jp")
+    consultation_assign(consultation=consultation, actor=desk_staff, department=sports, assignee=None)
+    assert not can_view_consultation(colleague, consultation)
+    assert consultation not in consultation_queue(user=colleague, view="routed")
 
 
 def test_an_assignee_from_elsewhere_sees_what_is_assigned_to_them(

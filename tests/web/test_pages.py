@@ -173,3 +173,11 @@ def test_forbidden_page_offers_to_log_in() -> None:
     html = loader.get_template("403.html").render({}, request)
 
     assert "/accounts/login/?next=/staff/" in html
+
+
+def test_home_leads_to_the_desk_consultations_groups_and_talents_and_announces_nothing(client: Client) -> None:
+    page = client.get("/").content.decode()
+    for url in ("/desk/", "/consultations/", "/groups/", "/talents/", "/desk/book/"):
+        assert f'href="{url}"' in page
+    assert "will be published" not in page
+    assert "今後このサイトでお知らせします" not in page

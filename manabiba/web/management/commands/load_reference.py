@@ -5,7 +5,7 @@ from django.core.management.base import BaseCommand
 
 from manabiba.accounts.reference import departments_load
 from manabiba.core.reference import LoadCounts, areas_load
-from manabiba.desk.reference import weekly_hours_load
+from manabiba.desk.reference import desk_contact_load, weekly_hours_load
 from manabiba.facilities.reference import facilities_load, rooms_load
 from manabiba.programs.reference import audiences_load, categories_load
 
@@ -18,6 +18,7 @@ LOADERS: list[tuple[str, Callable[[], LoadCounts]]] = [
     ("facilities", facilities_load),
     ("rooms", rooms_load),
     ("desk hours", weekly_hours_load),
+    ("desk contact", desk_contact_load),
 ]
 
 
