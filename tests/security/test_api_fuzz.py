@@ -14,12 +14,27 @@ from typing import Any
 
 import pytest
 import schemathesis
+from django.core import signals
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 
 from manabiba.accounts.models import User
 from manabiba.accounts.roles import Role
 from manabiba.accounts.services import api_token_create
+
+
+@pytest.fixture(autouse=True)
+def _connection_kept_between_examples() -> Iterator[None]:
+    """Django closes the database connection around each request; its own test client stops that,
+    and so must a test that calls the WSGI app directly: the test's transaction (on PostgreSQL, its
+    connection) has to live on from one example to the next."""
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
+
 
 schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", get_wsgi_application())
 
