@@ -14,7 +14,9 @@ from tests.venues.conftest import Place
 
 pytestmark = pytest.mark.django_db
 
-R, G, T, DEPT, DESK, FAC, COORD, ADMIN = list(Role)
+R, G, T, REV = Role.RESIDENT, Role.GROUP_ORGANISER, Role.TALENT, Role.REVIEWER
+DEPT, DESK, FAC = Role.DEPARTMENT_STAFF, Role.DESK_STAFF, Role.FACILITY_STAFF
+COORD, ADMIN = Role.COORDINATOR, Role.ADMINISTRATOR
 MATRIX: dict[str, set[Role]] = {
     "/staff/venues/": {FAC, COORD, ADMIN},
     "/staff/venues/duplicates/": {FAC, COORD, ADMIN},
@@ -43,6 +45,7 @@ def test_staff_pages_send_anonymous_visitors_to_login(client: Client, url: str) 
         (R, False, False, False, False),
         (G, False, False, False, False),
         (T, False, False, False, False),
+        (REV, False, False, False, False),
         (DEPT, False, False, False, False),
         (DESK, True, True, False, False),
         (FAC, True, False, True, False),

@@ -11,6 +11,7 @@ import feedparser
 import pytest
 import vobject
 from django.test import Client
+from django.utils import timezone
 from openapi_spec_validator import validate
 
 from manabiba.facilities.factories import FacilityFactory, RoomFactory, TimeFrameFactory
@@ -58,7 +59,7 @@ def test_vobject_reads_a_rooms_month(client: Client) -> None:
     TimeFrameFactory(facility=facility, name="夜間", starts_at=time(18), ends_at=time(21))
     room = RoomFactory(facility=facility, name="講座室", capacity=30, bookable=True)
 
-    today = date.today()
+    today = timezone.localdate()
     month = _calendar(client, f"/venues/rooms/{room.pk}/{today.year}/{today.month}/calendar.ics")
 
     assert month.name == "VCALENDAR"
