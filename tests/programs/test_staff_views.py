@@ -348,9 +348,9 @@ def test_the_list_has_a_fixed_number_of_queries(
     for _ in range(12):
         ProgramFactory(submitted=True)
     client.force_login(coordinator)
-    with django_assert_max_num_queries(10):
+    with django_assert_max_num_queries(11):
         assert client.get("/staff/programs/").status_code == 200
-    with django_assert_max_num_queries(10):
+    with django_assert_max_num_queries(11):
         assert client.get("/staff/programs/?tab=all").status_code == 200
 
 
