@@ -228,7 +228,7 @@ def proposal_update(
     *, proposal: Proposal, actor: User, sessions: Sequence[SessionOutline] | None = None, **fields: Any
 ) -> Proposal:
     """A draft stays editable until the call's deadline."""
-    proposal = Proposal.objects.select_for_update().select_related("call").get(pk=proposal.pk)
+    proposal = Proposal.objects.select_for_update(of=("self",)).select_related("call").get(pk=proposal.pk)
     if not can_edit_proposal(actor, proposal):
         raise PermissionDenied(_("You cannot change this proposal."))
     _check(fields, frozenset(PROPOSAL_FIELDS))
@@ -319,7 +319,7 @@ def _next_reference(call: ProposalCall) -> str:
 
 @transaction.atomic
 def proposal_submit(*, proposal: Proposal, actor: User) -> Proposal:
-    proposal = Proposal.objects.select_for_update().select_related("call", "talent").get(pk=proposal.pk)
+    proposal = Proposal.objects.select_for_update(of=("self",)).select_related("call", "talent").get(pk=proposal.pk)
     # Numbers are handed out one call at a time, so two submissions cannot take the same one.
     ProposalCall.objects.select_for_update().get(pk=proposal.call_id)
     if not can_edit_proposal(actor, proposal):
@@ -382,7 +382,7 @@ def review_submit(
     comment: str = "",
 ) -> Review:
     """A reviewer declares a conflict of interest (and scores nothing), or scores the three criteria 1–5."""
-    review = Review.objects.select_for_update().select_related("proposal").get(pk=review.pk)
+    review = Review.objects.select_for_update(of=("self",)).select_related("proposal").get(pk=review.pk)
     if review.reviewer_id != actor.pk or not may_be_reviewer(actor):
         raise PermissionDenied(_("This review is not assigned to you."))
     if review.submitted_at is not None:
@@ -478,7 +478,9 @@ def proposal_schedule(
     """Make the accepted proposal a programme of the catalogue, waiting for the usual review."""
     if not can_manage_proposals(actor):
         raise PermissionDenied(_("Only the coordinator schedules proposed lectures."))
-    proposal = Proposal.objects.select_for_update().select_related("call", "group__organizer").get(pk=proposal.pk)
+    proposal = (
+        Proposal.objects.select_for_update(of=("self",)).select_related("call", "group__organizer").get(pk=proposal.pk)
+    )
     if proposal.status != Status.ACCEPTED:
         raise ValidationError(_("Only an accepted proposal can be scheduled."))
     errors: dict[str, str] = {}
