@@ -1,0 +1,1 @@
+"""Community activity support requests."""
