@@ -7,6 +7,9 @@ groups, and character bigrams for text inside compounds); the database's full-te
 serves them: SQLite FTS5 or a PostgreSQL ``tsvector`` with a GIN index. A query is compiled
 into the same boolean tree for both, so both return the same ids in the same order.
 
+Matching: every word of the query, as a dictionary word (its surface, normalised form,
+reading or synonym group); only when no entry matches so, as text inside longer words.
+
 Ranking: entries still to come (``starts_at`` now or later, or undated) before past ones;
 then those matching the whole query in the title, then in the body, then in the venue, then
 across fields; then the soonest (or, for past ones, the most recent) first. Both engines read
@@ -68,14 +71,13 @@ class SearchDocument:
 
 
 def _entry_fields(*, title: str, body: str, venue: str, starts_at: datetime | None) -> dict[str, object]:
-    title_grams = bigrams(title)
     return {
-        # The title's bigrams sit with its terms too, so that text inside a title word still
-        # ranks as a title match.
-        "title_terms": " ".join(index_terms(title) + title_grams),
+        # The term fields hold dictionary words only and the substrings sit apart: a word's
+        # own matches must be told from text that merely contains it (京都 inside 東京都).
+        "title_terms": " ".join(index_terms(title)),
         "body_terms": " ".join(index_terms(body)),
         "venue_terms": " ".join(index_terms(venue)),
-        "bigrams": " ".join(title_grams + bigrams(body)),
+        "bigrams": " ".join(bigrams(title) + bigrams(body)),
         "starts_at": starts_at,
     }
 
@@ -119,8 +121,9 @@ def search_index_remove(*, kind: str, object_id: int) -> None:
 
 
 @transaction.atomic
+@transaction.atomic
 def search_index_rebuild(kind: str, rows: Iterable[SearchDocument], *, batch_size: int = 500) -> int:
-    """Replace every entry of ``kind`` with ``rows``; returns how many were written."""
+    """Replace every entry of ``kind`` with ``rows``, at once for readers; returns how many were written."""
     SearchEntry.objects.filter(kind=kind).delete()
     written = 0
     batch: list[SearchEntry] = []
@@ -163,10 +166,13 @@ _TERM_FIELDS: dict[Scope, tuple[str, str]] = {
     "body": ("body_terms", "b"),
     "venue": ("venue_terms", "v"),
 }
+# Substrings are asked only when no entry holds the query's dictionary words (see
+# ``search_ids``); the bigrams column holds the title's and the body's, so a substring match
+# ranks in the body tier whichever of the two holds it.
 _GRAM_FIELDS: dict[Scope, tuple[str, str] | None] = {
     "any": ("bigrams", "g"),
-    "title": ("title_terms", "t"),
-    "body": ("bigrams", "g"),  # only asked once the title has failed, so the match is in the body
+    "title": None,
+    "body": ("bigrams", "g"),
     "venue": None,
 }
 
@@ -211,7 +217,7 @@ class _Compiler:
             return f"({wanted} NOT {self.join('or', unwanted)})"
         return f"({wanted} & !{self.join('or', unwanted)})"
 
-    def word(self, word: QueryWord, scope: Scope) -> str | None:
+    def word(self, word: QueryWord, scope: Scope, *, substrings: bool) -> str | None:
         term_fields = _TERM_FIELDS[scope]
         options = [self.term(term, term_fields) for term in word.alternatives]
         if word.parts:
@@ -222,19 +228,19 @@ class _Compiler:
                 )
             )
         gram_fields = _GRAM_FIELDS[scope]
-        if gram_fields is not None:
+        if substrings and gram_fields is not None:
             options.append(self.phrase(word.bigrams, gram_fields, prefix=len(word.text) == 1))
         return self.join("or", options)
 
-    def query(self, words: list[QueryWord], scope: Scope) -> str:
-        return self.join("and", [part for word in words if (part := self.word(word, scope))])
+    def query(self, words: list[QueryWord], scope: Scope, *, substrings: bool) -> str:
+        return self.join("and", [part for word in words if (part := self.word(word, scope, substrings=substrings))])
 
-    def tiers(self, words: list[QueryWord], *, exclusive: bool) -> list[str]:
+    def tiers(self, words: list[QueryWord], *, exclusive: bool, substrings: bool) -> list[str]:
         """One query per ranking tier: the whole query in the title; in the body; in the venue;
         across fields (every scope lies within "any"). ``exclusive``: each tier's query leaves
         out the tiers before it (otherwise the caller does)."""
         scopes: tuple[Scope, ...] = ("title", "body", "venue", "any")
-        queries = [self.query(words, scope) for scope in scopes]
+        queries = [self.query(words, scope, substrings=substrings) for scope in scopes]
         if exclusive:
             queries = [self.but_not(query, queries[:tier]) for tier, query in enumerate(queries)]
         # One word found anywhere is found in the title, the body (whose bigrams column also
@@ -324,16 +330,26 @@ def search_ids(*, kind: str, query: str, now: datetime, limit: int | None = None
     across fields) are read one by one, upcoming entries of every tier before past ones, and
     reading stops once ``limit`` ids are found: a common word costs about ``limit`` index steps,
     not one per entry it matches.
+
+    Dictionary words decide: substrings (text inside a longer word) are asked only when no
+    entry holds the query's words, so 京都 finds 京都 and not 東京都, unless only 東京都 is there.
     """
     words = _words(query)
     if not words:
         return []
+    ids = _ranked(words, kind=kind, now=now, limit=limit, substrings=False)
+    if not ids:
+        ids = _ranked(words, kind=kind, now=now, limit=limit, substrings=True)
+    return ids
+
+
+def _ranked(words: list[QueryWord], *, kind: str, now: datetime, limit: int | None, substrings: bool) -> list[int]:
     compiler = _Compiler(connection.vendor)
     # GIN answers a tier's NOT from the index. FTS5 would evaluate the earlier tiers again for
     # it, so on SQLite a tier's scan also returns entries of the tiers before it; they are
     # dropped here, and the scan reads that many more so that the LIMIT still holds.
     exclusive = not compiler.sqlite
-    tiers = compiler.tiers(words, exclusive=exclusive)
+    tiers = compiler.tiers(words, exclusive=exclusive, substrings=substrings)
     ids: list[int] = []
     for upcoming in (True, False):
         placed: set[int] = set()
@@ -374,7 +390,16 @@ def search_match_sql(*, kind: str, query: str) -> tuple[str, list[str | int]]:
     if not words:
         return "SELECT NULL WHERE 1 = 0", []
     compiler = _Compiler(connection.vendor)
-    compiled = compiler.query(words, "any")
+    sql, params = _match_ids(compiler, compiler.query(words, "any", substrings=False), kind)
+    with connection.cursor() as cursor:
+        # The same choice as ``search_ids``: substrings only where the words find nothing.
+        cursor.execute(f"{sql} LIMIT 1", params)
+        if cursor.fetchone() is None:
+            sql, params = _match_ids(compiler, compiler.query(words, "any", substrings=True), kind)
+    return sql, params
+
+
+def _match_ids(compiler: _Compiler, compiled: str, kind: str) -> tuple[str, list[str | int]]:
     if compiler.sqlite:
         return _SQLITE_MATCH_IDS, [_ID_MASK, compiled, kind]
     return _POSTGRESQL_MATCH_IDS, [kind, compiled]
