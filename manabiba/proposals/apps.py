@@ -1,7 +1,6 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
-
 LOOP_SECTION = "loop"  # the registry name the loop page at /staff/reports/loop/ asks for
 
 

@@ -302,7 +302,7 @@ class ProposalReport(TimeStampedModel):
 
     proposal = models.OneToOneField(Proposal, on_delete=models.CASCADE, related_name="report")
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, db_index=True)
-    content = models.TextField(_("what was done"))
+    content = models.TextField(_("what was done in the lecture"))
     outcomes = models.TextField(_("outcomes"))
     income = models.PositiveIntegerField(_("income (yen)"), default=0)
     spending = models.PositiveIntegerField(_("spending (yen)"), default=0)

@@ -10,10 +10,10 @@ from manabiba.accounts.decorators import permission_required
 from manabiba.accounts.models import Department, User
 from manabiba.core.figures import FiscalYear, fiscal_year_of
 from manabiba.core.models import Area
+from manabiba.core.spreadsheet import spreadsheet_response
 from manabiba.programs.models import Organizer
 from manabiba.reports.charts import bar_chart, charted, trend_summary
 from manabiba.reports.exports import figure_csv, report_workbook
-from manabiba.core.spreadsheet import spreadsheet_response
 from manabiba.reports.selectors import Report, loop_report, report_for, report_years
 
 

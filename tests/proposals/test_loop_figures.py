@@ -77,7 +77,8 @@ def test_the_loop_page_is_the_coordinators_with_chart_tables_and_csv(
     assert client.get("/staff/reports/loop/").status_code == 403
     client.force_login(coordinator)
     page = client.get("/staff/reports/loop/").content.decode()
-    assert "<svg" in page and 'data-figure="loop.proposals"' in page
+    assert "<svg" in page
+    assert 'data-figure="loop.proposals"' in page
     assert 'data-years="loop.learners_teach"' in page
     assert "Citizen-proposal lectures held" in page
     response = client.get("/staff/reports/loop/loop.csv")

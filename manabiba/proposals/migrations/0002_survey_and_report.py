@@ -27,7 +27,7 @@ class Migration(migrations.Migration):
                 ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
                 ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
                 ('status', models.CharField(choices=[('submitted', 'filed, waiting for the coordinator'), ('changes', 'changes asked for'), ('accepted', 'accepted')], db_index=True, max_length=10, verbose_name='status')),
-                ('content', models.TextField(verbose_name='what was done')),
+                ('content', models.TextField(verbose_name='what was done in the lecture')),
                 ('outcomes', models.TextField(verbose_name='outcomes')),
                 ('income', models.PositiveIntegerField(default=0, verbose_name='income (yen)')),
                 ('spending', models.PositiveIntegerField(default=0, verbose_name='spending (yen)')),
