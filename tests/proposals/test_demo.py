@@ -8,8 +8,8 @@ from manabiba.programs.models import Program
 from manabiba.programs.reference import audiences_load, categories_load
 from manabiba.proposals.demo import demo_proposals_seed
 from manabiba.proposals.models import Proposal, ProposalReport, SurveyAnswer
-from manabiba.talents.selectors import lectures_given
 from manabiba.talents.demo import demo_talents_seed
+from manabiba.talents.selectors import lectures_given
 from manabiba.web.demo import demo_users_seed
 
 pytestmark = pytest.mark.django_db
