@@ -220,7 +220,7 @@ class SurveyForm(forms.Form):
     )
 
 
-class ReportForm(forms.ModelForm):
+class ReportForm(forms.ModelForm[ProposalReport]):
     """The post-course report (実施報告); the participant figures are not on it: they come from attendance."""
 
     class Meta:

@@ -8,8 +8,8 @@ from datetime import datetime, time, timedelta
 from django.utils import timezone
 
 from manabiba.accounts.models import User
-from manabiba.communities.models import CommunityGroup
 from manabiba.accounts.roles import Role
+from manabiba.communities.models import CommunityGroup
 from manabiba.facilities.factories import FacilityFactory
 from manabiba.programs import services as program_services
 from manabiba.programs.models import Program
