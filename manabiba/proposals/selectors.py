@@ -260,7 +260,8 @@ class RoundLecture:
     lecturer: str
     held: bool
     participants: int | None
-    survey: SurveySummary | None
+    survey_answers: int
+    satisfaction: float | None
     report: ProposalReport | None  # only once accepted
 
 
@@ -276,9 +277,32 @@ class RoundSummary:
     lectures: list[RoundLecture]
 
 
+def _came_per_program(program_ids: list[int]) -> dict[int, int]:
+    """People who came, per programme: live registrations and the figures kept once purged (two queries)."""
+    if not program_ids:
+        return {}
+    confirmed = Registration.Status.CONFIRMED
+    came = Exists(Attendance.objects.filter(registration=OuterRef("pk"), present=True))
+    counts: dict[int, int] = dict.fromkeys(program_ids, 0)
+    for queryset in (
+        Registration.objects.filter(program_id__in=program_ids, status=confirmed)
+        .filter(came)
+        .values_list("program_id")
+        .annotate(n=Count("pk")),
+        ParticipationFigure.objects.filter(program_id__in=program_ids, final_status=confirmed, attended=True)
+        .values_list("program_id")
+        .annotate(n=Count("pk")),
+    ):
+        for program_id, n in queryset:
+            counts[program_id] += n
+    return counts
+
+
 def round_summary(call: ProposalCall, now: datetime | None = None) -> RoundSummary:
     """The public summary of one round (per call): proposals adopted, lectures held, participants,
-    the survey, and each accepted report's text. Figures only; names only as the catalogue shows them."""
+    the survey, and each accepted report's text. Figures only; names only as the catalogue shows them.
+
+    A fixed number of queries whatever the number of lectures (grouped counts, not one per lecture)."""
     now = now or timezone.now()
     received = Proposal.objects.filter(call=call).exclude(status=Proposal.Status.DRAFT).count()
     chosen = list(
@@ -286,16 +310,31 @@ def round_summary(call: ProposalCall, now: datetime | None = None) -> RoundSumma
         .select_related("program", "lecturer_talent", "report")
         .order_by("reference", "pk")
     )
+    surveys = {
+        row["proposal"]: row
+        for row in SurveyAnswer.objects.filter(proposal__call=call)
+        .values("proposal")
+        .annotate(n=Count("pk"), score=Avg("satisfaction"))
+    }
+    held_ids = {proposal.pk for proposal in chosen if lecture_is_held(proposal, now)}
+    accepted: dict[int, ProposalReport] = {}
+    for proposal in chosen:
+        report = getattr(proposal, "report", None)
+        if report is not None and report.status == ProposalReport.Status.ACCEPTED:
+            accepted[proposal.pk] = report
+    came = _came_per_program(
+        [p.program_id for p in chosen if p.pk in held_ids and p.pk not in accepted and p.program_id is not None]
+    )
     lectures = []
     for proposal in chosen:
-        held = lecture_is_held(proposal, now)
-        report = getattr(proposal, "report", None)
-        accepted = report if report is not None and report.status == ProposalReport.Status.ACCEPTED else None
+        held = proposal.pk in held_ids
+        report = accepted.get(proposal.pk)
         participants = None
-        if accepted is not None:
-            participants = accepted.participants_attended
-        elif held and proposal.program is not None:
-            participants = attendance_figures(proposal.program).attended
+        if report is not None:
+            participants = report.participants_attended
+        elif held and proposal.program_id is not None:
+            participants = came.get(proposal.program_id, 0)
+        survey = surveys.get(proposal.pk, {})
         talent = proposal.lecturer_talent
         lectures.append(
             RoundLecture(
@@ -303,18 +342,20 @@ def round_summary(call: ProposalCall, now: datetime | None = None) -> RoundSumma
                 lecturer=talent.public_name if talent is not None else proposal.lecturer_name,
                 held=held,
                 participants=participants,
-                survey=survey_summary(proposal) if held else None,
-                report=accepted,
+                survey_answers=survey.get("n", 0),
+                satisfaction=round(survey["score"], 1) if survey.get("score") is not None else None,
+                report=report,
             )
         )
-    answers = SurveyAnswer.objects.filter(proposal__call=call).aggregate(n=Count("pk"), score=Avg("satisfaction"))
+    answers = sum(lecture.survey_answers for lecture in lectures)
+    scores = [row["score"] * row["n"] for row in surveys.values() if row["score"] is not None]
     return RoundSummary(
         call=call,
         received=received,
         adopted=len(chosen),
-        held=sum(1 for lecture in lectures if lecture.held),
+        held=len(held_ids),
         participants=sum(lecture.participants or 0 for lecture in lectures),
-        survey_answers=answers["n"] or 0,
-        satisfaction=round(answers["score"], 1) if answers["score"] is not None else None,
+        survey_answers=answers,
+        satisfaction=round(sum(scores) / answers, 1) if answers and scores else None,
         lectures=lectures,
     )

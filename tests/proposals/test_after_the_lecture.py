@@ -253,3 +253,20 @@ def test_the_talent_page_and_my_page_list_the_lecture_given(client: Client, held
     client.force_login(talent.user)
     mine = client.get("/talents/mine/").content.decode()
     assert "はじめての書道" in mine
+
+
+def test_the_round_summary_costs_the_same_queries_whatever_the_answers(
+    client: Client, held: Held, django_assert_num_queries: Any
+) -> None:
+    services.surveys_send_due()
+    url = f"/proposals/calls/{held.proposal.call_id}/summary/"
+    client.get(url)
+    # The call, proposals received, the lectures with programme/talent/report, the survey per lecture,
+    # and people who came (live registrations, kept figures): grouped, never one query per lecture.
+    with django_assert_num_queries(6):
+        client.get(url)
+    for token in _tokens():
+        services.survey_answer(token=token, satisfaction=4, join_again="yes", would_teach="no")
+    with django_assert_num_queries(6):
+        page = client.get(url).content.decode()
+    assert "2 answers, average satisfaction 4.0 out of 5" in page

@@ -88,3 +88,33 @@ def test_the_loop_page_is_the_coordinators_with_chart_tables_and_csv(
     assert text.splitlines()[0].startswith("Table,Item,")
     # The loop is a section of the fiscal year's report as well.
     assert 'id="section-loop"' in client.get("/staff/reports/").content.decode()
+
+
+@pytest.mark.parametrize(
+    ("who", "status"),
+    [
+        ("anonymous", 302),
+        ("resident", 403),
+        ("reviewer", 403),
+        ("desk", 403),
+        ("department", 403),
+        ("coordinator", 200),
+        ("administrator", 200),
+    ],
+)
+def test_who_opens_the_loop_page_and_its_csv(
+    client: Client, make_persona: Callable[..., User], coordinator: User, who: str, status: int
+) -> None:
+    roles = {
+        "resident": Role.RESIDENT,
+        "reviewer": Role.REVIEWER,
+        "desk": Role.DESK_STAFF,
+        "department": Role.DEPARTMENT_STAFF,
+        "administrator": Role.ADMINISTRATOR,
+    }
+    if who == "coordinator":
+        client.force_login(coordinator)
+    elif who != "anonymous":
+        client.force_login(make_persona(roles[who], email=f"{who}@example.jp"))
+    assert client.get("/staff/reports/loop/").status_code == status
+    assert client.get("/staff/reports/loop/loop.csv").status_code == status
