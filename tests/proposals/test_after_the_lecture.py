@@ -270,3 +270,21 @@ def test_the_round_summary_costs_the_same_queries_whatever_the_answers(
     with django_assert_num_queries(6):
         page = client.get(url).content.decode()
     assert "2 answers, average satisfaction 4.0 out of 5" in page
+
+
+def test_the_api_gives_a_held_lectures_figures_and_its_accepted_report(
+    client: Client, held: Held, group_owner: User, coordinator: User
+) -> None:
+    services.surveys_send_due()
+    services.survey_answer(token=_tokens()[0], satisfaction=5, join_again="yes", would_teach="yes", comment="秘密")
+    url = f"/api/v1/proposal-calls/{held.proposal.call_id}/lectures"
+    lecture = client.get(url).json()[0]
+    assert (lecture["held"], lecture["participants"], lecture["survey_answers"]) == (True, 2, 1)
+    assert lecture["satisfaction"] == 5.0
+    assert lecture["report_outcomes"] is None  # nothing until the office accepts the report
+    report = services.report_file(proposal=held.proposal, actor=group_owner, **REPORT)
+    services.report_accept(report=report, actor=coordinator)
+    body = client.get(url).content.decode()
+    assert "参加者が書き初めの作品を仕上げた。" in client.get(url).json()[0]["report_outcomes"]
+    for private in ("秘密", "hanako@example.jp", "15600"):
+        assert private not in body
