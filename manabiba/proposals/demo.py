@@ -15,13 +15,16 @@ from django.utils import timezone
 from manabiba.accounts.models import User
 from manabiba.accounts.roles import Role
 from manabiba.communities.models import CommunityGroup
+from manabiba.core.models import Area
 from manabiba.facilities.models import Facility
 from manabiba.programs import services as program_services
+from manabiba.programs.models import Category
 from manabiba.programs.services import SessionTimes
 from manabiba.proposals import services
 from manabiba.proposals.models import Proposal, ProposalCall, SurveyInvitation
 from manabiba.registrations.models import Registration
 from manabiba.registrations.services import attendance_record, registration_submit_on_behalf
+from manabiba.talents import services as talent_services
 from manabiba.talents.models import TalentProfile
 from manabiba.talents.selectors import listed_talents
 
@@ -297,4 +300,24 @@ def _held_round(
         next_steps="秋に続編（防災キャンプ）を企画したい。",
     )
     services.report_accept(report=report, actor=coordinator)
-    return "proposals: a past round with a held lecture, its survey answers and an accepted report"
+    # The loop closes: a participant who came, and said they would like to teach, joins the talent bank.
+    learner = registrations[0].user
+    category = Category.objects.filter(major="家庭生活・趣味").order_by("pk").first() or Category.objects.first()
+    if learner is not None and category is not None:
+        card = talent_services.talent_register(
+            actor=learner,
+            declared_adult=True,
+            declared_no_misuse=True,
+            categories=[category],
+            areas=list(Area.objects.order_by("pk")[:1]),
+            name=learner.full_name,
+            name_kana=learner.full_name_kana,
+            teaches="ポリ袋調理など、停電時にも作れる家庭料理。",
+            free_of_charge=True,
+            contact_email=learner.email,
+        )
+        talent_services.talent_approve(talent=card, actor=coordinator)
+    return (
+        "proposals: a past round with a held lecture, its survey answers, an accepted report, "
+        "and a participant who became a talent"
+    )

@@ -9,6 +9,7 @@ from manabiba.programs.reference import audiences_load, categories_load
 from manabiba.proposals.demo import demo_proposals_seed
 from manabiba.proposals.models import Proposal, ProposalReport, SurveyAnswer
 from manabiba.talents.demo import demo_talents_seed
+from manabiba.talents.models import TalentProfile
 from manabiba.talents.selectors import lectures_given
 from manabiba.web.demo import demo_users_seed
 
@@ -36,6 +37,8 @@ def test_the_demo_call_has_a_proposal_in_every_state() -> None:
     assert SurveyAnswer.objects.filter(proposal=held).count() == 3
     assert held.lecturer_talent is not None
     assert held.program in lectures_given(held.lecturer_talent)
+    # A participant who came has since joined the talent bank: the loop closes.
+    assert TalentProfile.objects.filter(user__email__startswith="loop-learner-01@", status="approved").exists()
     before = Proposal.objects.count()
     demo_proposals_seed()
     assert Proposal.objects.count() == before
