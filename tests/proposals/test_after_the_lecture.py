@@ -3,6 +3,7 @@ one each, the proposer files the report with figures from attendance, the coordi
 asks for changes, the round's public summary shows it, and the talent's history lists the lecture."""
 
 from collections.abc import Callable
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -19,6 +20,7 @@ from manabiba.proposals.models import Proposal, ProposalCall, ProposalReport, Re
 from manabiba.talents.models import TalentProfile
 from tests.proposals.after import Held, held_lecture
 from tests.proposals.conftest import score
+from tests.workspace.conftest import cards_on, rows_behind
 
 pytestmark = pytest.mark.django_db
 
@@ -288,3 +290,54 @@ def test_the_api_gives_a_held_lectures_figures_and_its_accepted_report(
     assert "参加者が書き初めの作品を仕上げた。" in client.get(url).json()[0]["report_outcomes"]
     for private in ("秘密", "hanako@example.jp", "15600"):
         assert private not in body
+
+
+def test_a_filed_report_waits_on_the_coordinators_workspace_until_checked(
+    client: Client, held: Held, group_owner: User, coordinator: User
+) -> None:
+    client.force_login(coordinator)
+    assert "proposals.reports_to_check" not in cards_on(client)  # nothing waits: no card
+    report = services.report_file(proposal=held.proposal, actor=group_owner, **REPORT)
+    assert OutboxMessage.objects.filter(to=coordinator.email, subject__contains=held.proposal.reference).exists()
+    shown = cards_on(client)["proposals.reports_to_check"]
+    assert shown.count == 1 == rows_behind(client, shown.url)
+    services.report_accept(report=report, actor=coordinator)
+    assert "proposals.reports_to_check" not in cards_on(client)
+    assert OutboxMessage.objects.filter(to=group_owner.email, subject__contains="受理").exists()
+
+
+def test_the_report_waits_for_the_last_session_and_the_survey_for_its_deadline(
+    client: Client, held: Held, group_owner: User, time_machine: Any
+) -> None:
+    services.surveys_send_due()
+    token = _tokens()[0]
+    time_machine.move_to(held.after + timedelta(days=services.SURVEY_DAYS + 1), tick=False)
+    with pytest.raises(ValidationError, match="closed"):
+        services.survey_answer(token=token, satisfaction=5, join_again="yes", would_teach="yes")
+    assert "This survey is closed." in client.get(f"/proposals/survey/{token}/").content.decode()
+    assert not SurveyAnswer.objects.exists()
+
+
+def test_the_report_cannot_be_filed_before_the_last_session(
+    call: ProposalCall,
+    in_review: tuple[Proposal, list[Review]],
+    reviewers: list[User],
+    coordinator: User,
+    group_owner: User,
+    make_persona: Callable[..., User],
+    client: Client,
+) -> None:
+    lecture = held_lecture(
+        call=call,
+        in_review=in_review,
+        reviewers=reviewers,
+        coordinator=coordinator,
+        make_persona=make_persona,
+        score=score,
+    )
+    with pytest.raises(ValidationError, match="last session"):
+        services.report_file(proposal=lecture.proposal, actor=group_owner, **REPORT)
+    client.force_login(group_owner)
+    page = client.get(f"/proposals/{lecture.proposal.pk}/report/").content.decode()
+    assert "The report can be filed once the last session is over." in page
+    assert "<form" not in page.split("<main", 1)[1]
