@@ -221,3 +221,23 @@ def report(year: FiscalYear, filters: FigureFilter) -> list[Section]:
             )
         )
     return sections
+
+
+def figures_provider(name: str) -> FigureProvider | None:
+    """The provider registered as ``name``, for a page given to one section (the loop, measured)."""
+    return next((provider for found, provider in figures_registry if found == name), None)
+
+
+def section_report(name: str, year: FiscalYear, filters: FigureFilter) -> Section | None:
+    """One registered section for ``year``, each figure with the previous fiscal year beside it."""
+    provider = figures_provider(name)
+    current = provider(year, filters) if provider is not None else None
+    if provider is None or current is None:
+        return None
+    previous = provider(year.previous(), filters)
+    earlier = {found.key: found for found in previous.figures} if previous else {}
+    return Section(
+        key=current.key,
+        title=current.title,
+        figures=tuple(_beside(found, earlier.get(found.key), year) for found in current.figures),
+    )

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 
 from manabiba.proposals import selectors
-from manabiba.proposals.models import Proposal, ProposalCall
+from manabiba.proposals.models import ProposalCall
 
 router = Router(tags=["proposals"])
 
@@ -46,6 +46,14 @@ class LectureOut(Schema):
     status: str
     program_id: int | None
     program_url: str | None
+    # After the lecture: whether it was held, the people who came (from attendance), the anonymous
+    # survey's count and average, and the accepted post-course report's public text.
+    held: bool
+    participants: int | None
+    survey_answers: int
+    satisfaction: float | None
+    report_content: str | None
+    report_outcomes: str | None
 
 
 class ErrorOut(Schema):
@@ -76,24 +84,30 @@ def _call(request: HttpRequest, call: ProposalCall) -> dict[str, Any]:
     }
 
 
-def _lecture(request: HttpRequest, proposal: Proposal) -> dict[str, Any]:
+def _lecture(request: HttpRequest, lecture: selectors.RoundLecture) -> dict[str, Any]:
     """A chosen lecture; its programme is linked only once published."""
+    proposal = lecture.proposal
     program = proposal.program
     published = program is not None and program.status in {"published", "finished"}
-    talent = proposal.lecturer_talent
-    lecturer = talent.public_name if talent is not None else proposal.lecturer_name
+    report = lecture.report
     return {
         "id": proposal.pk,
         "reference": proposal.reference,
         "title": proposal.title,
         "proposed_by": proposal.kind,
         "group_name": proposal.group_name or None,
-        "lecturer": lecturer,
+        "lecturer": lecture.lecturer,
         "status": proposal.status,
         "program_id": program.pk if published and program is not None else None,
         "program_url": request.build_absolute_uri(reverse("programs:detail", args=[program.pk]))
         if published and program is not None
         else None,
+        "held": lecture.held,
+        "participants": lecture.participants,
+        "survey_answers": lecture.survey_answers,
+        "satisfaction": lecture.satisfaction,
+        "report_content": report.content if report is not None else None,
+        "report_outcomes": report.outcomes if report is not None else None,
     }
 
 
@@ -112,4 +126,4 @@ def call_lectures(request: HttpRequest, call_id: int) -> Status[Any]:
     call = selectors.calls_public().filter(pk=call_id).first()
     if call is None:
         return Status(404, {"detail": _("No such call.")})
-    return Status(200, [_lecture(request, p) for p in selectors.call_lectures(call)])
+    return Status(200, [_lecture(request, lecture) for lecture in selectors.round_summary(call).lectures])

@@ -1,6 +1,8 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+LOOP_SECTION = "loop"  # the registry name the loop page at /staff/reports/loop/ asks for
+
 
 class ProposalsConfig(AppConfig):
     name = "manabiba.proposals"
@@ -17,3 +19,9 @@ class ProposalsConfig(AppConfig):
         account_erasure_register("proposals", lambda user: proposals_erase_for_deleted_account(user=user))
         # Proposals to assign and decide, and reviews assigned to me, on the staff workspace.
         workspace_cards_register("proposals", proposal_cards, order=46)
+
+        from manabiba.core.figures import figures_register
+        from manabiba.proposals.figures import loop_figures
+
+        # The loop, measured: the reports' section and the staff page /staff/reports/loop/.
+        figures_register(LOOP_SECTION, loop_figures, order=65)

@@ -13,7 +13,7 @@ from manabiba.accounts.permissions import roles_with
 from manabiba.communities.models import CommunityGroup
 from manabiba.facilities.models import Facility, Room
 from manabiba.programs.services import SessionTimes
-from manabiba.proposals.models import Proposal, ProposalCall
+from manabiba.proposals.models import Proposal, ProposalCall, ProposalReport, SurveyAnswer
 from manabiba.proposals.services import PROPOSAL_FIELDS, SessionOutline
 from manabiba.talents.selectors import listed_talents
 
@@ -190,3 +190,76 @@ class ScheduleForm(forms.Form):
         if not sessions:
             raise forms.ValidationError(_("Give the dates of the sessions."))
         return sessions
+
+
+class SurveyForm(forms.Form):
+    """The participant survey: four short questions, anonymous."""
+
+    satisfaction = forms.TypedChoiceField(
+        label=_("How satisfied were you with the lecture? (5 = very satisfied, 1 = not at all)"),
+        choices=[(n, str(n)) for n in range(5, 0, -1)],
+        coerce=int,
+        widget=forms.RadioSelect,
+    )
+    join_again = forms.ChoiceField(
+        label=_("Would you join another citizen-proposal lecture?"),
+        choices=SurveyAnswer.Choice.choices,
+        widget=forms.RadioSelect,
+    )
+    would_teach = forms.ChoiceField(
+        label=_("Would you like to teach something you know yourself, as a talent or with a proposal?"),
+        choices=SurveyAnswer.Choice.choices,
+        widget=forms.RadioSelect,
+    )
+    comment = forms.CharField(
+        label=_("Anything you would like to tell the lecturer or the office"),
+        help_text=_("Please do not write names or contact details: the comments are passed on as written."),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=2000,
+        required=False,
+    )
+
+
+class ReportForm(forms.ModelForm[ProposalReport]):
+    """The post-course report (実施報告); the participant figures are not on it: they come from attendance."""
+
+    class Meta:
+        model = ProposalReport
+        fields = [
+            "content",
+            "outcomes",
+            "income",
+            "spending",
+            "money_note",
+            "self_evaluation",
+            "self_evaluation_note",
+            "next_steps",
+        ]
+        labels = {
+            "content": _("What was done (実施内容)"),
+            "outcomes": _("Outcomes (成果)"),
+            "income": _("Income (yen): participants' payments for costs, other"),
+            "spending": _("Spending (yen): honorarium, materials, other"),
+            "self_evaluation": _("Your own evaluation (5 = fully achieved the aim)"),
+            "next_steps": _("Next steps (今後の展開)"),
+        }
+        help_texts = {
+            "content": _("Shown on the public summary of the round once the office accepts the report."),
+            "outcomes": _("Shown on the public summary of the round once the office accepts the report."),
+        }
+        widgets = {
+            "content": forms.Textarea(attrs={"rows": 4}),
+            "outcomes": forms.Textarea(attrs={"rows": 4}),
+            "money_note": forms.Textarea(attrs={"rows": 2}),
+            "self_evaluation": forms.RadioSelect(choices=[(n, str(n)) for n in range(5, 0, -1)]),
+            "self_evaluation_note": forms.Textarea(attrs={"rows": 2}),
+            "next_steps": forms.Textarea(attrs={"rows": 3}),
+        }
+
+
+class ReportDecisionForm(forms.Form):
+    reason = forms.CharField(
+        label=_("What should be changed (only when asking for changes)"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+    )

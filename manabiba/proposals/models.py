@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from manabiba.communities.models import CommunityGroup
 from manabiba.core.models import TimeStampedModel
 from manabiba.programs.models import Program
+from manabiba.registrations.models import Registration
 from manabiba.talents.models import TalentProfile
 
 
@@ -136,6 +137,8 @@ class Proposal(TimeStampedModel):
     decision_reason = models.TextField(_("reasons"), blank=True)
     conditions = models.TextField(_("conditions"), blank=True)
     decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    # Set when the participant survey went out after the last session, so it goes once.
+    survey_sent_at = models.DateTimeField(_("survey sent"), null=True, blank=True)
     program = models.OneToOneField(
         Program,
         verbose_name=_("programme"),
@@ -218,3 +221,108 @@ class Review(TimeStampedModel):
         if self.conflict or self.submitted_at is None:
             return None
         return (self.pioneering or 0) + (self.public_benefit or 0) + (self.feasibility or 0)
+
+
+class SurveyInvitation(models.Model):
+    """One participant's invitation to the survey after the last session: one answer each.
+
+    It knows who was asked (so nobody answers twice) but not what they answered: the answer is
+    stored apart, without a link back, so the survey is anonymous to the proposer and the office."""
+
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="survey_invitations")
+    # Cleared when the registrations' retention purge removes the registration.
+    registration = models.ForeignKey(
+        Registration, verbose_name=_("registration"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("account"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    token = models.CharField(_("link key"), max_length=64, unique=True)
+    sent_at = models.DateTimeField(_("sent"))
+    closes_at = models.DateTimeField(_("answers until"))
+    answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("survey invitation")
+        verbose_name_plural = _("survey invitations")
+        ordering = ["proposal", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["proposal", "registration"], name="proposals_one_invitation_per_registration"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.proposal}: {self.sent_at:%Y-%m-%d}"
+
+
+class SurveyAnswer(models.Model):
+    """One anonymous answer to the participant survey (参加者アンケート)."""
+
+    class Choice(models.TextChoices):
+        YES = "yes", _("yes")
+        MAYBE = "maybe", _("perhaps")
+        NO = "no", _("no")
+
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="survey_answers")
+    # Only so that deleting the account can erase the free text; never shown to anyone.
+    respondent = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    satisfaction = models.PositiveSmallIntegerField(_("satisfaction"), validators=SCORE_VALIDATORS)
+    join_again = models.CharField(_("would join another citizen lecture"), max_length=5, choices=Choice.choices)
+    would_teach = models.CharField(_("would like to teach something"), max_length=5, choices=Choice.choices)
+    comment = models.TextField(_("comments"), blank=True)
+    answered_on = models.DateField(_("answered on"))
+
+    class Meta:
+        verbose_name = _("survey answer")
+        verbose_name_plural = _("survey answers")
+        ordering = ["proposal", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.proposal}: {self.satisfaction}"
+
+
+class ProposalReport(TimeStampedModel):
+    """The post-course report (実施報告) the proposer files after the lecture, which the coordinator accepts.
+
+    The participant figures are taken from the programme's attendance records when the report is
+    filed, not typed in, and kept here so the report stays as accepted after registrations are purged."""
+
+    class Status(models.TextChoices):
+        SUBMITTED = "submitted", _("filed, waiting for the coordinator")
+        CHANGES_REQUESTED = "changes", _("changes asked for")
+        ACCEPTED = "accepted", _("accepted")
+
+    proposal = models.OneToOneField(Proposal, on_delete=models.CASCADE, related_name="report")
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, db_index=True)
+    content = models.TextField(_("what was done in the lecture"))
+    outcomes = models.TextField(_("outcomes"))
+    income = models.PositiveIntegerField(_("income (yen)"), default=0)
+    spending = models.PositiveIntegerField(_("spending (yen)"), default=0)
+    money_note = models.TextField(_("about income and spending"), blank=True)
+    self_evaluation = models.PositiveSmallIntegerField(_("self-evaluation"), validators=SCORE_VALIDATORS)
+    self_evaluation_note = models.TextField(_("why this evaluation"), blank=True)
+    next_steps = models.TextField(_("next steps"), blank=True)
+    # From the attendance records when filed.
+    sessions_held = models.PositiveSmallIntegerField(_("sessions"), default=0)
+    participants_confirmed = models.PositiveIntegerField(_("participants with a place"), default=0)
+    participants_attended = models.PositiveIntegerField(_("participants who came"), default=0)
+    attendances = models.PositiveIntegerField(_("attendances over all sessions"), default=0)
+    submitted_at = models.DateTimeField(_("filed"))
+    change_request = models.TextField(_("changes asked for"), blank=True)
+    accepted_at = models.DateTimeField(_("accepted"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("post-course report")
+        verbose_name_plural = _("post-course reports")
+        ordering = ["proposal"]
+
+    def __str__(self) -> str:
+        return str(self.proposal)

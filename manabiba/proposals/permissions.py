@@ -39,3 +39,13 @@ def can_view_proposal(user: AnyUser, proposal: Proposal) -> bool:
 
 def can_edit_proposal(user: AnyUser, proposal: Proposal) -> bool:
     return proposal.is_editable and is_proposer(user, proposal)
+
+
+def can_file_report(user: AnyUser, proposal: Proposal) -> bool:
+    """The post-course report is the proposer's to write."""
+    return is_proposer(user, proposal)
+
+
+def can_see_survey_results(user: AnyUser, proposal: Proposal) -> bool:
+    """The survey's results with its free text: the proposer and the coordinator, nobody else."""
+    return is_proposer(user, proposal) or can_manage_proposals(user)

@@ -5,8 +5,10 @@ Every state change is audited and mailed through the outbox in the recipient's l
 same transaction. Mail text lives in ``proposals/templates/proposals/mail/``.
 """
 
+import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -29,16 +31,32 @@ from manabiba.core.mail import mail_send
 from manabiba.facilities.models import Facility, Room
 from manabiba.programs import services as program_services
 from manabiba.programs.models import Organizer, Program
-from manabiba.proposals.models import Proposal, ProposalCall, ProposalSession, Review
+from manabiba.proposals.models import (
+    Proposal,
+    ProposalCall,
+    ProposalReport,
+    ProposalSession,
+    Review,
+    SurveyAnswer,
+    SurveyInvitation,
+)
 from manabiba.proposals.permissions import (
     can_edit_proposal,
+    can_file_report,
     can_manage_proposals,
     can_propose,
     may_be_reviewer,
 )
-from manabiba.proposals.selectors import REVIEWABLE, call_is_open
+from manabiba.proposals.selectors import (
+    REVIEWABLE,
+    attendance_figures,
+    call_is_open,
+    lecture_is_held,
+    survey_participants,
+    surveys_due,
+)
 from manabiba.talents.models import TalentProfile
-from manabiba.talents.services import is_listed
+from manabiba.talents.services import is_listed, talent_lecture_record
 
 Status = Proposal.Status
 
@@ -527,6 +545,9 @@ def proposal_schedule(
     proposal.program = program
     proposal.status = Status.SCHEDULED
     proposal.save(update_fields=["program", "status", "updated_at"])
+    # The lecturer (and a talent proposing for themself) gets the lecture in their history.
+    for talent in {t for t in (proposal.lecturer_talent, proposal.talent) if t is not None}:
+        talent_lecture_record(talent=talent, program=program, actor=actor)
     audit_log(action="proposals.proposal.scheduled", actor=actor, target=proposal, data={"program": program.pk})
     _mail_proposer(proposal, "scheduled", program=program)
     return program
@@ -538,7 +559,218 @@ def proposal_schedule(
 @transaction.atomic
 def proposals_erase_for_deleted_account(*, user: User) -> int:
     """The person's proposals go (a programme made from one stays in the catalogue); their reviews
-    stay without them, since a decision rests on them."""
+    stay without them, since a decision rests on them; their survey invitations go, and their answers
+    lose their free text and the link to them."""
     deleted, _rows = Proposal.objects.filter(proposer=user).delete()
     kept = Review.objects.filter(reviewer=user).update(reviewer=None, comment="")
-    return deleted + kept
+    # Survey answers: the free text goes and the link to the person; the anonymous scores stay in the figures.
+    invitations, _rows = SurveyInvitation.objects.filter(user=user).delete()
+    answers = SurveyAnswer.objects.filter(respondent=user).update(respondent=None, comment="")
+    return deleted + kept + invitations + answers
+
+
+# --- the participant survey after the last session -------------------------------------------------
+
+SURVEY_DAYS = 30  # how long a participant may answer after the survey is sent
+SURVEY_CHOICES = frozenset(SurveyAnswer.Choice.values)
+
+
+def surveys_send_due(*, now: datetime | None = None) -> int:
+    """Send the survey for every lecture held since the last run; safe to run again (each goes once)."""
+    now = now or timezone.now()
+    return sum(survey_send(proposal_id=pk, now=now) for pk in surveys_due(now))
+
+
+@transaction.atomic
+def survey_send(*, proposal_id: int, now: datetime | None = None) -> int:
+    """Mail each participant who came a link to the survey (one answer each), and remind the proposer
+    to file the report. Does nothing if the survey has gone or the lecture is not over: idempotent."""
+    now = now or timezone.now()
+    proposal = (
+        Proposal.objects.select_for_update(of=("self",))
+        .select_related("program", "call", "proposer")
+        .get(pk=proposal_id)
+    )
+    if proposal.survey_sent_at is not None or not lecture_is_held(proposal, now) or proposal.program is None:
+        return 0
+    closes_at = now + timedelta(days=SURVEY_DAYS)
+    invited = 0
+    for registration in survey_participants(proposal.program):
+        email = registration.email or (registration.user.email if registration.user is not None else "")
+        if not email:
+            continue  # registered at the desk without an address: the office hands out paper forms
+        invitation = SurveyInvitation.objects.create(
+            proposal=proposal,
+            registration=registration,
+            user=registration.user,
+            token=secrets.token_urlsafe(24),
+            sent_at=now,
+            closes_at=closes_at,
+        )
+        mail_send(
+            to=email,
+            template="proposals/mail/survey",
+            language=registration.language,
+            context={
+                "name": registration.full_name,
+                "program": proposal.program,
+                "survey_url": _site(reverse("proposals:survey", args=[invitation.token])),
+                "closes_at": closes_at,
+            },
+        )
+        invited += 1
+    proposal.survey_sent_at = now
+    proposal.save(update_fields=["survey_sent_at", "updated_at"])
+    audit_log(action="proposals.survey.sent", actor=None, target=proposal, data={"invited": invited})
+    _mail_proposer(
+        proposal,
+        "report_due",
+        report_url=_site(reverse("proposals:report", args=[proposal.pk])),
+        invited=invited,
+    )
+    return invited
+
+
+def survey_invitation(token: str) -> SurveyInvitation | None:
+    return SurveyInvitation.objects.select_related("proposal", "proposal__program").filter(token=token).first()
+
+
+@transaction.atomic
+def survey_answer(
+    *,
+    token: str,
+    satisfaction: int,
+    join_again: str,
+    would_teach: str,
+    comment: str = "",
+    now: datetime | None = None,
+) -> SurveyAnswer:
+    """One anonymous answer per invitation: the answer is stored without a link to the invitation."""
+    now = now or timezone.now()
+    invitation = SurveyInvitation.objects.select_for_update().filter(token=token).first()
+    if invitation is None:
+        raise ValidationError(_("This survey link is not valid."), code="unknown")
+    if invitation.answered_at is not None:
+        raise ValidationError(_("This survey has already been answered. Thank you."), code="answered")
+    if now > invitation.closes_at:
+        raise ValidationError(_("This survey is closed."), code="closed")
+    errors: dict[str, str] = {}
+    if not 1 <= satisfaction <= 5:
+        errors["satisfaction"] = _("Give a score from 1 to 5.")
+    if join_again not in SURVEY_CHOICES:
+        errors["join_again"] = _("Choose an answer.")
+    if would_teach not in SURVEY_CHOICES:
+        errors["would_teach"] = _("Choose an answer.")
+    if errors:
+        raise ValidationError(errors)
+    answer = SurveyAnswer.objects.create(
+        proposal_id=invitation.proposal_id,
+        respondent=invitation.user,
+        satisfaction=satisfaction,
+        join_again=join_again,
+        would_teach=would_teach,
+        comment=comment.strip()[:2000],
+        answered_on=timezone.localdate(now),
+    )
+    invitation.answered_at = now
+    invitation.save(update_fields=["answered_at"])
+    # Neither the person nor the answer is named: the audit log must not undo the anonymity.
+    audit_log(action="proposals.survey.answered", actor=None, target=invitation.proposal, data={})
+    return answer
+
+
+# --- the post-course report (実施報告) -------------------------------------------------------------
+
+REPORT_FIELDS = frozenset(
+    {
+        "content",
+        "outcomes",
+        "income",
+        "spending",
+        "money_note",
+        "self_evaluation",
+        "self_evaluation_note",
+        "next_steps",
+    }
+)
+
+
+@transaction.atomic
+def report_file(*, proposal: Proposal, actor: User, now: datetime | None = None, **fields: Any) -> ProposalReport:
+    """The proposer files the report after the lecture (or files it again after changes were asked for).
+
+    The participant figures are taken from the attendance records now, never typed in."""
+    now = now or timezone.now()
+    _check(fields, REPORT_FIELDS)
+    proposal = Proposal.objects.select_for_update(of=("self",)).select_related("program").get(pk=proposal.pk)
+    if not can_file_report(actor, proposal):
+        raise PermissionDenied(_("Only the proposer files the report of a lecture."))
+    if not lecture_is_held(proposal, now) or proposal.program is None:
+        raise ValidationError(_("The report can be filed once the last session is over."))
+    report = ProposalReport.objects.select_for_update().filter(proposal=proposal).first()
+    if report is not None and report.status != ProposalReport.Status.CHANGES_REQUESTED:
+        raise ValidationError(_("The report has already been filed."))
+    report = report or ProposalReport(proposal=proposal)
+    for name, value in fields.items():
+        setattr(report, name, value.strip() if isinstance(value, str) else value)
+    figures = attendance_figures(proposal.program)
+    report.sessions_held = figures.sessions
+    report.participants_confirmed = figures.confirmed
+    report.participants_attended = figures.attended
+    report.attendances = figures.attendances
+    report.status = ProposalReport.Status.SUBMITTED
+    report.submitted_at = now
+    report.full_clean()
+    report.save()
+    audit_log(
+        action="proposals.report.filed",
+        actor=actor,
+        target=proposal,
+        data={"participants": report.participants_attended, "attendances": report.attendances},
+    )
+    for coordinator in people_with_role(Role.COORDINATOR):
+        mail_to_user(
+            user=coordinator,
+            template="proposals/mail/report_filed",
+            context={"proposal": proposal, "staff_url": _site(reverse("staff_proposals:report", args=[proposal.pk]))},
+        )
+    return report
+
+
+def _locked_report(report: ProposalReport, actor: User) -> ProposalReport:
+    if not can_manage_proposals(actor):
+        raise PermissionDenied(_("Only the coordinator checks the reports."))
+    report = ProposalReport.objects.select_for_update(of=("self",)).select_related("proposal").get(pk=report.pk)
+    if report.status != ProposalReport.Status.SUBMITTED:
+        raise ValidationError(_("This report is not waiting for the coordinator."))
+    return report
+
+
+@transaction.atomic
+def report_accept(*, report: ProposalReport, actor: User, now: datetime | None = None) -> ProposalReport:
+    report = _locked_report(report, actor)
+    report.status = ProposalReport.Status.ACCEPTED
+    report.accepted_at = now or timezone.now()
+    report.change_request = ""
+    report.save(update_fields=["status", "accepted_at", "change_request", "updated_at"])
+    audit_log(action="proposals.report.accepted", actor=actor, target=report.proposal, data={})
+    _mail_proposer(report.proposal, "report_accepted")
+    return report
+
+
+@transaction.atomic
+def report_request_changes(*, report: ProposalReport, actor: User, reason: str) -> ProposalReport:
+    report = _locked_report(report, actor)
+    if not reason.strip():
+        raise ValidationError({"reason": _("Say what should be changed.")})
+    report.status = ProposalReport.Status.CHANGES_REQUESTED
+    report.change_request = reason.strip()
+    report.save(update_fields=["status", "change_request", "updated_at"])
+    audit_log(action="proposals.report.changes_requested", actor=actor, target=report.proposal, data={})
+    _mail_proposer(
+        report.proposal,
+        "report_changes",
+        reason=report.change_request,
+        report_url=_site(reverse("proposals:report", args=[report.proposal_id])),
+    )
+    return report

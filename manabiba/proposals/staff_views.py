@@ -10,8 +10,8 @@ from manabiba.accounts.decorators import permission_required
 from manabiba.accounts.models import User
 from manabiba.core.audit import audit_log
 from manabiba.proposals import selectors, services
-from manabiba.proposals.forms import AssignForm, CallForm, DecisionForm, ScheduleForm
-from manabiba.proposals.models import Proposal, ProposalCall
+from manabiba.proposals.forms import AssignForm, CallForm, DecisionForm, ReportDecisionForm, ScheduleForm
+from manabiba.proposals.models import Proposal, ProposalCall, ProposalReport
 
 
 def _user(request: HttpRequest) -> User:
@@ -27,6 +27,7 @@ def queue(request: HttpRequest) -> HttpResponse:
         {
             "calls": ProposalCall.objects.order_by("-opens_on"),
             "to_handle": selectors.proposals_to_handle().order_by("submitted_at", "pk"),
+            "reports": selectors.reports_to_check().select_related("proposal").order_by("submitted_at", "pk"),
             "proposals": Proposal.objects.exclude(status=Proposal.Status.DRAFT)
             .select_related("call")
             .prefetch_related("reviews")
@@ -101,5 +102,37 @@ def proposal_review(request: HttpRequest, proposal_id: int) -> HttpResponse:
             "assign_form": assign_form,
             "decision_form": decision_form,
             "schedule_form": schedule_form,
+        },
+    )
+
+
+@permission_required("proposals.manage")
+def report_check(request: HttpRequest, proposal_id: int) -> HttpResponse:
+    """The coordinator reads the post-course report with the survey's results, and accepts it or asks for changes."""
+    proposal = get_object_or_404(Proposal.objects.select_related("call", "program"), pk=proposal_id)
+    report = get_object_or_404(ProposalReport, proposal=proposal)
+    user = _user(request)
+    form = ReportDecisionForm(request.POST or None)
+    action = request.POST.get("action")
+    if request.method == "POST" and form.is_valid():
+        try:
+            if action == "accept":
+                services.report_accept(report=report, actor=user)
+                messages.success(request, _("The report is accepted and the proposer has been mailed."))
+                return redirect("staff_proposals:report", proposal.pk)
+            if action == "changes":
+                services.report_request_changes(report=report, actor=user, reason=form.cleaned_data["reason"])
+                messages.success(request, _("The proposer has been asked to change the report."))
+                return redirect("staff_proposals:report", proposal.pk)
+        except ValidationError as error:
+            form.add_error(None, error)
+    return render(
+        request,
+        "proposals/staff/report.html",
+        {
+            "proposal": proposal,
+            "report": report,
+            "form": form,
+            "survey": selectors.survey_summary(proposal, with_comments=True),
         },
     )

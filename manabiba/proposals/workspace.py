@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 
 from manabiba.accounts.permissions import has_permission
 from manabiba.core.workspace import Card, Severity, card
-from manabiba.proposals.selectors import proposals_to_handle, reviews_waiting_for
+from manabiba.proposals.selectors import proposals_to_handle, reports_to_check, reviews_waiting_for
 
 
 def proposal_cards(user: Any, now: datetime) -> list[Card]:
@@ -25,6 +25,19 @@ def proposal_cards(user: Any, now: datetime) -> list[Card]:
                 when_any=Severity.ATTENTION,
             )
         )
+        # Shown only while a report waits: they come a few times a year, after each round's lectures.
+        reports = reports_to_check().count()
+        if reports:
+            cards.append(
+                card(
+                    key="proposals.reports_to_check",
+                    title=_("Post-course reports to check"),
+                    count=reports,
+                    url=reverse("staff_proposals:queue") + "#reports",
+                    group=group,
+                    when_any=Severity.ATTENTION,
+                )
+            )
     # Only for those who have reviews waiting: most staff never review a proposal.
     waiting = reviews_waiting_for(user) if has_permission(user, "proposals.review") else 0
     if waiting:

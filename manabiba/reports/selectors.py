@@ -9,7 +9,17 @@ from django.core.exceptions import PermissionDenied
 
 from manabiba.accounts.models import Department, User
 from manabiba.accounts.permissions import has_permission
-from manabiba.core.figures import FigureFilter, FiscalYear, Section, fiscal_year_of, report
+from manabiba.core.figures import (
+    Figure,
+    FigureFilter,
+    FiscalYear,
+    Row,
+    Section,
+    figures_provider,
+    fiscal_year_of,
+    report,
+    section_report,
+)
 from manabiba.core.models import Area
 from manabiba.programs.models import Organizer
 
@@ -54,3 +64,47 @@ def report_for(user: User, year: FiscalYear, query: Mapping[str, str]) -> Report
         raise PermissionDenied("reports.view")
     filters, fixed = report_filters(user, query)
     return Report(year=year, filters=filters, sections=report(year, filters), department_fixed=fixed)
+
+
+LOOP = "loop"  # the name the citizen-proposal app registers its figures of the loop under
+
+
+@dataclass(frozen=True)
+class LoopReport:
+    """The loop, measured: the year's section (with the year before beside it) and each figure over the
+    years the switcher offers, oldest first."""
+
+    year: FiscalYear
+    section: Section | None
+    over_years: list[Figure]
+    years: list[FiscalYear]
+
+
+def loop_report(user: User, year: FiscalYear, today: date) -> LoopReport:
+    if not has_permission(user, "reports.view_all"):
+        raise PermissionDenied("reports.view_all")
+    whole_city = FigureFilter()
+    years = list(reversed(report_years(today)))
+    provider = figures_provider(LOOP)
+    sections = [provider(shown, whole_city) if provider is not None else None for shown in years]
+    over_years: list[Figure] = []
+    if sections and sections[-1] is not None:
+        for index, found in enumerate(sections[-1].figures):
+            per_year = [
+                {row.label: row.values[0] for row in section.figures[index].rows} if section is not None else {}
+                for section in sections
+            ]
+            over_years.append(
+                Figure(
+                    key=found.key,
+                    title=found.title,
+                    columns=tuple(shown.label for shown in years),
+                    rows=tuple(
+                        Row(row.label, tuple(values.get(row.label) for values in per_year)) for row in found.rows
+                    ),
+                    unit=found.unit,
+                    chart=False,
+                    additive=found.additive,
+                )
+            )
+    return LoopReport(year=year, section=section_report(LOOP, year, whole_city), over_years=over_years, years=years)

@@ -5,7 +5,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from manabiba.core.models import Area, TimeStampedModel
-from manabiba.programs.models import Audience, Category
+from manabiba.programs.models import Audience, Category, Program
 
 MAX_FIELDS = 3
 WEEKDAY_CHOICES = [
@@ -219,3 +219,23 @@ class IntroductionRequest(TimeStampedModel):
     @property
     def is_accepted(self) -> bool:
         return self.status == self.Status.ACCEPTED
+
+
+class TalentLecture(models.Model):
+    """A programme of the catalogue in which the talent taught: their history of lectures given.
+
+    Recorded by the app that makes the programme (a citizen-proposal lecture names its lecturer),
+    so the talent bank shows the history without knowing about proposals."""
+
+    talent = models.ForeignKey(TalentProfile, on_delete=models.CASCADE, related_name="lectures")
+    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="talent_lectures")
+    created_at = models.DateTimeField(_("recorded"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("lecture given")
+        verbose_name_plural = _("lectures given")
+        ordering = ["talent", "program"]
+        constraints = [models.UniqueConstraint(fields=["talent", "program"], name="talents_lecture_once")]
+
+    def __str__(self) -> str:
+        return f"{self.talent}: {self.program}"

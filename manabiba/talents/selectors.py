@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 
 from manabiba.core.models import Area
 from manabiba.core.search import search_ids
-from manabiba.programs.models import Audience, Category
+from manabiba.programs.models import Audience, Category, Program
 from manabiba.talents.models import WEEKDAY_CHOICES, IntroductionRequest, TalentProfile, TimeSlot
 from manabiba.talents.services import SEARCH_KIND
 
@@ -253,3 +253,23 @@ def held_counts(talent_ids: list[int]) -> dict[int, int]:
         .annotate(n=Count("pk"))
     )
     return dict(rows)
+
+
+# A lecture counts as given once its programme was published (or finished) and its last session is over.
+LECTURE_HELD_STATUSES = (Program.Status.PUBLISHED, Program.Status.FINISHED)
+
+
+def lectures_given(talent: TalentProfile | None = None, *, user_id: int | None = None) -> list[Program]:
+    """Programmes of the catalogue the talent taught (or any card of ``user_id``), held and over, the
+    latest first: their history of lectures given."""
+    who = Q(talent_lectures__talent=talent) if talent is not None else Q(talent_lectures__talent__user_id=user_id)
+    return list(
+        Program.objects.filter(
+            who,
+            status__in=LECTURE_HELD_STATUSES,
+            last_ends_at__lt=timezone.now(),
+        )
+        .select_related("organizer")
+        .distinct()
+        .order_by("-last_ends_at", "-pk")[:20]
+    )

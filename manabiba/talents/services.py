@@ -28,8 +28,15 @@ from manabiba.core.mail import mail_send
 from manabiba.core.models import Area
 from manabiba.core.search import SearchDocument, search_index_remove, search_index_update
 from manabiba.core.uploads import Upload, validate_image
-from manabiba.programs.models import Audience, Category
-from manabiba.talents.models import MAX_FIELDS, HonorariumRate, IntroductionRequest, TalentProfile, TimeSlot
+from manabiba.programs.models import Audience, Category, Program
+from manabiba.talents.models import (
+    MAX_FIELDS,
+    HonorariumRate,
+    IntroductionRequest,
+    TalentLecture,
+    TalentProfile,
+    TimeSlot,
+)
 from manabiba.talents.permissions import (
     can_edit_talent,
     can_review_talents,
@@ -824,3 +831,14 @@ def talents_erase_for_deleted_account(*, user: User) -> int:
     if changed:
         audit_log(action="talents.personal_data.erased", actor=None, data={"cards": len(cards), "requests": requests})
     return changed
+
+
+@transaction.atomic
+def talent_lecture_record(*, talent: TalentProfile, program: Program, actor: User | None) -> bool:
+    """Note that ``talent`` teaches ``program``, for the history of lectures given; once per pair.
+
+    Called by the app that makes the programme (citizen proposals), after its own permission check."""
+    _lecture, created = TalentLecture.objects.get_or_create(talent=talent, program=program)
+    if created:
+        audit_log(action="talents.lecture.recorded", actor=actor, target=talent, data={"program": program.pk})
+    return created

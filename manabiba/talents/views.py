@@ -110,6 +110,7 @@ def talent_detail(request: HttpRequest, talent_id: int) -> HttpResponse:
             "talent": talent,
             "listed": services.is_listed(talent),
             "history": selectors.talent_history(talent),
+            "lectures": selectors.lectures_given(talent),
             "is_owner": is_talent_owner(request.user, talent),
             "can_review": can_review_talents(request.user),
         },
@@ -242,6 +243,7 @@ def mine(request: HttpRequest) -> HttpResponse:
         "talents/mine.html",
         {
             "talents": selectors.talents_of(user.pk),
+            "lectures": selectors.lectures_given(user_id=user.pk),
             "incoming": selectors.introductions_for_talents_of(user.pk),
             "outgoing": selectors.introductions_by(user.pk),
             "for_instructors": selectors.talents_registered_by(user.pk),

@@ -18,9 +18,10 @@ from manabiba.facilities.factories import FacilityFactory
 from manabiba.programs.factories import CategoryFactory
 from manabiba.programs.models import Program
 from manabiba.proposals import services
-from manabiba.proposals.models import Proposal, Review
+from manabiba.proposals.models import Proposal, ProposalReport, Review, SurveyInvitation
 from tests.browser.conftest import ConsoleLog
 from tests.conftest import SmtpServer
+from tests.proposals.after import held_in_the_past
 from tests.proposals.conftest import call_fields, group_create, talent_create
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -163,4 +164,100 @@ def test_a_group_proposes_reviewers_score_and_the_coordinator_schedules_it(
     login(page, group_owner.email, DEFAULT_PASSWORD)
     page.goto(f"/proposals/calls/{call.pk}/propose/")
     _shoot(page, "form_en")
+    console_log.assert_no_errors()
+
+
+def test_after_the_lecture_a_participant_answers_the_group_reports_and_the_round_summary_shows_it(
+    page: Page,
+    live_server_mail: SmtpServer,
+    axe_check: Callable[[Page], None],
+    login: Callable[[Page, str, str], None],
+    make_persona: Callable[..., User],
+    coordinator: User,
+    console_log: ConsoleLog,
+) -> None:
+    category = CategoryFactory(major="芸術・文化", minor="書道")
+    area = Area.objects.get_or_create(name="田無町", defaults={"kana": "たなしちょう"})[0]
+    group_owner = make_persona(Role.RESIDENT, email="owner@example.jp", full_name="代表 一郎")
+    group = group_create(group_owner, coordinator, category, area)
+    talent = talent_create(make_persona(Role.RESIDENT, email="sumiko@example.jp"), coordinator, category, area)
+    reviewers = [
+        make_persona(Role.REVIEWER, email="committee1@example.jp", full_name="委員 一"),
+        make_persona(Role.REVIEWER, email="committee2@example.jp", full_name="委員 二"),
+    ]
+    held = held_in_the_past(
+        coordinator=coordinator,
+        group_owner=group_owner,
+        group=group,
+        talent=talent,
+        reviewers=reviewers,
+        make_persona=make_persona,
+    )
+    assert services.surveys_send_due() == 2
+    token = SurveyInvitation.objects.order_by("pk").values_list("token", flat=True)[0]
+
+    # A participant answers the survey from the mailed link, without signing in.
+    page.goto(f"/proposals/survey/{token}/")
+    axe_check(page)
+    page.locator("input[name='satisfaction'][value='5']").check()
+    page.locator("input[name='join_again'][value='yes']").check()
+    page.locator("input[name='would_teach'][value='maybe']").check()
+    page.locator("#id_comment").fill("楽しく学べました。")
+    _click(page, "main form.form button[type='submit']")
+    expect(page.locator("main")).to_contain_text("ご回答ありがとうございました")
+    axe_check(page)
+    _shoot(page, "survey_ja")
+
+    # The group files the report: the participants come from the attendance records.
+    login(page, group_owner.email, DEFAULT_PASSWORD)
+    page.goto(f"/proposals/{held.proposal.pk}/")
+    _click(page, f"a[href='/proposals/{held.proposal.pk}/report/']")
+    expect(page.locator("main")).to_contain_text("参加者数（出欠の記録から）")
+    axe_check(page)
+    page.locator("#id_content").fill("全2回、筆の持ち方から作品づくりまで。")
+    page.locator("#id_outcomes").fill("参加者が書き初めの作品を仕上げた。")
+    page.locator("#id_income").fill("600")
+    page.locator("#id_spending").fill("15600")
+    page.locator("input[name='self_evaluation'][value='4']").check()
+    page.locator("#id_next_steps").fill("サークルを立ち上げる。")
+    _click(page, "main form.form button[type='submit']")
+    report = ProposalReport.objects.get()
+    assert (report.participants_confirmed, report.participants_attended, report.attendances) == (3, 2, 4)
+    axe_check(page)
+    _shoot(page, "report_ja")
+    _log_out(page)
+
+    # The coordinator reads it beside the survey and accepts it.
+    login(page, coordinator.email, DEFAULT_PASSWORD)
+    page.goto("/staff/")
+    expect(page.locator("main")).to_contain_text("確認待ちの実施報告")
+    page.goto(f"/staff/proposals/{held.proposal.pk}/report/")
+    expect(page.locator("main")).to_contain_text("楽しく学べました。")
+    axe_check(page)
+    _click(page, "button[name='action'][value='accept']")
+    report.refresh_from_db()
+    assert report.status == ProposalReport.Status.ACCEPTED
+    page.goto("/staff/reports/loop/")
+    expect(page.locator("main svg.chart").first).to_be_visible()
+    axe_check(page)
+    _shoot(page, "loop_ja")
+    _log_out(page)
+
+    # The round's public summary shows the lecture held and the report, with no personal data.
+    page.goto(f"/proposals/calls/{held.proposal.call_id}/")
+    _click(page, f"a[href='/proposals/calls/{held.proposal.call_id}/summary/']")
+    main = page.locator("main")
+    expect(main).to_contain_text("参加者が書き初めの作品を仕上げた。")
+    expect(main).not_to_contain_text("楽しく学べました。")
+    expect(main).not_to_contain_text("hanako@example.jp")
+    axe_check(page)
+    _shoot(page, "summary_ja")
+    _click(page, "header button[name='language'][value='en']")
+    expect(main).to_contain_text("Lectures adopted")
+    axe_check(page)
+    _shoot(page, "summary_en")
+    # The talent's page lists the lecture given.
+    page.goto(f"/talents/{talent.pk}/")
+    expect(page.locator("main")).to_contain_text("はじめての書道")
+    axe_check(page)
     console_log.assert_no_errors()
