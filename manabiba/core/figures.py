@@ -266,8 +266,9 @@ def figures_changed(model: type[models.Model], rows: Iterable[Any]) -> None:
 
 def _note(name: str, index: int, keys: set[Any]) -> None:
     _pending_keys().setdefault((name, index), set()).update(keys)
-    # One flush per transaction: an outer rollback drops it with the changes, which is right.
-    if not any(entry[1] is figures_changes_flush for entry in connection.run_on_commit):
+    # One flush per transaction or savepoint (a rolled-back savepoint drops its own with its changes).
+    savepoints = set(connection.savepoint_ids)
+    if not any(entry[1] is figures_changes_flush and entry[0] == savepoints for entry in connection.run_on_commit):
         transaction.on_commit(figures_changes_flush)
 
 
@@ -455,8 +456,26 @@ def section_compute_and_keep(name: str, year: FiscalYear, filters: FigureFilter)
     return section
 
 
-def sections_for(years: Sequence[FiscalYear], filters: FigureFilter) -> dict[tuple[str, int], Section | None]:
-    """Every provider's section for each of ``years``: kept ones read back (two queries), the rest counted."""
+def slice_from_key(key: str) -> FigureFilter | None:
+    """The filter a ``slice_key`` was made from, or ``None`` for a key this code did not make."""
+    parts = key.split("-", 2)
+    if len(parts) != 3 or [part[:1] for part in parts] != ["d", "a", "k"]:
+        return None
+    department, area = parts[0][1:], parts[1][1:]
+    if not (department.isdigit() or not department) or not (area.isdigit() or not area):
+        return None
+    return FigureFilter(
+        department_id=int(department) if department else None,
+        area_id=int(area) if area else None,
+        organizer_kind=parts[2][1:],
+    )
+
+
+def sections_for(
+    years: Sequence[FiscalYear], filters: FigureFilter, *, kept_only: bool = False
+) -> dict[tuple[str, int], Section | None]:
+    """Every provider's section for each of ``years``: kept ones read back (two queries), the rest
+    counted (``kept_only``: only the kept ones, recomputing those whose rows changed)."""
     from manabiba.core.models import FigureSnapshot
 
     figures_changes_flush()
@@ -482,7 +501,8 @@ def sections_for(years: Sequence[FiscalYear], filters: FigureFilter) -> dict[tup
         for year in years:
             snapshot = snapshots.get((name, year.year))
             if name not in kept:
-                found[name, year.year] = provider(year, filters)
+                if not kept_only:
+                    found[name, year.year] = provider(year, filters)
             elif snapshot is not None and snapshot[0] and snapshot[0] == tokens.get((name, year.year)):
                 found[name, year.year] = _load(snapshot[1])
             else:
