@@ -17,6 +17,9 @@ through Django's test client (the whole middleware stack, no network):
    Then the same after a change: a registration added to this year's programme, the first view
    (which recounts the changed sections) and the view after the next `figures_refresh`.
 
+BENCH_WORKDIR keeps the SQLite file in that directory; with BENCH_REUSE=1 a file seeded by an
+earlier run is measured again without seeding (the demo-data workspace step is then skipped).
+
 One warm-up request per page (a slice that is not measured) loads the templates, as a running
 server has; nothing measured was requested before.
 """
@@ -35,6 +38,7 @@ from benchserver import production_env
 ROOT = Path(__file__).resolve().parent.parent
 RUNS = int(os.environ.get("BENCH_RUNS", "30"))
 SCALE = int(os.environ.get("BENCH_REPORT_SCALE", "200"))
+REUSE = os.environ.get("BENCH_REUSE") == "1"
 WORKSPACE_TARGET_MS = 100.0
 REPORT_TARGET_MS = 500.0
 REPORT_HEADING = "## Workspace and fiscal-year report against their targets"
@@ -226,8 +230,12 @@ def write_report(database: str, seeded: list[str], lines: list[str]) -> None:
 
 
 def main() -> None:
+    kept = os.environ.get("BENCH_WORKDIR")
     with tempfile.TemporaryDirectory() as tmp:
-        setup(Path(tmp))
+        workdir = Path(kept or tmp)
+        workdir.mkdir(parents=True, exist_ok=True)
+        reuse = REUSE and (workdir / "bench.sqlite3").exists() and not os.environ.get("DATABASE_URL")
+        setup(workdir)
         from django.core.management import call_command
         from django.db import connection
 
@@ -235,14 +243,16 @@ def main() -> None:
         from manabiba.registrations.models import ParticipationFigure, Registration
 
         lines: list[str] = []
-        with open(os.devnull, "w") as quiet:
-            started = time.perf_counter()
-            call_command("seed_demo", force=True, stdout=quiet)
-            print(f"demo data seeded in {time.perf_counter() - started:.0f} s")
-            workspace(lines)
-            started = time.perf_counter()
-            call_command("seed_demo", scale=SCALE, force=True, stdout=quiet)
-            seed_s = time.perf_counter() - started
+        seed_s = 0.0
+        if not reuse:
+            with open(os.devnull, "w") as quiet:
+                started = time.perf_counter()
+                call_command("seed_demo", force=True, stdout=quiet)
+                print(f"demo data seeded in {time.perf_counter() - started:.0f} s")
+                workspace(lines)
+                started = time.perf_counter()
+                call_command("seed_demo", scale=SCALE, force=True, stdout=quiet)
+                seed_s = time.perf_counter() - started
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
         vendor = connection.vendor

@@ -27,7 +27,8 @@ class RefreshReport:
 def figures_refresh(*, today: date | None = None) -> RefreshReport:
     """Recompute every kept section that is missing or out of date for the offered years. Idempotent."""
     figures_changes_flush()
-    years = report_years(today or timezone.localdate())
+    offered = report_years(today or timezone.localdate())
+    years = [*offered, offered[-1].previous()]  # the oldest year offered shows the one before it beside it
     numbers = [year.year for year in years]
     slices = {
         FigureFilter(),
