@@ -26,10 +26,11 @@ import threading
 import time as clock
 import uuid
 from collections.abc import Callable, Hashable, Iterable, Sequence
-from dataclasses import dataclass, field
-from datetime import date, datetime, time
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime, time, timedelta
 from typing import Any, Literal
 
+from django.conf import settings
 from django.db import connection, models, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_init, post_save
 from django.utils import timezone, translation
@@ -150,6 +151,9 @@ class Section:
     key: str
     title: str
     figures: tuple[Figure, ...] = field(default_factory=tuple)
+    # Set when the section shown is a kept one whose rows changed since it was counted (within
+    # REPORTS_REFRESH_GRACE_SECONDS): when it was counted. Not part of the figures' equality.
+    counted_before_changes_at: datetime | None = field(default=None, compare=False)
 
 
 FigureProvider = Callable[[FiscalYear, FigureFilter], Section | None]
@@ -485,17 +489,19 @@ def sections_for(
     tokens = _tokens(kept, numbers) if kept else {}
     snapshots = (
         {
-            (name, year): (token, section)
-            for name, year, token, section in FigureSnapshot.objects.filter(
+            (name, year): (token, section, computed_at)
+            for name, year, token, section, computed_at in FigureSnapshot.objects.filter(
                 source__in=kept,
                 fiscal_year__in=numbers,
                 slice_key=slice_key(filters),
                 language=translation.get_language() or "",
-            ).values_list("source", "fiscal_year", "token", "section")
+            ).values_list("source", "fiscal_year", "token", "section", "computed_at")
         }
         if kept
         else {}
     )
+    # A retired section counted this recently is shown, marked, while the refresh counts it again.
+    grace_from = timezone.now() - timedelta(seconds=0 if kept_only else settings.REPORTS_REFRESH_GRACE_SECONDS)
     found: dict[tuple[str, int], Section | None] = {}
     for name, provider in providers:
         for year in years:
@@ -505,6 +511,11 @@ def sections_for(
                     found[name, year.year] = provider(year, filters)
             elif snapshot is not None and snapshot[0] and snapshot[0] == tokens.get((name, year.year)):
                 found[name, year.year] = _load(snapshot[1])
+            elif snapshot is not None and snapshot[2] > grace_from:
+                loaded = _load(snapshot[1])
+                found[name, year.year] = (
+                    None if loaded is None else replace(loaded, counted_before_changes_at=snapshot[2])
+                )
             else:
                 found[name, year.year] = section_compute_and_keep(name, year, filters)
     return found
@@ -529,11 +540,17 @@ def report(year: FiscalYear, filters: FigureFilter, *, kept: bool = True) -> lis
             continue
         previous = found[name, year.previous().year]
         earlier = {found.key: found for found in previous.figures} if previous else {}
+        counted = [
+            section.counted_before_changes_at
+            for section in (current, previous)
+            if section is not None and section.counted_before_changes_at is not None
+        ]
         sections.append(
             Section(
                 key=current.key,
                 title=current.title,
                 figures=tuple(_beside(found, earlier.get(found.key), year) for found in current.figures),
+                counted_before_changes_at=min(counted) if counted else None,
             )
         )
     return sections

@@ -1,10 +1,11 @@
 """Kept report sections (docs/reports.md, "Cost"): read back while their rows are unchanged,
 recounted as soon as a row they read changes, and the same as counting from the rows."""
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
+import time_machine
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import translation
@@ -15,11 +16,17 @@ from manabiba.programs.models import Program
 from manabiba.programs.services import SessionTimes, program_update
 from manabiba.registrations.models import Registration
 from manabiba.reports.services import figures_refresh
-from tests.reports.conftest import TOKYO, City, _register, build_city
+from tests.reports.conftest import TODAY, TOKYO, City, _register, build_city
 
 pytestmark = pytest.mark.django_db
 
 FY2026, FY2025 = FiscalYear(2026), FiscalYear(2025)
+
+
+@pytest.fixture(autouse=True)
+def _counted_on_the_view(settings: Any) -> None:
+    """No grace: a retired section is counted again by the view itself (the grace has its own test)."""
+    settings.REPORTS_REFRESH_GRACE_SECONDS = 0
 
 
 def figures(year: FiscalYear = FY2026, filters: FigureFilter | None = None, *, kept: bool = True) -> dict[str, Figure]:
@@ -142,3 +149,47 @@ def test_the_refresh_counts_what_changed_and_then_nothing(city: City) -> None:
     kept = FigureSnapshot.objects.filter(source="registrations", fiscal_year=2026, slice_key="d-a-k", language="en")
     assert kept.exists()
     assert confirmed() == 9
+
+
+def test_within_the_grace_the_last_count_is_shown_marked_until_the_refresh(city: City, settings: Any) -> None:
+    settings.REPORTS_REFRESH_GRACE_SECONDS = 900
+    build_city(city)
+    assert confirmed() == 8
+    program = Program.objects.filter(first_starts_at__year=2026).first()
+    assert program is not None
+    _register(program, Registration.Status.CONFIRMED)
+
+    with translation.override("en"):
+        sections = {section.key: section for section in report(FY2026, FigureFilter())}
+    assert sections["participants"].counted_before_changes_at is not None  # shown with when it was counted
+    assert sections["consultations"].counted_before_changes_at is None  # its rows did not change
+    assert confirmed() == 8
+
+    figures_refresh()
+    assert confirmed() == 9
+    with translation.override("en"):
+        assert all(section.counted_before_changes_at is None for section in report(FY2026, FigureFilter()))
+
+
+def test_past_the_grace_the_view_counts_again(city: City, settings: Any) -> None:
+    settings.REPORTS_REFRESH_GRACE_SECONDS = 900
+    build_city(city)
+    assert confirmed() == 8
+    program = Program.objects.filter(first_starts_at__year=2026).first()
+    assert program is not None
+    _register(program, Registration.Status.CONFIRMED)
+    with time_machine.travel(TODAY + timedelta(minutes=16), tick=False):
+        assert confirmed() == 9
+
+
+def test_the_page_says_when_a_changed_section_was_counted(city: City, settings: Any, client: Any) -> None:
+    settings.REPORTS_REFRESH_GRACE_SECONDS = 900
+    build_city(city)
+    client.force_login(city.coordinator)
+    assert "に集計したものです" not in client.get("/staff/reports/", HTTP_ACCEPT_LANGUAGE="ja").content.decode()
+    program = Program.objects.filter(first_starts_at__year=2026).first()
+    assert program is not None
+    _register(program, Registration.Status.CONFIRMED)
+    page = client.get("/staff/reports/", HTTP_ACCEPT_LANGUAGE="ja").content.decode()
+    assert "に集計したものです" in page
+    assert "2026年12月3日（木）10:00" in page
