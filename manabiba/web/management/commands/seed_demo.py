@@ -79,8 +79,9 @@ class Command(BaseCommand):
         if options["scale"]:
             created = demo_residents_generate(count=options["scale"] * 1000)
             self.stdout.write(f"benchmark residents: {created} created")
-            for line in demo_city_generate(scale=options["scale"]):
-                self.stdout.write(line)
+            if not options["without_programmes"]:
+                for line in demo_city_generate(scale=options["scale"]):
+                    self.stdout.write(line)
         width = max(len(login.email) for login in logins)
         self.stdout.write("")
         self.stdout.write("Demo logins (development only):")
