@@ -285,3 +285,7 @@ CONSULTATIONS_GUEST_ASKS_PER_PHONE_PER_DAY = env_int("CONSULTATIONS_GUEST_ASKS_P
 DESK_LOCATION = env_str("DESK_LOCATION")
 DESK_APPOINTMENTS_PER_SLOT = env_int("DESK_APPOINTMENTS_PER_SLOT", 1)
 DESK_CAP_APPOINTMENTS_BY_ROSTER = env_bool("DESK_CAP_APPOINTMENTS_BY_ROSTER")
+
+# Reports: how long a kept section whose rows changed may still be shown (marked with the time it
+# was counted) while figures_refresh counts it again; 0 counts it on the view (docs/reports.md).
+REPORTS_REFRESH_GRACE_SECONDS = env_int("REPORTS_REFRESH_GRACE_SECONDS", 900)

@@ -19,7 +19,7 @@ class ConsultationsConfig(AppConfig):
 
         workspace_cards_register("consultations", consultation_cards, order=10)
 
-        from manabiba.consultations.figures import consultation_report_figures
+        from manabiba.consultations.figures import consultation_figure_sources, consultation_report_figures
         from manabiba.core.figures import figures_register
 
-        figures_register("consultations", consultation_report_figures, order=30)
+        figures_register("consultations", consultation_report_figures, order=30, sources=consultation_figure_sources())

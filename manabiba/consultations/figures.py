@@ -9,8 +9,9 @@ from django.db.models import Count, Q
 from django.db.models.functions import ExtractMonth
 from django.utils.translation import gettext as _
 
+from manabiba.accounts.models import Department
 from manabiba.consultations.models import Channel, Consultation, Topic
-from manabiba.core.figures import FigureFilter, FiscalYear, Section, figure, per_month, share
+from manabiba.core.figures import FigureFilter, FigureSource, FiscalYear, Section, figure, per_month, share
 
 
 def consultation_report_figures(year: FiscalYear, filters: FigureFilter) -> Section | None:
@@ -84,3 +85,11 @@ def consultation_report_figures(year: FiscalYear, filters: FigureFilter) -> Sect
             ),
         ),
     )
+
+
+def consultation_figure_sources() -> list[FigureSource]:
+    """What ``consultation_report_figures`` reads: a consultation counts in the year it was received."""
+    return [
+        FigureSource(Consultation, key=lambda row: row.created_at),
+        FigureSource(Department),  # a renamed department: every year
+    ]

@@ -19,6 +19,7 @@ from manabiba.consultations.models import (
     Topic,
 )
 from manabiba.consultations.permissions import routed_by_filter, visible_filter
+from manabiba.core.workspace import counts_where_any
 from manabiba.programs.models import Program
 from manabiba.programs.selectors import ProgramFilters, program_search
 
@@ -81,10 +82,9 @@ def queue_counts(*, user: User, views: tuple[str, ...], now: datetime) -> dict[s
     """How many consultations each view shows, in one aggregate query."""
     if visible_filter(user) is None:
         return dict.fromkeys(views, 0)
-    counts: dict[str, int] = consultations_visible(user).aggregate(
-        **{view: Count("pk", filter=queue_view_filter(view, user=user, now=now)) for view in views}
+    return counts_where_any(
+        consultations_visible(user), {view: queue_view_filter(view, user=user, now=now) for view in views}
     )
-    return counts
 
 
 def consultation_for_staff(consultation_id: int) -> Consultation | None:

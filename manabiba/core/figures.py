@@ -11,14 +11,29 @@ before it and sets the two side by side. A provider:
   year's report stays exact after personal data is removed;
 - returns ``None`` when a filter does not apply to its figures (groups have no department), so a
   department's slice never shows figures for the whole city.
+
+Kept sections (issue 13, item 8: a city's five years of rows are too many to count on each view).
+A provider registered with ``sources`` (the models it reads, and how a row maps to fiscal years)
+has its section kept per fiscal year, filter and language (``FigureSnapshot``) and read back
+instead of recounted. Every save or delete of a source row notes the fiscal years it alters; at
+commit those years' ``FigureVersion`` token is replaced, which retires every section kept under
+the old token, so a kept section is never served once its rows have changed (the next view, or
+``manabiba figures_refresh``, recomputes it). A provider without ``sources`` is counted on each
+view, as before: correct for any provider, kept only when it says what it reads.
 """
 
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
-from datetime import date, datetime, time
-from typing import Literal
+import threading
+import time as clock
+import uuid
+from collections.abc import Callable, Hashable, Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime, time, timedelta
+from typing import Any, Literal
 
-from django.utils import timezone
+from django.conf import settings
+from django.db import connection, models, transaction
+from django.db.models.signals import m2m_changed, post_delete, post_init, post_save
+from django.utils import timezone, translation
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
@@ -136,6 +151,9 @@ class Section:
     key: str
     title: str
     figures: tuple[Figure, ...] = field(default_factory=tuple)
+    # Set when the section shown is a kept one whose rows changed since it was counted (within
+    # REPORTS_REFRESH_GRACE_SECONDS): when it was counted. Not part of the figures' equality.
+    counted_before_changes_at: datetime | None = field(default=None, compare=False)
 
 
 FigureProvider = Callable[[FiscalYear, FigureFilter], Section | None]
@@ -144,9 +162,164 @@ FigureProvider = Callable[[FiscalYear, FigureFilter], Section | None]
 figures_registry: Registry[FigureProvider] = Registry()
 
 
-def figures_register(name: str, provider: FigureProvider, *, order: int = 100) -> None:
-    """Let an app contribute a section to the reports; call from ``AppConfig.ready()``."""
+@dataclass(frozen=True)
+class FigureSource:
+    """A model a provider reads, and which fiscal years a change of one of its rows alters.
+
+    ``key(row)`` is read when the row is saved or deleted and must not query (own fields and
+    foreign-key ids only): a date or datetime, a tuple of them (the years from the first to the
+    last), or anything ``years`` turns into fiscal years in one query at commit (a registration's
+    programme id → the year the programme is held). ``key=None``: a change alters every year (a
+    renamed area or field). ``track_loaded``: the key as the row was loaded counts too, so a row
+    moved from one year to another retires both. A many-to-many ``model`` (``Program.categories.through``)
+    gets the owner row (``key(program)``); a change from the other side alters every year.
+    """
+
+    model: type[models.Model]
+    key: Callable[[Any], Hashable] | None = None
+    years: Callable[[set[Any]], set[int]] | None = None
+    track_loaded: bool = False
+
+
+_sources: dict[str, tuple[FigureSource, ...]] = {}
+_by_model: dict[type[models.Model], list[tuple[str, int]]] = {}
+EVERY_YEAR = object()  # a pending key meaning "every fiscal year of the source"
+
+
+def figures_register(
+    name: str, provider: FigureProvider, *, order: int = 100, sources: Sequence[FigureSource] = ()
+) -> None:
+    """Let an app contribute a section to the reports; call from ``AppConfig.ready()``.
+
+    With ``sources`` (every model the provider reads, see ``FigureSource``) its sections are kept
+    and read back until their rows change; without, they are counted on each view."""
     figures_registry.register(name, provider, order=order)
+    _sources[name] = tuple(sources)
+    for model in _by_model:
+        _by_model[model] = [(owner, index) for owner, index in _by_model[model] if owner != name]
+    for index, source in enumerate(sources):
+        _by_model.setdefault(source.model, []).append((name, index))
+        uid = f"manabiba.figures:{source.model._meta.label}"
+        if source.model._meta.auto_created:
+            m2m_changed.connect(_m2m_changed, sender=source.model, dispatch_uid=uid)
+        else:
+            post_save.connect(_row_changed, sender=source.model, dispatch_uid=uid)
+            post_delete.connect(_row_changed, sender=source.model, dispatch_uid=uid)
+            if source.track_loaded:
+                post_init.connect(_row_loaded, sender=source.model, dispatch_uid=uid)
+
+
+def figures_kept(name: str) -> bool:
+    """Whether ``name``'s sections are kept (it said which rows it reads)."""
+    return bool(_sources.get(name))
+
+
+# Changes noted in this thread, flushed at commit (or before this thread reads a report, so a
+# change made inside a transaction is seen by a report read in the same transaction).
+_pending = threading.local()
+
+
+def _pending_keys() -> dict[tuple[str, int], set[Any]]:
+    if not hasattr(_pending, "keys"):
+        _pending.keys = {}
+    keys: dict[tuple[str, int], set[Any]] = _pending.keys
+    return keys
+
+
+def _row_loaded(sender: type[models.Model], instance: models.Model, **kwargs: Any) -> None:
+    if instance.get_deferred_fields():
+        return  # reading a deferred field would query; such a row retires every year when saved
+    instance.__dict__["_figures_loaded"] = {
+        (name, index): _key(_sources[name][index], instance) for name, index in _by_model.get(sender, ())
+    }
+
+
+def _key(source: FigureSource, instance: Any) -> Any:
+    return EVERY_YEAR if source.key is None else source.key(instance)
+
+
+def _row_changed(sender: type[models.Model], instance: models.Model, **kwargs: Any) -> None:
+    loaded = instance.__dict__.get("_figures_loaded")
+    for name, index in _by_model.get(sender, ()):
+        source = _sources[name][index]
+        keys = {_key(source, instance)}
+        if source.track_loaded and not kwargs.get("created"):
+            keys.add(loaded.get((name, index), EVERY_YEAR) if loaded is not None else EVERY_YEAR)
+        _note(name, index, keys)
+    if loaded is not None:
+        instance.__dict__["_figures_loaded"] = {
+            (name, index): _key(_sources[name][index], instance) for name, index in _by_model.get(sender, ())
+        }
+
+
+def _m2m_changed(sender: type[models.Model], instance: Any, action: str, reverse: bool, **kwargs: Any) -> None:
+    if not action.startswith("post_"):
+        return
+    for name, index in _by_model.get(sender, ()):
+        source = _sources[name][index]
+        _note(name, index, {EVERY_YEAR if reverse else _key(source, instance)})
+
+
+def figures_changed(model: type[models.Model], rows: Iterable[Any]) -> None:
+    """Note a change made without saving rows one by one (``QuerySet.update``, ``bulk_create``):
+    ``rows`` are the changed instances (or anything with the fields the sources' keys read)."""
+    for row in rows:
+        for name, index in _by_model.get(model, ()):
+            _note(name, index, {_key(_sources[name][index], row)})
+
+
+def _note(name: str, index: int, keys: set[Any]) -> None:
+    _pending_keys().setdefault((name, index), set()).update(keys)
+    # One flush per transaction or savepoint (a rolled-back savepoint drops its own with its changes).
+    savepoints = set(connection.savepoint_ids)
+    if not any(entry[1] is figures_changes_flush and entry[0] == savepoints for entry in connection.run_on_commit):
+        transaction.on_commit(figures_changes_flush)
+
+
+def years_of_days(keys: Iterable[Any]) -> set[int]:
+    """The fiscal years of dates or datetimes, and of every year from the first to the last of a tuple of them."""
+    years: set[int] = set()
+    for key in keys:
+        days = [
+            timezone.localtime(day).date() if isinstance(day, datetime) else day
+            for day in (key if isinstance(key, tuple) else (key,))
+            if isinstance(day, date)
+        ]
+        if days:
+            years.update(range(fiscal_year_of(min(days)).year, fiscal_year_of(max(days)).year + 1))
+    return years
+
+
+def figures_changes_flush() -> None:
+    """Replace the tokens of the fiscal years the noted changes alter (a few queries, none if nothing changed)."""
+    from manabiba.core.models import FigureVersion
+
+    pending = _pending_keys()
+    if not pending:
+        return
+    _pending.keys = {}
+    every: set[str] = set()
+    years: dict[str, set[int]] = {}
+    for (name, index), keys in pending.items():
+        source = _sources[name][index]
+        if EVERY_YEAR in keys:
+            every.add(name)
+            continue
+        found = source.years(keys) if source.years is not None else years_of_days(keys)
+        years.setdefault(name, set()).update(found)
+    if every:
+        # Every year that has a token or a kept section: a section is only kept under a token.
+        for name, year in FigureVersion.objects.filter(source__in=every).values_list("source", "fiscal_year"):
+            years.setdefault(name, set()).add(year)
+    rows = [
+        FigureVersion(source=name, fiscal_year=year, token=uuid.uuid4().hex, changed_at=timezone.now())
+        for name, found in sorted(years.items())
+        for year in sorted(found)
+    ]
+    if rows:
+        FigureVersion.objects.bulk_create(
+            rows, update_conflicts=True, unique_fields=["source", "fiscal_year"], update_fields=["token", "changed_at"]
+        )
 
 
 def figure(
@@ -204,20 +377,180 @@ def _beside(current: Figure, previous: Figure | None, year: FiscalYear) -> Figur
     )
 
 
-def report(year: FiscalYear, filters: FigureFilter) -> list[Section]:
-    """Every section for ``year``, each figure with the previous fiscal year beside it."""
+def slice_key(filters: FigureFilter) -> str:
+    return f"d{filters.department_id or ''}-a{filters.area_id or ''}-k{filters.organizer_kind}"
+
+
+def _dump(section: Section | None) -> dict[str, Any] | None:
+    if section is None:
+        return None
+    return {
+        "key": section.key,
+        "title": section.title,
+        "figures": [
+            {
+                "key": found.key,
+                "title": found.title,
+                "columns": list(found.columns),
+                "rows": [[row.label, list(row.values)] for row in found.rows],
+                "unit": found.unit,
+                "chart": found.chart,
+                "additive": found.additive,
+            }
+            for found in section.figures
+        ],
+    }
+
+
+def _load(data: dict[str, Any] | None) -> Section | None:
+    if data is None:
+        return None
+    return Section(
+        key=data["key"],
+        title=data["title"],
+        figures=tuple(
+            Figure(
+                key=found["key"],
+                title=found["title"],
+                columns=tuple(found["columns"]),
+                rows=tuple(Row(label, tuple(values)) for label, values in found["rows"]),
+                unit=found["unit"],
+                chart=found["chart"],
+                additive=found["additive"],
+            )
+            for found in data["figures"]
+        ),
+    )
+
+
+def _tokens(names: Sequence[str], years: Sequence[int]) -> dict[tuple[str, int], str]:
+    from manabiba.core.models import FigureVersion
+
+    return {
+        (name, year): token
+        for name, year, token in FigureVersion.objects.filter(source__in=names, fiscal_year__in=years).values_list(
+            "source", "fiscal_year", "token"
+        )
+    }
+
+
+def section_compute_and_keep(name: str, year: FiscalYear, filters: FigureFilter) -> Section | None:
+    """Count ``name``'s section from its rows and keep it under the year's current token."""
+    from manabiba.core.models import FigureSnapshot, FigureVersion
+
+    provider = dict(iter(figures_registry))[name]
+    # The token is read (made, for a year nobody changed yet) before counting: a change committed
+    # while counting replaces it, so what is kept here is never served.
+    version, _created = FigureVersion.objects.get_or_create(
+        source=name, fiscal_year=year.year, defaults={"token": uuid.uuid4().hex}
+    )
+    started = clock.perf_counter()
+    section = provider(year, filters)
+    FigureSnapshot.objects.update_or_create(
+        source=name,
+        fiscal_year=year.year,
+        slice_key=slice_key(filters),
+        language=translation.get_language() or "",
+        defaults={
+            "token": version.token,
+            "section": _dump(section),
+            "compute_ms": int((clock.perf_counter() - started) * 1000),
+        },
+    )
+    return section
+
+
+def slice_from_key(key: str) -> FigureFilter | None:
+    """The filter a ``slice_key`` was made from, or ``None`` for a key this code did not make."""
+    parts = key.split("-", 2)
+    if len(parts) != 3 or [part[:1] for part in parts] != ["d", "a", "k"]:
+        return None
+    department, area = parts[0][1:], parts[1][1:]
+    if not (department.isdigit() or not department) or not (area.isdigit() or not area):
+        return None
+    return FigureFilter(
+        department_id=int(department) if department else None,
+        area_id=int(area) if area else None,
+        organizer_kind=parts[2][1:],
+    )
+
+
+def sections_for(
+    years: Sequence[FiscalYear], filters: FigureFilter, *, kept_only: bool = False
+) -> dict[tuple[str, int], Section | None]:
+    """Every provider's section for each of ``years``: kept ones read back (two queries), the rest
+    counted (``kept_only``: only the kept ones, recomputing those whose rows changed)."""
+    from manabiba.core.models import FigureSnapshot
+
+    figures_changes_flush()
+    providers = list(figures_registry)
+    kept = [name for name, _provider in providers if figures_kept(name)]
+    numbers = [year.year for year in years]
+    tokens = _tokens(kept, numbers) if kept else {}
+    snapshots = (
+        {
+            (name, year): (token, section, computed_at)
+            for name, year, token, section, computed_at in FigureSnapshot.objects.filter(
+                source__in=kept,
+                fiscal_year__in=numbers,
+                slice_key=slice_key(filters),
+                language=translation.get_language() or "",
+            ).values_list("source", "fiscal_year", "token", "section", "computed_at")
+        }
+        if kept
+        else {}
+    )
+    # A retired section counted this recently is shown, marked, while the refresh counts it again.
+    grace_from = timezone.now() - timedelta(seconds=0 if kept_only else settings.REPORTS_REFRESH_GRACE_SECONDS)
+    found: dict[tuple[str, int], Section | None] = {}
+    for name, provider in providers:
+        for year in years:
+            snapshot = snapshots.get((name, year.year))
+            if name not in kept:
+                if not kept_only:
+                    found[name, year.year] = provider(year, filters)
+            elif snapshot is not None and snapshot[0] and snapshot[0] == tokens.get((name, year.year)):
+                found[name, year.year] = _load(snapshot[1])
+            elif snapshot is not None and snapshot[2] > grace_from:
+                loaded = _load(snapshot[1])
+                found[name, year.year] = (
+                    None if loaded is None else replace(loaded, counted_before_changes_at=snapshot[2])
+                )
+            else:
+                found[name, year.year] = section_compute_and_keep(name, year, filters)
+    return found
+
+
+def report(year: FiscalYear, filters: FigureFilter, *, kept: bool = True) -> list[Section]:
+    """Every section for ``year``, each figure with the previous fiscal year beside it.
+
+    ``kept=False`` counts every section from the rows (what the kept sections must equal)."""
+    if kept:
+        found = sections_for([year, year.previous()], filters)
+    else:
+        found = {
+            (name, shown.year): provider(shown, filters)
+            for name, provider in figures_registry
+            for shown in (year, year.previous())
+        }
     sections = []
-    for _name, provider in figures_registry:
-        current = provider(year, filters)
+    for name, _provider in figures_registry:
+        current = found[name, year.year]
         if current is None:
             continue
-        previous = provider(year.previous(), filters)
+        previous = found[name, year.previous().year]
         earlier = {found.key: found for found in previous.figures} if previous else {}
+        counted = [
+            section.counted_before_changes_at
+            for section in (current, previous)
+            if section is not None and section.counted_before_changes_at is not None
+        ]
         sections.append(
             Section(
                 key=current.key,
                 title=current.title,
                 figures=tuple(_beside(found, earlier.get(found.key), year) for found in current.figures),
+                counted_before_changes_at=min(counted) if counted else None,
             )
         )
     return sections

@@ -142,3 +142,53 @@ class SearchEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind}:{self.object_id}"
+
+
+class FigureVersion(models.Model):
+    """Bumped when rows a report section reads change for a fiscal year (see ``core.figures``).
+
+    A kept section (``FigureSnapshot``) is served only while the token it was computed under is
+    still this row's token, so a change of the data retires it in the same commit."""
+
+    source = models.CharField(_("figure source"), max_length=100)
+    fiscal_year = models.PositiveSmallIntegerField(_("fiscal year"))
+    token = models.CharField(_("token"), max_length=32)
+    changed_at = models.DateTimeField(_("changed at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("figure version")
+        verbose_name_plural = _("figure versions")
+        constraints = [
+            models.UniqueConstraint(fields=["source", "fiscal_year"], name="core_figureversion_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.source} FY{self.fiscal_year}: {self.token}"
+
+
+class FigureSnapshot(models.Model):
+    """One app's report section for one fiscal year and filter, as computed, kept to be read back.
+
+    ``token`` is the ``FigureVersion`` token read before computing (empty when the year had none);
+    a snapshot whose token is no longer current is never served, only recomputed."""
+
+    source = models.CharField(_("figure source"), max_length=100)
+    fiscal_year = models.PositiveSmallIntegerField(_("fiscal year"))
+    slice_key = models.CharField(_("filter"), max_length=100)
+    language = models.CharField(_("language"), max_length=10)
+    token = models.CharField(_("token"), max_length=32, blank=True)
+    section = models.JSONField(_("section"), null=True)
+    computed_at = models.DateTimeField(_("computed at"), auto_now=True)
+    compute_ms = models.PositiveIntegerField(_("milliseconds to compute"), default=0)
+
+    class Meta:
+        verbose_name = _("figure snapshot")
+        verbose_name_plural = _("figure snapshots")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["fiscal_year", "slice_key", "language", "source"], name="core_figuresnapshot_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.source} FY{self.fiscal_year} {self.slice_key} {self.language}"

@@ -16,10 +16,14 @@ app adds its cards without touching the page. A provider:
 """
 
 import enum
-from collections.abc import Callable, Iterator
+import operator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from functools import reduce
 from typing import Any, Generic, TypeVar
+
+from django.db.models import Count, Q, QuerySet
 
 
 class Severity(enum.StrEnum):
@@ -50,6 +54,21 @@ def card(*, key: str, title: str, count: int, url: str, group: str = "", when_an
         severity=when_any if count else Severity.NORMAL,
         group=group,
     )
+
+
+def counts_where_any(queryset: QuerySet[Any], filters: Mapping[str, Q]) -> dict[str, int]:
+    """How many rows of ``queryset`` each filter matches, in one aggregate query.
+
+    The query reads only the rows some filter matches (a WHERE of the filters joined by OR), so the
+    database can go through its indexes (a status, a date) instead of reading every row of a table
+    that grows by thousands a year; the counts are the same as counting over the whole queryset."""
+    if not filters:
+        return {}
+    anywhere = reduce(operator.or_, filters.values())
+    counted: dict[str, int] = queryset.filter(anywhere).aggregate(
+        **{name: Count("pk", filter=condition) for name, condition in filters.items()}
+    )
+    return counted
 
 
 Provider = TypeVar("Provider")

@@ -21,6 +21,6 @@ class ProgramsConfig(AppConfig):
         workspace_cards_register("programs", program_cards, order=20)
 
         from manabiba.core.figures import figures_register
-        from manabiba.programs.figures import program_figures
+        from manabiba.programs.figures import program_figure_sources, program_figures
 
-        figures_register("programs", program_figures, order=10)
+        figures_register("programs", program_figures, order=10, sources=program_figure_sources())

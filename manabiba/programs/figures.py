@@ -4,7 +4,7 @@ from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import ExtractMonth
 from django.utils.translation import gettext as _
 
-from manabiba.core.figures import FigureFilter, FiscalYear, Section, figure, per_month, share
+from manabiba.core.figures import FigureFilter, FigureSource, FiscalYear, Section, figure, per_month, share
 from manabiba.programs.models import Category, Organizer, Program, ProgramSession
 
 HELD = (Program.Status.PUBLISHED, Program.Status.FINISHED)
@@ -100,3 +100,20 @@ def program_figures(year: FiscalYear, filters: FigureFilter) -> Section:
             ),
         ),
     )
+
+
+def program_held_days(program: Program) -> tuple[object, object]:
+    """The days that place a programme (and its sessions) in fiscal years: its first and last."""
+    return (program.first_starts_at, program.last_ends_at)
+
+
+def program_figure_sources() -> list[FigureSource]:
+    """What ``program_figures`` reads. Sessions are not listed: the services replace them and then
+    save the programme with its new first and last days, and the programme's change is noted with
+    the days it was loaded with, so a programme moved to another year retires both years."""
+    return [
+        FigureSource(Program, key=program_held_days, track_loaded=True),
+        FigureSource(Program.categories.through, key=program_held_days),
+        FigureSource(Organizer),  # a changed kind or department: every year
+        FigureSource(Category),  # a renamed field: every year
+    ]

@@ -3,12 +3,12 @@
 from datetime import datetime
 from typing import Any
 
-from django.db.models import Count, Q
+from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from manabiba.accounts.permissions import has_permission
-from manabiba.core.workspace import Card, Severity, card
+from manabiba.core.workspace import Card, Severity, card, counts_where_any
 from manabiba.programs.models import Program
 from manabiba.programs.staff_selectors import RETURNED, programs_for_staff
 
@@ -17,9 +17,8 @@ def program_cards(user: Any, now: datetime) -> list[Card]:
     if not has_permission(user, "programs.create"):
         return []
     reviewer = has_permission(user, "programs.review")
-    counts = programs_for_staff(user).aggregate(
-        review=Count("pk", filter=Q(status=Program.Status.SUBMITTED)),
-        returned=Count("pk", filter=RETURNED),
+    counts = counts_where_any(
+        programs_for_staff(user), {"review": Q(status=Program.Status.SUBMITTED), "returned": RETURNED}
     )
     programs = reverse("staff_programs:list")
     group = _("Programmes")

@@ -24,6 +24,6 @@ class RegistrationsConfig(AppConfig):
         workspace_cards_register("registrations", registration_cards, order=40)
 
         from manabiba.core.figures import figures_register
-        from manabiba.registrations.figures import participation_figures
+        from manabiba.registrations.figures import participation_figure_sources, participation_figures
 
-        figures_register("registrations", participation_figures, order=20)
+        figures_register("registrations", participation_figures, order=20, sources=participation_figure_sources())

@@ -7,10 +7,21 @@ from collections.abc import Iterable
 from django.db.models import Count, Exists, OuterRef, Q, Sum
 from django.utils.translation import gettext as _
 
-from manabiba.core.figures import FigureFilter, FiscalYear, Section, Value, figure, per_month, share
-from manabiba.programs.figures import programs_held
-from manabiba.programs.models import Program
-from manabiba.registrations.models import Attendance, ParticipationFigure, Registration
+from manabiba.core.figures import (
+    FigureFilter,
+    FigureSource,
+    FiscalYear,
+    Section,
+    Value,
+    figure,
+    per_month,
+    share,
+    years_of_days,
+)
+from manabiba.core.models import Area
+from manabiba.programs.figures import program_held_days, programs_held
+from manabiba.programs.models import Category, Organizer, Program
+from manabiba.registrations.models import Attendance, LotteryDraw, ParticipationFigure, Registration
 
 CONFIRMED = Registration.Status.CONFIRMED
 
@@ -154,3 +165,34 @@ def participation_figures(year: FiscalYear, filters: FigureFilter) -> Section:
             ),
         ),
     )
+
+
+def _years_of_programs(program_ids: set[object]) -> set[int]:
+    return years_of_days(
+        Program.objects.filter(pk__in=[pk for pk in program_ids if pk is not None]).values_list(
+            "first_starts_at", "last_ends_at"
+        )
+    )
+
+
+def _years_of_registrations(registration_ids: set[object]) -> set[int]:
+    return years_of_days(
+        Registration.objects.filter(pk__in=[pk for pk in registration_ids if pk is not None]).values_list(
+            "program__first_starts_at", "program__last_ends_at"
+        )
+    )
+
+
+def participation_figure_sources() -> list[FigureSource]:
+    """What ``participation_figures`` reads; a registration counts in its programme's year."""
+    return [
+        FigureSource(Registration, key=lambda row: row.program_id, years=_years_of_programs),
+        FigureSource(ParticipationFigure, key=lambda row: row.program_id, years=_years_of_programs),
+        FigureSource(Attendance, key=lambda row: row.registration_id, years=_years_of_registrations),
+        FigureSource(LotteryDraw, key=lambda row: row.program_id, years=_years_of_programs),
+        FigureSource(Program, key=program_held_days, track_loaded=True),
+        FigureSource(Program.categories.through, key=program_held_days),
+        FigureSource(Organizer),
+        FigureSource(Category),
+        FigureSource(Area),
+    ]

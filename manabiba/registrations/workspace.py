@@ -3,12 +3,11 @@
 from datetime import datetime
 from typing import Any
 
-from django.db.models import Count
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from manabiba.accounts.permissions import has_permission
-from manabiba.core.workspace import Card, Severity, card
+from manabiba.core.workspace import Card, Severity, card, counts_where_any
 from manabiba.programs.models import Program
 from manabiba.programs.permissions import program_manager_q
 from manabiba.registrations.models import Registration
@@ -19,9 +18,9 @@ def registration_cards(user: Any, now: datetime) -> list[Card]:
     # Drawing, deciding on minimum enrolment and following offers are for whoever runs the programme.
     if not has_permission(user, "registrations.manage"):
         return []
-    counts = Program.objects.filter(program_manager_q(user)).aggregate(
-        draw=Count("pk", filter=lottery_due_filter(now)),
-        below=Count("pk", filter=below_minimum_filter(now)),
+    counts = counts_where_any(
+        Program.objects.filter(program_manager_q(user)),
+        {"draw": lottery_due_filter(now), "below": below_minimum_filter(now)},
     )
     offers = Registration.objects.filter(offers_expiring_filter(now), program_manager_q(user, "program__")).count()
     index = reverse("staff_registrations:index")

@@ -3,13 +3,19 @@ from io import StringIO
 import pytest
 from django.contrib.auth import authenticate
 from django.core.management import CommandError, call_command
+from django.utils import timezone, translation
 from pytest_django.fixtures import Settings as SettingsWrapper
 
 from manabiba.accounts.factories import DEFAULT_PASSWORD
 from manabiba.accounts.models import User
 from manabiba.accounts.roles import Role
+from manabiba.consultations.models import Consultation
+from manabiba.core.figures import FigureFilter, fiscal_year_of, report
 from manabiba.facilities.models import Facility, Room
+from manabiba.programs.models import Program
+from manabiba.registrations.models import ParticipationFigure, Registration
 from manabiba.web.demo import BENCH_DOMAIN, demo_email
+from manabiba.web.demo_scale import SCALE_SOURCE, demo_city_generate
 
 pytestmark = pytest.mark.django_db
 
@@ -116,3 +122,28 @@ def test_scale_adds_deterministic_residents_once_when_forced(settings: SettingsW
     assert residents[0][0] == f"resident000001@{BENCH_DOMAIN}"
     assert list(User.objects.filter(email__endswith=f"@{BENCH_DOMAIN}").values_list("email", "full_name")) == residents
     assert authenticate(email=f"resident000500@{BENCH_DOMAIN}", password=DEFAULT_PASSWORD) is not None
+
+
+def test_scale_generates_five_fiscal_years_in_proportion_which_the_report_counts(settings: SettingsWrapper) -> None:
+    settings.DEBUG = False
+    seed_demo("--scale", "2", "--force")  # the people; the years come with the programmes
+    today = timezone.localdate()
+    current = fiscal_year_of(today)
+
+    lines = demo_city_generate(scale=2, today=today)
+
+    # 2/200 of the city: 30 programmes, 600 registrations and 50 consultations a year, five years.
+    assert len(lines) == 5
+    scaled = Program.objects.filter(source=SCALE_SOURCE)
+    assert scaled.count() == 150
+    assert Registration.objects.count() == 1200  # the two latest years keep their registrations
+    assert ParticipationFigure.objects.count() == 1800  # the three older ones are as the purge left them
+    assert Consultation.objects.count() == 250
+    with translation.override("en"):
+        kept = report(current.previous(), FigureFilter())
+        assert kept == report(current.previous(), FigureFilter(), kept=False)
+    totals = {
+        row.label: row.values for s in kept for f in s.figures if f.key == "participants.totals" for row in f.rows
+    }
+    assert totals["Applications"] == (600, 600)  # last year's and the year before's, side by side
+    assert demo_city_generate(scale=2, today=today) == ["city-scale years: already there"]

@@ -17,11 +17,18 @@ class Command(BaseCommand):
         "Create demo people (one per role), rooms, the desk's roster, programmes (the real open-data files, moved "
         "to come up, and generated ones), community groups, talents, citizen-proposal lectures, registrations, "
         "consultations, a morning's work for the staff workspace, room user groups and a month of room bookings; "
-        "--scale N adds N*1000 residents. Safe to rerun."
+        "--scale N adds N*1000 residents and five fiscal years of programmes, registrations and consultations "
+        "(--scale 200: Nishitokyo's size, 3,000 programmes, 60,000 registrations and 5,000 consultations a year). "
+        "Safe to rerun."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--scale", type=int, default=0, help="Also create N*1000 residents for benchmarks.")
+        parser.add_argument(
+            "--scale",
+            type=int,
+            default=0,
+            help="Also create N*1000 residents and five fiscal years of data in proportion (200: the city).",
+        )
         parser.add_argument(
             "--force", action="store_true", help="Run even with DEBUG off (the demo passwords are public)."
         )
@@ -50,6 +57,7 @@ class Command(BaseCommand):
                 demo_rooms_seed,
                 demo_users_seed,
             )
+            from manabiba.web.demo_scale import demo_city_generate
             from manabiba.web.demo_workspace import demo_workspace_seed
         demo_reference_load()
         logins = demo_users_seed()
@@ -71,6 +79,9 @@ class Command(BaseCommand):
         if options["scale"]:
             created = demo_residents_generate(count=options["scale"] * 1000)
             self.stdout.write(f"benchmark residents: {created} created")
+            if not options["without_programmes"]:
+                for line in demo_city_generate(scale=options["scale"]):
+                    self.stdout.write(line)
         width = max(len(login.email) for login in logins)
         self.stdout.write("")
         self.stdout.write("Demo logins (development only):")
