@@ -21,7 +21,7 @@ class ProposalsConfig(AppConfig):
         workspace_cards_register("proposals", proposal_cards, order=46)
 
         from manabiba.core.figures import figures_register
-        from manabiba.proposals.figures import loop_figures
+        from manabiba.proposals.figures import loop_figure_sources, loop_figures
 
         # The loop, measured: the reports' section and the staff page /staff/reports/loop/.
-        figures_register(LOOP_SECTION, loop_figures, order=65)
+        figures_register(LOOP_SECTION, loop_figures, order=65, sources=loop_figure_sources())

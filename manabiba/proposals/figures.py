@@ -10,7 +10,8 @@ person, so it counts only what the registrations' retention still holds (see doc
 from django.db.models import Avg, Count, Exists, OuterRef, Q
 from django.utils.translation import gettext as _
 
-from manabiba.core.figures import FigureFilter, FiscalYear, Section, figure
+from manabiba.core.figures import FigureFilter, FigureSource, FiscalYear, Section, figure
+from manabiba.programs.models import Program
 from manabiba.proposals.models import Proposal, SurveyAnswer
 from manabiba.proposals.selectors import HELD_PROGRAM_STATUSES
 from manabiba.registrations.models import Attendance, ParticipationFigure, Registration
@@ -138,3 +139,13 @@ def loop_figures(year: FiscalYear, filters: FigureFilter) -> Section | None:
             ),
         ),
     )
+
+
+def loop_figure_sources() -> list[FigureSource]:
+    """What ``loop_figures`` reads, so that its sections are kept (``core.figures``). A change of
+    any of these rows retires every year of the section: the loop spans years (a learner of one
+    year teaches in another), and its rows change far less often than the reports are read."""
+    return [
+        FigureSource(model)
+        for model in (Proposal, SurveyAnswer, Registration, Attendance, ParticipationFigure, TalentProfile, Program)
+    ]
