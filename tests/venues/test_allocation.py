@@ -269,7 +269,8 @@ def test_an_approved_regular_slot_is_placed_before_the_round(
     services.regular_slot_review(actor=facility_staff, slot=slot, approve=True, now=NOW)
     assert RegularSlot.objects.get().status == "approved"
     placed = set(Booking.objects.filter(source="regular").values_list("day", flat=True))
-    assert date(2027, 1, 13) in placed and date(2026, 12, 9) in placed
+    assert date(2027, 1, 13) in placed
+    assert date(2026, 12, 9) in placed
     round_ = services.round_open(facility=place.facility, month=FEBRUARY, now=NOW)
     feb = set(Booking.objects.filter(source="regular", day__gte=FEBRUARY).values_list("day", flat=True))
     assert feb == {date(2027, 2, 3), date(2027, 2, 10), date(2027, 2, 17), date(2027, 2, 24)}
