@@ -228,7 +228,7 @@ class RegularSlotForm(PlainForm):
         frame = self.fields["frame"]
         assert isinstance(frame, forms.ModelChoiceField)
         frame.queryset = TimeFrame.objects.filter(facility__rooms__in=rooms).distinct().select_related("facility")
-        frame.label_from_instance = lambda f: f"{f.facility.name} {f}"  # type: ignore[method-assign]
+        frame.label_from_instance = lambda obj: f"{obj.facility.name} {obj}"  # type: ignore[method-assign]
         year = self.fields["fiscal_year"]
         assert isinstance(year, forms.TypedChoiceField)
         year.choices = [

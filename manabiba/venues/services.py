@@ -476,7 +476,7 @@ def venues_erase_for_deleted_account(*, user: User, now: datetime | None = None)
 # --- fair allocation: penalties and suspension -----------------------------------------------------
 
 # Points per reason: a no-show wastes a frame others wanted, a late cancellation gives it back late.
-POINTS = {PenaltyPoint.Reason.LATE_CANCEL: 1, PenaltyPoint.Reason.NO_SHOW: 2}
+POINTS: dict[str, int] = {PenaltyPoint.Reason.LATE_CANCEL: 1, PenaltyPoint.Reason.NO_SHOW: 2}
 
 
 def _penalty_give(*, booking: Booking, reason: str, actor: User | None, now: datetime) -> PenaltyPoint:
@@ -694,7 +694,9 @@ def lottery_enter(
 
 @transaction.atomic
 def lottery_withdraw(*, actor: Actor, entry: LotteryEntry, now: datetime | None = None) -> None:
-    channel = Booking.Channel.ONLINE if is_group_owner(actor, entry.group) else Booking.Channel.PHONE
+    channel = (
+        Booking.Channel.ONLINE if actor is not None and is_group_owner(actor, entry.group) else Booking.Channel.PHONE
+    )
     user, _on_behalf = _booker(actor, group=entry.group, facility=entry.round.facility, channel=channel)
     now = now or timezone.now()
     round_ = LotteryRound.objects.select_for_update().get(pk=entry.round_id)
@@ -812,7 +814,9 @@ def _round_results_mail(round_: LotteryRound, entry: LotteryEntry, *, now: datet
 @transaction.atomic
 def booking_confirm(*, actor: Actor, booking: Booking, now: datetime | None = None) -> Booking:
     """A winner confirms its lottery booking before the round's deadline; unconfirmed, it lapses."""
-    channel = Booking.Channel.ONLINE if is_group_owner(actor, booking.group) else Booking.Channel.PHONE
+    channel = (
+        Booking.Channel.ONLINE if actor is not None and is_group_owner(actor, booking.group) else Booking.Channel.PHONE
+    )
     user, on_behalf = _booker(actor, group=booking.group, facility=booking.room.facility, channel=channel)
     now = now or timezone.now()
     locked = Booking.objects.select_for_update().get(pk=booking.pk)
