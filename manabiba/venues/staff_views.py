@@ -175,7 +175,9 @@ def allocation(request: HttpRequest) -> HttpResponse:
         request,
         "venues/staff/allocation.html",
         {
-            "rounds_due": [r for r in rounds if r.status == LotteryRound.Status.OPEN and r.closes_at <= now],
+            "rounds_due": list(
+                selectors.rounds_due(now=now).filter(facility__in=facilities).select_related("facility")
+            ),
             "rounds": [
                 (r, selectors.round_verify(r) if r.status == LotteryRound.Status.DRAWN else None) for r in rounds
             ],
