@@ -69,12 +69,19 @@ def allocate(entries: Sequence[Entry], *, seed: str, capacity: int | None) -> Al
 @dataclass(frozen=True)
 class Wish:
     """One ranked wish as the room draw sees it: the wish's id, who made it (``holder``: the
-    application), its rank (``tier``, 1 = first choice) and the item wanted (a frame, as text)."""
+    application), its rank (``tier``, 1 = first choice) and the item wanted (a frame, as text).
+    ``capped_with`` names the holders that share one cap (one group registered under several names);
+    0 means the holder alone."""
 
     id: int
     holder: int
     tier: int
     item: str
+    capped_with: int = 0
+
+    @property
+    def cap_key(self) -> int:
+        return self.capped_with or self.holder
 
 
 def allocate_items(wishes: Sequence[Wish], *, seed: str, cap_per_holder: int, taken: Iterable[str] = ()) -> Allocation:
@@ -84,7 +91,8 @@ def allocate_items(wishes: Sequence[Wish], *, seed: str, cap_per_holder: int, ta
     each wish, so a holder's first choices all come before anyone's second choices but no holder is
     favoured twice). Wishes are then taken rank by rank, in that order: first choices first, then
     second choices, and so on. A wish wins when its item is neither ``taken`` (held before the draw)
-    nor given to an earlier wish, and its holder has fewer than the cap; the others lose.
+    nor given to an earlier wish, and its holder (with the holders it shares a cap with) has fewer than
+    the cap; the others lose.
     """
     ranked = sorted(wishes, key=lambda w: (w.tier, draw_key(seed, w.holder), w.holder, w.id))
     given = set(taken)
@@ -92,9 +100,9 @@ def allocate_items(wishes: Sequence[Wish], *, seed: str, cap_per_holder: int, ta
     winners: list[int] = []
     rest: list[int] = []
     for wish in ranked:
-        if wish.item not in given and counts.get(wish.holder, 0) < cap_per_holder:
+        if wish.item not in given and counts.get(wish.cap_key, 0) < cap_per_holder:
             given.add(wish.item)
-            counts[wish.holder] = counts.get(wish.holder, 0) + 1
+            counts[wish.cap_key] = counts.get(wish.cap_key, 0) + 1
             winners.append(wish.id)
         else:
             rest.append(wish.id)

@@ -520,7 +520,14 @@ def round_verify(round_: LotteryRound) -> RoundVerification:
     if round_.status != LotteryRound.Status.DRAWN:
         return RoundVerification(False, [gettext("the round has not been drawn")])
     wishes = [
-        Wish(id=int(e["id"]), holder=int(e["holder"]), tier=int(e["tier"]), item=str(e["item"])) for e in round_.entries
+        Wish(
+            id=int(e["id"]),
+            holder=int(e["holder"]),
+            tier=int(e["tier"]),
+            item=str(e["item"]),
+            capped_with=int(e.get("capped_with", 0)),
+        )
+        for e in round_.entries
     ]
     again = allocate_items(wishes, seed=round_.seed, cap_per_holder=round_.max_frames, taken=round_.taken)
     problems = []

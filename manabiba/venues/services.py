@@ -728,13 +728,22 @@ def round_draw(*, round_: LotteryRound, actor: Actor = None, now: datetime | Non
     )
     closed = facility_closed_days(locked.facility, first, last)
     taken += sorted(wish.item for wish in wishes if wish.day in closed or not wish.room.bookable)
-    pure = [Wish(id=w.pk, holder=w.entry_id, tier=w.rank, item=w.item) for w in wishes]
+    # A group and the groups flagged as its duplicates (one circle under several names) share one cap:
+    # registering twice does not win twice as many frames. Entries of one cluster share the lowest
+    # entry id of the cluster as their cap key.
+    cluster = _cap_clusters({w.entry_id: w.entry.group for w in wishes})
+    pure = [
+        Wish(id=w.pk, holder=w.entry_id, tier=w.rank, item=w.item, capped_with=cluster.get(w.entry_id, 0))
+        for w in wishes
+    ]
     seed = new_seed()
     result = allocate_items(pure, seed=seed, cap_per_holder=locked.max_frames, taken=taken)
     locked.status = LotteryRound.Status.DRAWN
     locked.algorithm = LOTTERY_ALGORITHM + "/rooms"
     locked.seed = seed
-    locked.entries = [{"id": w.id, "holder": w.holder, "tier": w.tier, "item": w.item} for w in pure]
+    locked.entries = [
+        {"id": w.id, "holder": w.holder, "tier": w.tier, "item": w.item, "capped_with": w.capped_with} for w in pure
+    ]
     locked.taken = taken
     locked.ranking = list(result.ranking)
     locked.winners = list(result.winners)
@@ -784,6 +793,28 @@ def round_draw(*, round_: LotteryRound, actor: Actor = None, now: datetime | Non
     for entry in selectors.entries_of_round(locked):
         _round_results_mail(locked, entry, now=now)
     return locked
+
+
+def _cap_clusters(groups_by_entry: dict[int, UserGroup]) -> dict[int, int]:
+    """For entries whose group is flagged as a duplicate of another entering group: the lowest entry id
+    among them (entries on their own are left out, and keep their own cap)."""
+    entry_of_group = {group.pk: entry_id for entry_id, group in groups_by_entry.items()}
+    parent = {entry_id: entry_id for entry_id in groups_by_entry}
+
+    def root(entry_id: int) -> int:
+        while parent[entry_id] != entry_id:
+            entry_id = parent[entry_id]
+        return entry_id
+
+    for entry_id, group in groups_by_entry.items():
+        for other_group_id in selectors.group_and_duplicates(group)[1:]:
+            other = entry_of_group.get(other_group_id)
+            if other is not None:
+                low, high = sorted((root(entry_id), root(other)))
+                parent[high] = low
+    clusters = {entry_id: root(entry_id) for entry_id in groups_by_entry}
+    shared = {r for r in clusters.values() if list(clusters.values()).count(r) > 1}
+    return {entry_id: r for entry_id, r in clusters.items() if r in shared}
 
 
 def wishes_of_round_locked(round_: LotteryRound) -> list[LotteryWish]:
