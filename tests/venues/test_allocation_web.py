@@ -6,15 +6,16 @@ from typing import Any
 
 import pytest
 import time_machine
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import Client
 from django.urls import reverse
 
 from manabiba.accounts.models import User
 from manabiba.accounts.roles import Role
-from manabiba.accounts.services import api_token_create
+from manabiba.accounts.services import api_token_create, user_delete
 from manabiba.core.workspace import workspace_cards_registry
 from manabiba.venues import services
-from manabiba.venues.models import Booking, LotteryEntry, LotteryRound, UserGroup
+from manabiba.venues.models import Booking, LotteryEntry, LotteryRound, RoomFollow, UserGroup
 from tests.venues.conftest import NOW, Place
 
 FEBRUARY = date(2027, 2, 1)
@@ -157,3 +158,74 @@ def test_facility_staff_mark_a_no_show_on_the_allocation_page(
     booking.refresh_from_db()
     assert booking.attendance == "no_show"
     assert booking.penalty_points.get().points == 2
+
+
+@time_machine.travel(NOW, tick=False)
+def test_staff_act_only_for_their_own_facilities(
+    client: Client,
+    make_persona: Callable[..., User],
+    round_: LotteryRound,
+    place: Place,
+    group: UserGroup,
+    group_owner: User,
+) -> None:
+    elsewhere = make_persona(Role.FACILITY_STAFF, email="elsewhere@example.jp")
+    slot = services.regular_slot_request(
+        actor=group_owner,
+        group=group,
+        room=place.room,
+        frame=place.morning,
+        weekday=1,
+        fiscal_year=2026,
+        purpose="体操",
+        attendees=8,
+    )
+    with pytest.raises(PermissionDenied):
+        services.regular_slot_review(actor=elsewhere, slot=slot, approve=True)
+    client.force_login(elsewhere)
+    assert (
+        client.post(reverse("staff_venues:regular_review", args=[slot.pk]), {"decision": "approve"}).status_code == 404
+    )
+    assert client.post(reverse("staff_venues:round_draw", args=[round_.pk])).status_code == 404
+    client.force_login(group_owner)
+    assert client.post(reverse("staff_venues:round_draw", args=[round_.pk])).status_code == 403
+
+
+@time_machine.travel(NOW, tick=False)
+def test_desk_staff_enter_the_lottery_for_a_caller_under_the_same_limits(
+    round_: LotteryRound, place: Place, group: UserGroup, desk_staff: User
+) -> None:
+    wish = services.WishIn(room=place.room, day=date(2027, 2, 3), frame=place.evening)
+    with pytest.raises(ValidationError):  # staff say how the group asked
+        services.lottery_enter(actor=desk_staff, round_=round_, group=group, wishes=[wish], purpose="x", attendees=3)
+    entry = services.lottery_enter(
+        actor=desk_staff, round_=round_, group=group, wishes=[wish], purpose="x", attendees=3, channel="phone"
+    )
+    assert (entry.channel, entry.entered_by) == ("phone", desk_staff)
+    with pytest.raises(ValidationError):
+        services.lottery_enter(
+            actor=desk_staff, round_=round_, group=group, wishes=[wish] * 6, purpose="x", attendees=3, channel="phone"
+        )
+
+
+@time_machine.travel(NOW, tick=False)
+def test_deleting_the_account_withdraws_entries_and_follows(
+    round_: LotteryRound, place: Place, group: UserGroup, group_owner: User
+) -> None:
+    wish = services.WishIn(room=place.room, day=date(2027, 2, 3), frame=place.evening)
+    services.lottery_enter(actor=group_owner, round_=round_, group=group, wishes=[wish], purpose="x", attendees=3)
+    services.room_follow(actor=group_owner, group=group, room=place.room)
+    booking = services.booking_create(
+        actor=group_owner,
+        group=group,
+        room=place.room,
+        day=date(2026, 12, 19),
+        frame=place.evening,
+        purpose="x",
+        attendees=3,
+    )
+    user_delete(user=group_owner, actor=group_owner)
+    booking.refresh_from_db()
+    assert (booking.status, booking.cancel_reason) == ("cancelled", "erased")
+    assert not LotteryEntry.objects.exists()
+    assert not RoomFollow.objects.exists()
