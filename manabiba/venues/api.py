@@ -70,7 +70,9 @@ class CellOut(Schema):
     frame: int
     starts_at: datetime
     ends_at: datetime
-    state: str = Field(description="free, booked, lottery, closed, over or not_open")
+    state: str = Field(
+        description="free, booked, lottery, held (just cancelled: released after the hold-off), closed, over, not_open"
+    )
     label: str = Field(description="The state in words, in the caller's language.")
     note: str = Field(description="Why the facility is closed, when it is.")
 

@@ -6,6 +6,7 @@ from io import StringIO
 from typing import Any
 
 import pytest
+import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import call_command
 from hypothesis import given
@@ -391,3 +392,41 @@ def test_a_free_first_choice_is_lost_only_to_an_earlier_holder_or_the_cap(
         if wish.tier == 1 and wish.item not in taken and wish.id not in result.winners:
             # Lost only because someone else got it, or its group (under all its names) is at the cap.
             assert wish.item in winners or counts.get(wish.cap_key, 0) == cap
+
+
+def test_the_timer_command_opens_draws_and_is_idempotent(place: Place, group: UserGroup, group_owner: User) -> None:
+    with time_machine.travel(NOW, tick=False):
+        out = StringIO()
+        call_command("venues_due", stdout=out)
+        assert "rounds opened: 1" in out.getvalue()
+        round_ = LotteryRound.objects.get()
+        _enter(group_owner, group, round_, place, 3)
+    with time_machine.travel(AFTER_DEADLINE, tick=False):
+        out = StringIO()
+        call_command("venues_due", stdout=out)
+        call_command("venues_due", stdout=out)
+    assert "drawn: 1" in out.getvalue()
+    assert LotteryRound.objects.get().status == "drawn"
+    assert Booking.objects.filter(source="lottery").count() == 1
+
+
+def test_a_just_cancelled_frame_shows_released_soon_in_the_grid(
+    place: Place, group: UserGroup, group_owner: User
+) -> None:
+    day = date(2026, 12, 19)
+    booking = services.booking_create(
+        actor=group_owner,
+        group=group,
+        room=place.room,
+        day=day,
+        frame=place.evening,
+        purpose="x",
+        attendees=3,
+        now=NOW,
+    )
+    services.booking_cancel(actor=group_owner, booking=booking, now=NOW)
+    row = next(r for r in selectors.room_month(place.room, year=2026, month=12, now=NOW) if r.day == day)
+    assert [c.state for c in row.cells] == ["free", "free", "held"]
+    assert row.cells[2].symbol == "◇"
+    assert not booking.cancelled_late
+    assert selectors.penalty_points_of(group, now=NOW) == 0
