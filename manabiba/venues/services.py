@@ -896,10 +896,13 @@ def releases_announce(*, now: datetime | None = None) -> int:
     now = now or timezone.now()
     released: dict[int, list[Booking]] = {}
     for booking in selectors.releases_due(now=now):
-        claimed = Booking.objects.filter(pk=booking.pk, released_at__isnull=True).update(released_at=now)
-        if not claimed:
+        state = selectors.frame_state(booking.room, day=booking.day, frame=booking.frame, now=now)
+        # A frame of a month whose first come has not opened (a lapsed lottery win) is announced when
+        # it opens; one booked again, closed or over is never announced.
+        if state in (selectors.State.NOT_OPEN, selectors.State.LOTTERY):
             continue
-        if selectors.frame_state(booking.room, day=booking.day, frame=booking.frame, now=now) != selectors.State.FREE:
+        claimed = Booking.objects.filter(pk=booking.pk, released_at__isnull=True).update(released_at=now)
+        if not claimed or state != selectors.State.FREE:
             continue
         released.setdefault(booking.room_id, []).append(booking)
     mailed = 0

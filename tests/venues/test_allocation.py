@@ -430,3 +430,16 @@ def test_a_just_cancelled_frame_shows_released_soon_in_the_grid(
     assert row.cells[2].symbol == "◇"
     assert not booking.cancelled_late
     assert selectors.penalty_points_of(group, now=NOW) == 0
+
+
+def test_a_lapsed_win_is_announced_to_followers_when_first_come_opens(
+    round_: LotteryRound, place: Place, group: UserGroup, group_owner: User, rival: UserGroup
+) -> None:
+    assert rival.owner is not None
+    services.room_follow(actor=rival.owner, group=rival, room=place.room)
+    _enter(group_owner, group, round_, place, 3)
+    services.round_draw(round_=round_, now=AFTER_DEADLINE)
+    assert services.lottery_wins_lapse(now=round_.confirm_by + timedelta(minutes=1)) == 1
+    assert services.releases_announce(now=round_.confirm_by + timedelta(hours=25)) == 0
+    assert services.releases_announce(now=FIRST_COME + timedelta(minutes=5)) == 1
+    assert services.releases_announce(now=FIRST_COME + timedelta(minutes=10)) == 0
