@@ -63,6 +63,48 @@ FALLBACK_EVENTS = [
     ("糖尿病予防の食事講座", "管理栄養士が糖尿病予防の食事を解説します。", "柳沢公民館"),
     ("囲碁将棋の交流会", "囲碁と将棋で世代を超えて交流します。", "芝久保公民館"),
 ]
+# Everyday learning words residents type, for URLs that differ from one request to the next.
+_WORDS_TEXT = (
+    "講座 教室 体験 ヨガ 体操 ストレッチ ウォーキング 健康 介護 認知症 子育て 親子 こども 子ども 赤ちゃん 絵本 "
+    "読み聞かせ おはなし会 図書館 公民館 歴史 郷土 文化 音楽 合唱 コンサート 映画 写真 書道 しょどう 絵画 陶芸 手芸 "
+    "料理 食育 栄養 英語 えいご 中国語 韓国語 パソコン スマホ すまほ 防災 防犯 環境 自然 花 園芸 野鳥 星空 "
+    "囲碁 将棋 卓球 テニス 水泳 ダンス 太極拳 ボランティア 市民 講演会 フェスティバル まつり 展示 工作 科学 "
+    "プログラミング 就労 起業 相談 高齢者 シニア 障害 手話 点字 国際 交流 地域 まちづくり 子ども食堂 放課後 "
+    "ひばりが丘 田無 保谷 柳沢 芝久保 谷戸 新町 東伏見 はじめて 初心者 入門 夏休み 冬休み 週末 夜間"
+)
+WORDS = _WORDS_TEXT.split()
+WHEN_VALUES = ("morning", "afternoon", "weekday_evening", "weekend")
+DISTINCT_URLS = int(os.environ.get("BENCH_DISTINCT_URLS", "6000"))
+COLD_MIX = "search page's selectors, distinct inputs, cache cold"
+SEARCH_DISTINCT = "search page, distinct URLs"
+API_DISTINCT = "API search, distinct queries"
+LUA_ROTATING = """
+-- Each thread walks its own share of the URL list (thread k takes k, k+T, k+2T, ...), so that
+-- no URL is asked twice in a run and no cache the server keeps by URL can answer.
+local counter = 0
+local threads = {}
+setup = function(thread)
+  thread:set("id", counter)
+  counter = counter + 1
+  table.insert(threads, thread)
+end
+init = function(args)
+  paths = {}
+  for line in io.lines(args[1]) do
+    table.insert(paths, line)
+  end
+  step = tonumber(args[2])
+  index = id + 1
+end
+request = function()
+  local path = paths[index]
+  index = index + step
+  if index > #paths then
+    index = id + 1
+  end
+  return wrk.format(nil, path)
+end
+"""
 LUA = """
 done = function(summary, latency, requests)
   io.write(string.format("RESULT requests=%d duration_us=%d errors=%d non2xx=%d p50=%d p95=%d p99=%d\\n",
@@ -250,12 +292,75 @@ def seed(n: int) -> dict[str, Any]:
     return {"programmes": n, "sessions": sessions_total, "seed_seconds": seconds}
 
 
+def distinct_filters(count: int, *, seed: int = 7) -> list[dict[str, Any]]:
+    """Search inputs that differ from each other as residents' do: a keyword, sometimes with an
+    area, a field, a time band, free only, or a later page."""
+    from manabiba.core.models import Area
+    from manabiba.programs.models import Category
+
+    rng = random.Random(seed)  # noqa: S311 - test data, not secrets
+    areas = list(Area.objects.values_list("pk", flat=True))
+    categories = list(Category.objects.values_list("pk", flat=True))
+    seen: set[tuple[Any, ...]] = set()
+    inputs: list[dict[str, Any]] = []
+    while len(inputs) < count:
+        words = rng.sample(WORDS, k=1 if rng.random() < 0.8 else 2)
+        params: dict[str, Any] = {"q": " ".join(words)}
+        if areas and rng.random() < 0.3:
+            params["area"] = rng.choice(areas)
+        if categories and rng.random() < 0.3:
+            params["category"] = rng.choice(categories)
+        if rng.random() < 0.25:
+            params["when"] = rng.choice(WHEN_VALUES)
+        if rng.random() < 0.2:
+            params["free"] = 1
+        if rng.random() < 0.15:
+            params["page"] = rng.choice([2, 3])
+        key = tuple(sorted(params.items()))
+        if key not in seen:
+            seen.add(key)
+            inputs.append(params)
+    return inputs
+
+
+def distinct_paths(inputs: list[dict[str, Any]], *, api: bool) -> list[str]:
+    """The search page's (or the API's) URL for each input."""
+    from urllib.parse import urlencode
+
+    paths = []
+    for params in inputs:
+        if api:
+            query = {"q": params["q"], "limit": 20, "offset": 20 * (int(params.get("page", 1)) - 1)}
+            for name in ("area", "category", "when"):
+                if name in params:
+                    query[name] = params[name]
+            if "free" in params:
+                query["free"] = "true"
+            paths.append("/api/v1/programs?" + urlencode(query))
+        else:
+            paths.append("/programs/?" + urlencode(params))
+    return paths
+
+
 def _p95(timings: list[float]) -> float:
     timings = sorted(timings)
     return timings[max(0, int(len(timings) * 0.95) - 1)]
 
 
-def in_process() -> dict[str, tuple[float, float]]:
+def _filters(params: dict[str, Any]) -> tuple[Any, int]:
+    from manabiba.programs.selectors import ProgramFilters
+
+    filters = ProgramFilters(
+        q=params["q"],
+        areas=(params["area"],) if "area" in params else (),
+        categories=(params["category"],) if "category" in params else (),
+        when=(params["when"],) if "when" in params else (),
+        free=True if "free" in params else None,
+    )
+    return filters, 20 * (int(params.get("page", 1)) - 1)
+
+
+def in_process(inputs: list[dict[str, Any]] | None = None) -> dict[str, tuple[float, float]]:
     """p50 and p95, in milliseconds, of the selectors a page calls, over IN_PROCESS_RUNS calls each
     (fewer when they take more than IN_PROCESS_BUDGET seconds: the report gives the count)."""
     from django.utils import timezone
@@ -280,9 +385,19 @@ def in_process() -> dict[str, tuple[float, float]]:
         # Every call a cache miss: what the first visitor after a change of the catalogue waits.
         "program_search (keyword, cache cold)": lambda i: program_search(ProgramFilters(q=QUERIES[i % len(QUERIES)])),
     }
+    mix = inputs or []
+    if mix:
+        # The search page's own work for the distinct URLs of the load run: results and facets,
+        # each call on an input not asked before and with every cache cold.
+        def page_work(i: int) -> None:
+            filters, offset = _filters(mix[i % len(mix)])
+            program_search(filters, offset=offset)
+            program_facets(filters)
+
+        cases[COLD_MIX] = page_work
     results = {}
     for name, call in cases.items():
-        cold = "cache cold" in name
+        cold = "cache cold" in name or name == COLD_MIX
         call(0)
         timings: list[float] = []
         deadline = time.perf_counter() + IN_PROCESS_BUDGET
@@ -334,7 +449,12 @@ def _wrk() -> str:
     return found
 
 
-def load(workdir: Path, targets: list[tuple[str, str]]) -> dict[str, dict[str, float]]:
+def load(
+    workdir: Path, targets: list[tuple[str, str]], rotating: dict[str, list[str]] | None = None
+) -> dict[str, dict[str, float]]:
+    """wrk against each target; a target named in ``rotating`` asks its list of paths in turn,
+    each once, instead of its one URL (which then only checks that the server answers)."""
+    rotating = rotating or {}
     wrk = _wrk()
     port = free_port()
     env = {**os.environ, **_env(workdir)}
@@ -347,6 +467,8 @@ def load(workdir: Path, targets: list[tuple[str, str]]) -> dict[str, dict[str, f
     )
     script = workdir / "percentiles.lua"
     script.write_text(LUA)
+    rotating_script = workdir / "rotating.lua"
+    rotating_script.write_text(LUA_ROTATING + LUA)
     results: dict[str, dict[str, float]] = {}
     try:
         base = f"http://127.0.0.1:{port}"
@@ -360,20 +482,30 @@ def load(workdir: Path, targets: list[tuple[str, str]]) -> dict[str, dict[str, f
             except TimeoutError:
                 print(f"  {name:<28} did not answer one request within 300 s: not measured")
                 continue
-            # A short warm-up so that both workers have their caches and connections.
-            subprocess.run(  # noqa: S603
-                [wrk, "-t2", f"-c{CONNECTIONS}", "-d2s", url], check=True, capture_output=True
-            )
-            run = subprocess.run(  # noqa: S603
-                [wrk, "-t2", f"-c{CONNECTIONS}", f"-d{SECONDS}s", "--timeout", "10s", "-s", str(script), url],
-                check=True,
-                capture_output=True,
-                text=True,
-            )
+            command = [wrk, "-t2", f"-c{CONNECTIONS}", f"-d{SECONDS}s", "--timeout", "10s"]
+            if name in rotating:
+                # Warmed up on a share of the list kept apart from the measured one: the workers
+                # have their connections and code paths, not the measured URLs' answers.
+                warm, measured = rotating[name][:500], rotating[name][500:]
+                warm_file, paths_file = workdir / "warm.txt", workdir / "paths.txt"
+                warm_file.write_text("\n".join(warm) + "\n", encoding="utf-8")
+                paths_file.write_text("\n".join(measured) + "\n", encoding="utf-8")
+                warm_command = [wrk, "-t2", f"-c{CONNECTIONS}", "-d2s", "-s", str(rotating_script), url]
+                subprocess.run([*warm_command, "--", str(warm_file), "2"], check=True, capture_output=True)  # noqa: S603
+                command += ["-s", str(rotating_script), url, "--", str(paths_file), "2"]
+            else:
+                # A short warm-up so that both workers have their caches and connections.
+                subprocess.run(  # noqa: S603
+                    [wrk, "-t2", f"-c{CONNECTIONS}", "-d2s", url], check=True, capture_output=True
+                )
+                command += ["-s", str(script), url]
+            run = subprocess.run(command, check=True, capture_output=True, text=True)  # noqa: S603
             match = re.search(r"RESULT (.*)", run.stdout)
             if match is None:
                 raise SystemExit(run.stdout + run.stderr)
             figures = {k: float(v) for k, v in (pair.split("=") for pair in match.group(1).split())}
+            if name in rotating and figures["requests"] > len(rotating[name]) - 500:
+                print(f"  {name}: {figures['requests']:.0f} requests went round {len(rotating[name]) - 500} URLs")
             results[name] = {
                 "rps": figures["requests"] / (figures["duration_us"] / 1e6),
                 "p50": figures["p50"] / 1000,
@@ -467,11 +599,17 @@ def write_report(
         "|---|---:|---:|---:|---:|---:|---:|",
     ]
     for name, figures in web.items():
+        if name in (SEARCH_DISTINCT, API_DISTINCT):
+            where = f"{DISTINCT_URLS:,} URLs in turn, each asked once, such as `{paths[name]}`"
+        elif name.startswith("trivial"):
+            where = f"`{paths[name]}`"
+        else:
+            where = f"`{paths[name]}`, one URL (cached after the first request)"
         if figures["rps"] == 0:
-            lines.append(f"| {name}: `{paths[name]}` | 0 | 0% | — | — | — | no request completed in {SECONDS} s |")
+            lines.append(f"| {name}: {where} | 0 | 0% | — | — | — | no request completed in {SECONDS} s |")
             continue
         lines.append(
-            f"| {name}: `{paths[name]}` | {figures['rps']:.1f} | {figures['rps'] / trivial:.1%} | "
+            f"| {name}: {where} | {figures['rps']:.1f} | {figures['rps'] / trivial:.1%} | "
             f"{figures['p50']:.1f} | {figures['p95']:.1f} | {figures['p99']:.1f} | {figures['errors']:.0f} |"
         )
     lines += [
@@ -482,24 +620,32 @@ def write_report(
         "|---|---:|---:|",
         *[f"| {name} | {p50:.2f} | {p95:.2f} |" for name, (p50, p95) in selectors.items()],
         "",
-        "### Against the targets of issue 3",
+        "### Against the targets (issue 14)",
+        "",
+        "Judged on the distinct-URL runs and the cold in-process figures only. The one-URL runs above",
+        "(search page, listing, API search) are answered by the page and result caches after the",
+        "first request: shown for comparison, labelled cached, never used to call a target met.",
         "",
     ]
-    for name in ("search page", "listing, two facets"):
-        if name not in web:
-            lines.append(f"- {name}: not measured (one request took longer than 300 s): **missed**")
+    for name, target in ((SEARCH_DISTINCT, 0.25), (API_DISTINCT, 0.25)):
+        if name not in web or web[name]["rps"] == 0:
+            lines.append(f"- {name}: not measured: **missed**")
             continue
         figures = web[name]
         share = figures["rps"] / trivial
-        met = share >= 0.25 and figures["p99"] < 50
+        met = share >= target and (name != SEARCH_DISTINCT or figures["p99"] < 50)
+        p99_target = " (target < 50 ms)" if name == SEARCH_DISTINCT else ""
         lines.append(
-            f"- {name}: {share:.1%} of the trivial view's throughput (target ≥ 25%), p99 {figures['p99']:.1f} ms "
-            f"(target < 50 ms): **{'met' if met else 'missed'}**"
+            f"- {name}: {share:.3f} of the trivial view's throughput (target ≥ {target}), "
+            f"p99 {figures['p99']:.1f} ms{p99_target}: **{'met' if met else 'missed'}**"
         )
-    p95 = next(p95 for name, (_p50, p95) in selectors.items() if name.startswith("program_search (keyword)"))
+    cold = next(((p50, p95) for name, (p50, p95) in selectors.items() if name.startswith(COLD_MIX)), None)
+    if cold is not None:
+        lines.append(
+            f"- {COLD_MIX}: p95 {cold[1]:.2f} ms (target < {search_target:.0f} ms on {connection.vendor}): "
+            f"**{'met' if cold[1] < search_target else 'missed'}**"
+        )
     lines += [
-        f"- in-process `program_search` with a keyword, p95 {p95:.2f} ms (target < {search_target:.0f} ms on "
-        f"{connection.vendor}): **{'met' if p95 < search_target else 'missed'}**",
         "",
         "### Where a keyword search spends its time (cProfile, 100 searches, by own time)",
         "",
@@ -530,6 +676,11 @@ def main() -> None:
 
         published = Program.objects.filter(status="published").order_by("pk")
         middle = published[published.count() // 3]
+        inputs = distinct_filters(DISTINCT_URLS + 500)
+        rotating = {
+            SEARCH_DISTINCT: distinct_paths(inputs, api=False),
+            API_DISTINCT: distinct_paths(inputs, api=True),
+        }
         connection.close()
         targets = [
             ("trivial view (/healthz)", "/healthz"),
@@ -537,11 +688,13 @@ def main() -> None:
             ("listing, two facets", "/programs/?when=weekend&free=1"),
             ("detail page", f"/programs/{middle.pk}/"),
             ("API search", "/api/v1/programs?q=%E9%98%B2%E7%81%BD&limit=20"),  # 防災
+            (SEARCH_DISTINCT, rotating[SEARCH_DISTINCT][0]),
+            (API_DISTINCT, rotating[API_DISTINCT][0]),
         ]
-        print(f"load: {CONNECTIONS} connections, {SECONDS} s per URL")
-        web = load(workdir, targets)
+        print(f"load: {CONNECTIONS} connections, {SECONDS} s per URL; {DISTINCT_URLS} distinct URLs per rotating run")
+        web = load(workdir, targets, rotating)
         print(f"in process (up to {IN_PROCESS_RUNS} calls or {IN_PROCESS_BUDGET:.0f} s each):")
-        selectors = in_process()
+        selectors = in_process(inputs[500:])
         profile = profile_search()
         info = machine()
         report = write_report(info, seeded, targets, web, selectors, profile)

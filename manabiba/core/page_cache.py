@@ -30,7 +30,7 @@ STALE_SECONDS = 600
 REFRESH_LOCK_SECONDS = 30
 # Cookies that only choose how a page looks; any other cookie (a session, messages waiting to
 # be shown) means the page may be personal, and it is rendered afresh.
-PREFERENCE_COOKIES = ("text_size", "furigana", "csrftoken")
+PREFERENCE_COOKIES = ("text_size", "furigana", "contrast", "csrftoken")
 
 View = TypeVar("View", bound=Callable[..., HttpResponse])
 
@@ -48,6 +48,7 @@ def _key(request: HttpRequest) -> str:
         get_language(),
         request.COOKIES.get("text_size", ""),
         request.COOKIES.get("furigana", ""),
+        request.COOKIES.get("contrast", ""),
         request.headers.get("HX-Request", ""),
         request.headers.get("HX-History-Restore-Request", ""),
     )

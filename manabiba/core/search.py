@@ -7,6 +7,10 @@ groups, and character bigrams for text inside compounds); the database's full-te
 serves them: SQLite FTS5 or a PostgreSQL ``tsvector`` with a GIN index. A query is compiled
 into the same boolean tree for both, so both return the same ids in the same order.
 
+Matching: every word of the query, as a dictionary word (its surface, normalised form,
+reading or synonym group) or, ranked below, as the beginning of one; only when no entry
+matches so, as text anywhere inside longer words.
+
 Ranking: entries still to come (``starts_at`` now or later, or undated) before past ones;
 then those matching the whole query in the title, then in the body, then in the venue, then
 across fields; then the soonest (or, for past ones, the most recent) first. Both engines read
@@ -68,14 +72,13 @@ class SearchDocument:
 
 
 def _entry_fields(*, title: str, body: str, venue: str, starts_at: datetime | None) -> dict[str, object]:
-    title_grams = bigrams(title)
     return {
-        # The title's bigrams sit with its terms too, so that text inside a title word still
-        # ranks as a title match.
-        "title_terms": " ".join(index_terms(title) + title_grams),
+        # The term fields hold dictionary words only and the substrings sit apart: a word's
+        # own matches must be told from text that merely contains it (京都 inside 東京都).
+        "title_terms": " ".join(index_terms(title)),
         "body_terms": " ".join(index_terms(body)),
         "venue_terms": " ".join(index_terms(venue)),
-        "bigrams": " ".join(title_grams + bigrams(body)),
+        "bigrams": " ".join(bigrams(title) + bigrams(body)),
         "starts_at": starts_at,
     }
 
@@ -119,8 +122,9 @@ def search_index_remove(*, kind: str, object_id: int) -> None:
 
 
 @transaction.atomic
+@transaction.atomic
 def search_index_rebuild(kind: str, rows: Iterable[SearchDocument], *, batch_size: int = 500) -> int:
-    """Replace every entry of ``kind`` with ``rows``; returns how many were written."""
+    """Replace every entry of ``kind`` with ``rows``, at once for readers; returns how many were written."""
     SearchEntry.objects.filter(kind=kind).delete()
     written = 0
     batch: list[SearchEntry] = []
@@ -154,6 +158,9 @@ def search_sources() -> dict[str, SearchSource]:
 # --- compiling a query -----------------------------------------------------------------------------
 
 Scope = Literal["any", "title", "body", "venue"]
+# How a query word may match: as a dictionary word; as one, or the beginning of one; or, as well,
+# as text anywhere inside a word.
+Mode = Literal["word", "prefix", "substring"]
 # Which indexed fields answer a word's terms and its substring fallback, in each scope.
 # SQLite names FTS5 columns; PostgreSQL names the letters its lexemes are prefixed with in the
 # migration (t title, b body, v venue, g bigrams).
@@ -163,10 +170,13 @@ _TERM_FIELDS: dict[Scope, tuple[str, str]] = {
     "body": ("body_terms", "b"),
     "venue": ("venue_terms", "v"),
 }
+# Substrings are asked only when no entry holds the query's dictionary words (see
+# ``search_ids``); the bigrams column holds the title's and the body's, so a substring match
+# ranks in the body tier whichever of the two holds it.
 _GRAM_FIELDS: dict[Scope, tuple[str, str] | None] = {
     "any": ("bigrams", "g"),
-    "title": ("title_terms", "t"),
-    "body": ("bigrams", "g"),  # only asked once the title has failed, so the match is in the body
+    "title": None,
+    "body": ("bigrams", "g"),
     "venue": None,
 }
 
@@ -182,10 +192,11 @@ class _Compiler:
     def __init__(self, vendor: str) -> None:
         self.sqlite = vendor == "sqlite"
 
-    def term(self, term: str, fields: tuple[str, str]) -> str:
+    def term(self, term: str, fields: tuple[str, str], *, prefix: bool = False) -> str:
         if self.sqlite:
-            return f'{{{fields[0]}}} : "{term}"'
-        return self.join("or", [f"'{letter}{term}'" for letter in fields[1]])
+            return f'{{{fields[0]}}} : "{term}"' + (" *" if prefix else "")
+        star = ":*" if prefix else ""
+        return self.join("or", [f"'{letter}{term}'{star}" for letter in fields[1]])
 
     def phrase(self, grams: tuple[str, ...], fields: tuple[str, str], prefix: bool) -> str:
         if self.sqlite:
@@ -211,7 +222,7 @@ class _Compiler:
             return f"({wanted} NOT {self.join('or', unwanted)})"
         return f"({wanted} & !{self.join('or', unwanted)})"
 
-    def word(self, word: QueryWord, scope: Scope) -> str | None:
+    def word(self, word: QueryWord, scope: Scope, *, mode: Mode) -> str | None:
         term_fields = _TERM_FIELDS[scope]
         options = [self.term(term, term_fields) for term in word.alternatives]
         if word.parts:
@@ -221,25 +232,33 @@ class _Compiler:
                     [self.join("or", [self.term(term, term_fields) for term in part]) for part in word.parts],
                 )
             )
+        if mode == "prefix":
+            options.append(self.term(word.text, term_fields, prefix=True))
         gram_fields = _GRAM_FIELDS[scope]
-        if gram_fields is not None:
+        if mode == "substring" and gram_fields is not None:
             options.append(self.phrase(word.bigrams, gram_fields, prefix=len(word.text) == 1))
         return self.join("or", options)
 
-    def query(self, words: list[QueryWord], scope: Scope) -> str:
-        return self.join("and", [part for word in words if (part := self.word(word, scope))])
+    def query(self, words: list[QueryWord], scope: Scope, *, mode: Mode) -> str:
+        return self.join("and", [part for word in words if (part := self.word(word, scope, mode=mode))])
 
-    def tiers(self, words: list[QueryWord], *, exclusive: bool) -> list[str]:
+    def tiers(self, words: list[QueryWord], *, exclusive: bool, substrings: bool) -> list[str]:
         """One query per ranking tier: the whole query in the title; in the body; in the venue;
-        across fields (every scope lies within "any"). ``exclusive``: each tier's query leaves
-        out the tiers before it (otherwise the caller does)."""
+        across fields (every scope lies within "any"); then, for words, the query with words that
+        begin a longer one (ひばり in ひばりが丘) across fields. ``exclusive``: each tier's query
+        leaves out the tiers before it (otherwise the caller does)."""
+        mode: Mode = "substring" if substrings else "word"
         scopes: tuple[Scope, ...] = ("title", "body", "venue", "any")
-        queries = [self.query(words, scope) for scope in scopes]
-        if exclusive:
-            queries = [self.but_not(query, queries[:tier]) for tier, query in enumerate(queries)]
+        queries = [self.query(words, scope, mode=mode) for scope in scopes]
         # One word found anywhere is found in the title, the body (whose bigrams column also
         # holds the title's) or the venue: only a query of several words can match across fields.
-        return queries if len(words) > 1 else queries[:3]
+        if len(words) == 1:
+            queries = queries[:3]
+        if not substrings:
+            queries.append(self.query(words, "any", mode="prefix"))
+        if exclusive:
+            queries = [self.but_not(query, queries[:tier]) for tier, query in enumerate(queries)]
+        return queries
 
 
 def _words(query: str) -> list[QueryWord]:
@@ -324,16 +343,27 @@ def search_ids(*, kind: str, query: str, now: datetime, limit: int | None = None
     across fields) are read one by one, upcoming entries of every tier before past ones, and
     reading stops once ``limit`` ids are found: a common word costs about ``limit`` index steps,
     not one per entry it matches.
+
+    Dictionary words decide: a word is found as itself, then (ranked below) at the beginning of a
+    longer word (ひばり in ひばりが丘); text inside a word is asked only when no entry matches
+    so, so that 京都 finds 京都 and not 東京都, and ダンス not ガイダンス, unless nothing else is there.
     """
     words = _words(query)
     if not words:
         return []
+    ids = _ranked(words, kind=kind, now=now, limit=limit, substrings=False)
+    if not ids:
+        ids = _ranked(words, kind=kind, now=now, limit=limit, substrings=True)
+    return ids
+
+
+def _ranked(words: list[QueryWord], *, kind: str, now: datetime, limit: int | None, substrings: bool) -> list[int]:
     compiler = _Compiler(connection.vendor)
     # GIN answers a tier's NOT from the index. FTS5 would evaluate the earlier tiers again for
     # it, so on SQLite a tier's scan also returns entries of the tiers before it; they are
     # dropped here, and the scan reads that many more so that the LIMIT still holds.
     exclusive = not compiler.sqlite
-    tiers = compiler.tiers(words, exclusive=exclusive)
+    tiers = compiler.tiers(words, exclusive=exclusive, substrings=substrings)
     ids: list[int] = []
     for upcoming in (True, False):
         placed: set[int] = set()
@@ -374,7 +404,16 @@ def search_match_sql(*, kind: str, query: str) -> tuple[str, list[str | int]]:
     if not words:
         return "SELECT NULL WHERE 1 = 0", []
     compiler = _Compiler(connection.vendor)
-    compiled = compiler.query(words, "any")
+    sql, params = _match_ids(compiler, compiler.query(words, "any", mode="prefix"), kind)
+    with connection.cursor() as cursor:
+        # The same choice as ``search_ids``: substrings only where the words find nothing.
+        cursor.execute(f"{sql} LIMIT 1", params)
+        if cursor.fetchone() is None:
+            sql, params = _match_ids(compiler, compiler.query(words, "any", mode="substring"), kind)
+    return sql, params
+
+
+def _match_ids(compiler: _Compiler, compiled: str, kind: str) -> tuple[str, list[str | int]]:
     if compiler.sqlite:
         return _SQLITE_MATCH_IDS, [_ID_MASK, compiled, kind]
     return _POSTGRESQL_MATCH_IDS, [kind, compiled]

@@ -16,7 +16,7 @@ import hashlib
 import math
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
@@ -677,8 +677,27 @@ def _write(group: _Group, report: FileReport, state: _FileState) -> None:
     report.updated += 1
 
 
+# A year written in an event's text (令和3年度, 平成30年, 2022年): moved dates would contradict it.
+_YEAR_IN_TEXT = re.compile(r"(?:令和|平成|昭和)\s*(?:\d+|元)\s*年|(?:19|20)\d\d\s*年")
+
+
+def _year_named(values: dict[str, str]) -> str:
+    """The first year the event's own text names, or ""."""
+    # Not the date note: the demo shift rewrites the dates written there.
+    for name in (f.TITLE, f.SUBTITLE, f.SUMMARY, f.DESCRIPTION, f.APPLY_METHOD):
+        if match := _YEAR_IN_TEXT.search(_norm(values.get(name, ""))):
+            return match.group()
+    return ""
+
+
 def _import_file(
-    path: Path, *, source_label: str | None, shift_to_upcoming: bool, today: date, context: _Context
+    path: Path,
+    *,
+    source_label: str | None,
+    shift_to_upcoming: bool,
+    today: date,
+    context: _Context,
+    municipalities: Collection[str] | None = None,
 ) -> FileReport:
     report = FileReport(path=path)
     name = path.name
@@ -709,6 +728,26 @@ def _import_file(
             or (city_name() if code == city_code() and code else "")
         )
         source = source_label or f"{SOURCE_PREFIX}{code or path.stem}"
+        if municipalities is not None and code not in municipalities:
+            report.skipped.append(
+                RowError(
+                    name,
+                    number,
+                    _("The row is an event of %(municipality)s, not of this city; skipped.")
+                    % {"municipality": municipality or code},
+                )
+            )
+            continue
+        if shift_to_upcoming and (year := _year_named(values)):
+            report.skipped.append(
+                RowError(
+                    name,
+                    number,
+                    _("The text names the year %(year)s, which moved dates would contradict; skipped.")
+                    % {"year": year},
+                )
+            )
+            continue
         try:
             rows.append(_row(number, values, layout=layout, source=source, municipality=municipality, context=context))
         except _RowSkippedError:
@@ -744,12 +783,15 @@ def events_import(
     source_label: str | None = None,
     shift_to_upcoming: bool = False,
     today: date | None = None,
+    municipalities: Collection[str] | None = None,
 ) -> ImportReport:
     """Import each file in its own transaction; a file with any bad row is left out whole.
 
     ``source_label`` replaces the default source (``opendata:<municipality code>``), for files
     that are not a municipality's own. ``shift_to_upcoming`` is for demo data: it moves each
-    file's dates by whole weeks so its latest date falls about three months after ``today``.
+    file's dates by whole weeks so its latest date falls about three months after ``today``,
+    and skips rows whose text names a year (the moved dates would contradict it).
+    ``municipalities`` (codes) keeps only those municipalities' rows.
     """
     context = _Context.load()
     today = today or timezone.localdate()
@@ -762,6 +804,7 @@ def events_import(
                 shift_to_upcoming=shift_to_upcoming,
                 today=today,
                 context=context,
+                municipalities=municipalities,
             )
         )
     return report

@@ -7,6 +7,7 @@ from django.utils.translation import get_language
 TEXT_SIZES = {"normal", "large", "xlarge"}
 TEXT_SIZE_COOKIE = "text_size"
 FURIGANA_COOKIE = "furigana"
+CONTRAST_COOKIE = "contrast"
 
 
 def site(request: HttpRequest) -> dict[str, Any]:
@@ -17,4 +18,5 @@ def site(request: HttpRequest) -> dict[str, Any]:
         # The cookie is set by us but comes back from the browser; never echo an unknown value.
         "text_size": size if size in TEXT_SIZES else "normal",
         "furigana_on": request.COOKIES.get(FURIGANA_COOKIE) == "on",
+        "contrast_high": request.COOKIES.get(CONTRAST_COOKIE) == "high",
     }

@@ -29,6 +29,7 @@ from manabiba.facilities.models import Facility
 from manabiba.facilities.reference import facilities_load
 from manabiba.opendata import SAMPLES_DIR
 from manabiba.opendata.importer import ImportReport, events_import, report_lines
+from manabiba.opendata.municipalities import city_code
 from manabiba.programs.factories import ProgramFactory
 from manabiba.programs.models import Audience, Category, Organizer, Program
 from manabiba.programs.reference import audiences_load, categories_load
@@ -169,32 +170,90 @@ def demo_opendata_dir() -> Path:
 
 
 def demo_opendata_import(*, directory: Path | None = None, today: date | None = None) -> ImportReport:
-    """Import the real event files with their dates moved into the coming months; rerunning changes nothing.
+    """Import this city's real event files with their dates moved into the coming months; rerunning changes nothing.
 
     Each file is shifted by whole weeks, so every programme keeps its days of the week. A
     missing directory (a DEMO_OPENDATA_DIR that is not there) imports nothing.
     """
     folder = directory or demo_opendata_dir()
     paths = sorted(folder.glob("events-*.csv")) if folder.is_dir() else []
-    return events_import(paths=paths, shift_to_upcoming=True, today=today)
+    # The catalogue is this city's: neighbouring cities' events stay in the files (the importer's
+    # tests read them) but not in the demo, and rows naming a past year are left out.
+    return events_import(paths=paths, shift_to_upcoming=True, today=today, municipalities={city_code()})
 
 
 # (title, summary) per field or sub-field, so that every field of learning has programmes.
 DEMO_TITLES: dict[str, list[tuple[str, str]]] = {
-    "教育等一般": [("はじめての生涯学習ガイダンス", "市内の学びの場と講座の探し方を紹介します。")],
-    "人文・社会科学": [("読書会 いま読みたい日本の近代文学", "毎回一冊を読み、感想を話し合います。")],
-    "心理": [("子育てに役立つ心理学入門", "子どもの気持ちの育ちを心理学から学びます。")],
-    "哲学・宗教": [("哲学カフェ 幸せってなんだろう", "正解のない問いを気軽に語り合います。")],
-    "歴史・地理": [("まちの歴史を歩く 田無・保谷の古道", "郷土資料室の学芸員と旧道を歩きます。")],
-    "政治・経済": [("くらしと経済 家計から考える物価", "身近な家計から経済の仕組みを学びます。")],
-    "法律": [("知っておきたい相続と遺言の基礎", "弁護士がやさしく解説します。")],
-    "自然科学": [("親子で星空観察会", "季節の星座を望遠鏡で観察します。")],
-    "産業・技術": [("シニアのためのスマートフォン教室", "電話・写真・地図の使い方を少人数で学びます。")],
-    "芸術・文化": [("水彩画でえがく西東京の四季", "初心者向けの水彩画講座です。")],
-    "スポーツ・レクリエーション": [("夜のやさしいヨガ", "仕事帰りに体をほぐす初心者向けのヨガです。")],
-    "家庭生活・趣味": [("季節の和菓子づくり", "練り切りで季節の和菓子を作ります。")],
-    "市民生活・国際関係": [("やさしい日本語で話そう 国際交流サロン", "外国籍の市民と日本語で交流します。")],
-    "その他": [("地域ボランティア入門", "市内のボランティア活動を紹介し、体験します。")],
+    "教育等一般": [
+        ("はじめての生涯学習ガイダンス", "市内の学びの場と講座の探し方を紹介します。"),
+        ("学び直しのための勉強法講座", "大人になってからの効果的な学び方を身につけます。"),
+        ("図書館の上手な使い方", "蔵書検索や予約、レファレンスの使い方を司書が案内します。"),
+    ],
+    "人文・社会科学": [
+        ("読書会 いま読みたい日本の近代文学", "毎回一冊を読み、感想を話し合います。"),
+        ("はじめての俳句づくり", "季語の選び方から句会の楽しみ方まで学びます。"),
+        ("くずし字入門 古文書を読んでみよう", "郷土の古文書を手がかりにくずし字を読みます。"),
+    ],
+    "心理": [
+        ("子育てに役立つ心理学入門", "子どもの気持ちの育ちを心理学から学びます。"),
+        ("ストレスと上手につきあう心の講座", "日々のストレスへの向き合い方を臨床心理士と考えます。"),
+        ("聴く力を育てるコミュニケーション講座", "相手の話をしっかり聴くコツを演習で学びます。"),
+    ],
+    "哲学・宗教": [
+        ("哲学カフェ 幸せってなんだろう", "正解のない問いを気軽に語り合います。"),
+        ("こども哲学 どうして勉強するの？", "小学生が問いを出し合い、みんなで考えます。"),
+        ("暮らしのなかの年中行事と祈り", "身近な年中行事に込められた願いを学びます。"),
+    ],
+    "歴史・地理": [
+        ("まちの歴史を歩く 田無・保谷の古道", "郷土資料室の学芸員と旧道を歩きます。"),
+        ("下野谷遺跡と縄文のくらし", "市内の縄文遺跡から当時のくらしを学びます。"),
+        ("地図で読む西東京の移り変わり", "古い地図と今の地図を重ねてまちの変化をたどります。"),
+    ],
+    "政治・経済": [
+        ("くらしと経済 家計から考える物価", "身近な家計から経済の仕組みを学びます。"),
+        ("はじめての資産づくりと消費者トラブル対策", "金融の基礎と詐欺の手口を消費生活相談員が解説します。"),
+        ("市の予算を読んでみよう", "市の予算書の見方を担当職員がやさしく説明します。"),
+    ],
+    "法律": [
+        ("知っておきたい相続と遺言の基礎", "弁護士がやさしく解説します。"),
+        ("暮らしの法律相談の入口", "近隣トラブルや契約の基本を司法書士が解説します。"),
+        ("成年後見制度を知る講座", "制度の仕組みと使い方を専門職が説明します。"),
+    ],
+    "自然科学": [
+        ("親子で星空観察会", "季節の星座を望遠鏡で観察します。"),
+        ("身近な野鳥ウォッチング", "公園を歩きながら野鳥の見分け方を学びます。"),
+        ("おうちでできる科学実験教室", "台所にあるもので楽しい実験をします。"),
+    ],
+    "産業・技術": [
+        ("シニアのためのスマートフォン教室", "電話・写真・地図の使い方を少人数で学びます。"),
+        ("はじめてのパソコン 文書づくり", "文字入力から簡単な案内文づくりまで学びます。"),
+        ("小学生のプログラミング体験", "ブロックを組み合わせてゲームを作ります。"),
+    ],
+    "芸術・文化": [
+        ("水彩画でえがく西東京の四季", "初心者向けの水彩画講座です。"),
+        ("みんなで歌おう 季節のうた", "懐かしい歌を声を合わせて楽しみます。"),
+        ("はじめての書道 ていねいな字を書く", "筆の持ち方から楷書の基本を学びます。"),
+    ],
+    "スポーツ・レクリエーション": [
+        ("夜のやさしいヨガ", "仕事帰りに体をほぐす初心者向けのヨガです。"),
+        ("シニアの健康体操", "椅子を使って無理なく体を動かします。"),
+        ("親子でチャレンジ 卓球教室", "ラケットの握り方から試合まで楽しみます。"),
+    ],
+    "家庭生活・趣味": [
+        ("季節の和菓子づくり", "練り切りで季節の和菓子を作ります。"),
+        ("男性のための料理教室", "包丁の使い方から一汁三菜まで作ります。"),
+        ("ベランダで育てる家庭菜園", "プランターで野菜を育てるコツを学びます。"),
+    ],
+    "市民生活・国際関係": [
+        ("やさしい日本語で話そう 国際交流サロン", "外国籍の市民と日本語で交流します。"),
+        ("わが家の防災 備えの見直し講座", "備蓄品と避難の準備を防災の専門家と確認します。"),
+        ("世界の料理で国際交流", "市内に住む外国出身の講師と料理を作ります。"),
+    ],
+    "その他": [
+        ("地域ボランティア入門", "市内のボランティア活動を紹介し、体験します。"),
+        ("はじめての認知症サポーター養成講座", "認知症の人と家族を地域で支える方法を学びます。"),
+        ("子ども食堂を知るつどい", "市内の子ども食堂の活動と関わり方を紹介します。"),
+    ],
 }
 DEMO_GROUPS = ["西東京 歴史を学ぶ会", "ひばりが丘 水彩サークル", "保谷 ヨガの会"]
 DEMO_CITIZENS = ["市民講師 山田 一郎", "市民講師 佐藤 みどり"]
@@ -258,11 +317,13 @@ def demo_programs_generate(*, today: date | None = None) -> int:
         Program.Application.POSTCARD,
     ]
     created = 0
-    count = max(30, len(categories) * 2, len(audiences) * 2, len(areas))
+    count = max(len(categories) * 3, len(audiences) * 2, len(areas))
     for index in range(count):
         key = f"demo-{index:03d}"
         category = categories[index % len(categories)]
-        title, summary = rng.choice(DEMO_TITLES.get(category.minor or category.major, DEMO_TITLES["その他"]))
+        # Each field's titles in turn, so that no two programmes share a title.
+        titles = DEMO_TITLES.get(category.minor or category.major, DEMO_TITLES["その他"])
+        title, summary = titles[(index // len(categories)) % len(titles)]
         hour, weekend = times[index % len(times)]
         kind = program_kinds[index % len(program_kinds)]
         fee = fees[index % len(fees)]
@@ -280,7 +341,7 @@ def demo_programs_generate(*, today: date | None = None) -> int:
             continue
         ProgramFactory(
             published=True,
-            title=f"{title}({index + 1})" if index >= len(categories) else title,
+            title=title,
             summary=summary,
             description=f"{summary}\n\n{rng.choice(DEMO_NOTES)}",
             kind=kind,

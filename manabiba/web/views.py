@@ -31,7 +31,7 @@ from manabiba.programs.selectors import (
     category_list,
     program_search,
 )
-from manabiba.web.context_processors import FURIGANA_COOKIE, TEXT_SIZE_COOKIE, TEXT_SIZES
+from manabiba.web.context_processors import CONTRAST_COOKIE, FURIGANA_COOKIE, TEXT_SIZE_COOKIE, TEXT_SIZES
 
 STATIC_PAGES = {"about", "accessibility", "privacy", "terms"}
 HOME_LIST_SIZE = 5
@@ -126,6 +126,13 @@ def text_size(request: HttpRequest) -> HttpResponse:
 @require_POST
 def furigana(request: HttpRequest) -> HttpResponse:
     return _remember_preference(request, field="furigana", cookie=FURIGANA_COOKIE, allowed={"on", "off"})
+
+
+@csrf_exempt
+@require_POST
+def contrast(request: HttpRequest) -> HttpResponse:
+    """Light text on black, for residents who read better so (白黒反転 on many city sites)."""
+    return _remember_preference(request, field="contrast", cookie=CONTRAST_COOKIE, allowed={"high", "normal"})
 
 
 @csrf_exempt

@@ -86,6 +86,44 @@ def test_text_inside_a_compound_is_found(catalogue: None) -> None:
     assert found("食堂") == {7}
 
 
+def test_a_dictionary_word_is_not_found_inside_a_longer_word_when_it_stands_alone_elsewhere() -> None:
+    add(1, "東京都の講座")
+    add(2, "京都の旅")
+    add(3, "生涯学習ガイダンス")
+    add(4, "はじめてのダンス")
+    # 京都 is a word in entry 2 and only text inside 東京都 in entry 1; ダンス likewise.
+    assert found("京都") == {2}
+    assert found("ダンス") == {4}
+    assert found("東京") == {1}
+
+
+def test_a_word_beginning_a_longer_word_is_found_below_the_word_itself() -> None:
+    now = timezone.now()
+    add(1, "ヨガマット販売", starts_at=now + timedelta(days=1))
+    add(2, "親子ヨガ教室", starts_at=now + timedelta(days=9))
+    add(3, "ひばりが丘まち歩き", starts_at=now + timedelta(days=1))
+    add(4, "ひばりの観察会", starts_at=now + timedelta(days=9))
+    assert search_ids(kind=KIND, query="ヨガ", now=now) == [2, 1]
+    assert search_ids(kind=KIND, query="ひばり", now=now) == [4, 3]
+
+
+def test_text_inside_a_word_is_found_when_no_entry_holds_the_word() -> None:
+    add(1, "東京都の講座")
+    add(3, "生涯学習ガイダンス")
+    assert found("京都") == {1}
+    assert found("ダンス") == {3}
+
+
+def test_the_substring_fallback_follows_the_whole_query_not_each_word() -> None:
+    add(1, "西東京市民まつり", "教室もあります")
+    add(2, "パソコン教室")
+    add(3, "東京都の講座")
+    # 京都 is only inside 東京都, so the query falls back to substrings for every word.
+    assert found("教室 京都") == set()
+    assert found("講座 京都") == {3}
+    assert found("教室") == {1, 2}
+
+
 def test_an_absent_word_or_an_empty_query_finds_nothing(catalogue: None) -> None:
     assert found("囲碁") == set()
     assert found("") == set()
@@ -218,7 +256,21 @@ def test_moving_an_entrys_start_changes_its_place() -> None:
     assert search_ids(kind=KIND, query="囲碁", now=timezone.now()) == [1, 2]
 
 
-QUERIES = ["教室", "教室 こども", "pc", "歴史", "西東京", "ひばりが丘", "卓", "存在しない", "・・"]
+QUERIES = [
+    "教室",
+    "教室 こども",
+    "pc",
+    "歴史",
+    "西東京",
+    "ひばりが丘",
+    "ひばり",
+    "卓",
+    "公民",
+    "京都",
+    "ダンス",
+    "存在しない",
+    "・・",
+]
 
 
 @pytest.mark.parametrize("query", QUERIES)

@@ -131,3 +131,19 @@ def test_detail_of_an_unknown_place_is_404(client: Client) -> None:
 
     assert response.status_code == 404
     assert "Page not found" in response.content.decode()
+
+
+def test_a_place_without_a_known_address_or_phone_sends_the_resident_to_the_desk(
+    client: Client, places: dict[str, Facility]
+) -> None:
+    known = client.get(f"/facilities/{places['tanashi'].pk}/").content.decode()
+    places["eco"].address = ""
+    places["eco"].phone = ""
+    places["eco"].save()
+    unknown = client.get(f"/facilities/{places['eco'].pk}/").content.decode()
+
+    assert '<a href="tel:042-000-0001">042-000-0001</a>' in known
+    assert "Ask the learning information desk" not in known
+    assert "Not yet published" not in unknown
+    assert "<dt>Phone</dt>" not in unknown
+    assert '<a href="/desk/">Ask the learning information desk</a>' in unknown

@@ -215,11 +215,35 @@ def test_demo_shift_moves_dates_by_whole_weeks_to_a_few_months_ahead() -> None:
         p.source_key: [(s.local_date, s.weekday) for s in p.sessions.all()]
         for p in Program.objects.prefetch_related("sessions")
     }
-    assert shifted.keys() == original.keys()
+    # Rows whose text names a year are left out (the moved dates would contradict it), the rest kept.
+    skipped = report.files[0].skipped
+    assert skipped
+    assert all("names the year" in str(note) for note in skipped)
+    assert shifted.keys() < original.keys()
     for key, sessions in shifted.items():
         assert [(day - timedelta(days=shift), weekday) for day, weekday in sessions] == original[key]
     latest = max(timezone.localtime(s.ends_at or s.starts_at).date() for s in ProgramSession.objects.all())
     assert today + timedelta(days=60) < latest <= today + timedelta(days=97)
+
+
+def test_a_demo_shift_leaves_out_rows_whose_text_names_a_year(tmp_path: Path) -> None:
+    path = tmp_path / "events.csv"
+    path.write_text(
+        "イベント名,開始日,説明\n"
+        "令和3年度 古文書講座,2022-01-29,\n"
+        "歴史講座,2022-01-30,2022年の春に始まった講座です。\n"
+        "ヨガ教室,2022-01-31,初心者向けです。\n",
+        encoding="utf-8",
+    )
+
+    report = events_import(paths=[path], shift_to_upcoming=True, today=date(2030, 6, 1))
+
+    assert list(Program.objects.values_list("title", flat=True)) == ["ヨガ教室"]
+    assert [(note.row, "令和3年" in str(note)) for note in report.files[0].skipped] == [(2, True), (3, False)]
+    # Without the shift the dates are the file's own, and every row is imported.
+    Program.objects.all().delete()
+    events_import(paths=[path])
+    assert Program.objects.count() == 3
 
 
 def test_full_width_brackets_in_the_organiser_are_kept_as_written(tmp_path: Path) -> None:

@@ -21,7 +21,11 @@ def seed_demo(*args: str) -> str:
     return out.getvalue()
 
 
-def test_the_full_demo_has_upcoming_programmes_from_the_real_open_data(settings: SettingsWrapper) -> None:
+def test_the_full_demo_is_this_citys_catalogue_with_upcoming_programmes_from_its_open_data(
+    settings: SettingsWrapper,
+) -> None:
+    import re
+
     from django.utils import timezone
 
     from manabiba.programs.models import Program
@@ -30,9 +34,18 @@ def test_the_full_demo_has_upcoming_programmes_from_the_real_open_data(settings:
     out = StringIO()
     call_command("seed_demo", stdout=out)
     published = Program.objects.filter(status=Program.Status.PUBLISHED)
-    assert published.filter(source__startswith="opendata:").count() > 200
-    # Each file keeps its own span of dates (狛江市 covers two years), so not all of them lie ahead.
-    assert published.filter(last_ends_at__gte=timezone.now()).count() > 100
+    imported = published.filter(source__startswith="opendata:")
+    # Only 西東京市's own events (code 132292): neighbouring cities' files are skipped row by row.
+    assert imported.count() > 30
+    assert set(imported.values_list("source", flat=True)) == {"opendata:132292"}
+    assert "not of this city; skipped" in out.getvalue()
+    assert published.filter(last_ends_at__gte=timezone.now()).count() > 60
+    titles = list(published.values_list("title", flat=True))
+    # Dates were moved to come up, so no title may name a year (令和3年度) or carry a counter "(24)".
+    assert not [title for title in titles if re.search(r"令和\s*\d+\s*年|平成\s*\d+\s*年|20\d\d年", title)]
+    assert not [title for title in titles if re.search(r"[(（]\d+[)）]$", title)]
+    generated = list(published.filter(source="demo").values_list("title", flat=True))
+    assert len(generated) == len(set(generated)) >= 40
 
 
 def test_seeding_twice_gives_the_same_people_and_rooms(settings: SettingsWrapper) -> None:
