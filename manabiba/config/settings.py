@@ -289,3 +289,16 @@ DESK_CAP_APPOINTMENTS_BY_ROSTER = env_bool("DESK_CAP_APPOINTMENTS_BY_ROSTER")
 # Reports: how long a kept section whose rows changed may still be shown (marked with the time it
 # was counted) while figures_refresh counts it again; 0 counts it on the view (docs/reports.md).
 REPORTS_REFRESH_GRACE_SECONDS = env_int("REPORTS_REFRESH_GRACE_SECONDS", 900)
+
+# Room booking's fair allocation (docs/venues.md): the monthly lottery's common timeline, for month M,
+# in month M-2 (days of that month), and the rules against abuse.
+VENUES_LOTTERY_OPENS_DAY = env_int("VENUES_LOTTERY_OPENS_DAY", 1)
+VENUES_LOTTERY_CLOSES_DAY = env_int("VENUES_LOTTERY_CLOSES_DAY", 10)
+VENUES_LOTTERY_CONFIRM_DAY = env_int("VENUES_LOTTERY_CONFIRM_DAY", 17)
+VENUES_FIRST_COME_DAY = env_int("VENUES_FIRST_COME_DAY", 20)
+VENUES_LOTTERY_MAX_WISHES = env_int("VENUES_LOTTERY_MAX_WISHES", 5)
+VENUES_LOTTERY_MAX_FRAMES = env_int("VENUES_LOTTERY_MAX_FRAMES", 4)
+VENUES_CANCEL_HOLD_OFF_HOURS = env_int("VENUES_CANCEL_HOLD_OFF_HOURS", 24)
+VENUES_LATE_CANCEL_DAYS = env_int("VENUES_LATE_CANCEL_DAYS", 3)
+VENUES_PENALTY_THRESHOLD = env_int("VENUES_PENALTY_THRESHOLD", 3)
+VENUES_SUSPENSION_DAYS = env_int("VENUES_SUSPENSION_DAYS", 90)

@@ -13,3 +13,12 @@ class VenuesConfig(AppConfig):
 
         # A deleted account's user groups lose their contact details and their coming bookings.
         account_erasure_register("venues", lambda user: venues_erase_for_deleted_account(user=user))
+
+        from manabiba.core.lottery import lottery_recheck_register
+        from manabiba.core.workspace import workspace_cards_register
+        from manabiba.venues.selectors import round_recheck
+        from manabiba.venues.workspace import venue_cards
+
+        # ``manabiba lottery_verify --kind rooms <round id>`` runs a room draw again.
+        lottery_recheck_register("rooms", round_recheck)
+        workspace_cards_register("venues", venue_cards, order=60)

@@ -3,7 +3,7 @@
 Idempotent: groups are found by name, a frame already held is left alone, so a second run changes nothing.
 """
 
-from datetime import date, timedelta
+from datetime import date, time, timedelta
 
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
@@ -13,9 +13,9 @@ from manabiba.accounts.models import User
 from manabiba.facilities.models import Facility, Room
 from manabiba.facilities.reference import rooms_load
 from manabiba.facilities.selectors import facility_closed_days, facility_frames
-from manabiba.venues import selectors
+from manabiba.venues import selectors, services
 from manabiba.venues.factories import UserGroupFactory
-from manabiba.venues.models import Booking, UserGroup
+from manabiba.venues.models import Booking, LotteryEntry, LotteryRound, LotteryWish, RegularSlot, UserGroup
 from manabiba.venues.services import MAX_UPCOMING_PER_GROUP
 
 DEMO_DOMAIN = "demo.manabiba.jp"
@@ -120,4 +120,70 @@ def venues_demo_seed(*, today: date | None = None) -> list[str]:
                 held[group.pk] += 1
                 created += 1
             day += timedelta(days=1)
-    return [f"room user groups: {UserGroup.objects.count()}", f"room bookings: {created} created"]
+    lines = [f"room user groups: {UserGroup.objects.count()}", f"room bookings: {created} created"]
+    return [*lines, *_fair_allocation_demo(today, circles, staff)]
+
+
+def _fair_allocation_demo(today: date, circles: list[UserGroup], staff: User | None) -> list[str]:
+    """A regular weekly slot, a drawn round (next month, 保谷駅前公民館) and a round of the month after next
+    (田無公民館) with entries, which takes entries when the demo is seeded between the timeline's opening and
+    closing days (1st–10th by default)."""
+    tanashi = Facility.objects.filter(name="田無公民館").first()
+    hoya = Facility.objects.filter(name="保谷駅前公民館").first()
+    if tanashi is None or hoya is None or len(circles) < 4:
+        return []
+    now = selectors.at(today, time(10))
+    room = Room.objects.filter(facility=hoya, bookable=True).order_by("name").first()
+    frames = facility_frames(hoya)
+    if room is None or not frames:
+        return []
+    slot, created = RegularSlot.objects.get_or_create(
+        group=circles[0],
+        fiscal_year=selectors.fiscal_year_of(today),
+        defaults={
+            "room": room,
+            "weekday": 2,
+            "frame": frames[-1],
+            "purpose": "毎週の定例練習",
+            "attendees": min(room.capacity or 10, 15),
+            "status": RegularSlot.Status.APPROVED,
+            "reviewed_at": now,
+            "reviewed_by": staff,
+        },
+    )
+    if created:
+        for months in (0, 1):
+            services.regular_slot_place(slot=slot, month=selectors.month_shift(today.replace(day=1), months), now=now)
+    drawn = services.round_open(facility=hoya, month=selectors.month_shift(today.replace(day=1), 1), now=now)
+    upcoming = services.round_open(facility=tanashi, month=selectors.month_shift(today.replace(day=1), 2), now=now)
+    for round_, groups in ((drawn, circles[1:4]), (upcoming, circles[4:7])):
+        rooms = list(Room.objects.filter(facility=round_.facility, bookable=True).order_by("name")[:2])
+        round_frames = facility_frames(round_.facility)
+        if round_.status != LotteryRound.Status.OPEN or not rooms or not round_frames:
+            continue
+        for number, group in enumerate(groups):
+            entry, entry_created = LotteryEntry.objects.get_or_create(
+                round=round_,
+                group=group,
+                defaults={"purpose": "定例の活動", "attendees": 10, "entered_by": group.owner},
+            )
+            if not entry_created:
+                continue
+            # Every group wants the first Saturday evening first: the draw decides.
+            saturdays = [d for d in services._month_days(round_.month) if d.weekday() == 5]
+            wishes = [
+                (rooms[0], saturdays[0], round_frames[-1]),
+                (rooms[-1], saturdays[1 + number % 2], round_frames[0]),
+            ]
+            LotteryWish.objects.bulk_create(
+                [
+                    LotteryWish(entry=entry, rank=rank, room=w_room, day=w_day, frame=w_frame)
+                    for rank, (w_room, w_day, w_frame) in enumerate(wishes, start=1)
+                ]
+            )
+    if drawn.status == LotteryRound.Status.OPEN and now >= drawn.closes_at:
+        services.round_draw(round_=drawn, now=now)
+    return [
+        f"room lottery rounds: {LotteryRound.objects.count()}",
+        f"regular weekly slots: {RegularSlot.objects.count()}",
+    ]

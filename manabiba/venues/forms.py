@@ -1,5 +1,6 @@
 """Forms for room booking: they parse and validate; the services do the writing."""
 
+from datetime import date
 from typing import Any
 
 from django import forms
@@ -7,7 +8,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from manabiba.facilities.models import FeeExemption
+from manabiba.facilities.models import FeeExemption, Room, TimeFrame
 from manabiba.venues.models import Booking, UserGroup
 
 
@@ -117,3 +118,128 @@ class FrameForm(PlainForm):
 class ClosureForm(PlainForm):
     day = forms.DateField(label=pgettext_lazy("column of days", "Day"), widget=forms.DateInput(attrs={"type": "date"}))
     note = forms.CharField(label=_("Reason"), max_length=200, required=False)
+
+
+class LotteryEntryForm(PlainForm):
+    """A group's ranked wishes in a round: up to the round's number of rows of room, day and frame.
+    Rows left empty are skipped; the first filled row is the first choice."""
+
+    group = forms.ModelChoiceField(label=_("User group"), queryset=UserGroup.objects.none())
+    channel = forms.ChoiceField(
+        label=_("The group asked"),
+        choices=[(Booking.Channel.PHONE, _("by phone")), (Booking.Channel.COUNTER, _("at the counter"))],
+        widget=forms.RadioSelect,
+    )
+    purpose = forms.CharField(label=_("What the room is used for"), max_length=200)
+    attendees = forms.IntegerField(label=_("Expected attendees"), min_value=1, max_value=10000)
+
+    def __init__(
+        self,
+        *args: Any,
+        groups: QuerySet[UserGroup],
+        rooms: QuerySet[Room],
+        frames: list[TimeFrame],
+        month_first: date,
+        month_last: date,
+        wishes: int,
+        on_behalf: bool,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        group = self.fields["group"]
+        assert isinstance(group, forms.ModelChoiceField)
+        group.queryset = groups
+        if not on_behalf:
+            del self.fields["channel"]
+        self.wish_count = wishes
+        for rank in range(1, wishes + 1):
+            self.fields[f"room_{rank}"] = forms.ModelChoiceField(
+                label=_("Choice %(rank)s: room") % {"rank": rank}, queryset=rooms, required=False
+            )
+            self.fields[f"day_{rank}"] = forms.DateField(
+                label=_("Choice %(rank)s: day") % {"rank": rank},
+                required=False,
+                widget=forms.DateInput(
+                    attrs={"type": "date", "min": month_first.isoformat(), "max": month_last.isoformat()}
+                ),
+            )
+            self.fields[f"frame_{rank}"] = forms.TypedChoiceField(
+                label=_("Choice %(rank)s: time frame") % {"rank": rank},
+                choices=[("", "---------"), *((frame.pk, str(frame)) for frame in frames)],
+                coerce=int,
+                empty_value=None,
+                required=False,
+            )
+
+    def wish_rows(self) -> list[tuple[int, Any, Any, Any]]:
+        return [
+            (rank, self[f"room_{rank}"], self[f"day_{rank}"], self[f"frame_{rank}"])
+            for rank in range(1, self.wish_count + 1)
+        ]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        wishes = []
+        for rank in range(1, self.wish_count + 1):
+            values = [data.get(f"room_{rank}"), data.get(f"day_{rank}"), data.get(f"frame_{rank}")]
+            if all(value in (None, "") for value in values):
+                continue
+            if any(value in (None, "") for value in values):
+                self.add_error(f"room_{rank}", _("Give the room, the day and the frame of this choice."))
+                continue
+            wishes.append(tuple(values))
+        if not wishes and not self.errors:
+            raise forms.ValidationError(_("Choose at least one frame."))
+        data["wishes"] = wishes
+        return data
+
+
+class RegularSlotForm(PlainForm):
+    group = forms.ModelChoiceField(label=_("User group"), queryset=UserGroup.objects.none())
+    fiscal_year = forms.TypedChoiceField(label=_("Fiscal year"), coerce=int)
+    room = forms.ModelChoiceField(label=_("Room"), queryset=Room.objects.none())
+    weekday = forms.TypedChoiceField(
+        label=_("Weekday"),
+        coerce=int,
+        choices=[
+            (0, _("Monday")),
+            (1, _("Tuesday")),
+            (2, _("Wednesday")),
+            (3, _("Thursday")),
+            (4, _("Friday")),
+            (5, _("Saturday")),
+            (6, _("Sunday")),
+        ],
+    )
+    frame = forms.ModelChoiceField(label=_("Time frame"), queryset=TimeFrame.objects.none())
+    purpose = forms.CharField(label=_("What the room is used for"), max_length=200)
+    attendees = forms.IntegerField(label=_("Expected attendees"), min_value=1, max_value=10000)
+
+    def __init__(
+        self, *args: Any, groups: QuerySet[UserGroup], rooms: QuerySet[Room], years: list[int], **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        group = self.fields["group"]
+        assert isinstance(group, forms.ModelChoiceField)
+        group.queryset = groups
+        room = self.fields["room"]
+        assert isinstance(room, forms.ModelChoiceField)
+        room.queryset = rooms
+        frame = self.fields["frame"]
+        assert isinstance(frame, forms.ModelChoiceField)
+        frame.queryset = TimeFrame.objects.filter(facility__rooms__in=rooms).distinct().select_related("facility")
+        frame.label_from_instance = lambda obj: f"{obj.facility.name} {obj}"  # type: ignore[method-assign]
+        year = self.fields["fiscal_year"]
+        assert isinstance(year, forms.TypedChoiceField)
+        year.choices = [
+            (y, _("Fiscal %(year)s (April %(year)s – March %(next)s)") % {"year": y, "next": y + 1}) for y in years
+        ]
+
+
+class AttendanceForm(PlainForm):
+    came = forms.TypedChoiceField(
+        label=_("Attendance"),
+        coerce=lambda value: value == "1",
+        choices=[("1", _("came")), ("0", _("did not come (no-show)"))],
+        widget=forms.RadioSelect,
+    )

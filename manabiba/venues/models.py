@@ -1,5 +1,7 @@
 """Room booking: user groups registered to book (利用団体) and their bookings of a room's frames."""
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -55,6 +57,8 @@ class UserGroup(TimeStampedModel):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     review_note = models.TextField(_("note to the group"), blank=True)
+    # Set when penalty points reach the threshold: the group cannot book or enter lotteries until then.
+    suspended_until = models.DateTimeField(_("booking rights suspended until"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("user group")
@@ -85,6 +89,16 @@ class Booking(TimeStampedModel):
         FIRST_COME = "first_come", _("first come")
         LOTTERY = "lottery", _("lottery")
         REGULAR = "regular", _("regular weekly use")
+
+    class CancelReason(models.TextChoices):
+        GROUP = "group", _("cancelled by the group")
+        LAPSED = "lapsed", _("lottery win not confirmed in time")
+        SUSPENDED = "suspended", _("booking rights suspended")
+        ERASED = "erased", _("account deleted")
+
+    class Attendance(models.TextChoices):
+        CAME = "came", _("came")
+        NO_SHOW = "no_show", _("did not come (no-show)")
 
     room = models.ForeignKey(Room, verbose_name=_("room"), on_delete=models.PROTECT, related_name="bookings")
     day = models.DateField(_("date"), db_index=True)
@@ -119,6 +133,21 @@ class Booking(TimeStampedModel):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     reminder_sent_at = models.DateTimeField(_("reminder sent at"), null=True, blank=True)
+    # A lottery win holds its frame until ``confirm_by``; unconfirmed, it lapses (cancelled, reason lapsed).
+    confirm_by = models.DateTimeField(_("confirm by"), null=True, blank=True)
+    confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
+    cancel_reason = models.CharField(
+        _("why cancelled"), max_length=10, choices=CancelReason.choices, blank=True, default=""
+    )
+    # Cancelled less than VENUES_LATE_CANCEL_DAYS before the start: a penalty point.
+    cancelled_late = models.BooleanField(_("cancelled late"), default=False)
+    # When the cancelled frame was released to first come after the hold-off (and followers told).
+    released_at = models.DateTimeField(_("released to first come at"), null=True, blank=True)
+    attendance = models.CharField(_("attendance"), max_length=8, choices=Attendance.choices, blank=True, default="")
+    attendance_marked_at = models.DateTimeField(_("attendance marked at"), null=True, blank=True)
+    attendance_marked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         verbose_name = _("booking")
@@ -132,3 +161,191 @@ class Booking(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.room} {self.day:%Y-%m-%d} {self.frame.name}"
+
+
+class LotteryRound(TimeStampedModel):
+    """The monthly lottery (抽選) of one facility's frames for one month, on the common timeline.
+
+    Groups enter ranked wishes from ``opens_at`` to ``closes_at``; the draw runs at ``closes_at``
+    and stores what it needs to be run again (``seed``, ``entries``, ``taken``, ``max_frames``);
+    winners confirm by ``confirm_by``; the frames left open first come at ``first_come_at``.
+    """
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("taking entries")
+        DRAWN = "drawn", _("drawn")
+
+    facility = models.ForeignKey(
+        "facilities.Facility", verbose_name=_("facility"), on_delete=models.CASCADE, related_name="+"
+    )
+    month = models.DateField(_("month"), help_text=_("The first day of the month drawn."))
+    opens_at = models.DateTimeField(_("entries open at"))
+    closes_at = models.DateTimeField(_("entries close and the draw runs at"))
+    confirm_by = models.DateTimeField(_("winners confirm by"))
+    first_come_at = models.DateTimeField(_("first come opens at"))
+    max_wishes = models.PositiveSmallIntegerField(_("wishes per group"))
+    max_frames = models.PositiveSmallIntegerField(_("frames a group can win"))
+    status = models.CharField(_("status"), max_length=8, choices=Status.choices, default=Status.OPEN)
+    algorithm = models.CharField(_("algorithm"), max_length=30, blank=True)
+    seed = models.CharField(_("seed"), max_length=128, blank=True)
+    entries: models.JSONField[Any] = models.JSONField(_("entries"), default=list)
+    taken: models.JSONField[Any] = models.JSONField(_("frames held before the draw"), default=list)
+    ranking: models.JSONField[Any] = models.JSONField(_("drawn order"), default=list)
+    winners: models.JSONField[Any] = models.JSONField(_("winning wishes"), default=list)
+    drawn_at = models.DateTimeField(_("drawn at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("lottery round")
+        verbose_name_plural = _("lottery rounds")
+        ordering = ["-month", "facility"]
+        constraints = [models.UniqueConstraint(fields=["facility", "month"], name="venues_round_one_per_month")]
+
+    def __str__(self) -> str:
+        return f"{self.facility} {self.month:%Y-%m}"
+
+
+class LotteryEntry(TimeStampedModel):
+    """One group's entry in a round: its ranked wishes. One entry per group and round."""
+
+    round = models.ForeignKey(LotteryRound, on_delete=models.CASCADE, related_name="lottery_entries")
+    group = models.ForeignKey(UserGroup, verbose_name=_("user group"), on_delete=models.CASCADE, related_name="+")
+    channel = models.CharField(
+        _("entered"), max_length=10, choices=Booking.Channel.choices, default=Booking.Channel.ONLINE
+    )
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    purpose = models.CharField(_("what the room is used for"), max_length=200)
+    attendees = models.PositiveIntegerField(_("expected attendees"))
+    results_sent_at = models.DateTimeField(_("results mailed at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("lottery entry")
+        verbose_name_plural = _("lottery entries")
+        ordering = ["round", "id"]
+        constraints = [models.UniqueConstraint(fields=["round", "group"], name="venues_entry_one_per_group")]
+
+    def __str__(self) -> str:
+        return f"{self.round} {self.group}"
+
+
+class LotteryWish(models.Model):
+    """One ranked wish of an entry: a frame of a room on a day."""
+
+    class Result(models.TextChoices):
+        PENDING = "pending", _("waiting for the draw")
+        WON = "won", _("won")
+        LOST = "lost", _("not drawn")
+
+    entry = models.ForeignKey(LotteryEntry, on_delete=models.CASCADE, related_name="wishes")
+    rank = models.PositiveSmallIntegerField(_("rank"))
+    room = models.ForeignKey(Room, verbose_name=_("room"), on_delete=models.CASCADE, related_name="+")
+    day = models.DateField(_("date"))
+    frame = models.ForeignKey(TimeFrame, verbose_name=_("time frame"), on_delete=models.CASCADE, related_name="+")
+    result = models.CharField(_("result"), max_length=8, choices=Result.choices, default=Result.PENDING)
+    booking = models.OneToOneField(Booking, null=True, blank=True, on_delete=models.SET_NULL, related_name="wish")
+
+    class Meta:
+        verbose_name = _("lottery wish")
+        verbose_name_plural = _("lottery wishes")
+        ordering = ["entry", "rank"]
+        constraints = [
+            models.UniqueConstraint(fields=["entry", "rank"], name="venues_wish_unique_rank"),
+            models.UniqueConstraint(fields=["entry", "room", "day", "frame"], name="venues_wish_unique_frame"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.rank}: {self.room} {self.day:%Y-%m-%d} {self.frame.name}"
+
+    @property
+    def item(self) -> str:
+        """The frame as the pure draw sees it."""
+        return f"{self.room_id}:{self.day:%Y-%m-%d}:{self.frame_id}"
+
+
+class PenaltyPoint(models.Model):
+    """A point against a group for a late cancellation or a no-show; enough points suspend it."""
+
+    class Reason(models.TextChoices):
+        LATE_CANCEL = "late", _("late cancellation")
+        NO_SHOW = "no_show", _("no-show")
+
+    group = models.ForeignKey(UserGroup, on_delete=models.CASCADE, related_name="penalty_points")
+    booking = models.ForeignKey(Booking, on_delete=models.CASCADE, related_name="penalty_points")
+    reason = models.CharField(_("reason"), max_length=8, choices=Reason.choices)
+    points = models.PositiveSmallIntegerField(_("points"))
+    given_at = models.DateTimeField(_("given at"))
+    given_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # Points that led to a suspension are spent: the group starts again from zero afterwards.
+    spent_at = models.DateTimeField(_("spent at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("penalty point")
+        verbose_name_plural = _("penalty points")
+        ordering = ["-given_at"]
+        constraints = [models.UniqueConstraint(fields=["booking", "reason"], name="venues_penalty_once_per_booking")]
+
+    def __str__(self) -> str:
+        return f"{self.group} {self.reason} {self.points}"
+
+
+class RegularSlot(TimeStampedModel):
+    """A regular weekly frame (定期利用) for a fiscal year, requested once a year, approved by staff and
+    placed as bookings before each monthly lottery round."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("waiting for approval")
+        APPROVED = "approved", _("approved")
+        REJECTED = "rejected", _("rejected")
+
+    group = models.ForeignKey(UserGroup, verbose_name=_("user group"), on_delete=models.CASCADE, related_name="+")
+    fiscal_year = models.PositiveSmallIntegerField(_("fiscal year"))
+    room = models.ForeignKey(Room, verbose_name=_("room"), on_delete=models.CASCADE, related_name="+")
+    weekday = models.PositiveSmallIntegerField(_("weekday"), help_text=_("Monday 0 … Sunday 6"))
+    frame = models.ForeignKey(TimeFrame, verbose_name=_("time frame"), on_delete=models.CASCADE, related_name="+")
+    purpose = models.CharField(_("what the room is used for"), max_length=200)
+    attendees = models.PositiveIntegerField(_("expected attendees"))
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    review_note = models.TextField(_("note to the group"), blank=True)
+
+    class Meta:
+        verbose_name = _("regular weekly slot")
+        verbose_name_plural = _("regular weekly slots")
+        ordering = ["fiscal_year", "room", "weekday", "frame"]
+        constraints = [
+            # Requested once a year: one request per group and fiscal year.
+            models.UniqueConstraint(fields=["group", "fiscal_year"], name="venues_regular_once_a_year"),
+            models.UniqueConstraint(
+                fields=["fiscal_year", "room", "weekday", "frame"],
+                condition=Q(status="approved"),
+                name="venues_regular_one_per_frame",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.group} {self.room} {self.weekday} {self.frame.name}"
+
+
+class RoomFollow(models.Model):
+    """A group that asked to be told when frames of a room are released."""
+
+    group = models.ForeignKey(UserGroup, on_delete=models.CASCADE, related_name="+")
+    room = models.ForeignKey(Room, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("followed room")
+        verbose_name_plural = _("followed rooms")
+        constraints = [models.UniqueConstraint(fields=["group", "room"], name="venues_follow_once")]
+
+    def __str__(self) -> str:
+        return f"{self.group} → {self.room}"

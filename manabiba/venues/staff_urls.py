@@ -11,4 +11,8 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("facilities/<int:facility_id>/", staff_views.facility, name="facility"),
     path("frames/<int:pk>/remove/", staff_views.frame_remove, name="frame_remove"),
     path("closures/<int:pk>/remove/", staff_views.closure_remove, name="closure_remove"),
+    path("allocation/", staff_views.allocation, name="allocation"),
+    path("rounds/<int:pk>/draw/", staff_views.round_draw, name="round_draw"),
+    path("bookings/<int:pk>/attendance/", staff_views.attendance_mark, name="attendance_mark"),
+    path("regular/<int:pk>/review/", staff_views.regular_review, name="regular_review"),
 ]

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -15,9 +16,10 @@ from manabiba.core.audit import audit_log
 from manabiba.facilities.models import Closure, Facility, TimeFrame
 from manabiba.facilities.selectors import facilities_with_bookable_rooms, facility_frames
 from manabiba.venues import selectors, services
-from manabiba.venues.forms import ClosureForm, FrameForm, ReviewForm
-from manabiba.venues.models import UserGroup
+from manabiba.venues.forms import AttendanceForm, ClosureForm, FrameForm, ReviewForm
+from manabiba.venues.models import LotteryRound, UserGroup
 from manabiba.venues.permissions import can_manage_facility
+from manabiba.venues.workspace import managed_facilities
 
 LIST_DAYS = 14
 
@@ -147,3 +149,99 @@ def closure_remove(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404 from error
     messages.success(request, _("Closure removed."))
     return redirect("staff_venues:facility", facility_id=closure.facility_id)
+
+
+# --- fair allocation: rounds, attendance, regular weekly slots -------------------------------------
+
+
+@permission_required("venues.manage_facility")
+def allocation(request: HttpRequest) -> HttpResponse:
+    """Rounds (due to draw, drawn, verified), bookings whose attendance to mark, regular slots to approve,
+    for the facilities the person manages."""
+    facilities = managed_facilities(request.user)
+    now = timezone.now()
+    rounds = list(
+        selectors.rounds_recent(now=now).filter(facility__in=facilities).order_by("closes_at", "facility__name")
+    )
+    to_mark = list(selectors.bookings_to_mark(facilities, now=now)[:100])
+    regular = list(selectors.regular_slots_for_review(facilities))
+    if to_mark or regular:
+        audit_log(
+            action="venues.personal_data.viewed",
+            actor=request.user,
+            data={"view": "allocation", "bookings": [b.pk for b in to_mark], "slots": [s.pk for s in regular]},
+        )
+    return render(
+        request,
+        "venues/staff/allocation.html",
+        {
+            "rounds_due": list(
+                selectors.rounds_due(now=now).filter(facility__in=facilities).select_related("facility")
+            ),
+            "rounds": [
+                (r, selectors.round_verify(r) if r.status == LotteryRound.Status.DRAWN else None) for r in rounds
+            ],
+            "to_mark": to_mark,
+            "regular": regular,
+            "attendance_form": AttendanceForm(),
+            "review_form": ReviewForm(),
+        },
+    )
+
+
+@permission_required("venues.manage_facility")
+@require_POST
+def round_draw(request: HttpRequest, pk: int) -> HttpResponse:
+    round_ = get_object_or_404(LotteryRound, pk=pk)
+    if not can_manage_facility(request.user, round_.facility):
+        raise Http404
+    try:
+        services.round_draw(round_=round_, actor=request.user)
+    except ValidationError as error:
+        messages.error(request, _error_text(error))
+    else:
+        messages.success(request, _("The round is drawn and the groups are mailed their results."))
+    return redirect("staff_venues:allocation")
+
+
+@permission_required("venues.manage_facility")
+@require_POST
+def attendance_mark(request: HttpRequest, pk: int) -> HttpResponse:
+    held = selectors.booking_get(pk)
+    if held is None or not can_manage_facility(request.user, held.room.facility):
+        raise Http404
+    form = AttendanceForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose whether the group came."))
+        return redirect("staff_venues:allocation")
+    try:
+        services.booking_attendance_mark(actor=request.user, booking=held, came=form.cleaned_data["came"])
+    except ValidationError as error:
+        messages.error(request, _error_text(error))
+    else:
+        messages.success(request, _("Attendance is recorded."))
+    return redirect(f"{reverse('staff_venues:allocation')}#attendance")
+
+
+@permission_required("venues.manage_facility")
+@require_POST
+def regular_review(request: HttpRequest, pk: int) -> HttpResponse:
+    slot = selectors.regular_slot_get(pk)
+    if slot is None or not can_manage_facility(request.user, slot.room.facility):
+        raise Http404
+    form = ReviewForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose approve or reject."))
+        return redirect("staff_venues:allocation")
+    try:
+        services.regular_slot_review(
+            actor=request.user,
+            slot=slot,
+            approve=form.cleaned_data["decision"] == "approve",
+            note=form.cleaned_data["note"],
+        )
+    except ValidationError as error:
+        messages.error(request, _error_text(error))
+    else:
+        messages.success(request, _("The group has been told by e-mail."))
+    return redirect(f"{reverse('staff_venues:allocation')}#regular")

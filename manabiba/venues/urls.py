@@ -15,4 +15,10 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("bookings/<int:pk>/cancel/", views.booking_cancel, name="booking_cancel"),
     path("groups/", views.groups, name="groups"),
     path("groups/register/", views.group_register, name="group_register"),
+    path("rounds/", views.rounds, name="rounds"),
+    path("rounds/<int:round_id>/", views.round_detail, name="round"),
+    path("entries/<int:pk>/withdraw/", views.entry_withdraw, name="entry_withdraw"),
+    path("bookings/<int:pk>/confirm/", views.booking_confirm, name="booking_confirm"),
+    path("rooms/<int:room_id>/follow/", views.room_follow, name="room_follow"),
+    path("regular/", views.regular_request, name="regular_request"),
 ]

@@ -106,11 +106,12 @@ def test_attendees_must_fit_the_room(place: Place, group: UserGroup, group_owner
 
 
 def test_a_group_holds_a_limited_number_of_frames(place: Place, group: UserGroup, group_owner: User) -> None:
-    first = date(2027, 1, 9)  # eight Saturdays from here are open and within first come
-    for week in range(services.MAX_UPCOMING_PER_GROUP):
-        _book(group_owner, group, place, day=first + timedelta(days=7 * week))
+    # Eight days from here are open and within first come (February opens after its lottery).
+    first = date(2027, 1, 12)
+    for offset in range(services.MAX_UPCOMING_PER_GROUP):
+        _book(group_owner, group, place, day=first + timedelta(days=offset))
     with translation.override("en"), pytest.raises(ValidationError, match="already holds 8 frames"):
-        _book(group_owner, group, place, day=first + timedelta(days=1))
+        _book(group_owner, group, place, day=first + timedelta(days=10))
 
 
 def test_desk_staff_book_for_a_caller_under_the_same_limits_and_are_audited(
@@ -144,7 +145,13 @@ def test_the_group_cancels_and_the_frame_is_free_again(
         booking_cancel(actor=group_owner, booking=booking, now=NOW)
     assert booking.status == Booking.Status.CANCELLED
     assert AuditEntry.objects.filter(action="venues.booking.cancelled", actor_id=group_owner.pk).exists()
-    assert _book(stranger.owner, stranger, place).group == stranger
+    # Held back for the hold-off, then free for others (never again for the group that cancelled it).
+    with pytest.raises(FrameUnavailableError):
+        _book(stranger.owner, stranger, place)
+    later = NOW + timedelta(hours=25)
+    with pytest.raises(FrameUnavailableError):
+        _book(group_owner, group, place, now=later)
+    assert _book(stranger.owner, stranger, place, now=later).group == stranger
     assert [smtp_server.subject(m) for m in smtp_server.to("circle@example.jp")][-1].startswith("施設予約の取消")
 
 

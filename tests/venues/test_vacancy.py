@@ -58,8 +58,10 @@ def test_states_over_free_booked_and_year_end(place: Place) -> None:
     assert states[date(2026, 12, 31)] == [State.CLOSED] * 3
 
 
-def test_first_come_opens_to_the_end_of_the_month_after_next(place: Place) -> None:
-    assert _states(place, 2027, 2)[date(2027, 2, 26)] == [State.FREE] * 3
+def test_the_month_after_next_is_in_its_lottery_until_first_come_opens(place: Place) -> None:
+    # On 2 December January is first come, February takes lottery entries (1–10 December), March waits.
+    assert _states(place, 2027, 1)[date(2027, 1, 29)] == [State.FREE] * 3
+    assert _states(place, 2027, 2)[date(2027, 2, 26)] == [State.LOTTERY] * 3
     assert _states(place, 2027, 3)[date(2027, 3, 1)] == [State.NOT_OPEN] * 3
 
 

@@ -4,7 +4,7 @@ per department, so every card counts something and the counts grow with ``n``.""
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 import pytest
@@ -21,12 +21,15 @@ from manabiba.core.models import OutboxMessage
 from manabiba.desk.models import Appointment
 from manabiba.desk.reference import weekly_hours_load
 from manabiba.desk.selectors import at
+from manabiba.facilities.factories import FacilityFactory, RoomFactory, TimeFrameFactory
 from manabiba.programs.factories import OrganizerFactory, ProgramFactory
 from manabiba.programs.models import Program
 from manabiba.proposals.models import Proposal, ProposalCall
 from manabiba.registrations.models import Registration, RegistrationSettings
 from manabiba.registrations.services import registration_settings_update
 from manabiba.talents.models import IntroductionRequest, TalentProfile
+from manabiba.venues.factories import UserGroupFactory
+from manabiba.venues.models import Booking, LotteryRound, RegularSlot
 
 
 @dataclass
@@ -217,6 +220,44 @@ def build_work(office: Office, n: int) -> None:
             contact_name="提案 者",
             contact_email="proposer@example.jp",
             submitted_at=now,
+        )
+    _venue_work(n)
+
+
+def _venue_work(n: int) -> None:
+    """Room booking (city-wide): rounds past their deadline and not drawn, bookings that ended without
+    their attendance marked, regular weekly slots waiting for approval."""
+    now = timezone.now()
+    serial = LotteryRound.objects.count() + RegularSlot.objects.count()
+    facility = FacilityFactory(name=f"作業公民館{serial}")
+    frame = TimeFrameFactory(facility=facility, starts_at=time(9), ends_at=time(12))
+    for i in range(n):
+        LotteryRound.objects.create(
+            facility=facility,
+            month=date(2030 + (serial + i) // 12, (serial + i) % 12 + 1, 1),
+            opens_at=now - timedelta(days=10),
+            closes_at=now - timedelta(hours=1),
+            confirm_by=now + timedelta(days=7),
+            first_come_at=now + timedelta(days=10),
+            max_wishes=5,
+            max_frames=4,
+        )
+        room = RoomFactory(facility=facility, bookable=True, name=f"部屋{serial}-{i}")
+        group = UserGroupFactory(name=f"作業団体{serial}-{i}")
+        Booking.objects.create(
+            room=room,
+            day=now.date() - timedelta(days=1),
+            frame=frame,
+            starts_at=now - timedelta(days=1, hours=3),
+            ends_at=now - timedelta(days=1),
+            group=group,
+            purpose="練習",
+            attendees=5,
+            fee=0,
+            amount_due=0,
+        )
+        RegularSlot.objects.create(
+            group=group, fiscal_year=2030, room=room, weekday=i % 7, frame=frame, purpose="練習", attendees=5
         )
 
 
