@@ -20,7 +20,7 @@ from manabiba.accounts.models import User
 from manabiba.core.addresses import normalise_email
 from manabiba.facilities.models import Facility, Room, TimeFrame
 from manabiba.facilities.selectors import facility_closed_days, facility_frames
-from manabiba.venues.models import Booking, UserGroup
+from manabiba.venues.models import Booking, SchoolBlock, UserGroup
 
 # First come runs up to the end of the month after next (in December: to the end of February).
 BOOKING_MONTHS_AHEAD = 2
@@ -163,6 +163,17 @@ def _state(
     return State.FREE, ""
 
 
+def closed_days(facility: Facility, first: date, last: date) -> dict[date, str]:
+    """The facility's closed days with their reasons, and for a school the days its calendar blocks for a
+    school event (学校行事), which are closed to groups like any other closure."""
+    closed = facility_closed_days(facility, first, last)
+    if facility.is_school:
+        blocks = SchoolBlock.objects.filter(school=facility, day__gte=first, day__lte=last)
+        for day, event in blocks.values_list("day", "event"):
+            closed[day] = gettext("School event: %(event)s") % {"event": event}
+    return closed
+
+
 def _held(rooms: list[Room], first: date, last: date) -> dict[int, set[tuple[date, int]]]:
     held: dict[int, set[tuple[date, int]]] = {room.pk: set() for room in rooms}
     rows = Booking.objects.filter(
@@ -178,7 +189,7 @@ def room_month(room: Room, *, year: int, month: int, now: datetime | None = None
     moment = _now(now)
     first, last = month_bounds(year, month)
     frames = facility_frames(room.facility)
-    closed = facility_closed_days(room.facility, first, last)
+    closed = closed_days(room.facility, first, last)
     held = _held([room], first, last)[room.pk]
     rows = []
     day = first
@@ -199,7 +210,7 @@ def facility_day(
     moment = _now(now)
     frames = facility_frames(facility)
     rooms = list(Room.objects.filter(facility=facility, bookable=True).order_by("name"))
-    closed = facility_closed_days(facility, day, day)
+    closed = closed_days(facility, day, day)
     held = _held(rooms, day, day)
     rows = []
     for room in rooms:
@@ -213,7 +224,7 @@ def facility_day(
 
 def frame_state(room: Room, *, day: date, frame: TimeFrame, now: datetime | None = None) -> str:
     moment = _now(now)
-    closed = facility_closed_days(room.facility, day, day)
+    closed = closed_days(room.facility, day, day)
     return _state(day=day, frame=frame, closed=closed, held=_held([room], day, day)[room.pk], now=moment)[0]
 
 
@@ -313,7 +324,7 @@ def approved_groups() -> QuerySet[UserGroup]:
 
 
 def _bookings() -> QuerySet[Booking]:
-    return Booking.objects.select_related("room__facility", "frame", "group", "exemption", "booked_by")
+    return Booking.objects.select_related("room__facility", "frame", "group", "program", "exemption", "booked_by")
 
 
 def bookings_of_group(group: UserGroup, *, now: datetime | None = None) -> QuerySet[Booking]:
@@ -340,4 +351,6 @@ def booking_get(booking_id: int) -> Booking | None:
 def bookings_due_reminder(*, now: datetime | None = None) -> QuerySet[Booking]:
     """Tomorrow's bookings (local days) not yet reminded."""
     tomorrow = _now(now).date() + timedelta(days=1)
-    return Booking.objects.filter(day=tomorrow, status=Booking.Status.BOOKED, reminder_sent_at__isnull=True)
+    return Booking.objects.filter(
+        day=tomorrow, status=Booking.Status.BOOKED, reminder_sent_at__isnull=True, group__isnull=False
+    )

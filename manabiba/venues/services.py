@@ -21,6 +21,7 @@ from manabiba.facilities.models import Closure, Facility, FeeExemption, Room, Ti
 from manabiba.venues import selectors
 from manabiba.venues.models import Booking, UserGroup
 from manabiba.venues.permissions import can_book_on_behalf, can_cancel_booking, can_manage_facility, is_group_owner
+from manabiba.venues.school_selectors import school_rules_problems
 
 Actor = AbstractBaseUser | AnonymousUser | None
 
@@ -80,6 +81,8 @@ def user_group_register(
     purpose: str,
     declaration: bool,
     community_group_id: int | None = None,
+    has_minor_members: bool = False,
+    representative_is_adult: bool = True,
     now: datetime | None = None,
 ) -> UserGroup:
     """A signed-in resident applies to register a group as a room user; staff approve it later."""
@@ -119,6 +122,8 @@ def user_group_register(
         members_count=members_count,
         members_in_city=members_in_city,
         purpose=purpose.strip()[:2000],
+        has_minor_members=has_minor_members,
+        representative_is_adult=representative_is_adult,
         declared_at=now or timezone.now(),
         **_keys(representative_name=representative_name, address=address, phone=phone, email=email),
     )
@@ -227,6 +232,8 @@ def closure_remove(*, actor: Actor, closure: Closure) -> None:
 
 
 def _booking_mail(booking: Booking, template: str) -> None:
+    if booking.group is None:
+        return  # a programme's booking: its organisers see it on the programme's rooms page
     _group_mail(
         booking.group,
         template,
@@ -268,6 +275,10 @@ def booking_create(
         raise ValidationError(_("Only a user group the city has approved can book rooms."))
     if not room.bookable or frame.facility_id != room.facility_id:
         raise FrameUnavailableError(_("This frame cannot be booked. Please choose another."))
+    # 学校開放: a school's rooms are open only to groups that meet the school's rules.
+    problems = school_rules_problems(group, room.facility)
+    if problems:
+        raise ValidationError(problems)
     if exemption is not None and exemption.facility_id != room.facility_id:
         raise ValidationError({"exemption": _("Choose an exemption of this facility.")})
     errors: dict[str, str] = {}

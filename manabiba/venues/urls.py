@@ -1,6 +1,6 @@
 from django.urls import URLPattern, URLResolver, path
 
-from manabiba.venues import views
+from manabiba.venues import school_views, views
 
 app_name = "venues"
 urlpatterns: list[URLPattern | URLResolver] = [
@@ -15,4 +15,17 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("bookings/<int:pk>/cancel/", views.booking_cancel, name="booking_cancel"),
     path("groups/", views.groups, name="groups"),
     path("groups/register/", views.group_register, name="group_register"),
+    # Schools' community learning projects, open to residents.
+    path("projects/", school_views.projects, name="projects"),
+    path("projects/<int:pk>/", school_views.project, name="project"),
+    path("projects/mine/", school_views.volunteering, name="volunteering"),
+    path("projects/offers/<int:pk>/withdraw/", school_views.volunteer_withdraw, name="volunteer_withdraw"),
+    # A programme's sessions holding rooms (its staff and organisers).
+    path("programmes/<int:program_id>/rooms/", school_views.program_rooms, name="program_rooms"),
+    path("programmes/<int:program_id>/rooms/book/", school_views.program_room_book, name="program_room_book"),
+    path(
+        "programmes/<int:program_id>/rooms/<int:pk>/release/",
+        school_views.program_room_release,
+        name="program_room_release",
+    ),
 ]

@@ -22,6 +22,7 @@ from manabiba.venues import selectors, services
 from manabiba.venues.forms import BookingForm, UserGroupForm
 from manabiba.venues.models import Booking
 from manabiba.venues.permissions import can_book_on_behalf, can_cancel_booking, can_view_booking
+from manabiba.venues.school_selectors import school_rules
 
 # How far back and ahead the month pages go.
 MONTHS_BACK = 1
@@ -184,6 +185,7 @@ def book(request: HttpRequest, room_id: int, day: str, frame_id: int) -> HttpRes
             "on_behalf": on_behalf,
             "has_groups": groups.exists(),
             "exemptions": exemptions,
+            "school_rules": school_rules(room.facility),
         },
     )
 
@@ -193,7 +195,7 @@ def booking(request: HttpRequest, pk: int) -> HttpResponse:
     held = selectors.booking_get(pk)
     if held is None or not can_view_booking(request.user, held):
         raise Http404
-    if held.group.owner_id != request.user.pk:
+    if held.group is not None and held.group.owner_id != request.user.pk:
         audit_log(action="venues.personal_data.viewed", actor=request.user, target=held, data={"view": "booking"})
     return render(
         request,
@@ -256,6 +258,8 @@ def group_register(request: HttpRequest) -> HttpResponse:
                 members_in_city=data["members_in_city"],
                 purpose=data["purpose"],
                 declaration=data["declaration"],
+                has_minor_members=data["has_minor_members"],
+                representative_is_adult=data["representative_is_adult"],
             )
         except ValidationError as error:
             for field, errors in error.message_dict.items():
