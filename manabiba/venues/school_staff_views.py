@@ -1,7 +1,7 @@
 """Schools in the staff workspace: the school calendar, 学校開放 rules, projects and their volunteers,
 and the room-utilisation figures. School staff see only their own school."""
 
-from datetime import date, timedelta
+from datetime import date
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -254,6 +254,8 @@ def utilisation_page(request: HttpRequest) -> HttpResponse:
             "months": [(m, date(2000, m, 1)) for m in (4, 5, 6, 7, 8, 9, 10, 11, 12, 1, 2, 3)],
             "target": TARGET_PERCENT,
             "query": request.GET.urlencode(),
-            "period_days": (found.last - found.first + timedelta(days=1)).days,
+            "chart_title": _("Share of open frames booked, per room (%)"),
+            "table_title": _("Share of open frames booked, per room and frame (%)"),
+            "used_label": _("Used (%)"),
         },
     )

@@ -174,6 +174,12 @@ def closed_days(facility: Facility, first: date, last: date) -> dict[date, str]:
     return closed
 
 
+def school_blocked_days(facility: Facility, first: date, last: date) -> set[date]:
+    if not facility.is_school:
+        return set()
+    return set(SchoolBlock.objects.filter(school=facility, day__gte=first, day__lte=last).values_list("day", flat=True))
+
+
 def _held(rooms: list[Room], first: date, last: date) -> dict[int, set[tuple[date, int]]]:
     held: dict[int, set[tuple[date, int]]] = {room.pk: set() for room in rooms}
     rows = Booking.objects.filter(

@@ -88,7 +88,19 @@ def room_calendar(request: HttpRequest, room_id: int, year: int, month: int) -> 
     calendar.add("prodid", "-//Manabiba//venues//JA")
     calendar.add("version", "2.0")
     calendar.add("x-wr-calname", f"{room.facility.name} {room.name}")
+    # Days the school calendar blocks are written as one all-day closed event with the school event, so
+    # a group that follows the school's room sees why it cannot book; other closed days are left out.
+    blocked = selectors.school_blocked_days(room.facility, *selectors.month_bounds(first.year, first.month))
     for row in selectors.room_month(room, year=first.year, month=first.month):
+        if row.day in blocked:
+            event = Event()
+            event.add("uid", f"venues-{room.pk}-{row.day:%Y%m%d}-school@manabiba")
+            event.add("dtstamp", timezone.now())
+            event.add("dtstart", row.day)
+            event.add("summary", f"{selectors.SYMBOLS[selectors.State.CLOSED]} {row.closed_reason}")
+            event.add("location", f"{room.facility.name} {room.name}")
+            event.add("transp", "TRANSPARENT")
+            calendar.add_component(event)
         for cell in row.cells:
             if cell.state == selectors.State.CLOSED:
                 continue
