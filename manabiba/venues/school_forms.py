@@ -90,7 +90,7 @@ class VolunteerForm(PlainForm):
         required=False,
         help_text=_("When you offer as a talent-bank member."),
     )
-    message = forms.CharField(label=_("What you can do"), max_length=2000, widget=forms.Textarea(attrs={"rows": 4}))
+    message = forms.CharField(label=_("What you can offer"), max_length=2000, widget=forms.Textarea(attrs={"rows": 4}))
 
     def __init__(self, *args: Any, talents: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
