@@ -6,6 +6,7 @@ Idempotent: groups are found by name, a frame already held is left alone, so a s
 """
 
 from datetime import date, time, timedelta
+from typing import Any
 
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
@@ -171,7 +172,7 @@ def _schools_seed(staff: User | None, today: date) -> int:
         for n in (1, 2)
     ):
         lecture_day = _next_open_saturday(school, lecture_day + timedelta(days=7), blocked)
-    projects = [
+    projects: list[dict[str, Any]] = [
         {
             "kind": SchoolProject.Kind.VOLUNTEERS,
             "title": "朝の読み聞かせボランティア",

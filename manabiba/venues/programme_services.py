@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
+from manabiba.accounts.models import User
 from manabiba.core.audit import audit_log
 from manabiba.facilities.models import Room, TimeFrame
 from manabiba.programs.models import Program
@@ -63,7 +64,7 @@ def program_room_book(
                 amount_due=room.fee_per_frame,
                 source=Booking.Source.PROGRAMME,
                 channel=Booking.Channel.ONLINE,
-                booked_by=actor if isinstance(actor, AbstractBaseUser) else None,
+                booked_by=actor if isinstance(actor, User) else None,
             )
     except IntegrityError as error:
         raise FrameUnavailableError(_("Someone has just booked this frame. Please choose another.")) from error

@@ -143,6 +143,11 @@ def volunteers_to_answer_q(user: Person) -> Q | None:
     return Q(status=ProjectVolunteer.Status.OFFERED, project__school__in=managed)
 
 
+def offers_to_answer(answer: Q) -> QuerySet[ProjectVolunteer]:
+    """The offers a ``volunteers_to_answer_q`` filter selects, oldest first, with their projects."""
+    return ProjectVolunteer.objects.filter(answer).select_related("project__school").order_by("created_at")
+
+
 @dataclass(frozen=True)
 class TalentSuggestion:
     talent: TalentProfile

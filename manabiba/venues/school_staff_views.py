@@ -36,8 +36,14 @@ def _school_or_404(request: HttpRequest, school_id: int) -> Facility:
 
 @permission_required("venues.manage_facility")
 def schools(request: HttpRequest) -> HttpResponse:
+    answer = school_selectors.volunteers_to_answer_q(request.user)
     return render(
-        request, "venues/staff/schools/list.html", {"schools": school_selectors.schools_managed_by(request.user)}
+        request,
+        "venues/staff/schools/list.html",
+        {
+            "schools": school_selectors.schools_managed_by(request.user),
+            "offers": school_selectors.offers_to_answer(answer) if answer is not None else [],
+        },
     )
 
 

@@ -38,7 +38,7 @@ def venues_cards(user: Any, now: datetime) -> list[Card]:
                 key="venues.groups_to_approve",
                 title=_("User groups to approve"),
                 count=counts["pending"],
-                url=reverse("staff_venues:groups"),
+                url=f"{reverse('staff_venues:groups')}#pending",
                 group=group,
                 when_any=Severity.ATTENTION,
             )
@@ -48,7 +48,7 @@ def venues_cards(user: Any, now: datetime) -> list[Card]:
                 key="venues.duplicates_flagged",
                 title=_("Groups to approve flagged as possible duplicates"),
                 count=counts["flagged"],
-                url=reverse("staff_venues:groups"),
+                url=f"{reverse('staff_venues:groups')}#flagged",
                 group=group,
                 when_any=Severity.ATTENTION,
             )
@@ -60,7 +60,7 @@ def venues_cards(user: Any, now: datetime) -> list[Card]:
                 key="venues.volunteers_to_answer",
                 title=_("Offers to help with school projects to answer"),
                 count=ProjectVolunteer.objects.filter(answer).count(),
-                url=reverse("staff_venues:schools"),
+                url=f"{reverse('staff_venues:schools')}#offers",
                 group=group,
                 when_any=Severity.ATTENTION,
             )
