@@ -291,7 +291,11 @@ def project_volunteer_answer(
 ) -> ProjectVolunteer:
     """The school accepts or declines an offer; an accepted volunteer is mailed the project's details."""
     staff = _require_school(actor, volunteer.project.school)
-    locked = ProjectVolunteer.objects.select_for_update().select_related("project__school", "user").get(pk=volunteer.pk)
+    locked = (
+        ProjectVolunteer.objects.select_for_update(of=("self",))
+        .select_related("project__school", "user")
+        .get(pk=volunteer.pk)
+    )
     if locked.status != ProjectVolunteer.Status.OFFERED:
         raise ValidationError(_("This offer has already been answered or withdrawn."))
     locked.status = ProjectVolunteer.Status.ACCEPTED if accept else ProjectVolunteer.Status.DECLINED
