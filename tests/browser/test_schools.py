@@ -96,6 +96,15 @@ def test_a_school_blocks_a_date_and_posts_a_volunteer_project(
     assert (project.school, project.kind, project.helpers_needed) == (school, "volunteers", 3)
     page.goto("/venues/projects/")
     expect(page.get_by_role("link", name="朝の読み聞かせボランティア")).to_be_visible()
+    axe_check(page)
+
+    # The school's rooms in the utilisation figures: chart, table and CSV link.
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto("/staff/venues/utilisation/")
+    expect(page.locator("svg.chart")).to_be_attached()
+    expect(page.get_by_role("table")).to_contain_text("体育館")
+    expect(page.get_by_role("link", name="Download as CSV")).to_be_visible()
+    axe_check(page)
     console_log.assert_no_errors()
 
 
