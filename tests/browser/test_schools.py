@@ -3,7 +3,7 @@ resident offers to help and the school accepts, and the resident is mailed the d
 
 import re
 from collections.abc import Callable
-from datetime import date, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
 from django.utils import timezone
@@ -15,8 +15,9 @@ from manabiba.accounts.roles import Role
 from manabiba.core.models import OutboxMessage
 from manabiba.facilities.factories import FacilityFactory, RoomFactory, TimeFrameFactory
 from manabiba.facilities.models import Facility
+from manabiba.programs.factories import ProgramFactory
 from manabiba.venues import school_services
-from manabiba.venues.models import ProjectVolunteer, SchoolBlock, SchoolProject
+from manabiba.venues.models import Booking, ProjectVolunteer, SchoolBlock, SchoolProject
 from tests.browser.conftest import ConsoleLog
 from tests.conftest import PERSONA_PASSWORD
 
@@ -171,4 +172,40 @@ def test_a_resident_volunteers_and_is_accepted(
     assert mail is not None
     assert "軍手と帽子をお持ちください。" in mail.body
     assert "受け入れました" in mail.subject
+    console_log.assert_no_errors()
+
+
+def test_an_organiser_holds_a_room_for_a_session(
+    page: Page,
+    live_server: LiveServer,
+    make_persona: Callable[..., User],
+    axe_check: Callable[[Page], None],
+    login: Callable[[Page, str, str], None],
+    console_log: ConsoleLog,
+) -> None:
+    facility = FacilityFactory(name="谷戸公民館")
+    for name, starts, ends in [("午前", 9, 12), ("午後", 13, 17), ("夜間", 18, 21)]:
+        TimeFrameFactory(facility=facility, name=name, starts_at=time(starts), ends_at=time(ends))
+    room = RoomFactory(facility=facility, name="講座室", capacity=40, bookable=True)
+    lecturer = make_persona(Role.TALENT, email="lecturer@example.jp", full_name="講師 太郎")
+    saturday = _a_saturday_next_month()
+    program = ProgramFactory(
+        title="郷土史講座",
+        facility=facility,
+        created_by=lecturer,
+        starts_at=timezone.make_aware(datetime.combine(saturday, time(18, 30))),
+        session_minutes=120,
+    )
+    _language(page, live_server, "en")
+    login(page, lecturer.email, PERSONA_PASSWORD)
+    page.goto(f"/venues/programmes/{program.pk}/rooms/")
+    axe_check(page)
+    page.get_by_role("button", name="Hold 講座室, 夜間 18:00–21:00").click()
+    expect(page.locator("main")).to_contain_text("Holds 谷戸公民館 講座室, 夜間 18:00–21:00")
+    axe_check(page)
+    booking = Booking.objects.get()
+    assert (booking.program, booking.room, booking.day) == (program, room, saturday)
+    page.goto(f"/venues/rooms/{room.pk}/{saturday.year}/{saturday.month}/")
+    row = page.locator("table.frames tbody tr").filter(has=page.locator("th", has_text=f"Sat {saturday.day} "))
+    expect(row.locator("td").nth(2)).to_contain_text("Booked")
     console_log.assert_no_errors()
