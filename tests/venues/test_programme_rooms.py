@@ -241,3 +241,16 @@ def test_the_reports_show_room_utilisation(place: Place) -> None:
     assert figures["venues.utilisation_by_room"].unit == "percent"
     assert report(FiscalYear(2026), FigureFilter(department_id=1)) is not None
     assert "venues" not in {s.key for s in report(FiscalYear(2026), FigureFilter(department_id=1))}
+
+
+def test_utilisation_costs_the_same_queries_whatever_the_bookings(place: Place, django_assert_num_queries: Any) -> None:
+    # Rooms, frames, the facility's closures (its closed days), and one aggregate of the bookings.
+    group = UserGroupFactory()
+    _book(place, group, date(2027, 1, 9), place.evening)
+    with django_assert_num_queries(4):
+        utilisation([place.facility], date(2027, 1, 1), date(2027, 3, 31))
+    for day in range(10, 28):
+        _book(place, group, date(2027, 1, day), place.morning)
+    with django_assert_num_queries(4):
+        found = utilisation([place.facility], date(2027, 1, 1), date(2027, 3, 31))
+    assert found.total.used == 19
