@@ -57,6 +57,7 @@ from manabiba.proposals.selectors import (
 )
 from manabiba.talents.models import TalentProfile
 from manabiba.talents.services import is_listed, talent_lecture_record
+from manabiba.venues.programme_services import program_rooms_hold
 
 Status = Proposal.Status
 
@@ -540,6 +541,10 @@ def proposal_schedule(
     )
     program.created_by = proposal.proposer
     program.save(update_fields=["created_by"])
+    if room is not None and room.bookable:
+        # The lecture's sessions hold the room through the room booking, so no group can book it meanwhile
+        # (and a frame a group already holds stops the scheduling with the session it clashes with).
+        program_rooms_hold(actor=actor, program=program, room=room)
     # It joins the coordinator's review queue like any group's or citizen's programme.
     program = program_services.program_submit(program=program, actor=actor)
     proposal.program = program

@@ -9,16 +9,25 @@ class VenuesConfig(AppConfig):
 
     def ready(self) -> None:
         from manabiba.accounts.services import account_erasure_register
+        from manabiba.core.figures import figures_register
+        from manabiba.core.workspace import workspace_cards_register
+        from manabiba.venues.figures import venues_report_figures
+        from manabiba.venues.school_services import schools_erase_for_deleted_account
         from manabiba.venues.services import venues_erase_for_deleted_account
+        from manabiba.venues.workspace import venues_cards
 
         # A deleted account's user groups lose their contact details and their coming bookings.
         account_erasure_register("venues", lambda user: venues_erase_for_deleted_account(user=user))
 
         from manabiba.core.lottery import lottery_recheck_register
-        from manabiba.core.workspace import workspace_cards_register
         from manabiba.venues.selectors import round_recheck
-        from manabiba.venues.workspace import venue_cards
 
         # ``manabiba lottery_verify --kind rooms <round id>`` runs a room draw again.
         lottery_recheck_register("rooms", round_recheck)
-        workspace_cards_register("venues", venue_cards, order=60)
+        # Its offers to help with school projects lose the person's name, phone and message.
+        account_erasure_register("venues_schools", lambda user: schools_erase_for_deleted_account(user=user))
+        # Rounds to draw, attendance to mark, regular slots, groups to approve, duplicates flagged and
+        # volunteers to answer, on the staff workspace.
+        workspace_cards_register("venues", venues_cards, order=55)
+        # Room utilisation (the city's "rooms under 60% used" policy), in the reports.
+        figures_register("venues", venues_report_figures, order=70)

@@ -1,9 +1,12 @@
-"""Demo data for room booking: user groups (one flagged as a likely duplicate) and a month of bookings.
+"""Demo data for room booking: user groups (one flagged as a likely duplicate), a month of bookings, and
+田無小学校 with its school calendar, 学校開放 rules, community learning projects (volunteers offered and
+accepted) and an open lecture whose sessions hold its 多目的室.
 
 Idempotent: groups are found by name, a frame already held is left alone, so a second run changes nothing.
 """
 
 from datetime import date, time, timedelta
+from typing import Any
 
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
@@ -13,9 +16,22 @@ from manabiba.accounts.models import User
 from manabiba.facilities.models import Facility, Room
 from manabiba.facilities.reference import rooms_load
 from manabiba.facilities.selectors import facility_closed_days, facility_frames
-from manabiba.venues import selectors, services
+from manabiba.venues import school_services, selectors, services
 from manabiba.venues.factories import UserGroupFactory
-from manabiba.venues.models import Booking, LotteryEntry, LotteryRound, LotteryWish, RegularSlot, UserGroup
+from manabiba.venues.models import (
+    Booking,
+    LotteryEntry,
+    LotteryRound,
+    LotteryWish,
+    ProjectVolunteer,
+    RegularSlot,
+    SchoolBlock,
+    SchoolOpeningRules,
+    SchoolProject,
+    UserGroup,
+)
+from manabiba.venues.programme_selectors import HOLDABLE, frames_for_session
+from manabiba.venues.programme_services import program_room_book
 from manabiba.venues.services import MAX_UPCOMING_PER_GROUP
 
 DEMO_DOMAIN = "demo.manabiba.jp"
@@ -121,7 +137,9 @@ def venues_demo_seed(*, today: date | None = None) -> list[str]:
                 created += 1
             day += timedelta(days=1)
     lines = [f"room user groups: {UserGroup.objects.count()}", f"room bookings: {created} created"]
-    return [*lines, *_fair_allocation_demo(today, circles, staff)]
+    # The school's blocked days and programme rooms first, so that the lottery's rounds see them.
+    schools = _schools_seed(staff, today)
+    return [*lines, f"school projects: {schools} created", *_fair_allocation_demo(today, circles, staff)]
 
 
 def _fair_allocation_demo(today: date, circles: list[UserGroup], staff: User | None) -> list[str]:
@@ -187,3 +205,126 @@ def _fair_allocation_demo(today: date, circles: list[UserGroup], staff: User | N
         f"room lottery rounds: {LotteryRound.objects.count()}",
         f"regular weekly slots: {RegularSlot.objects.count()}",
     ]
+
+
+def _next_open_saturday(school: Facility, start: date, blocked: set[date]) -> date:
+    """The first Saturday from ``start`` on which the school's rooms are open."""
+    day = start + timedelta(days=(5 - start.weekday()) % 7)
+    closed = facility_closed_days(school, day, day + timedelta(days=120))
+    while day in closed or day in blocked:
+        day += timedelta(days=7)
+    return day
+
+
+def _schools_seed(staff: User | None, today: date) -> int:
+    """田無小学校 run by the demo facility staff: two blocked days, the usual 学校開放 rules saved, three
+    projects (a volunteer offer waiting and one accepted) and an open lecture holding its room."""
+    school = Facility.objects.filter(name="田無小学校").first()
+    if school is None or staff is None:
+        return 0
+    school.staff.add(staff)
+    sports_day = _next_open_saturday(school, today + timedelta(days=10), set())
+    for day, event in [(sports_day, "運動会"), (sports_day + timedelta(days=28), "学芸会")]:
+        if not SchoolBlock.objects.filter(school=school, day=day).exists():
+            school_services.school_block_set(actor=staff, school=school, day=day, event=event)
+    if not SchoolOpeningRules.objects.filter(school=school).exists():
+        school_services.school_rules_set(
+            actor=staff, school=school, min_members=10, min_city_percent=50, adult_representative_for_minors=True
+        )
+    # Three Saturdays in a row on which the school is open (not the year end, a holiday or a school event).
+    blocked = set(SchoolBlock.objects.filter(school=school).values_list("day", flat=True))
+    lecture_day = _next_open_saturday(school, today + timedelta(days=14), blocked)
+    while any(
+        _next_open_saturday(school, lecture_day + timedelta(days=7 * n), blocked) != lecture_day + timedelta(days=7 * n)
+        for n in (1, 2)
+    ):
+        lecture_day = _next_open_saturday(school, lecture_day + timedelta(days=7), blocked)
+    projects: list[dict[str, Any]] = [
+        {
+            "kind": SchoolProject.Kind.VOLUNTEERS,
+            "title": "朝の読み聞かせボランティア",
+            "description": "毎週水曜の朝15分、1〜3年生の教室で絵本を読んでくださる方を募集します。",
+            "schedule": "毎週水曜 8:30–8:45",
+            "audience": "1〜3年生",
+            "helpers_needed": 4,
+            "skills": "読み聞かせ, 絵本",
+            "details_for_volunteers": "8:20までに正門横の受付で名札を受け取ってください。上履きをお持ちください。",
+        },
+        {
+            "kind": SchoolProject.Kind.AFTER_SCHOOL,
+            "title": "放課後子ども教室「おりがみとあそび」",
+            "description": "放課後の多目的室で、子どもたちと折り紙や昔遊びをします。見守りの方も歓迎です。",
+            "schedule": "毎週木曜 15:00–16:30",
+            "audience": "全学年の児童",
+            "helpers_needed": 3,
+            "skills": "折り紙, 昔遊び",
+            "details_for_volunteers": "14:50に多目的室へお越しください。",
+        },
+        {
+            "kind": SchoolProject.Kind.VOLUNTEERS,
+            "title": "学校花壇づくりサポーター",
+            "description": "学校の花壇の植え替えと水やりを、子どもたちと一緒に行います。",
+            "schedule": "月1回 土曜 9:30–11:00",
+            "audience": "4年生と地域の方",
+            "helpers_needed": 5,
+            "skills": "園芸",
+            "details_for_volunteers": "軍手と帽子をお持ちください。",
+        },
+    ]
+    created = 0
+    for fields in projects:
+        if SchoolProject.objects.filter(school=school, title=fields["title"]).exists():
+            continue
+        school_services.school_project_create(
+            actor=staff,
+            school=school,
+            first_day=today + timedelta(days=7),
+            last_day=today + timedelta(days=90),
+            **fields,
+        )
+        created += 1
+    lecture_title = "親子で楽しむプログラミング教室"
+    if not SchoolProject.objects.filter(school=school, title=lecture_title).exists():
+        lecture = school_services.school_project_create(
+            actor=staff,
+            school=school,
+            kind=SchoolProject.Kind.OPEN_LECTURE,
+            title=lecture_title,
+            description="学校のパソコン室の機器を使い、親子でやさしいプログラミングに挑戦します。",
+            first_day=lecture_day,
+            last_day=lecture_day + timedelta(days=14),
+            schedule="土曜 10:00–12:00（3回）",
+            audience="小学生とその保護者",
+            helpers_needed=2,
+            skills="プログラミング",
+            lecture_starts=time(10),
+            lecture_ends=time(12),
+            capacity=20,
+        )
+        created += 1
+        room = Room.objects.filter(facility=school, name="多目的室", bookable=True).first()
+        if room is not None and lecture.program is not None:
+            # The lecture's sessions hold the room, so no group books it for those mornings.
+            for session in lecture.program.sessions.all():
+                for frame in frames_for_session(session, school):
+                    if selectors.frame_state(room, day=session.local_date, frame=frame) in HOLDABLE:
+                        program_room_book(
+                            actor=staff, program=lecture.program, room=room, day=session.local_date, frame=frame
+                        )
+    reading = SchoolProject.objects.filter(school=school, title="朝の読み聞かせボランティア").first()
+    if reading is not None and not reading.volunteers.exists():
+        for number, (name, status) in enumerate(
+            [("本田 よみこ", ProjectVolunteer.Status.ACCEPTED), ("絵本 すきお", ProjectVolunteer.Status.OFFERED)],
+            start=1,
+        ):
+            ProjectVolunteer.objects.create(
+                project=reading,
+                user=_owner(f"school-volunteer{number}@{DEMO_DOMAIN}", name),
+                name=name,
+                phone=f"090-0000-00{number:02d}",
+                message="子どもが好きで、家でも毎晩読み聞かせをしています。",
+                status=status,
+                answered_by=staff if status == ProjectVolunteer.Status.ACCEPTED else None,
+                answered_at=timezone.now() if status == ProjectVolunteer.Status.ACCEPTED else None,
+            )
+    return created

@@ -40,6 +40,15 @@ class UserGroupForm(PlainForm):
     purpose = forms.CharField(
         label=_("What the group uses rooms for"), max_length=2000, widget=forms.Textarea(attrs={"rows": 4})
     )
+    has_minor_members = forms.BooleanField(label=_("Some members are under 18"), required=False)
+    representative_is_adult = forms.BooleanField(
+        label=_("The representative is 18 or older"),
+        required=False,
+        initial=True,
+        help_text=_(
+            "Schools open their rooms (学校開放) to groups with members under 18 only with an adult representative."
+        ),
+    )
     declaration = forms.BooleanField(
         label=_(
             "We use rooms for non-profit learning and activities, not for commercial, party-political or religious "

@@ -4,12 +4,12 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from manabiba.core.models import TimeStampedModel
-from manabiba.facilities.models import FeeExemption, Room, TimeFrame
+from manabiba.facilities.models import Facility, FeeExemption, Room, TimeFrame
 
 
 class UserGroup(TimeStampedModel):
@@ -59,6 +59,10 @@ class UserGroup(TimeStampedModel):
     review_note = models.TextField(_("note to the group"), blank=True)
     # Set when penalty points reach the threshold: the group cannot book or enter lotteries until then.
     suspended_until = models.DateTimeField(_("booking rights suspended until"), null=True, blank=True)
+    # For the 学校開放 rules of school rooms (SchoolOpeningRules): a group with members under 18 needs an
+    # adult representative.
+    has_minor_members = models.BooleanField(_("some members are under 18"), default=False)
+    representative_is_adult = models.BooleanField(_("the representative is 18 or older"), default=True)
 
     class Meta:
         verbose_name = _("user group")
@@ -89,6 +93,7 @@ class Booking(TimeStampedModel):
         FIRST_COME = "first_come", _("first come")
         LOTTERY = "lottery", _("lottery")
         REGULAR = "regular", _("regular weekly use")
+        PROGRAMME = "programme", _("programme session")
 
     class CancelReason(models.TextChoices):
         GROUP = "group", _("cancelled by the group")
@@ -106,8 +111,24 @@ class Booking(TimeStampedModel):
     # The frame's times when booked: staff may change a frame later, a booking keeps what was agreed.
     starts_at = models.DateTimeField(_("starts at"))
     ends_at = models.DateTimeField(_("ends at"))
+    # Held by a user group, or by a programme for its sessions (never both, never neither).
     group = models.ForeignKey(
-        UserGroup, verbose_name=_("user group"), on_delete=models.PROTECT, related_name="bookings"
+        UserGroup,
+        verbose_name=_("user group"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="bookings",
+    )
+    # Not a session: the programmes app replaces a programme's sessions when they are edited, and the
+    # frame a session holds must survive that; the booking is matched to the session by day and time.
+    program = models.ForeignKey(
+        "programs.Program",
+        verbose_name=_("programme"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="room_bookings",
     )
     purpose = models.CharField(_("what the room is used for"), max_length=200)
     attendees = models.PositiveIntegerField(_("expected attendees"))
@@ -156,11 +177,189 @@ class Booking(TimeStampedModel):
         constraints = [
             models.UniqueConstraint(
                 fields=["room", "day", "frame"], condition=Q(status="booked"), name="venues_booking_one_per_frame"
-            )
+            ),
+            models.CheckConstraint(
+                condition=Q(group__isnull=False, program__isnull=True) | Q(group__isnull=True, program__isnull=False),
+                name="venues_booking_group_or_program",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.room} {self.day:%Y-%m-%d} {self.frame.name}"
+
+    @property
+    def holder(self) -> str:
+        """Who holds the frame, as staff and the booking page show it."""
+        if self.group is not None:
+            return self.group.name
+        return self.program.title if self.program is not None else ""
+
+
+# --- schools (学校開放 and school-based community learning) ------------------------------------------
+
+
+class SchoolBlock(TimeStampedModel):
+    """A day a school's open rooms are closed to groups for a school event (運動会, 入学式, 学校公開)."""
+
+    school = models.ForeignKey(
+        Facility, verbose_name=_("school"), on_delete=models.CASCADE, related_name="school_blocks"
+    )
+    day = models.DateField(_("date"))
+    event = models.CharField(_("school event"), max_length=100)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("school calendar block")
+        verbose_name_plural = _("school calendar blocks")
+        ordering = ["school", "day"]
+        constraints = [models.UniqueConstraint(fields=["school", "day"], name="venues_schoolblock_one_per_day")]
+
+    def __str__(self) -> str:
+        return f"{self.school} {self.day:%Y-%m-%d} {self.event}"
+
+
+class SchoolOpeningRules(TimeStampedModel):
+    """A school's 学校開放 rules: which user groups may use its open rooms."""
+
+    school = models.OneToOneField(
+        Facility, verbose_name=_("school"), on_delete=models.CASCADE, related_name="opening_rules"
+    )
+    min_members = models.PositiveIntegerField(_("at least this many members"), default=10)
+    # "Mostly from the city": the share of members who live, work or study in the city.
+    min_city_percent = models.PositiveSmallIntegerField(_("members from the city, at least (%)"), default=50)
+    adult_representative_for_minors = models.BooleanField(
+        _("a group with members under 18 needs an adult representative"), default=True
+    )
+
+    class Meta:
+        verbose_name = _("school opening rules")
+        verbose_name_plural = _("school opening rules")
+        constraints = [
+            models.CheckConstraint(condition=Q(min_city_percent__lte=100), name="venues_schoolrules_percent")
+        ]
+
+    def __str__(self) -> str:
+        return str(self.school)
+
+
+class SchoolProject(TimeStampedModel):
+    """A school's community learning project: an after-school class, volunteers wanted, or an open lecture."""
+
+    class Kind(models.TextChoices):
+        AFTER_SCHOOL = "after_school", _("after-school class for children (放課後子ども教室)")
+        VOLUNTEERS = "volunteers", _("volunteers wanted for school support")
+        OPEN_LECTURE = "open_lecture", _("open lecture for residents")
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("taking volunteers")
+        CLOSED = "closed", pgettext_lazy("project", "closed")
+
+    school = models.ForeignKey(
+        Facility, verbose_name=_("school"), on_delete=models.PROTECT, related_name="school_projects"
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("what it is"), max_length=4000)
+    first_day = models.DateField(_("first day"))
+    last_day = models.DateField(_("last day"))
+    schedule = models.CharField(_("when"), max_length=200, help_text=_("For example: Wednesdays 15:00–16:30"))
+    helpers_needed = models.PositiveIntegerField(_("helpers needed"), default=0)
+    skills = models.CharField(_("skills wanted"), max_length=300, blank=True)
+    # Fields of learning (the catalogue's categories): which talents of the talent bank to suggest.
+    categories = models.ManyToManyField("programs.Category", verbose_name=_("fields"), blank=True, related_name="+")
+    audience = models.CharField(_("for whom"), max_length=200)
+    details_for_volunteers = models.TextField(
+        _("details for accepted volunteers"),
+        blank=True,
+        max_length=4000,
+        help_text=_("Where to come, whom to ask for, what to bring: sent to each volunteer the school accepts."),
+    )
+    # An open lecture is also a programme of the catalogue, organised by the school.
+    program = models.OneToOneField(
+        "programs.Program",
+        verbose_name=_("programme"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="school_project",
+    )
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.OPEN)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("school project")
+        verbose_name_plural = _("school projects")
+        ordering = ["first_day", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(last_day__gte=F("first_day")), name="venues_schoolproject_days")
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class ProjectVolunteer(TimeStampedModel):
+    """Someone who offered to help with a school project: a resident, for a group, or as a talent."""
+
+    class As(models.TextChoices):
+        RESIDENT = "resident", _("as a resident")
+        GROUP = "group", _("for a group")
+        TALENT = "talent", _("as a talent-bank member")
+
+    class Status(models.TextChoices):
+        OFFERED = "offered", _("waiting for the school")
+        ACCEPTED = "accepted", _("accepted")
+        DECLINED = "declined", _("declined")
+        WITHDRAWN = "withdrawn", _("withdrawn")
+
+    project = models.ForeignKey(
+        SchoolProject, verbose_name=_("project"), on_delete=models.CASCADE, related_name="volunteers"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("volunteer"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="school_volunteering",
+    )
+    offered_as = models.CharField(_("offered"), max_length=10, choices=As.choices, default=As.RESIDENT)
+    group_name = models.CharField(_("group"), max_length=200, blank=True)
+    talent = models.ForeignKey(
+        "talents.TalentProfile",
+        verbose_name=_("talent card"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    name = models.CharField(_("name"), max_length=100)
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    message = models.TextField(_("what you can do"), max_length=2000)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.OFFERED)
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("project volunteer")
+        verbose_name_plural = _("project volunteers")
+        ordering = ["project", "created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project", "user"],
+                condition=Q(status__in=["offered", "accepted"]),
+                name="venues_projectvolunteer_once",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.project} {self.name}"
 
 
 class LotteryRound(TimeStampedModel):

@@ -29,6 +29,7 @@ from manabiba.venues.models import (
     PenaltyPoint,
     RegularSlot,
     RoomFollow,
+    SchoolBlock,
     UserGroup,
 )
 
@@ -226,6 +227,23 @@ def _state(
     return State.FREE, ""
 
 
+def closed_days(facility: Facility, first: date, last: date) -> dict[date, str]:
+    """The facility's closed days with their reasons, and for a school the days its calendar blocks for a
+    school event (学校行事), which are closed to groups like any other closure."""
+    closed = facility_closed_days(facility, first, last)
+    if facility.is_school:
+        blocks = SchoolBlock.objects.filter(school=facility, day__gte=first, day__lte=last)
+        for day, event in blocks.values_list("day", "event"):
+            closed[day] = gettext("School event: %(event)s") % {"event": event}
+    return closed
+
+
+def school_blocked_days(facility: Facility, first: date, last: date) -> set[date]:
+    if not facility.is_school:
+        return set()
+    return set(SchoolBlock.objects.filter(school=facility, day__gte=first, day__lte=last).values_list("day", flat=True))
+
+
 def _held(rooms: list[Room], first: date, last: date) -> dict[int, set[tuple[date, int]]]:
     held: dict[int, set[tuple[date, int]]] = {room.pk: set() for room in rooms}
     rows = Booking.objects.filter(
@@ -260,7 +278,7 @@ def room_month(room: Room, *, year: int, month: int, now: datetime | None = None
     moment = _now(now)
     first, last = month_bounds(year, month)
     frames = facility_frames(room.facility)
-    closed = facility_closed_days(room.facility, first, last)
+    closed = closed_days(room.facility, first, last)
     held = _held([room], first, last)[room.pk]
     held_back = _held_back([room], first, last, moment)[room.pk]
     rows = []
@@ -282,7 +300,7 @@ def facility_day(
     moment = _now(now)
     frames = facility_frames(facility)
     rooms = list(Room.objects.filter(facility=facility, bookable=True).order_by("name"))
-    closed = facility_closed_days(facility, day, day)
+    closed = closed_days(facility, day, day)
     held = _held(rooms, day, day)
     held_back = _held_back(rooms, day, day, moment)
     rows = []
@@ -299,7 +317,7 @@ def facility_day(
 
 def frame_state(room: Room, *, day: date, frame: TimeFrame, now: datetime | None = None) -> str:
     moment = _now(now)
-    closed = facility_closed_days(room.facility, day, day)
+    closed = closed_days(room.facility, day, day)
     return _state(
         day=day,
         frame=frame,
@@ -406,7 +424,7 @@ def approved_groups() -> QuerySet[UserGroup]:
 
 
 def _bookings() -> QuerySet[Booking]:
-    return Booking.objects.select_related("room__facility", "frame", "group", "exemption", "booked_by")
+    return Booking.objects.select_related("room__facility", "frame", "group", "program", "exemption", "booked_by")
 
 
 def bookings_of_group(group: UserGroup, *, now: datetime | None = None) -> QuerySet[Booking]:
@@ -433,7 +451,9 @@ def booking_get(booking_id: int) -> Booking | None:
 def bookings_due_reminder(*, now: datetime | None = None) -> QuerySet[Booking]:
     """Tomorrow's bookings (local days) not yet reminded."""
     tomorrow = _now(now).date() + timedelta(days=1)
-    return Booking.objects.filter(day=tomorrow, status=Booking.Status.BOOKED, reminder_sent_at__isnull=True)
+    return Booking.objects.filter(
+        day=tomorrow, status=Booking.Status.BOOKED, reminder_sent_at__isnull=True, group__isnull=False
+    )
 
 
 def first_come_bookings_of_group(group: UserGroup, *, now: datetime | None = None) -> QuerySet[Booking]:

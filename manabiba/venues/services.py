@@ -22,7 +22,6 @@ from manabiba.core.lottery import Wish, allocate_items, new_seed
 from manabiba.core.mail import mail_send
 from manabiba.desk.templatetags.desk_dates import desk_day as format_day
 from manabiba.facilities.models import Closure, Facility, FeeExemption, Room, TimeFrame
-from manabiba.facilities.selectors import facility_closed_days
 from manabiba.venues import selectors
 from manabiba.venues.models import (
     Booking,
@@ -35,6 +34,7 @@ from manabiba.venues.models import (
     UserGroup,
 )
 from manabiba.venues.permissions import can_book_on_behalf, can_cancel_booking, can_manage_facility, is_group_owner
+from manabiba.venues.school_selectors import school_rules_problems
 
 Actor = AbstractBaseUser | AnonymousUser | None
 
@@ -126,6 +126,8 @@ def user_group_register(
     purpose: str,
     declaration: bool,
     community_group_id: int | None = None,
+    has_minor_members: bool = False,
+    representative_is_adult: bool = True,
     now: datetime | None = None,
 ) -> UserGroup:
     """A signed-in resident applies to register a group as a room user; staff approve it later."""
@@ -165,6 +167,8 @@ def user_group_register(
         members_count=members_count,
         members_in_city=members_in_city,
         purpose=purpose.strip()[:2000],
+        has_minor_members=has_minor_members,
+        representative_is_adult=representative_is_adult,
         declared_at=now or timezone.now(),
         **_keys(representative_name=representative_name, address=address, phone=phone, email=email),
     )
@@ -273,6 +277,8 @@ def closure_remove(*, actor: Actor, closure: Closure) -> None:
 
 
 def _booking_mail(booking: Booking, template: str) -> None:
+    if booking.group is None:
+        return  # a programme's booking: its organisers see it on the programme's rooms page
     _group_mail(
         booking.group,
         template,
@@ -307,6 +313,10 @@ def booking_create(
     _require_booking_rights(group, now=now)
     if not room.bookable or frame.facility_id != room.facility_id:
         raise FrameUnavailableError(_("This frame cannot be booked. Please choose another."))
+    # 学校開放: a school's rooms are open only to groups that meet the school's rules.
+    problems = school_rules_problems(group, room.facility)
+    if problems:
+        raise ValidationError(problems)
     if exemption is not None and exemption.facility_id != room.facility_id:
         raise ValidationError({"exemption": _("Choose an exemption of this facility.")})
     errors: dict[str, str] = {}
@@ -726,7 +736,7 @@ def round_draw(*, round_: LotteryRound, actor: Actor = None, now: datetime | Non
             room__facility=locked.facility, day__gte=first, day__lte=last, status=Booking.Status.BOOKED
         ).values_list("room_id", "day", "frame_id")
     )
-    closed = facility_closed_days(locked.facility, first, last)
+    closed = selectors.closed_days(locked.facility, first, last)
     taken += sorted(wish.item for wish in wishes if wish.day in closed or not wish.room.bookable)
     # A group and the groups flagged as its duplicates (one circle under several names) share one cap:
     # registering twice does not win twice as many frames. Entries of one cluster share the lowest
@@ -1056,7 +1066,7 @@ def regular_slot_place(*, slot: RegularSlot, month: date, now: datetime | None =
     moment = now or timezone.now()
     start, end = selectors.fiscal_year_bounds(slot.fiscal_year)
     first, last = selectors.month_bounds(month.year, month.month)
-    closed = facility_closed_days(slot.room.facility, first, last)
+    closed = selectors.closed_days(slot.room.facility, first, last)
     placed = 0
     for day in _month_days(month):
         if day.weekday() != slot.weekday or not start <= day <= end or day in closed:

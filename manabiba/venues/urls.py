@@ -1,6 +1,6 @@
 from django.urls import URLPattern, URLResolver, path
 
-from manabiba.venues import views
+from manabiba.venues import school_views, views
 
 app_name = "venues"
 urlpatterns: list[URLPattern | URLResolver] = [
@@ -21,4 +21,17 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("bookings/<int:pk>/confirm/", views.booking_confirm, name="booking_confirm"),
     path("rooms/<int:room_id>/follow/", views.room_follow, name="room_follow"),
     path("regular/", views.regular_request, name="regular_request"),
+    # Schools' community learning projects, open to residents.
+    path("projects/", school_views.projects, name="projects"),
+    path("projects/<int:pk>/", school_views.project, name="project"),
+    path("projects/mine/", school_views.volunteering, name="volunteering"),
+    path("projects/offers/<int:pk>/withdraw/", school_views.volunteer_withdraw, name="volunteer_withdraw"),
+    # A programme's sessions holding rooms (its staff and organisers).
+    path("programmes/<int:program_id>/rooms/", school_views.program_rooms, name="program_rooms"),
+    path("programmes/<int:program_id>/rooms/book/", school_views.program_room_book, name="program_room_book"),
+    path(
+        "programmes/<int:program_id>/rooms/<int:pk>/release/",
+        school_views.program_room_release,
+        name="program_room_release",
+    ),
 ]

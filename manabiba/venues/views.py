@@ -24,6 +24,7 @@ from manabiba.venues import selectors, services
 from manabiba.venues.forms import BookingForm, LotteryEntryForm, RegularSlotForm, UserGroupForm
 from manabiba.venues.models import Booking, LotteryEntry, LotteryRound
 from manabiba.venues.permissions import can_book_on_behalf, can_cancel_booking, can_view_booking, is_group_owner
+from manabiba.venues.school_selectors import school_rules
 
 # How far back and ahead the month pages go.
 MONTHS_BACK = 1
@@ -101,7 +102,19 @@ def room_calendar(request: HttpRequest, room_id: int, year: int, month: int) -> 
     calendar.add("prodid", "-//Manabiba//venues//JA")
     calendar.add("version", "2.0")
     calendar.add("x-wr-calname", f"{room.facility.name} {room.name}")
+    # Days the school calendar blocks are written as one all-day closed event with the school event, so
+    # a group that follows the school's room sees why it cannot book; other closed days are left out.
+    blocked = selectors.school_blocked_days(room.facility, *selectors.month_bounds(first.year, first.month))
     for row in selectors.room_month(room, year=first.year, month=first.month):
+        if row.day in blocked:
+            event = Event()
+            event.add("uid", f"venues-{room.pk}-{row.day:%Y%m%d}-school@manabiba")
+            event.add("dtstamp", timezone.now())
+            event.add("dtstart", row.day)
+            event.add("summary", f"{selectors.SYMBOLS[selectors.State.CLOSED]} {row.closed_reason}")
+            event.add("location", f"{room.facility.name} {room.name}")
+            event.add("transp", "TRANSPARENT")
+            calendar.add_component(event)
         for cell in row.cells:
             if cell.state == selectors.State.CLOSED:
                 continue
@@ -205,6 +218,7 @@ def book(request: HttpRequest, room_id: int, day: str, frame_id: int) -> HttpRes
                 if not on_behalf and selectors.rebooking_barred(g, room=room, day=chosen, frame=frame)
             ],
             "round": selectors.round_of(room.facility, chosen.replace(day=1)),
+            "school_rules": school_rules(room.facility),
         },
     )
 
@@ -214,7 +228,7 @@ def booking(request: HttpRequest, pk: int) -> HttpResponse:
     held = selectors.booking_get(pk)
     if held is None or not can_view_booking(request.user, held):
         raise Http404
-    if held.group.owner_id != request.user.pk:
+    if held.group is not None and held.group.owner_id != request.user.pk:
         audit_log(action="venues.personal_data.viewed", actor=request.user, target=held, data={"view": "booking"})
     return render(
         request,
@@ -294,6 +308,8 @@ def group_register(request: HttpRequest) -> HttpResponse:
                 members_in_city=data["members_in_city"],
                 purpose=data["purpose"],
                 declaration=data["declaration"],
+                has_minor_members=data["has_minor_members"],
+                representative_is_adult=data["representative_is_adult"],
             )
         except ValidationError as error:
             for field, errors in error.message_dict.items():

@@ -493,3 +493,46 @@ def test_deleting_the_account_erases_the_proposals_and_keeps_reviews_anonymously
     user_delete(user=person, actor=person)
     assert not Proposal.objects.filter(pk=mine.pk).exists()
     assert Proposal.objects.count() == 1
+
+
+def test_scheduling_with_a_bookable_room_holds_its_frames_and_a_clash_stops_it(
+    accepted: Proposal, coordinator: User
+) -> None:
+    from manabiba.facilities.factories import TimeFrameFactory
+    from manabiba.venues.factories import UserGroupFactory
+    from manabiba.venues.models import Booking
+    from manabiba.venues.selectors import at
+
+    facility = FacilityFactory()
+    morning = TimeFrameFactory(facility=facility, name="午前", starts_at=time(9), ends_at=time(12))
+    room = RoomFactory(facility=facility, bookable=True)
+    sessions = sessions_in(accepted.call)
+    # A group already holds the morning of the second session: scheduling stops, and nothing is made.
+    second = timezone.localtime(sessions[1].starts_at).date()
+    group = UserGroupFactory()
+    clash = Booking.objects.create(
+        room=room,
+        day=second,
+        frame=morning,
+        starts_at=at(second, time(9)),
+        ends_at=at(second, time(12)),
+        group=group,
+        purpose="例会",
+        attendees=5,
+        fee=0,
+        amount_due=0,
+    )
+    with pytest.raises(ValidationError):
+        services.proposal_schedule(
+            proposal=accepted, actor=coordinator, sessions=sessions, facility=facility, room=room, capacity=20
+        )
+    assert not Program.objects.exists()
+    assert Booking.objects.count() == 1
+    clash.delete()
+    program = services.proposal_schedule(
+        proposal=accepted, actor=coordinator, sessions=sessions, facility=facility, room=room, capacity=20
+    )
+    held = Booking.objects.filter(program=program, status=Booking.Status.BOOKED).order_by("day")
+    assert [(b.day, b.frame, b.source) for b in held] == [
+        (timezone.localtime(s.starts_at).date(), morning, Booking.Source.PROGRAMME) for s in sessions
+    ]

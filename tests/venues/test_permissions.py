@@ -21,6 +21,8 @@ MATRIX: dict[str, set[Role]] = {
     "/staff/venues/": {FAC, COORD, ADMIN},
     "/staff/venues/duplicates/": {FAC, COORD, ADMIN},
     "/staff/venues/facilities/": {FAC, COORD, ADMIN},
+    "/staff/venues/schools/": {FAC, COORD, ADMIN},
+    "/staff/venues/utilisation/": {FAC, COORD, ADMIN},
 }
 
 

@@ -22,6 +22,7 @@ from manabiba.desk.models import Appointment
 from manabiba.desk.reference import weekly_hours_load
 from manabiba.desk.selectors import at
 from manabiba.facilities.factories import FacilityFactory, RoomFactory, TimeFrameFactory
+from manabiba.facilities.models import Facility
 from manabiba.programs.factories import OrganizerFactory, ProgramFactory
 from manabiba.programs.models import Program
 from manabiba.proposals.models import Proposal, ProposalCall
@@ -29,7 +30,7 @@ from manabiba.registrations.models import Registration, RegistrationSettings
 from manabiba.registrations.services import registration_settings_update
 from manabiba.talents.models import IntroductionRequest, TalentProfile
 from manabiba.venues.factories import UserGroupFactory
-from manabiba.venues.models import Booking, LotteryRound, RegularSlot
+from manabiba.venues.models import Booking, LotteryRound, ProjectVolunteer, RegularSlot, SchoolProject, UserGroup
 
 
 @dataclass
@@ -221,6 +222,23 @@ def build_work(office: Office, n: int) -> None:
             contact_email="proposer@example.jp",
             submitted_at=now,
         )
+        # Room user groups: one waiting, and one waiting that shares a phone with an approved group.
+        UserGroupFactory(status=UserGroup.Status.PENDING)
+        approved = UserGroupFactory(status=UserGroup.Status.APPROVED)
+        UserGroupFactory(status=UserGroup.Status.PENDING, phone=approved.phone, phone_key=approved.phone_key)
+        # A school's project with an offer to help waiting for the school's answer.
+        school = FacilityFactory(name=f"{department.name}小学校", kind=Facility.Kind.SCHOOL_ELEMENTARY)
+        project = SchoolProject.objects.create(
+            school=school,
+            kind=SchoolProject.Kind.VOLUNTEERS,
+            title=f"読み聞かせ{i}",
+            description="絵本を読みます。",
+            first_day=now.date(),
+            last_day=now.date() + timedelta(days=30),
+            schedule="毎週水曜",
+            audience="低学年",
+        )
+        ProjectVolunteer.objects.create(project=project, user=waiting.user, name="協力 者", message="読めます")
     _venue_work(n)
 
 

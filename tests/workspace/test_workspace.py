@@ -38,6 +38,9 @@ EVERY_CARD = {
     "venues.rounds_due",
     "venues.attendance_due",
     "venues.regular_requests",
+    "venues.groups_to_approve",
+    "venues.duplicates_flagged",
+    "venues.volunteers_to_answer",
 }
 
 
@@ -67,6 +70,9 @@ def test_the_coordinator_sees_every_card_with_the_whole_citys_work(client: Clien
     assert cards["registrations.offers_expiring"].count == 4  # not the offers days away
     assert cards["communities.review"].count == 4  # pending and changes requested
     assert cards["core.failed_mail"].count == 2
+    assert cards["venues.groups_to_approve"].count == 4
+    assert cards["venues.duplicates_flagged"].count == 2
+    assert cards["venues.volunteers_to_answer"].count == 2
 
 
 def test_a_department_sees_only_its_own_departments_work(client: Client, office: Office) -> None:
@@ -129,8 +135,9 @@ def test_the_workspace_keeps_the_tools_below_the_cards(client: Client, office: O
 # consultations 1, programmes 1, groups 2, registrations 2, desk 1 + the roster's hours, special
 # days and shifts, failed mail 1, citizen proposals 1 to handle + 1 post-course reports to check
 # (the coordinator) + 1 for the reviews assigned to me (staff review too), room booking 3 (rounds,
-# bookings, regular slots). A department's page leaves out what is not its work.
-@pytest.mark.parametrize(("who", "queries"), [("coordinator", 23), ("sports_staff", 10)])
+# bookings, regular slots) + 1 for the groups + 1 for the schools + 1 for the offers to answer. A
+# department's page leaves out what is not its work.
+@pytest.mark.parametrize(("who", "queries"), [("coordinator", 26), ("sports_staff", 10)])
 def test_the_workspace_costs_the_same_number_of_queries_whatever_the_data(
     client: Client, office: Office, who: str, queries: int, django_assert_num_queries: Any, time_machine: Any
 ) -> None:
