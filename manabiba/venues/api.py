@@ -180,7 +180,7 @@ class VenueErrorOut(Schema):
 
 class VenueBookingOut(Schema):
     id: int
-    group: int
+    group: int | None = Field(description="The user group holding the frame (empty for a programme's session).")
     room: int
     facility: int
     date: date
@@ -355,7 +355,7 @@ def venue_booking_create(request: HttpRequest, payload: VenueBookingIn) -> Statu
 def venue_booking_cancel(request: HttpRequest, booking_id: Id) -> Status[Any]:
     user = _api_user(request)
     booking = selectors.booking_get(booking_id)
-    if booking is None or booking.group.owner_id != user.pk:
+    if booking is None or booking.group is None or booking.group.owner_id != user.pk:
         return _venue_error(404, _("No such booking."))
     try:
         booking = services.booking_cancel(actor=user, booking=booking)

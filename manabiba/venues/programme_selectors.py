@@ -13,8 +13,9 @@ from manabiba.venues.models import Booking
 from manabiba.venues.selectors import State, _held, _now, _state, closed_days
 
 # A programme plans ahead of the groups: it may hold a frame before first come opens for that day
-# (受付前), never one that is closed, booked, over or in a lottery.
-HOLDABLE = frozenset({State.FREE, State.NOT_OPEN})
+# (受付前) or while the month's lottery takes entries (the draw skips frames held before it, as it
+# skips regular weekly slots), never one that is closed, booked or over.
+HOLDABLE = frozenset({State.FREE, State.NOT_OPEN, State.LOTTERY})
 
 
 def _local(moment: datetime) -> time:

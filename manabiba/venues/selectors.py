@@ -267,6 +267,9 @@ def _held_back(rooms: list[Room], first: date, last: date, now: datetime) -> dic
         day__lte=last,
         status=Booking.Status.CANCELLED,
         cancelled_at__gt=now - hold_off(),
+        # Only a group's cancellation is held back (against cancelling and rebooking under another
+        # name); a frame a programme gives back is free at once.
+        group__isnull=False,
     ).values_list("room_id", "day", "frame_id")
     for room_id, day, frame_id in rows:
         held[room_id].add((day, frame_id))

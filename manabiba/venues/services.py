@@ -489,7 +489,9 @@ def venues_erase_for_deleted_account(*, user: User, now: datetime | None = None)
 POINTS: dict[str, int] = {PenaltyPoint.Reason.LATE_CANCEL: 1, PenaltyPoint.Reason.NO_SHOW: 2}
 
 
-def _penalty_give(*, booking: Booking, reason: str, actor: User | None, now: datetime) -> PenaltyPoint:
+def _penalty_give(*, booking: Booking, reason: str, actor: User | None, now: datetime) -> PenaltyPoint | None:
+    if booking.group_id is None:
+        return None  # a programme's booking: the city does not penalise itself
     point, _created = PenaltyPoint.objects.get_or_create(
         booking=booking,
         reason=reason,
@@ -855,6 +857,8 @@ def _round_results_mail(round_: LotteryRound, entry: LotteryEntry, *, now: datet
 @transaction.atomic
 def booking_confirm(*, actor: Actor, booking: Booking, now: datetime | None = None) -> Booking:
     """A winner confirms its lottery booking before the round's deadline; unconfirmed, it lapses."""
+    if booking.group is None:
+        raise ValidationError(_("Only a lottery win waiting for confirmation can be confirmed."))
     channel = (
         Booking.Channel.ONLINE if actor is not None and is_group_owner(actor, booking.group) else Booking.Channel.PHONE
     )

@@ -55,7 +55,7 @@ def test_demo_school_with_its_calendar_projects_volunteers_and_a_lecture_holding
     areas_load()
     facilities_load()
     lines = venues_demo_seed(today=date(2026, 12, 2))
-    assert lines[-1] == "school projects: 4 created"
+    assert "school projects: 4 created" in lines
     school = Facility.objects.get(name="田無小学校")
     assert staff in school.staff.all()
     blocks = list(SchoolBlock.objects.filter(school=school).order_by("day"))
@@ -71,6 +71,6 @@ def test_demo_school_with_its_calendar_projects_volunteers_and_a_lecture_holding
     assert {booking.room.name for booking in held} == {"多目的室"}
     reading = SchoolProject.objects.get(title="朝の読み聞かせボランティア")
     assert sorted(reading.volunteers.values_list("status", flat=True)) == ["accepted", "offered"]
-    assert venues_demo_seed(today=date(2026, 12, 2))[-1] == "school projects: 0 created"
+    assert "school projects: 0 created" in venues_demo_seed(today=date(2026, 12, 2))
     assert SchoolBlock.objects.count() == 2
     assert Booking.objects.filter(program=lecture.program).count() == 3

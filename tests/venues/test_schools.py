@@ -444,5 +444,11 @@ def test_the_workspace_cards_count_groups_to_approve_and_those_flagged(coordinat
         for card in provider(coordinator, NOW)
         if card.key.startswith("venues.")
     }
-    # Without a school there are no offers to answer, and no card for them.
-    assert cards == {"venues.groups_to_approve": 2, "venues.duplicates_flagged": 1}
+    # Without a school there are no offers to answer, and no card for them; the lottery's cards count nothing.
+    assert cards == {
+        "venues.groups_to_approve": 2,
+        "venues.duplicates_flagged": 1,
+        "venues.rounds_due": 0,
+        "venues.attendance_due": 0,
+        "venues.regular_requests": 0,
+    }
