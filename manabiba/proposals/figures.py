@@ -15,7 +15,7 @@ from manabiba.programs.models import Program
 from manabiba.proposals.models import Proposal, SurveyAnswer
 from manabiba.proposals.selectors import HELD_PROGRAM_STATUSES
 from manabiba.registrations.models import Attendance, ParticipationFigure, Registration
-from manabiba.talents.models import TalentProfile
+from manabiba.talents.models import IntroductionRequest, TalentProfile
 
 ADOPTED = (Proposal.Decision.ACCEPT, Proposal.Decision.ACCEPT_WITH_CONDITIONS)
 
@@ -95,6 +95,10 @@ def loop_figures(year: FiscalYear, filters: FigureFilter) -> Section | None:
         .distinct()
         .count()
     )
+    # Talents used through the bank's introductions: the activity held, its outcome recorded in the year.
+    introduced = IntroductionRequest.objects.filter(
+        held=True, outcome_recorded_at__gte=start, outcome_recorded_at__lt=end
+    ).aggregate(talents=Count("talent", distinct=True))
     return Section(
         key="loop",
         title=_("Circulation of knowledge"),
@@ -108,6 +112,7 @@ def loop_figures(year: FiscalYear, filters: FigureFilter) -> Section | None:
                     (_("Citizen-proposal lectures held"), [proposals["held"]]),
                     (_("Participants who came to the lectures held"), [live + kept]),
                     (_("Talents from the bank whose lecture was held"), [proposals["talents_held"]]),
+                    (_("Talents introduced by the bank whose activity was held"), [introduced["talents"]]),
                     (_("Participant survey answers"), [survey["answers"]]),
                 ],
                 additive=False,

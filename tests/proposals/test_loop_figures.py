@@ -15,8 +15,11 @@ from manabiba.core.models import Area
 from manabiba.programs.models import Category
 from manabiba.proposals import services
 from manabiba.proposals.models import Proposal, ProposalCall, Review, SurveyInvitation
+from manabiba.talents import services as talent_services
+from manabiba.talents.models import TalentProfile
 from tests.proposals.after import Held, held_lecture
 from tests.proposals.conftest import score, talent_create
+from tests.talents.conftest import request_fields
 
 pytestmark = pytest.mark.django_db
 
@@ -51,7 +54,12 @@ def _rows(key: str, figure: str) -> dict[str, tuple[Any, ...]]:
 
 
 def test_a_participant_who_later_registers_as_a_talent_closes_the_loop(
-    held: Held, coordinator: User, categories: list[Category], area: Area
+    held: Held,
+    coordinator: User,
+    categories: list[Category],
+    area: Area,
+    talent: TalentProfile,
+    make_persona: Callable[..., User],
 ) -> None:
     services.surveys_send_due()
     token = SurveyInvitation.objects.order_by("pk").first()
@@ -65,6 +73,15 @@ def test_a_participant_who_later_registers_as_a_talent_closes_the_loop(
     assert proposals["Citizen-proposal lectures held"][0] == 1
     assert proposals["Participants who came to the lectures held"][0] == 2
     assert proposals["Talents from the bank whose lecture was held"][0] == 1
+    assert proposals["Talents introduced by the bank whose activity was held"][0] == 0
+    # A school asks the bank for the lecturer; the talent accepts and the school records it held.
+    school = make_persona(Role.RESIDENT, email="school@example.jp")
+    intro = talent_services.introduction_request(talent=talent, actor=school, **request_fields())
+    intro = talent_services.introduction_forward(request=intro, actor=coordinator)
+    intro = talent_services.introduction_answer(request=intro, accept=True, actor=talent.user)
+    talent_services.introduction_record_outcome(request=intro, actor=school, held=True, participants=30, satisfaction=5)
+    proposals = _rows("loop", "loop.proposals")
+    assert proposals["Talents introduced by the bank whose activity was held"][0] == 1
     learners = _rows("loop", "loop.learners_teach")
     assert learners["… who had earlier come to a citizen-proposal lecture"][0] == 1
     assert learners["Survey answers saying “I would like to teach”"][0] == 1
