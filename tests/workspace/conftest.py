@@ -21,6 +21,7 @@ from manabiba.core.models import OutboxMessage
 from manabiba.desk.models import Appointment
 from manabiba.desk.reference import weekly_hours_load
 from manabiba.desk.selectors import at
+from manabiba.liaison.models import ActionItem, LiaisonMeeting
 from manabiba.programs.factories import OrganizerFactory, ProgramFactory
 from manabiba.programs.models import Program
 from manabiba.proposals.models import Proposal, ProposalCall
@@ -217,6 +218,19 @@ def build_work(office: Office, n: int) -> None:
             contact_name="提案 者",
             contact_email="proposer@example.jp",
             submitted_at=now,
+        )
+        # Liaison meetings: one overdue action item for the department (open and overdue), one done.
+        meeting, _ = LiaisonMeeting.objects.get_or_create(title="庁内連絡会議", held_on=now.date() - timedelta(days=30))
+        ActionItem.objects.create(
+            meeting=meeting, title="子育て行事の日程調整", owner=department, due_on=now.date() - timedelta(days=1)
+        )
+        ActionItem.objects.create(
+            meeting=meeting,
+            title="済んだ件",
+            owner=department,
+            due_on=now.date() - timedelta(days=2),
+            status=ActionItem.Status.DONE,
+            done_at=now,
         )
 
 
