@@ -47,8 +47,8 @@ def at(day: date, hour: int) -> datetime:
     return timezone.make_aware(datetime.combine(day, time(hour, 0)))
 
 
-def programme(department: Any, *, title: str, starts_at: datetime, area: Area, audiences: list[Audience], **kw: Any) -> Program:
+def programme(
+    department: Any, *, title: str, starts_at: datetime, area: Area, audiences: list[Audience], **kw: Any
+) -> Program:
     organizer = OrganizerFactory(name=f"{department.name}", department=department)
-    return ProgramFactory(
-        organizer=organizer, title=title, starts_at=starts_at, area=area, audiences=audiences, **kw
-    )
+    return ProgramFactory(organizer=organizer, title=title, starts_at=starts_at, area=area, audiences=audiences, **kw)

@@ -32,7 +32,9 @@ def _clashes(town: Town, *, day: Any, hour: int, audiences: list[Any] | None = N
 def test_a_plan_clashes_with_a_programme_in_the_same_area_audience_and_time_band_on_the_same_or_next_day(
     office: Office, town: Town
 ) -> None:
-    programme(office.childcare, title="親子ひろば", starts_at=at(town.saturday, 10), area=town.area, audiences=[town.families])
+    programme(
+        office.childcare, title="親子ひろば", starts_at=at(town.saturday, 10), area=town.area, audiences=[town.families]
+    )
     assert _clashes(town, day=town.saturday, hour=11) == ["親子ひろば"]  # same morning
     assert _clashes(town, day=town.saturday + timedelta(days=1), hour=9) == ["親子ひろば"]  # next day
     assert _clashes(town, day=town.saturday - timedelta(days=1), hour=9) == ["親子ひろば"]  # the day before
@@ -44,7 +46,9 @@ def test_a_plan_clashes_with_a_programme_in_the_same_area_audience_and_time_band
 
 
 def test_drafts_clash_but_cancelled_programmes_do_not(office: Office, town: Town, coordinator: Any) -> None:
-    draft = programme(office.childcare, title="下書き", starts_at=at(town.saturday, 10), area=town.area, audiences=[town.families])
+    draft = programme(
+        office.childcare, title="下書き", starts_at=at(town.saturday, 10), area=town.area, audiences=[town.families]
+    )
     assert draft.status == Program.Status.DRAFT
     assert _clashes(town, day=town.saturday, hour=10) == ["下書き"]
     program_cancel(program=draft, actor=coordinator, reason="会場の都合")
@@ -52,9 +56,15 @@ def test_drafts_clash_but_cancelled_programmes_do_not(office: Office, town: Town
 
 
 def test_a_clash_names_the_other_departments_contacts(office: Office, town: Town, coordinator: Any) -> None:
-    programme(office.childcare, title="親子ひろば", starts_at=at(town.saturday, 10), area=town.area, audiences=[town.families])
+    programme(
+        office.childcare, title="親子ひろば", starts_at=at(town.saturday, 10), area=town.area, audiences=[town.families]
+    )
     department_contact_save(
-        department=office.childcare, actor=coordinator, user=office.childcare_staff, role_note="子育て支援係", phone="042-111-2222"
+        department=office.childcare,
+        actor=coordinator,
+        user=office.childcare_staff,
+        role_note="子育て支援係",
+        phone="042-111-2222",
     )
     [clash] = program_clashes(
         area_id=town.area.pk, audience_ids=[town.families.pk], sessions=[SessionTimes(starts_at=at(town.saturday, 10))]
@@ -63,9 +73,7 @@ def test_a_clash_names_the_other_departments_contacts(office: Office, town: Town
     assert [s.local_date for s in clash.sessions] == [town.saturday]
 
 
-def _post_programme(
-    client: Client, town: Town, *, title: str, day: Any, hour: int, url: str = "", **extra: str
-) -> Any:
+def _post_programme(client: Client, town: Town, *, title: str, day: Any, hour: int, url: str = "", **extra: str) -> Any:
     data = {
         "title": title,
         "kind": "event",
@@ -89,7 +97,9 @@ def _post_programme(
 def test_the_editor_is_warned_before_saving_and_saves_with_an_acknowledged_note(
     client: Client, office: Office, town: Town, coordinator: Any
 ) -> None:
-    other = programme(office.childcare, title="親子ひろば", starts_at=at(town.saturday, 10), area=town.area, audiences=[town.families])
+    other = programme(
+        office.childcare, title="親子ひろば", starts_at=at(town.saturday, 10), area=town.area, audiences=[town.families]
+    )
     department_contact_save(department=office.childcare, actor=coordinator, name="子育て 太郎", phone="042-111-2222")
     client.force_login(office.sports_staff)
     response = _post_programme(client, town, title="親子スポーツ教室", day=town.saturday, hour=10)
@@ -128,18 +138,30 @@ def test_the_editor_is_warned_before_saving_and_saves_with_an_acknowledged_note(
     # Editing again with the same clash does not warn again: the note stands.
     edit = reverse("staff_programs:edit", args=[saved.pk])
     stored = {"sessions-INITIAL_FORMS": "1"}
-    response = _post_programme(client, town, title="親子スポーツ教室（改）", day=town.saturday, hour=10, url=edit, **stored)
+    response = _post_programme(
+        client, town, title="親子スポーツ教室（改）", day=town.saturday, hour=10, url=edit, **stored
+    )
     assert response.status_code == 302
     assert ClashAcknowledgement.objects.filter(program=saved).count() == 1
     # A new clash (moved to the afternoon, where another programme is) warns again.
-    programme(office.childcare, title="午後のひろば", starts_at=at(town.saturday, 14), area=town.area, audiences=[town.families])
-    response = _post_programme(client, town, title="親子スポーツ教室（改）", day=town.saturday, hour=14, url=edit, **stored)
+    programme(
+        office.childcare,
+        title="午後のひろば",
+        starts_at=at(town.saturday, 14),
+        area=town.area,
+        audiences=[town.families],
+    )
+    response = _post_programme(
+        client, town, title="親子スポーツ教室（改）", day=town.saturday, hour=14, url=edit, **stored
+    )
     assert response.status_code == 200
     assert "午後のひろば" in response.content.decode()
 
 
 def test_a_plan_without_clashes_saves_at_once(client: Client, office: Office, town: Town) -> None:
-    programme(office.childcare, title="親子ひろば", starts_at=at(town.saturday, 10), area=town.area, audiences=[town.families])
+    programme(
+        office.childcare, title="親子ひろば", starts_at=at(town.saturday, 10), area=town.area, audiences=[town.families]
+    )
     client.force_login(office.sports_staff)
     response = _post_programme(client, town, title="午後の教室", day=town.saturday, hour=14)
     assert response.status_code == 302
@@ -151,7 +173,13 @@ def test_a_group_organiser_is_not_shown_other_departments_drafts(
 ) -> None:
     from manabiba.accounts.roles import Role
 
-    programme(office.childcare, title="内部の下書き", starts_at=at(town.saturday, 10), area=town.area, audiences=[town.families])
+    programme(
+        office.childcare,
+        title="内部の下書き",
+        starts_at=at(town.saturday, 10),
+        area=town.area,
+        audiences=[town.families],
+    )
     organiser = make_persona(Role.GROUP_ORGANISER, email="group@example.jp", full_name="団体 代表")
     client.force_login(organiser)
     response = _post_programme(client, town, title="団体の催し", day=town.saturday, hour=10)
@@ -162,9 +190,15 @@ def test_a_group_organiser_is_not_shown_other_departments_drafts(
 def test_the_planning_calendar_shows_every_departments_programmes_and_the_clashes(
     client: Client, office: Office, town: Town
 ) -> None:
-    programme(office.childcare, title="親子ひろば", starts_at=at(town.saturday, 10), area=town.area, audiences=[town.families])
-    programme(office.sports, title="親子スポーツ", starts_at=at(town.saturday, 10), area=town.area, audiences=[town.families])
-    programme(office.sports, title="シニア体操", starts_at=at(town.saturday, 10), area=town.area, audiences=[town.seniors])
+    programme(
+        office.childcare, title="親子ひろば", starts_at=at(town.saturday, 10), area=town.area, audiences=[town.families]
+    )
+    programme(
+        office.sports, title="親子スポーツ", starts_at=at(town.saturday, 10), area=town.area, audiences=[town.families]
+    )
+    programme(
+        office.sports, title="シニア体操", starts_at=at(town.saturday, 10), area=town.area, audiences=[town.seniors]
+    )
     client.force_login(office.sports_staff)
     url = reverse("staff_liaison:calendar")
     month = f"{town.saturday:%Y-%m}"

@@ -219,19 +219,20 @@ def build_work(office: Office, n: int) -> None:
             contact_email="proposer@example.jp",
             submitted_at=now,
         )
-        # Liaison meetings: one overdue action item for the department (open and overdue), one done.
+        # Liaison meetings: for each department one overdue action item (open and overdue), one done.
         meeting, _ = LiaisonMeeting.objects.get_or_create(title="庁内連絡会議", held_on=now.date() - timedelta(days=30))
-        ActionItem.objects.create(
-            meeting=meeting, title="子育て行事の日程調整", owner=department, due_on=now.date() - timedelta(days=1)
-        )
-        ActionItem.objects.create(
-            meeting=meeting,
-            title="済んだ件",
-            owner=department,
-            due_on=now.date() - timedelta(days=2),
-            status=ActionItem.Status.DONE,
-            done_at=now,
-        )
+        for owner in (office.sports, office.childcare):
+            ActionItem.objects.create(
+                meeting=meeting, title="子育て行事の日程調整", owner=owner, due_on=now.date() - timedelta(days=1)
+            )
+            ActionItem.objects.create(
+                meeting=meeting,
+                title="済んだ件",
+                owner=owner,
+                due_on=now.date() - timedelta(days=2),
+                status=ActionItem.Status.DONE,
+                done_at=now,
+            )
 
 
 CARD = re.compile(r'<li class="work-card work-card--(\w+)" data-card="([\w.]+)">\s*<a href="([^"]+)"')

@@ -83,8 +83,11 @@ def test_a_department_sees_only_its_own_departments_work(client: Client, office:
         "registrations.draw_due",
         "registrations.offers_expiring",
         "registrations.below_minimum",
+        "liaison.actions_open",
+        "liaison.actions_overdue",
     }
     assert cards["consultations.overdue"].count == 2
+    assert cards["liaison.actions_overdue"].count == 2
     assert cards["programs.returned"].count == 2
     assert cards["registrations.draw_due"].count == 2
     overdue_queue = client.get(cards["consultations.overdue"].url).content.decode()
