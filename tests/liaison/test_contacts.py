@@ -102,7 +102,8 @@ def test_the_department_adds_a_contact_through_the_form(client: Client, office: 
     )
     assert response.status_code == 302
     [contact] = department_contacts(office.sports)
-    assert contact.user == office.sports_staff and contact.extension == "123"
+    assert contact.user == office.sports_staff
+    assert contact.extension == "123"
 
 
 def test_a_consultation_routed_with_nobody_named_is_mailed_to_the_departments_contacts(

@@ -85,14 +85,16 @@ def test_the_owner_closes_its_own_items_only_and_the_coordinator_any(office: Off
     with pytest.raises(ValidationError):
         action_item_close(item=sports_item, actor=office.sports_staff, note=" ")
     closed = action_item_close(item=sports_item, actor=office.sports_staff, note="会場を変更しました。")
-    assert closed.status == ActionItem.Status.DONE and closed.done_by == office.sports_staff
+    assert closed.status == ActionItem.Status.DONE
+    assert closed.done_by == office.sports_staff
     with pytest.raises(ValidationError):
         action_item_close(item=sports_item, actor=office.sports_staff, note="もう一度")
     action_item_close(item=childcare_item, actor=office.coordinator, note="代わりに記録")
     with pytest.raises(PermissionDenied):
         action_item_reopen(item=closed, actor=office.sports_staff, reason="")
     reopened = action_item_reopen(item=closed, actor=office.coordinator, reason="未完了だった")
-    assert reopened.status == ActionItem.Status.OPEN and reopened.done_at is None
+    assert reopened.status == ActionItem.Status.OPEN
+    assert reopened.done_at is None
 
 
 def test_an_open_item_stays_on_the_owners_workspace_until_done(client: Client, office: Office) -> None:
@@ -167,7 +169,8 @@ def test_the_coordinator_records_a_meeting_and_adds_an_item_through_the_pages(cl
     meeting = LiaisonMeeting.objects.get(title="第4回 庁内連絡会議")
     url = reverse("staff_liaison:meeting", args=[meeting.pk])
     response = client.post(url, {"title": "", "owner": office.sports.pk, "due_on": ""})
-    assert response.status_code == 200 and "error-summary" in response.content.decode()
+    assert response.status_code == 200
+    assert "error-summary" in response.content.decode()
     response = client.post(
         url,
         {

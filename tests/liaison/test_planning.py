@@ -105,7 +105,9 @@ def test_the_editor_is_warned_before_saving_and_saves_with_an_acknowledged_note(
     response = _post_programme(client, town, title="親子スポーツ教室", day=town.saturday, hour=10)
     assert response.status_code == 200  # not saved: the form again, with the warning
     page = response.content.decode()
-    assert "親子ひろば" in page and "子育て 太郎" in page and "042-111-2222" in page
+    assert "親子ひろば" in page
+    assert "子育て 太郎" in page
+    assert "042-111-2222" in page
     assert not Program.objects.filter(title="親子スポーツ教室").exists()
     seen = str(other.pk)
 
@@ -203,13 +205,17 @@ def test_the_planning_calendar_shows_every_departments_programmes_and_the_clashe
     url = reverse("staff_liaison:calendar")
     month = f"{town.saturday:%Y-%m}"
     page = client.get(url, {"month": month}).content.decode()
-    assert "親子ひろば" in page and "親子スポーツ" in page and "シニア体操" in page
+    assert "親子ひろば" in page
+    assert "親子スポーツ" in page
+    assert "シニア体操" in page
     assert page.count('data-row="clash"') == 1
-    # Filtered to the sports department: its clash with childcare is still listed, childcare's programme is not in the grid.
+    # Filtered to the sports department: its clash with childcare is still listed; childcare's
+    # programme is not in the grid.
     page = client.get(url, {"month": month, "department": office.sports.pk}).content.decode()
     assert page.count('data-row="clash"') == 1
     grid = page.split('id="clashes"')[0]
-    assert "親子スポーツ" in grid and "親子ひろば" not in grid
+    assert "親子スポーツ" in grid
+    assert "親子ひろば" not in grid
     # Filtered to seniors: no clash involves them.
     page = client.get(url, {"month": month, "audience": town.seniors.pk}).content.decode()
     assert 'data-row="clash"' not in page
