@@ -108,8 +108,10 @@ def permissions_of(user: AbstractBaseUser | AnonymousUser) -> list[str]:
     return sorted(name for name in PERMISSIONS if has_permission(user, name))
 
 
-def can_manage_department_contacts(user: AbstractBaseUser | AnonymousUser, department: object) -> bool:
+def can_manage_department_contacts(user: AbstractBaseUser | AnonymousUser | None, department: object) -> bool:
     """The coordinator edits any department's contacts; department staff only their own department's."""
+    if user is None:
+        return False
     if has_permission(user, "accounts.manage_departments"):
         return True
     return has_permission(user, "accounts.manage_department_contacts") and getattr(

@@ -266,9 +266,9 @@ def department_contact_save(
         raise ValidationError({"name": _("Give a name, or choose the staff member.")})
     if user is not None and (not user.is_active or user.anonymised_at is not None):
         raise ValidationError({"user": _("This account is closed.")})
-    duplicate = DepartmentContact.objects.filter(department=department, user=user).exclude(
-        pk=contact.pk if contact else None
-    )
+    duplicate = DepartmentContact.objects.filter(department=department, user=user)
+    if contact is not None:
+        duplicate = duplicate.exclude(pk=contact.pk)
     if user is not None and duplicate.exists():
         raise ValidationError({"user": _("This person is already a contact of the department.")})
     values = {

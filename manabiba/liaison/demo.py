@@ -51,7 +51,11 @@ def _contacts(coordinator: User) -> int:
     if demo_department is not None and staff is not None and staff.department_id == demo_department.pk:
         if not DepartmentContact.objects.filter(department=demo_department, user=staff).exists():
             department_contact_save(
-                department=demo_department, actor=coordinator, user=staff, role_note="生涯学習・地域施策担当", extension="2831"
+                department=demo_department,
+                actor=coordinator,
+                user=staff,
+                role_note="生涯学習・地域施策担当",
+                extension="2831",
             )
             made += 1
     for name, person, role, phone, extension in CONTACTS:
@@ -117,7 +121,10 @@ def _clash() -> int:
         return 0
     day = _saturday(3)
     made = 0
-    plans = [("子育て支援課", CLASH_TITLES[1], time(10, 0), True), ("スポーツ振興課", CLASH_TITLES[0], time(10, 30), False)]
+    plans = [
+        ("子育て支援課", CLASH_TITLES[1], time(10, 0), True),
+        ("スポーツ振興課", CLASH_TITLES[0], time(10, 30), False),
+    ]
     for department_name, title, starts, publish in plans:
         department = Department.objects.filter(name=department_name).first()
         if department is None or Program.objects.filter(title=title).exists():

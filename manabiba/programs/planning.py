@@ -73,9 +73,10 @@ def program_clashes(
             program__area_id=area_id,
             program__in=Program.objects.filter(audiences__in=audiences).values("pk"),
         )
-        .exclude(program_id=exclude_program_id)
         .order_by("starts_at", "pk")
     )
+    if exclude_program_id is not None:
+        candidates = candidates.exclude(program_id=exclude_program_id)
     found: dict[int, Clash] = {}
     for session in candidates:
         if any(band == session.time_band and _near(day, session.local_date) for day, band in slots):
