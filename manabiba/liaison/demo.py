@@ -48,16 +48,17 @@ def _contacts(coordinator: User) -> int:
     made = 0
     demo_department = Department.objects.filter(name=DEMO_DEPARTMENT).first()
     staff = User.objects.filter(email=DEPARTMENT_EMAIL).first()
-    if demo_department is not None and staff is not None and staff.department_id == demo_department.pk:
-        if not DepartmentContact.objects.filter(department=demo_department, user=staff).exists():
-            department_contact_save(
-                department=demo_department,
-                actor=coordinator,
-                user=staff,
-                role_note="生涯学習・地域施策担当",
-                extension="2831",
-            )
-            made += 1
+    ours = demo_department is not None and staff is not None and staff.department_id == demo_department.pk
+    if ours and not DepartmentContact.objects.filter(department=demo_department, user=staff).exists():
+        assert demo_department is not None
+        department_contact_save(
+            department=demo_department,
+            actor=coordinator,
+            user=staff,
+            role_note="生涯学習・地域施策担当",
+            extension="2831",
+        )
+        made += 1
     for name, person, role, phone, extension in CONTACTS:
         department = Department.objects.filter(name=name).first()
         if department is None or DepartmentContact.objects.filter(department=department, name=person).exists():
