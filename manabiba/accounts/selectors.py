@@ -157,4 +157,15 @@ def user_export_data(user: User) -> dict[str, Any]:
             {"when": entry.created_at.isoformat(), "action": entry.action}
             for entry in AuditEntry.objects.filter(actor=user).order_by("created_at")
         ],
+        # Where the person is named as a department's contact (the staff directory shows these).
+        "department_contacts": [
+            {
+                "department": contact.department.name,
+                "role": contact.role_note,
+                "phone": contact.phone,
+                "extension": contact.extension,
+                "email": contact.email,
+            }
+            for contact in DepartmentContact.objects.filter(user=user).select_related("department")
+        ],
     }

@@ -136,3 +136,14 @@ def test_a_deleted_account_is_no_longer_a_contact(office: Office) -> None:
     user_delete(user=office.sports_staff, actor=office.sports_staff)
     assert not DepartmentContact.objects.filter(pk=contact.pk).exists()
     assert department_addresses(office.sports) == []
+
+
+def test_a_persons_export_says_where_they_are_named_as_a_contact(office: Office) -> None:
+    from manabiba.accounts.selectors import user_export_data
+
+    department_contact_save(
+        department=office.sports, actor=office.coordinator, user=office.sports_staff, extension="2345"
+    )
+    [named] = user_export_data(office.sports_staff)["department_contacts"]
+    assert named["department"] == "スポーツ振興課"
+    assert named["extension"] == "2345"
