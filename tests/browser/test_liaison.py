@@ -6,6 +6,7 @@ it shows on the owner department's workspace until the department marks it done.
 import re
 from collections.abc import Callable
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from django.utils import timezone
@@ -38,11 +39,13 @@ def _save(page: Page) -> None:
 
 def test_a_department_editor_is_warned_of_a_clash_and_acknowledges_it(
     page: Page,
+    tmp_path: Path,
     axe_check: Callable[[Page], None],
     login: Callable[[Page, str, str], None],
     make_persona: Callable[..., User],
     console_log: ConsoleLog,
 ) -> None:
+    """Screenshots of the warning and the calendar are left in ``tmp_path`` to look at."""
     office = make_office(make_persona)
     area = AreaFactory(name="保谷町")
     families = AudienceFactory(name="親子")
@@ -71,6 +74,7 @@ def test_a_department_editor_is_warned_of_a_clash_and_acknowledges_it(
     expect(warning).to_contain_text("042-000-0101")
     assert not Program.objects.filter(title="親子でからだを動かそう").exists()
     axe_check(page)
+    page.screenshot(path=tmp_path / "clash-warning-ja.png", full_page=True)
 
     # Saving again without saying why is refused, and says so.
     page.get_by_label("重複する講座・行事を確認したうえで、計画どおり保存する").check()
@@ -92,8 +96,10 @@ def test_a_department_editor_is_warned_of_a_clash_and_acknowledges_it(
     expect(clash_rows).to_have_count(1)
     expect(clash_rows).to_contain_text("確認済み")
     axe_check(page)
+    page.screenshot(path=tmp_path / "planning-calendar-ja-1280.png", full_page=True)
     page.set_viewport_size({"width": 390, "height": 844})
     axe_check(page)
+    page.screenshot(path=tmp_path / "planning-calendar-ja-390.png", full_page=True)
     console_log.assert_no_errors()
 
 
