@@ -118,9 +118,13 @@ class PlanningDay:
 class ClashPair:
     first: ProgramSession
     second: ProgramSession
-    acknowledged: bool
+    notes: list[str]
     first_contacts: list[DepartmentContact] = field(default_factory=list)
     second_contacts: list[DepartmentContact] = field(default_factory=list)
+
+    @property
+    def acknowledged(self) -> bool:
+        return bool(self.notes)
 
 
 @dataclass
@@ -210,10 +214,12 @@ def planning_month(
     )
 
 
-def _acknowledged(one: Program, other: Program) -> bool:
-    """Either editor has said, with a note, that the two may run as planned."""
+def _acknowledged(one: Program, other: Program) -> list[str]:
+    """The notes in which either editor said the two may run as planned (none: not acknowledged)."""
 
-    def covers(program: Program, target: Program) -> bool:
-        return any(o.pk == target.pk for ack in program.clash_acknowledgements.all() for o in ack.others.all())
+    def notes(program: Program, target: Program) -> list[str]:
+        return [
+            ack.note for ack in program.clash_acknowledgements.all() if any(o.pk == target.pk for o in ack.others.all())
+        ]
 
-    return covers(one, other) or covers(other, one)
+    return notes(one, other) + notes(other, one)

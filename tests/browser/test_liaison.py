@@ -95,6 +95,7 @@ def test_a_department_editor_is_warned_of_a_clash_and_acknowledges_it(
     clash_rows = page.locator("tr[data-row='clash']")
     expect(clash_rows).to_have_count(1)
     expect(clash_rows).to_contain_text("確認済み")
+    expect(clash_rows).to_contain_text("子育て支援課と電話で調整済み")
     axe_check(page)
     page.screenshot(path=tmp_path / "planning-calendar-ja-1280.png", full_page=True)
     page.set_viewport_size({"width": 390, "height": 844})
