@@ -9,8 +9,10 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.utils import timezone
 from playwright.sync_api import Page, expect
+from pytest_django.live_server_helper import LiveServer
 
 from manabiba.accounts.factories import DEFAULT_PASSWORD
 from manabiba.accounts.models import User
@@ -40,6 +42,7 @@ def _save(page: Page) -> None:
 def test_a_department_editor_is_warned_of_a_clash_and_acknowledges_it(
     page: Page,
     tmp_path: Path,
+    live_server: LiveServer,
     axe_check: Callable[[Page], None],
     login: Callable[[Page, str, str], None],
     make_persona: Callable[..., User],
@@ -101,6 +104,15 @@ def test_a_department_editor_is_warned_of_a_clash_and_acknowledges_it(
     page.set_viewport_size({"width": 390, "height": 844})
     axe_check(page)
     page.screenshot(path=tmp_path / "planning-calendar-ja-390.png", full_page=True)
+
+    # The same page in English.
+    page.context.add_cookies([{"name": settings.LANGUAGE_COOKIE_NAME, "value": "en", "url": live_server.url}])
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.reload()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Planning calendar")
+    expect(page.locator("tr[data-row='clash']")).to_contain_text("Yes, with a note")
+    axe_check(page)
+    page.screenshot(path=tmp_path / "planning-calendar-en-1280.png", full_page=True)
     console_log.assert_no_errors()
 
 
