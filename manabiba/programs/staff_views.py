@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
+from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -18,7 +19,7 @@ from django.views.decorators.http import require_POST
 from manabiba.accounts.decorators import permission_required
 from manabiba.accounts.permissions import has_permission
 from manabiba.programs import services
-from manabiba.programs.models import Organizer, Program
+from manabiba.programs.models import ClashAcknowledgement, Organizer, Program
 from manabiba.programs.permissions import can_edit_program, can_manage_program, can_publish_program
 from manabiba.programs.staff_clashes import ClashCheck, clash_check
 from manabiba.programs.staff_forms import (
@@ -212,7 +213,14 @@ def program_edit(request: HttpRequest, program_id: int) -> HttpResponse:
 def program_detail(request: HttpRequest, program_id: int) -> HttpResponse:
     program = get_object_or_404(
         Program.objects.select_related("organizer", "facility", "room", "area", "created_by").prefetch_related(
-            "sessions", "categories", "audiences", "co_organizers"
+            "sessions",
+            "categories",
+            "audiences",
+            "co_organizers",
+            Prefetch(
+                "clash_acknowledgements",
+                queryset=ClashAcknowledgement.objects.select_related("acknowledged_by").prefetch_related("others"),
+            ),
         ),
         pk=program_id,
     )

@@ -136,6 +136,8 @@ def test_the_editor_is_warned_before_saving_and_saves_with_an_acknowledged_note(
     assert ack.acknowledged_by == office.sports_staff
     entry = AuditEntry.objects.get(action="programs.clash.acknowledged")
     assert entry.data["others"] == [other.pk]
+    detail = client.get(response["Location"]).content.decode()
+    assert "子育て支援課と電話で調整済み" in detail
 
     # Editing again with the same clash does not warn again: the note stands.
     edit = reverse("staff_programs:edit", args=[saved.pk])
