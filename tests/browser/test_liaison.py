@@ -89,6 +89,8 @@ def test_a_department_editor_is_warned_of_a_clash_and_acknowledges_it(
     page.get_by_label("計画どおり実施できる理由").fill("子育て支援課と電話で調整済み。対象は小学生の親子。")
     _save(page)
     expect(page).to_have_url(re.compile(r"/staff/programs/\d+/$"))
+    expect(page.locator("main")).to_contain_text("子育て支援課と電話で調整済み")
+    axe_check(page)
     saved = Program.objects.get(title="親子でからだを動かそう")
     assert ClashAcknowledgement.objects.get(program=saved).note.startswith("子育て支援課と電話で調整済み")
 
