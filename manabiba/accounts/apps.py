@@ -12,3 +12,8 @@ class AccountsConfig(AppConfig):
         from manabiba.core.workspace import workspace_cards_register
 
         workspace_cards_register("accounts", account_cards, order=90)
+
+        from manabiba.accounts.services import account_erasure_register, department_contacts_erase
+
+        # A deleted account stops being named as a department's contact.
+        account_erasure_register("accounts.department_contacts", lambda user: department_contacts_erase(user=user))

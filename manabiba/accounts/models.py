@@ -186,3 +186,68 @@ class ApiToken(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"
+
+
+class DepartmentContact(TimeStampedModel):
+    """A person a department names for community policy (地域施策の担当者): whom other departments call.
+
+    Usually a staff account (then mail goes to the account's address, in its language), or a name
+    with a shared office address when the post has no account of its own.
+    """
+
+    department = models.ForeignKey(
+        Department, verbose_name=_("department"), on_delete=models.CASCADE, related_name="contacts"
+    )
+    user = models.ForeignKey(
+        User,
+        verbose_name=_("staff member"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="department_contacts",
+    )
+    name = models.CharField(_("name"), max_length=100, blank=True)
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    extension = models.CharField(_("extension"), max_length=10, blank=True)
+    email = models.EmailField(_("e-mail address"), blank=True)
+    role_note = models.CharField(_("role"), max_length=200, blank=True)
+    sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("department contact")
+        verbose_name_plural = _("department contacts")
+        ordering = ["department", "sort_order", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(user__isnull=False) | ~models.Q(name=""),
+                name="accounts_departmentcontact_user_or_name",
+            ),
+            models.UniqueConstraint(
+                fields=["department", "user"],
+                condition=models.Q(user__isnull=False),
+                name="accounts_departmentcontact_user_once",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.department} {self.display_name}"
+
+    @property
+    def display_name(self) -> str:
+        if self.name:
+            return self.name
+        return self.user.full_name or self.user.email if self.user is not None else ""
+
+    @property
+    def mail_address(self) -> str:
+        """Where mail for this contact goes: the address given here, else the account's (if it is live)."""
+        if self.email:
+            return self.email
+        if self.user is not None and self.user.is_active and self.user.anonymised_at is None:
+            return self.user.email
+        return ""
+
+    @property
+    def mail_language(self) -> str:
+        """The account's language; a contact without an account gets the site's (empty)."""
+        return self.user.language if self.user is not None else ""

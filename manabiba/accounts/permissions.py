@@ -76,6 +76,18 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "proposals.propose": frozenset(Role) - {Role.REVIEWER},
     "proposals.manage": _COORDINATION,
     "proposals.review": STAFF_ROLES | {Role.REVIEWER},
+    # One city across its departments: every member of staff reads the contact directory; a department
+    # names its own contacts, the coordinator any department's (can_manage_department_contacts below).
+    "accounts.view_department_contacts": STAFF_ROLES,
+    "accounts.manage_department_contacts": _COORDINATION | {Role.DEPARTMENT_STAFF},
+    # The planning calendar of every department's programmes, drafts included, and the editor's clash
+    # warnings (programs/planning.py).
+    "programs.view_planning": _COORDINATION | {Role.DEPARTMENT_STAFF, Role.FACILITY_STAFF},
+    # Liaison meetings (庁内連絡会議): the coordinator records them and assigns action items; a department
+    # closes its own items, the coordinator any (liaison/permissions.py).
+    "liaison.view_meetings": _COORDINATION | {Role.DEPARTMENT_STAFF},
+    "liaison.manage_meetings": _COORDINATION,
+    "liaison.close_actions": _COORDINATION | {Role.DEPARTMENT_STAFF},
 }
 
 
@@ -94,3 +106,14 @@ def has_permission(user: AbstractBaseUser | AnonymousUser, permission: str) -> b
 
 def permissions_of(user: AbstractBaseUser | AnonymousUser) -> list[str]:
     return sorted(name for name in PERMISSIONS if has_permission(user, name))
+
+
+def can_manage_department_contacts(user: AbstractBaseUser | AnonymousUser | None, department: object) -> bool:
+    """The coordinator edits any department's contacts; department staff only their own department's."""
+    if user is None:
+        return False
+    if has_permission(user, "accounts.manage_departments"):
+        return True
+    return has_permission(user, "accounts.manage_department_contacts") and getattr(
+        user, "department_id", None
+    ) == getattr(department, "pk", object())

@@ -1,11 +1,14 @@
 """Reads for accounts."""
 
+from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 
-from manabiba.accounts.models import ApiToken, Department, User
+from manabiba.accounts.models import ApiToken, Department, DepartmentContact, User
+from manabiba.core.addresses import normalise_email
 from manabiba.core.models import AuditEntry, OutboxMessage
 
 
@@ -34,9 +37,70 @@ def people_with_role(role: str) -> QuerySet[User]:
     )
 
 
-def department_contacts(department: Department) -> QuerySet[User]:
-    """Who hears of work routed to a department with nobody named: its staff who handle such work."""
+def department_staff(department: Department) -> QuerySet[User]:
+    """The department's staff who handle its work (the fallback when it has named no contacts)."""
     return people_with_role("department_staff").filter(department=department)
+
+
+def department_contacts(department: Department) -> QuerySet[DepartmentContact]:
+    """The community-policy contacts a department names, in its own order (the directory's rows)."""
+    return DepartmentContact.objects.filter(department=department).select_related("user").order_by("sort_order", "pk")
+
+
+def department_contacts_by_department(department_ids: Iterable[int | None]) -> dict[int, list[DepartmentContact]]:
+    """The contacts of several departments at once, in one query (lists beside programmes, clashes)."""
+    found: dict[int, list[DepartmentContact]] = {}
+    ids = {pk for pk in department_ids if pk is not None}
+    if not ids:
+        return found
+    for contact in (
+        DepartmentContact.objects.filter(department_id__in=ids).select_related("user").order_by("sort_order", "pk")
+    ):
+        found.setdefault(contact.department_id, []).append(contact)
+    return found
+
+
+def department_directory() -> QuerySet[Department]:
+    """Every active department with its contacts: the staff directory."""
+    return department_list().prefetch_related(
+        Prefetch("contacts", queryset=DepartmentContact.objects.select_related("user").order_by("sort_order", "pk"))
+    )
+
+
+@dataclass(frozen=True)
+class ContactAddress:
+    """One address to mail about a department's work, with the language to write in and whom to greet."""
+
+    email: str
+    language: str
+    name: str
+    user_id: int | None
+
+
+def department_addresses(department: Department, *, exclude: User | None = None) -> list[ContactAddress]:
+    """Whom to tell of work for a department with nobody named: its named contacts, else its staff.
+
+    ``exclude`` is the person acting (they know already). Each address is given once.
+    """
+    addresses: list[ContactAddress] = []
+    contacts = list(department_contacts(department))
+    if contacts:
+        for contact in contacts:
+            if exclude is not None and contact.user_id == exclude.pk:
+                continue
+            if contact.mail_address:
+                addresses.append(
+                    ContactAddress(contact.mail_address, contact.mail_language, contact.display_name, contact.user_id)
+                )
+    else:
+        staff = department_staff(department)
+        if exclude is not None:
+            staff = staff.exclude(pk=exclude.pk)
+        addresses = [ContactAddress(u.email, u.language, u.full_name, u.pk) for u in staff]
+    unique: dict[str, ContactAddress] = {}
+    for address in addresses:
+        unique.setdefault(normalise_email(address.email), address)
+    return list(unique.values())
 
 
 def department_list() -> QuerySet[Department]:
@@ -92,5 +156,16 @@ def user_export_data(user: User) -> dict[str, Any]:
         "activity": [
             {"when": entry.created_at.isoformat(), "action": entry.action}
             for entry in AuditEntry.objects.filter(actor=user).order_by("created_at")
+        ],
+        # Where the person is named as a department's contact (the staff directory shows these).
+        "department_contacts": [
+            {
+                "department": contact.department.name,
+                "role": contact.role_note,
+                "phone": contact.phone,
+                "extension": contact.extension,
+                "email": contact.email,
+            }
+            for contact in DepartmentContact.objects.filter(user=user).select_related("department")
         ],
     }

@@ -19,8 +19,8 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from manabiba.accounts.models import ApiToken, Department, RoleGrant, User
-from manabiba.accounts.permissions import has_permission
+from manabiba.accounts.models import ApiToken, Department, DepartmentContact, RoleGrant, User
+from manabiba.accounts.permissions import can_manage_department_contacts, has_permission
 from manabiba.accounts.roles import STAFF_ROLES, Role
 from manabiba.accounts.totp import totp_code_is_valid, totp_matching_step, totp_new_secret
 from manabiba.core.addresses import normalise_email
@@ -240,6 +240,83 @@ def department_create(*, name: str, division: str, name_en: str, phone: str, act
     department = Department.objects.create(name=name, division=division, name_en=name_en, phone=phone)
     audit_log(action="accounts.department.created", actor=actor, target=department, data={"name": name})
     return department
+
+
+@transaction.atomic
+def department_contact_save(
+    *,
+    department: Department,
+    actor: Actor,
+    contact: DepartmentContact | None = None,
+    user: User | None = None,
+    name: str = "",
+    phone: str = "",
+    extension: str = "",
+    email: str = "",
+    role_note: str = "",
+    sort_order: int = 0,
+) -> DepartmentContact:
+    """Name a department's community-policy contact, or change one (the coordinator, or the department)."""
+    if not can_manage_department_contacts(actor, department) or (
+        contact is not None and contact.department_id != department.pk
+    ):
+        raise PermissionDenied(_("You may not change this department's contacts."))
+    name, email = name.strip(), normalise_email(email) if email.strip() else ""
+    if user is None and not name:
+        raise ValidationError({"name": _("Give a name, or choose the staff member.")})
+    if user is not None and (not user.is_active or user.anonymised_at is not None):
+        raise ValidationError({"user": _("This account is closed.")})
+    duplicate = DepartmentContact.objects.filter(department=department, user=user)
+    if contact is not None:
+        duplicate = duplicate.exclude(pk=contact.pk)
+    if user is not None and duplicate.exists():
+        raise ValidationError({"user": _("This person is already a contact of the department.")})
+    values = {
+        "name": name,
+        "phone": phone.strip(),
+        "extension": extension.strip(),
+        "email": email,
+        "role_note": role_note.strip(),
+        "sort_order": sort_order,
+    }
+    if contact is None:
+        contact = DepartmentContact.objects.create(department=department, user=user, **values)
+        action, changed = "accounts.department_contact.added", sorted(values)
+    else:
+        changed = [key for key, value in values.items() if getattr(contact, key) != value]
+        if contact.user_id != (user.pk if user else None):
+            changed.append("user")
+        contact.user = user
+        for key, value in values.items():
+            setattr(contact, key, value)
+        contact.save()
+        action = "accounts.department_contact.changed"
+    audit_log(
+        action=action,
+        actor=actor,
+        target=contact,
+        data={"department": department.pk, "user": user.pk if user else None, "fields": changed},
+    )
+    return contact
+
+
+@transaction.atomic
+def department_contact_remove(*, contact: DepartmentContact, actor: Actor) -> None:
+    if not can_manage_department_contacts(actor, contact.department):
+        raise PermissionDenied(_("You may not change this department's contacts."))
+    audit_log(
+        action="accounts.department_contact.removed",
+        actor=actor,
+        target=contact,
+        data={"department": contact.department_id, "user": contact.user_id},
+    )
+    contact.delete()
+
+
+def department_contacts_erase(*, user: User) -> int:
+    """A deleted account is no longer anyone's contact (the department names someone else)."""
+    removed, _by_model = DepartmentContact.objects.filter(user=user).delete()
+    return removed
 
 
 @dataclass(frozen=True)

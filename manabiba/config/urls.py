@@ -19,6 +19,7 @@ urlpatterns = [
     path("staff/consultations/", include("manabiba.consultations.staff_urls")),
     path("staff/desk/", include("manabiba.desk.staff_urls")),
     path("staff/venues/", include("manabiba.venues.staff_urls")),
+    path("staff/liaison/", include("manabiba.liaison.staff_urls")),
     path("staff/reports/", include("manabiba.reports.urls")),
     path("staff/", include("manabiba.accounts.staff_urls")),
     path("facilities/", include("manabiba.facilities.urls")),

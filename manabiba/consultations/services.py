@@ -18,8 +18,7 @@ from django.utils.translation import gettext as _
 
 from manabiba.accounts.models import Department, User
 from manabiba.accounts.permissions import has_permission
-from manabiba.accounts.selectors import department_contacts
-from manabiba.accounts.services import mail_to_user
+from manabiba.accounts.selectors import department_addresses
 from manabiba.consultations.models import (
     OPEN_STATUSES,
     CannedReply,
@@ -278,12 +277,14 @@ def consultation_assign(
     if assignee is not None and assignee.pk != actor.pk:
         _mail_staff(assignee, "assigned", consultation)
     elif assignee is None and department is not None and before[0] != department.pk:
-        # Nobody named: everyone who answers for the department hears of it, so it is not left lying.
-        for contact in department_contacts(department).exclude(pk=actor.pk):
-            mail_to_user(
-                user=contact,
+        # Nobody named: the department's named contacts hear of it (its staff, when it has named
+        # none), so it is not left lying.
+        for address in department_addresses(department, exclude=actor):
+            mail_send(
+                to=address.email,
                 template="consultations/mail/routed_department",
-                context={"consultation": consultation, "department": department},
+                language=address.language,
+                context={"consultation": consultation, "department": department, "name": address.name},
             )
     return consultation
 

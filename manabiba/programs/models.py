@@ -281,3 +281,30 @@ class ProgramSession(models.Model):
     @property
     def end_local_date(self) -> date:
         return timezone.localtime(self.ends_at or self.starts_at).date()
+
+
+class ClashAcknowledgement(TimeStampedModel):
+    """An editor was told that a programme shares area, audience and time band with others on the same
+    or the next day, and saved it anyway, saying why (the planning calendar and the audit log show it).
+    """
+
+    program = models.ForeignKey(
+        Program, verbose_name=_("programme"), on_delete=models.CASCADE, related_name="clash_acknowledgements"
+    )
+    others = models.ManyToManyField(Program, verbose_name=_("clashing programmes"), related_name="+")
+    note = models.TextField(_("note"), max_length=2000)
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("acknowledged by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("clash acknowledgement")
+        verbose_name_plural = _("clash acknowledgements")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.program} ({self.created_at:%Y-%m-%d})"

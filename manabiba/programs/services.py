@@ -19,7 +19,7 @@ from manabiba.accounts.services import mail_to_user
 from manabiba.core.audit import audit_log
 from manabiba.core.holidays import is_day_off
 from manabiba.core.search import SearchDocument, search_index_move, search_index_remove, search_index_update
-from manabiba.programs.models import Audience, Category, Organizer, Program, ProgramSession
+from manabiba.programs.models import Audience, Category, ClashAcknowledgement, Organizer, Program, ProgramSession
 from manabiba.programs.permissions import can_edit_program, can_publish_program
 from manabiba.programs.selectors import SEARCH_KIND, catalogue_changed
 
@@ -391,3 +391,24 @@ def organizer_get_or_create(*, kind: str, name: str, **fields: Any) -> Organizer
     if created:
         audit_log(action="programs.organizer.created", actor=None, target=organizer, data={"name": organizer.name})
     return organizer
+
+
+@transaction.atomic
+def program_clash_acknowledge(
+    *, program: Program, actor: Any, others: Sequence[Program], note: str
+) -> ClashAcknowledgement:
+    """The editor saw the programmes this one clashes with and keeps it as planned, saying why."""
+    if not can_edit_program(actor, program):
+        raise PermissionDenied(_("You may not edit this programme."))
+    note = note.strip()
+    if not note:
+        raise ValidationError({"clash_note": _("Say why the programme can go ahead as planned.")})
+    acknowledgement = ClashAcknowledgement.objects.create(program=program, note=note, acknowledged_by=actor)
+    acknowledgement.others.set(others)
+    audit_log(
+        action="programs.clash.acknowledged",
+        actor=actor,
+        target=program,
+        data={"others": sorted(o.pk for o in others), "note": note},
+    )
+    return acknowledgement

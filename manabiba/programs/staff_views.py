@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
+from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -18,8 +19,9 @@ from django.views.decorators.http import require_POST
 from manabiba.accounts.decorators import permission_required
 from manabiba.accounts.permissions import has_permission
 from manabiba.programs import services
-from manabiba.programs.models import Organizer, Program
+from manabiba.programs.models import ClashAcknowledgement, Organizer, Program
 from manabiba.programs.permissions import can_edit_program, can_manage_program, can_publish_program
+from manabiba.programs.staff_clashes import ClashCheck, clash_check
 from manabiba.programs.staff_forms import (
     FIELDSETS,
     BaseSessionFormSet,
@@ -91,6 +93,7 @@ def _form_page(
     form: ProgramForm,
     sessions: BaseSessionFormSet,
     program: Program | None,
+    clash: ClashCheck | None = None,
 ) -> HttpResponse:
     fieldsets = [
         (key, legend, [form[name] for name in names if name in form.fields]) for key, legend, names in FIELDSETS
@@ -103,6 +106,8 @@ def _form_page(
             "sessions": sessions,
             "fieldsets": fieldsets,
             "program": program,
+            "clash": clash,
+            "clash_form": clash.form if clash else None,
             "organizer_name": (
                 None
                 if "organizer" in form.fields
@@ -132,6 +137,19 @@ def _bound_forms(request: HttpRequest, program: Program | None) -> tuple[Program
     return form, sessions, more
 
 
+def _clash_check(
+    request: HttpRequest, form: ProgramForm, sessions: BaseSessionFormSet, program: Program | None
+) -> ClashCheck:
+    """Warn before saving when the plan clashes with another department's (programs/staff_clashes.py)."""
+    return clash_check(
+        user=request.user,
+        data=request.POST,
+        program=program,
+        cleaned=form.cleaned_data,
+        sessions=sessions.session_times(),
+    )
+
+
 @permission_required("programs.create")
 def program_new(request: HttpRequest) -> HttpResponse:
     chooser = _may_choose_organizer(request.user)
@@ -145,13 +163,17 @@ def program_new(request: HttpRequest) -> HttpResponse:
     form, sessions, more = _bound_forms(request, None)
     if more or not (form.is_valid() and sessions.is_valid()):
         return _form_page(request, form=form, sessions=sessions, program=None)
+    clash = _clash_check(request, form, sessions, None)
+    if clash.blocks:
+        return _form_page(request, form=form, sessions=sessions, program=None, clash=clash)
     arguments = form.service_arguments()
     try:
-        # One transaction: the organiser is only created along with the programme.
+        # One transaction: the organiser (and a clash acknowledged) only along with the programme.
         with transaction.atomic():
             if not chooser:
                 arguments["organizer"] = _own_organizer(request.user)
             program = services.program_create(actor=request.user, sessions=sessions.session_times(), **arguments)
+            clash.acknowledge(program=program, actor=request.user)
     except ValidationError as error:
         service_errors_to_form(form, error)
         return _form_page(request, form=form, sessions=sessions, program=None)
@@ -171,10 +193,15 @@ def program_edit(request: HttpRequest, program_id: int) -> HttpResponse:
     form, sessions, more = _bound_forms(request, program)
     if more or not (form.is_valid() and sessions.is_valid()):
         return _form_page(request, form=form, sessions=sessions, program=program)
+    clash = _clash_check(request, form, sessions, program)
+    if clash.blocks:
+        return _form_page(request, form=form, sessions=sessions, program=program, clash=clash)
     try:
-        services.program_update(
-            program=program, actor=request.user, sessions=sessions.session_times(), **form.service_arguments()
-        )
+        with transaction.atomic():
+            services.program_update(
+                program=program, actor=request.user, sessions=sessions.session_times(), **form.service_arguments()
+            )
+            clash.acknowledge(program=program, actor=request.user)
     except ValidationError as error:
         service_errors_to_form(form, error)
         return _form_page(request, form=form, sessions=sessions, program=program)
@@ -186,7 +213,14 @@ def program_edit(request: HttpRequest, program_id: int) -> HttpResponse:
 def program_detail(request: HttpRequest, program_id: int) -> HttpResponse:
     program = get_object_or_404(
         Program.objects.select_related("organizer", "facility", "room", "area", "created_by").prefetch_related(
-            "sessions", "categories", "audiences", "co_organizers"
+            "sessions",
+            "categories",
+            "audiences",
+            "co_organizers",
+            Prefetch(
+                "clash_acknowledgements",
+                queryset=ClashAcknowledgement.objects.select_related("acknowledged_by").prefetch_related("others"),
+            ),
         ),
         pk=program_id,
     )

@@ -23,6 +23,7 @@ from manabiba.desk.reference import weekly_hours_load
 from manabiba.desk.selectors import at
 from manabiba.facilities.factories import FacilityFactory, RoomFactory, TimeFrameFactory
 from manabiba.facilities.models import Facility
+from manabiba.liaison.models import ActionItem, LiaisonMeeting
 from manabiba.programs.factories import OrganizerFactory, ProgramFactory
 from manabiba.programs.models import Program
 from manabiba.proposals.models import Proposal, ProposalCall
@@ -239,6 +240,20 @@ def build_work(office: Office, n: int) -> None:
             audience="低学年",
         )
         ProjectVolunteer.objects.create(project=project, user=waiting.user, name="協力 者", message="読めます")
+        # Liaison meetings: for each department one overdue action item (open and overdue), one done.
+        meeting, _ = LiaisonMeeting.objects.get_or_create(title="庁内連絡会議", held_on=now.date() - timedelta(days=30))
+        for owner in (office.sports, office.childcare):
+            ActionItem.objects.create(
+                meeting=meeting, title="子育て行事の日程調整", owner=owner, due_on=now.date() - timedelta(days=1)
+            )
+            ActionItem.objects.create(
+                meeting=meeting,
+                title="済んだ件",
+                owner=owner,
+                due_on=now.date() - timedelta(days=2),
+                status=ActionItem.Status.DONE,
+                done_at=now,
+            )
     _venue_work(n)
 
 

@@ -41,6 +41,8 @@ EVERY_CARD = {
     "venues.groups_to_approve",
     "venues.duplicates_flagged",
     "venues.volunteers_to_answer",
+    "liaison.actions_open",
+    "liaison.actions_overdue",
 }
 
 
@@ -90,8 +92,11 @@ def test_a_department_sees_only_its_own_departments_work(client: Client, office:
         "registrations.draw_due",
         "registrations.offers_expiring",
         "registrations.below_minimum",
+        "liaison.actions_open",
+        "liaison.actions_overdue",
     }
     assert cards["consultations.overdue"].count == 2
+    assert cards["liaison.actions_overdue"].count == 2
     assert cards["programs.returned"].count == 2
     assert cards["registrations.draw_due"].count == 2
     overdue_queue = client.get(cards["consultations.overdue"].url).content.decode()
@@ -135,9 +140,9 @@ def test_the_workspace_keeps_the_tools_below_the_cards(client: Client, office: O
 # consultations 1, programmes 1, groups 2, registrations 2, desk 1 + the roster's hours, special
 # days and shifts, failed mail 1, citizen proposals 1 to handle + 1 post-course reports to check
 # (the coordinator) + 1 for the reviews assigned to me (staff review too), room booking 3 (rounds,
-# bookings, regular slots) + 1 for the groups + 1 for the schools + 1 for the offers to answer. A
-# department's page leaves out what is not its work.
-@pytest.mark.parametrize(("who", "queries"), [("coordinator", 26), ("sports_staff", 10)])
+# bookings, regular slots) + 1 for the groups + 1 for the schools + 1 for the offers to answer,
+# liaison action items 1. A department's page leaves out what is not its work.
+@pytest.mark.parametrize(("who", "queries"), [("coordinator", 27), ("sports_staff", 11)])
 def test_the_workspace_costs_the_same_number_of_queries_whatever_the_data(
     client: Client, office: Office, who: str, queries: int, django_assert_num_queries: Any, time_machine: Any
 ) -> None:

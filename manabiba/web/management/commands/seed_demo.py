@@ -7,6 +7,7 @@ from manabiba.communities.demo import demo_groups_seed
 from manabiba.consultations.demo import demo_consultations_seed
 from manabiba.core.devtools import dev_requirements
 from manabiba.desk.demo import desk_demo_seed
+from manabiba.liaison.demo import demo_liaison_seed
 from manabiba.proposals.demo import demo_proposals_seed
 from manabiba.registrations.demo import demo_registrations_seed
 from manabiba.talents.demo import demo_talents_seed
@@ -74,6 +75,7 @@ class Command(BaseCommand):
                 *demo_consultations_seed(),
                 *demo_workspace_seed(),
                 *venues_demo_seed(),
+                *demo_liaison_seed(),
             ]:
                 self.stdout.write(line)
         if options["scale"]:
