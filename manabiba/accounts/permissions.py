@@ -76,6 +76,11 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "proposals.propose": frozenset(Role) - {Role.REVIEWER},
     "proposals.manage": _COORDINATION,
     "proposals.review": STAFF_ROLES | {Role.REVIEWER},
+    # Support requests for community activities: the coordinator splits them into departments' tasks;
+    # every department sees all requests' summaries and answers only its own tasks (support/permissions.py).
+    "support.view": _COORDINATION | {Role.DEPARTMENT_STAFF},
+    "support.answer": _COORDINATION | {Role.DEPARTMENT_STAFF},
+    "support.manage": _COORDINATION,
 }
 
 
