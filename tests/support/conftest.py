@@ -14,7 +14,7 @@ from manabiba.accounts.roles import Role
 from manabiba.communities.models import CommunityGroup
 from manabiba.support.models import SupportRequest
 from manabiba.support.services import support_request_submit
-from tests.communities.conftest import areas, categories, make_group  # noqa: F401 - fixtures used here
+from tests.communities.conftest import areas, categories, make_group
 
 __all__ = ["areas", "categories", "make_group"]
 
