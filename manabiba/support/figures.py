@@ -1,6 +1,6 @@
 """Support requests, for the reports: what groups ask help with, which departments help, how long it takes.
 
-Three queries whatever the data. A department's slice counts the requests it holds a part of."""
+Two queries whatever the data. A department's slice counts the requests it holds a part of."""
 
 from statistics import median
 

@@ -60,9 +60,11 @@ def task_queue(*, user: Any, view: str, now: datetime) -> QuerySet[SupportTask]:
 
 def queue_counts(*, user: Any, now: datetime) -> dict[str, int]:
     """The workspace's counts, one aggregate per model whatever the data; each equals its list's rows."""
-    counts = SupportRequest.objects.filter(anonymised_at__isnull=True).aggregate(
-        to_split=Count("pk", filter=Q(status=SupportRequest.Status.NEW))
-    )
+    counts: dict[str, Any] = {"to_split": 0}
+    if can_manage(user):  # splitting is the coordinator's work: a department's page skips the query
+        counts = SupportRequest.objects.filter(anonymised_at__isnull=True).aggregate(
+            to_split=Count("pk", filter=Q(status=SupportRequest.Status.NEW))
+        )
     open_tasks = Q(status__in=TASK_OPEN_STATUSES)
     counts |= SupportTask.objects.filter(_task_scope(user), request__anonymised_at__isnull=True).aggregate(
         department_open=Count("pk", filter=open_tasks),

@@ -35,6 +35,9 @@ EVERY_CARD = {
     "talents.screening",
     "talents.introductions",
     "proposals.to_handle",
+    "support.to_split",
+    "support.department_open",
+    "support.overdue",
 }
 
 
@@ -64,6 +67,8 @@ def test_the_coordinator_sees_every_card_with_the_whole_citys_work(client: Clien
     assert cards["registrations.offers_expiring"].count == 4  # not the offers days away
     assert cards["communities.review"].count == 4  # pending and changes requested
     assert cards["core.failed_mail"].count == 2
+    assert cards["support.to_split"].count == 2
+    assert cards["support.overdue"].count == 4
 
 
 def test_a_department_sees_only_its_own_departments_work(client: Client, office: Office) -> None:
@@ -81,8 +86,12 @@ def test_a_department_sees_only_its_own_departments_work(client: Client, office:
         "registrations.draw_due",
         "registrations.offers_expiring",
         "registrations.below_minimum",
+        "support.department_open",
+        "support.overdue",
     }
     assert cards["consultations.overdue"].count == 2
+    assert cards["support.department_open"].count == 4  # two requests, two parts each
+    assert cards["support.overdue"].count == 2
     assert cards["programs.returned"].count == 2
     assert cards["registrations.draw_due"].count == 2
     overdue_queue = client.get(cards["consultations.overdue"].url).content.decode()
@@ -125,8 +134,9 @@ def test_the_workspace_keeps_the_tools_below_the_cards(client: Client, office: O
 # department; then one aggregate per model and app:
 # consultations 1, programmes 1, groups 2, registrations 2, desk 1 + the roster's hours, special
 # days and shifts, failed mail 1, citizen proposals 1 to handle + 1 for the reviews assigned to me
-# (staff review too). A department's page leaves out what is not its work.
-@pytest.mark.parametrize(("who", "queries"), [("coordinator", 19), ("sports_staff", 10)])
+# (staff review too), support requests 2 (requests to split, tasks). A department's page leaves out
+# what is not its work (of support requests, the requests to split).
+@pytest.mark.parametrize(("who", "queries"), [("coordinator", 21), ("sports_staff", 11)])
 def test_the_workspace_costs_the_same_number_of_queries_whatever_the_data(
     client: Client, office: Office, who: str, queries: int, django_assert_num_queries: Any, time_machine: Any
 ) -> None:
