@@ -5,6 +5,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from manabiba.accounts.models import Department
 from manabiba.communities.models import CommunityGroup
@@ -113,7 +114,7 @@ class SupportTask(TimeStampedModel):
         OPEN = "open", _("open")
         IN_PROGRESS = "in_progress", _("in progress")
         DONE = "done", _("done")
-        DECLINED = "declined", _("declined")
+        DECLINED = "declined", pgettext_lazy("support task", "declined")
 
     request = models.ForeignKey(SupportRequest, on_delete=models.CASCADE, related_name="tasks")
     department = models.ForeignKey(
