@@ -18,7 +18,11 @@ COORDINATOR_EMAIL = f"coordinator@{DEMO_DOMAIN}"
 OPEN_TITLE = "親子で楽しむ夏の読み聞かせ会（デモ）"
 CASE_TITLE = "町内防災ウォーク（デモ）"
 # The demo department staff work in 社会教育課, so their workspace shows the open part they hold.
-PARTS = (("公民館", "venue"), ("秘書広報課", "publicity"), ("社会教育課", "lecturer"))
+PARTS = (
+    ("公民館", "venue", "和室か講座室を一日確保してください。"),
+    ("秘書広報課", "publicity", "市報の催し欄への掲載をお願いします。"),
+    ("社会教育課", "lecturer", "講師の候補を紹介してください。"),
+)
 
 
 def _department(name: str) -> Department:
@@ -57,11 +61,7 @@ def _open_request(owner: User, coordinator: User) -> SupportRequest:
         actor=coordinator,
         parts=[
             services.TaskSpec(department=_department(name), kind=kind, instructions=instructions)
-            for (name, kind), instructions in zip(
-                PARTS,
-                ("和室か講座室を一日確保してください。", "市報の催し欄への掲載をお願いします。", "講師の候補を紹介してください。"),
-                strict=True,
-            )
+            for name, kind, instructions in PARTS
         ],
     )
     services.support_staff_message(
@@ -73,7 +73,9 @@ def _open_request(owner: User, coordinator: User) -> SupportRequest:
         status="done",
         answer="ひばりが丘公民館の講座室（定員36人）を当日10時から16時まで確保しました。",
     )
-    services.support_group_message(request=request, body="ありがとうございます。当日の机の配置も相談できますか。", author=owner)
+    services.support_group_message(
+        request=request, body="ありがとうございます。当日の机の配置も相談できますか。", author=owner
+    )
     return request
 
 

@@ -61,7 +61,9 @@ def test_a_request_split_to_three_departments_reads_as_one_request_and_one_threa
     form.locator("input[name='title']").fill("夏の子ども祭り")
     for kind in ("venue", "publicity", "safety"):
         form.locator(f"input[name='kinds'][value='{kind}']").check()
-    form.locator("textarea[name='description']").fill("8月1日に公園で子ども祭りを開きます。会場、広報、安全の助言をお願いします。")
+    form.locator("textarea[name='description']").fill(
+        "8月1日に公園で子ども祭りを開きます。会場、広報、安全の助言をお願いします。"
+    )
     form.locator("input[name='starts_on']").fill("2027-08-01")
     with page.expect_navigation():
         form.locator("button[type='submit']").click()
