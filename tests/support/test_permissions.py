@@ -186,6 +186,11 @@ def test_the_api_lists_summaries_for_every_department(
     assert item["reference"] == split_request.reference
     assert [t["department"] for t in item["tasks"]] == ["施設管理課", "広報課"]
     assert "contact_email" not in item
+    # Filtered by the kind of help asked (a request asks for several).
+    venue = client.get("/api/v1/staff/support-requests?kind=venue", **bearer(staff["safety"])).json()
+    grant = client.get("/api/v1/staff/support-requests?kind=grant", **bearer(staff["safety"])).json()
+    assert [r["id"] for r in venue] == [split_request.pk]
+    assert grant == []
 
 
 def test_the_api_detail_is_full_only_for_those_who_handle_the_request(

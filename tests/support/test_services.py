@@ -14,7 +14,7 @@ from django.utils import timezone
 from pytest_django.fixtures import Settings
 
 from manabiba.accounts.models import Department, User
-from manabiba.accounts.services import user_delete
+from manabiba.accounts.services import staff_digest_send, user_delete
 from manabiba.communities.models import CommunityGroup, Membership
 from manabiba.core.models import AuditEntry, OutboxMessage
 from manabiba.support import selectors
@@ -242,3 +242,15 @@ def test_deleting_an_account_erases_its_copies(
     )
     assert request.group_name == "ひばりが丘町会"  # the group's request stays
     assert not request.messages.filter(body__contains="090").exists()
+
+
+def test_an_overdue_part_is_in_its_departments_morning_digest(
+    ask: Ask, coordinator: User, departments: dict[str, Department], staff: dict[str, User]
+) -> None:
+    request = ask()
+    split_three(request, coordinator, departments)
+    SupportTask.objects.filter(department=departments["pr"]).update(due_at=timezone.now() - timedelta(days=1))
+    staff_digest_send()
+    [digest] = OutboxMessage.objects.filter(to=staff["pr"].email).exclude(subject__startswith="[S")
+    assert "/staff/support/?view=overdue" in digest.body
+    assert not OutboxMessage.objects.filter(to=staff["safety"].email).exclude(subject__startswith="[S").exists()
