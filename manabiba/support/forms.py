@@ -81,8 +81,10 @@ class SplitForm(forms.Form):
     def __init__(self, *args: Any, request: SupportRequest, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         departments = department_list()
+        # The first split starts from the kinds the group asked for; a later one adds parts from scratch.
+        asked = [] if request.tasks.all() else list(request.kinds)
         for row in range(1, SPLIT_ROWS + 1):
-            suggested = request.kinds[row - 1] if row <= len(request.kinds) else ""
+            suggested = asked[row - 1] if row <= len(asked) else ""
             self.fields[f"department_{row}"] = forms.ModelChoiceField(
                 label=_("Department"), queryset=departments, required=False, empty_label="—"
             )
