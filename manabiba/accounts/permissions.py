@@ -88,6 +88,11 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "liaison.view_meetings": _COORDINATION | {Role.DEPARTMENT_STAFF},
     "liaison.manage_meetings": _COORDINATION,
     "liaison.close_actions": _COORDINATION | {Role.DEPARTMENT_STAFF},
+    # Support requests for community activities: the coordinator splits them into departments' tasks;
+    # every department sees all requests' summaries and answers only its own tasks (support/permissions.py).
+    "support.view": _COORDINATION | {Role.DEPARTMENT_STAFF},
+    "support.answer": _COORDINATION | {Role.DEPARTMENT_STAFF},
+    "support.manage": _COORDINATION,
 }
 
 

@@ -36,6 +36,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             ("staff_communities:stale", _("Groups that have not confirmed they are active"), "communities.review"),
             ("staff_consultations:queue", _("Learning consultations"), "consultations.answer"),
             ("staff_consultations:figures", _("Consultation figures"), "consultations.view_figures"),
+            ("staff_support:queue", _("Support requests"), "support.view"),
             ("staff_reports:current", _("Reports: the fiscal year's figures"), "reports.view"),
             ("staff_desk:appointments", _("Desk appointments"), "desk.view_appointments"),
             ("staff_desk:book", _("Book an appointment for a caller"), "desk.manage_appointments"),

@@ -281,6 +281,14 @@ CONSULTATIONS_GUEST_ASKS_PER_HOUR = env_int("CONSULTATIONS_GUEST_ASKS_PER_HOUR",
 CONSULTATIONS_GUEST_ASKS_PER_EMAIL_PER_DAY = env_int("CONSULTATIONS_GUEST_ASKS_PER_EMAIL_PER_DAY", 5)
 CONSULTATIONS_GUEST_ASKS_PER_PHONE_PER_DAY = env_int("CONSULTATIONS_GUEST_ASKS_PER_PHONE_PER_DAY", 3)
 
+# Support requests for community activities (docs/support.md): days a department takes at most to
+# answer its part, per kind of help ("other" for a kind not listed). Replies come in through the
+# consultations' inbound mailbox and reply address above.
+SUPPORT_TASK_TARGET_DAYS = env_int_map(
+    "SUPPORT_TASK_TARGET_DAYS",
+    {"venue": 5, "publicity": 7, "lecturer": 10, "grant": 10, "permit": 10, "safety": 5, "other": 7},
+)
+
 # The one-stop desk (docs/desk.md).
 DESK_LOCATION = env_str("DESK_LOCATION")
 DESK_APPOINTMENTS_PER_SLOT = env_int("DESK_APPOINTMENTS_PER_SLOT", 1)

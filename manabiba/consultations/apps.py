@@ -23,3 +23,9 @@ class ConsultationsConfig(AppConfig):
         from manabiba.core.figures import figures_register
 
         figures_register("consultations", consultation_report_figures, order=30, sources=consultation_figure_sources())
+
+        from manabiba.consultations.inbound import consultation_mail_handle
+        from manabiba.core.inbound_mail import inbound_mail_handler_register
+
+        # The one inbound mailbox: consultations answer first (their tokens and [2026-000123] subjects).
+        inbound_mail_handler_register("consultations", consultation_mail_handle, order=10)

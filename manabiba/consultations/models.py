@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from manabiba.accounts.models import Department
+from manabiba.core.inbound_mail import reply_address_for
 from manabiba.core.models import TimeStampedModel
 from manabiba.programs.models import Program
 
@@ -121,14 +122,7 @@ class Consultation(TimeStampedModel):
     @property
     def reply_address(self) -> str:
         """Where the resident's e-mail replies go: ``reply+<token>@domain`` (it names this consultation only)."""
-        local, domain = reply_address_parts()
-        return f"{local}+{self.reply_token}@{domain}"
-
-
-def reply_address_parts() -> tuple[str, str]:
-    """``CONSULTATIONS_REPLY_ADDRESS`` as (local part, domain): ``reply`` and ``manabiba.example.jp``."""
-    local, _at, domain = settings.CONSULTATIONS_REPLY_ADDRESS.partition("@")
-    return local, domain.lower()
+        return reply_address_for(self.reply_token)
 
 
 # The statuses in which the city owes the resident an answer (the clock runs).

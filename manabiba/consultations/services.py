@@ -35,6 +35,7 @@ from manabiba.consultations.permissions import (
 )
 from manabiba.core.addresses import normalise_email
 from manabiba.core.audit import audit_log
+from manabiba.core.dates import response_target as shared_response_target
 from manabiba.core.mail import mail_send
 from manabiba.programs.models import Program
 
@@ -62,8 +63,7 @@ def _next_reference(now: datetime) -> str:
 
 def response_target(topic: str) -> timedelta:
     """How long the city takes at most to answer a consultation on ``topic`` (clock paused while waiting)."""
-    targets = settings.CONSULTATIONS_RESPONSE_TARGET_DAYS
-    return timedelta(days=targets.get(topic, targets["other"]))
+    return shared_response_target(settings.CONSULTATIONS_RESPONSE_TARGET_DAYS, topic)
 
 
 def thread_url(consultation: Consultation) -> str:

@@ -179,6 +179,6 @@ def inbound_webhook(request: HttpRequest) -> HttpResponse:
     result = inbound_mail_receive(request.body, recipients=recipients)
     status = 202 if result.message is not None else 200
     return JsonResponse(
-        {"detail": result.reason, "reference": result.consultation.reference if result.consultation else None},
+        {"detail": result.reason, "reference": result.reference},
         status=status,
     )

@@ -5,7 +5,8 @@ century only, and Python's dates end in year 9999, so a day far outside this spa
 question the site can answer: pages say "not found", forms and the API say which span is allowed.
 """
 
-from datetime import date, datetime
+from collections.abc import Mapping
+from datetime import date, datetime, timedelta
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -72,3 +73,11 @@ def require_month(value: str) -> str:
             % {"first": f"{FIRST_DAY:%Y-%m}", "last": f"{LAST_DAY:%Y-%m}"}
         )
     return value
+
+
+def response_target(targets: Mapping[str, int], key: str, *, fallback: str = "other") -> timedelta:
+    """The time the city takes at most to answer, from a ``{key: days}`` setting with a fallback key.
+
+    Consultations (per topic) and support requests' tasks (per kind of help) count their due dates
+    with it, so both read such settings the same way."""
+    return timedelta(days=targets.get(key, targets[fallback]))

@@ -29,6 +29,7 @@ from manabiba.programs.models import Program
 from manabiba.proposals.models import Proposal, ProposalCall
 from manabiba.registrations.models import Registration, RegistrationSettings
 from manabiba.registrations.services import registration_settings_update
+from manabiba.support.models import SupportRequest, SupportTask
 from manabiba.talents.models import IntroductionRequest, TalentProfile
 from manabiba.venues.factories import UserGroupFactory
 from manabiba.venues.models import Booking, LotteryRound, ProjectVolunteer, RegularSlot, SchoolProject, UserGroup
@@ -81,6 +82,18 @@ def _group(name: str, **fields: Any) -> CommunityGroup:
         contact_name="連絡 花子",
         contact_email="contact@example.jp",
         **fields,
+    )
+
+
+def _support_request(title: str, status: str) -> SupportRequest:
+    return SupportRequest.objects.create(
+        group_name="支援の会",
+        title=title,
+        kinds=["venue", "publicity"],
+        description="会場と広報の支援をお願いします。",
+        starts_on=timezone.localdate() + timedelta(days=30),
+        status=status,
+        reply_token=title,
     )
 
 
@@ -158,9 +171,19 @@ def build_work(office: Office, n: int) -> None:
                 program=course, status=Registration.Status.OFFERED, offer_expires_at=now + timedelta(days=3)
             )
 
+            # Support requests: a part for the department still in time, and one overdue.
+            support = _support_request(f"支援依頼{serial}", SupportRequest.Status.IN_PROGRESS)
+            SupportTask.objects.create(
+                request=support, department=department, kind="venue", due_at=now + timedelta(days=3)
+            )
+            SupportTask.objects.create(
+                request=support, department=department, kind="publicity", due_at=now - timedelta(hours=2)
+            )
+
     today = timezone.localdate()
     base = Appointment.objects.count()
     for i in range(base, base + n):
+        _support_request(f"振り分け待ち{i}", SupportRequest.Status.NEW)
         _group(f"申請中の会{i}")
         _group(f"修正待ちの会{i}", status=CommunityGroup.Status.CHANGES_REQUESTED)
         stale = _group(f"休眠の会{i}", status=CommunityGroup.Status.APPROVED, confirmation_requested_at=now)

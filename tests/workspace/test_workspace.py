@@ -43,6 +43,9 @@ EVERY_CARD = {
     "venues.volunteers_to_answer",
     "liaison.actions_open",
     "liaison.actions_overdue",
+    "support.to_split",
+    "support.department_open",
+    "support.overdue",
 }
 
 
@@ -75,6 +78,8 @@ def test_the_coordinator_sees_every_card_with_the_whole_citys_work(client: Clien
     assert cards["venues.groups_to_approve"].count == 4
     assert cards["venues.duplicates_flagged"].count == 2
     assert cards["venues.volunteers_to_answer"].count == 2
+    assert cards["support.to_split"].count == 2
+    assert cards["support.overdue"].count == 4
 
 
 def test_a_department_sees_only_its_own_departments_work(client: Client, office: Office) -> None:
@@ -94,9 +99,13 @@ def test_a_department_sees_only_its_own_departments_work(client: Client, office:
         "registrations.below_minimum",
         "liaison.actions_open",
         "liaison.actions_overdue",
+        "support.department_open",
+        "support.overdue",
     }
     assert cards["consultations.overdue"].count == 2
     assert cards["liaison.actions_overdue"].count == 2
+    assert cards["support.department_open"].count == 4  # two requests, two parts each
+    assert cards["support.overdue"].count == 2
     assert cards["programs.returned"].count == 2
     assert cards["registrations.draw_due"].count == 2
     overdue_queue = client.get(cards["consultations.overdue"].url).content.decode()
@@ -141,8 +150,9 @@ def test_the_workspace_keeps_the_tools_below_the_cards(client: Client, office: O
 # days and shifts, failed mail 1, citizen proposals 1 to handle + 1 post-course reports to check
 # (the coordinator) + 1 for the reviews assigned to me (staff review too), room booking 3 (rounds,
 # bookings, regular slots) + 1 for the groups + 1 for the schools + 1 for the offers to answer,
-# liaison action items 1. A department's page leaves out what is not its work.
-@pytest.mark.parametrize(("who", "queries"), [("coordinator", 27), ("sports_staff", 11)])
+# liaison action items 1, support requests 2 (requests to split, tasks). A department's page leaves
+# out what is not its work (of support requests, the requests to split).
+@pytest.mark.parametrize(("who", "queries"), [("coordinator", 29), ("sports_staff", 12)])
 def test_the_workspace_costs_the_same_number_of_queries_whatever_the_data(
     client: Client, office: Office, who: str, queries: int, django_assert_num_queries: Any, time_machine: Any
 ) -> None:

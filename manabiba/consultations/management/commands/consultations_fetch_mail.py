@@ -9,7 +9,8 @@ from manabiba.consultations.inbound import MAILBOX_ERRORS, inbound_mail_receive,
 class Command(BaseCommand):
     help = (
         "Read residents' e-mail replies from the inbound mailbox (CONSULTATIONS_INBOUND_MAILBOX, or --source: "
-        "a Maildir, mbox or .eml folder path, or an imap(s):// or pop3(s):// URL) into their consultations."
+        "a Maildir, mbox or .eml folder path, or an imap(s):// or pop3(s):// URL) into their consultations, "
+        "and groups' replies into their support requests."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -25,11 +26,13 @@ class Command(BaseCommand):
                 result = inbound_mail_receive(raw)
                 if result.message is not None:
                     added += 1
-                    self.stdout.write(f"{result.consultation}: reply added")
-                elif result.consultation is not None:
+                    self.stdout.write(f"{result.reference}: reply added")
+                elif result.target is not None:
                     seen += 1
                 else:
                     ignored += 1
         except MAILBOX_ERRORS as error:
             raise CommandError(f"Cannot read {mailbox_display(source)}: {error}") from error
-        self.stdout.write(f"{added} added, {seen} seen before or empty, {ignored} not for a consultation")
+        self.stdout.write(
+            f"{added} added, {seen} seen before or empty, {ignored} not for a consultation or a support request"
+        )

@@ -10,6 +10,7 @@ from manabiba.desk.demo import desk_demo_seed
 from manabiba.liaison.demo import demo_liaison_seed
 from manabiba.proposals.demo import demo_proposals_seed
 from manabiba.registrations.demo import demo_registrations_seed
+from manabiba.support.demo import demo_support_seed
 from manabiba.talents.demo import demo_talents_seed
 
 
@@ -73,6 +74,7 @@ class Command(BaseCommand):
                 *demo_proposals_seed(),
                 *demo_registrations_seed(),
                 *demo_consultations_seed(),
+                *demo_support_seed(),
                 *demo_workspace_seed(),
                 *venues_demo_seed(),
                 *demo_liaison_seed(),

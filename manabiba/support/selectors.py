@@ -1,0 +1,115 @@
+"""Reads for support requests: the staff lists and their counts, one request, the group's own,
+the public case studies."""
+
+from datetime import datetime
+from typing import Any, Literal
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+
+from manabiba.communities.models import CommunityGroup
+from manabiba.communities.selectors import groups_of
+from manabiba.support.models import TASK_OPEN_STATUSES, SupportMessage, SupportRequest, SupportTask
+from manabiba.support.permissions import can_manage
+
+RequestView = Literal["all", "to_split", "in_progress", "answered", "closed"]
+TaskView = Literal["department_open", "overdue"]
+REQUEST_VIEWS: tuple[str, ...] = ("all", "to_split", "in_progress", "answered", "closed")
+TASK_VIEWS: tuple[str, ...] = ("department_open", "overdue")
+
+
+def _with_tasks(requests: QuerySet[SupportRequest]) -> QuerySet[SupportRequest]:
+    return requests.select_related("group").prefetch_related(
+        Prefetch("tasks", queryset=SupportTask.objects.select_related("department").order_by("id"))
+    )
+
+
+def request_queue(*, view: str = "all", kind: str = "") -> QuerySet[SupportRequest]:
+    """Every request (each department sees all summaries), the oldest waiting first for work views."""
+    requests = SupportRequest.objects.filter(anonymised_at__isnull=True)
+    if view == "to_split":
+        requests = requests.filter(status=SupportRequest.Status.NEW).order_by("created_at", "id")
+    elif view == "in_progress":
+        requests = requests.filter(status=SupportRequest.Status.IN_PROGRESS).order_by("created_at", "id")
+    elif view == "answered":
+        requests = requests.filter(status=SupportRequest.Status.ANSWERED).order_by("created_at", "id")
+    elif view == "closed":
+        requests = requests.filter(status=SupportRequest.Status.CLOSED).order_by("-closed_at", "-id")
+    else:
+        requests = requests.order_by("-created_at", "-id")
+    if kind:
+        # The kinds are a short JSON list; matching its text works the same on SQLite and PostgreSQL.
+        requests = requests.filter(kinds__icontains=f'"{kind}"')
+    return _with_tasks(requests)
+
+
+def _task_scope(user: Any) -> Q:
+    """The coordinator's task lists cover every department; a department's staff see their own."""
+    if can_manage(user):
+        return Q()
+    department_id = getattr(user, "department_id", None)
+    return Q(department_id=department_id) if department_id is not None else Q(pk__in=[])
+
+
+def task_queue(*, user: Any, view: str, now: datetime) -> QuerySet[SupportTask]:
+    tasks = SupportTask.objects.filter(_task_scope(user), request__anonymised_at__isnull=True)
+    tasks = tasks.filter(status__in=TASK_OPEN_STATUSES)
+    if view == "overdue":
+        tasks = tasks.filter(due_at__lt=now)
+    return tasks.select_related("request", "department").order_by("due_at", "id")
+
+
+def queue_counts(*, user: Any, now: datetime) -> dict[str, int]:
+    """The workspace's counts, one aggregate per model whatever the data; each equals its list's rows."""
+    counts: dict[str, Any] = {"to_split": 0}
+    if can_manage(user):  # splitting is the coordinator's work: a department's page skips the query
+        counts = SupportRequest.objects.filter(anonymised_at__isnull=True).aggregate(
+            to_split=Count("pk", filter=Q(status=SupportRequest.Status.NEW))
+        )
+    open_tasks = Q(status__in=TASK_OPEN_STATUSES)
+    counts |= SupportTask.objects.filter(_task_scope(user), request__anonymised_at__isnull=True).aggregate(
+        department_open=Count("pk", filter=open_tasks),
+        overdue=Count("pk", filter=open_tasks & Q(due_at__lt=now)),
+    )
+    return {key: int(value or 0) for key, value in counts.items()}
+
+
+def request_for_staff(request_id: int) -> SupportRequest | None:
+    return (
+        _with_tasks(SupportRequest.objects.filter(pk=request_id, anonymised_at__isnull=True))
+        .select_related("requested_by", "case_consent_by")
+        .first()
+    )
+
+
+def thread(request: SupportRequest, *, with_notes: bool) -> QuerySet[SupportMessage]:
+    """The request's one conversation; the group's view leaves the staff's internal notes out."""
+    messages = request.messages.select_related("author", "task__department")
+    if not with_notes:
+        messages = messages.exclude(kind=SupportMessage.Kind.NOTE)
+    return messages.order_by("created_at", "id")
+
+
+def groups_for_asking(user: Any) -> QuerySet[CommunityGroup]:
+    return groups_of(user).filter(status=CommunityGroup.Status.APPROVED)
+
+
+def requests_of(user: Any) -> QuerySet[SupportRequest]:
+    """The requests of the groups ``user`` runs (and only those)."""
+    return _with_tasks(
+        SupportRequest.objects.filter(group__in=groups_of(user), anonymised_at__isnull=True).order_by(
+            "-created_at", "-id"
+        )
+    )
+
+
+def request_of(user: Any, request_id: int) -> SupportRequest | None:
+    return requests_of(user).filter(pk=request_id).first()
+
+
+def case_studies() -> QuerySet[SupportRequest]:
+    """Published case studies, the newest first, with the parts (which departments helped with what)."""
+    return _with_tasks(
+        SupportRequest.objects.filter(
+            case_published_at__isnull=False, case_consent_at__isnull=False, anonymised_at__isnull=True
+        ).order_by("-case_published_at", "-id")
+    )
