@@ -98,7 +98,7 @@ def _mail_staff(users: Sequence[User], template: str, request: SupportRequest, *
         mail_to_user(
             user=user,
             template=f"support/mail/{template}",
-            context={"request": request, "staff_url": staff_url(request), **context},
+            context={"request": request, "staff_url": staff_url(request), "name": user.full_name, **context},
         )
     return {user.email for user in users if user.pk in seen}
 
