@@ -76,6 +76,9 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "proposals.propose": frozenset(Role) - {Role.REVIEWER},
     "proposals.manage": _COORDINATION,
     "proposals.review": STAFF_ROLES | {Role.REVIEWER},
+    # Exchange meetings and joint training: the staff who run the programme decide presentations and
+    # tables, build the timetable and record attendance (object check in exchanges/permissions.py).
+    "exchanges.manage": _COORDINATION | {Role.DEPARTMENT_STAFF},
 }
 
 
