@@ -49,7 +49,7 @@ def exchange_figures(year: FiscalYear, filters: FigureFilter) -> Section | None:
     )
     rows = [
         (
-            label,
+            str(label),
             [
                 int(presented[code]) + int(tables[code]),
                 int(groups[f"g_{code}"] or 0),

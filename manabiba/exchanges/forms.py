@@ -130,12 +130,21 @@ class TableDecisionForm(forms.Form):
     table_label = forms.CharField(label=_("Table"), max_length=20, required=False, help_text=_("e.g. A-3"))
 
 
+class PresentationChoiceField(forms.ModelChoiceField[Presentation]):
+    def label_from_instance(self, obj: Presentation) -> str:
+        return _("%(group)s: %(title)s (%(minutes)s min)") % {
+            "group": obj.group.name,
+            "title": obj.title,
+            "minutes": obj.minutes_needed,
+        }
+
+
 class SlotForm(forms.Form):
     stage = forms.ChoiceField(label=_("Room or stage"))
     day = forms.DateField(label=_("Day"), widget=forms.DateInput(attrs={"type": "date"}))
     starts = forms.TimeField(label=_("Starts"), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"))
     ends = forms.TimeField(label=_("Ends"), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"))
-    presentation = forms.ModelChoiceField(
+    presentation = PresentationChoiceField(
         label=_("Presentation"),
         queryset=Presentation.objects.none(),
         required=False,
@@ -151,7 +160,6 @@ class SlotForm(forms.Form):
         field = self.fields["presentation"]
         assert isinstance(field, forms.ModelChoiceField)
         field.queryset = presentations
-        field.label_from_instance = lambda p: f"{p.group.name}: {p.title} ({p.minutes_needed}分)"  # type: ignore[method-assign]
 
     def _at(self, day: Any, moment: time) -> datetime:
         return timezone.make_aware(datetime.combine(day, moment))

@@ -632,15 +632,18 @@ def survey_respond(
 # Erasure ---------------------------------------------------------------------------------------
 
 
-def exchanges_erase_for_deleted_account(*, user: User) -> None:
+def exchanges_erase_for_deleted_account(*, user: User) -> int:
     """A deleted account is no longer named as who applied, registered, uploaded or asked; what it
-    did for a group stays the group's (its name and contact address are the group's own data)."""
-    Presentation.objects.filter(applied_by=user).update(applied_by=None)
-    Presentation.objects.filter(decided_by=user).update(decided_by=None)
-    FairTable.objects.filter(applied_by=user).update(applied_by=None)
-    GroupAttendance.objects.filter(registered_by=user).update(registered_by=None)
-    Material.objects.filter(uploaded_by=user).update(uploaded_by=None)
-    IntroductionRequest.objects.filter(requested_by=user).update(requested_by=None)
+    did for a group stays the group's (its name and contact address are the group's own data).
+    Returns how many rows were changed."""
+    return (
+        Presentation.objects.filter(applied_by=user).update(applied_by=None)
+        + Presentation.objects.filter(decided_by=user).update(decided_by=None)
+        + FairTable.objects.filter(applied_by=user).update(applied_by=None)
+        + GroupAttendance.objects.filter(registered_by=user).update(registered_by=None)
+        + Material.objects.filter(uploaded_by=user).update(uploaded_by=None)
+        + IntroductionRequest.objects.filter(requested_by=user).update(requested_by=None)
+    )
 
 
 def exchange_refusal(program: Program) -> str | None:

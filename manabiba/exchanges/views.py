@@ -4,7 +4,7 @@ and the pages where a group's owner or editors act for it."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.forms import Form
+from django.forms import BaseForm
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.cache import patch_vary_headers
@@ -42,7 +42,7 @@ def _public_meeting(request: HttpRequest, program_id: int) -> tuple[Program, Exc
     return program, program.exchange_meeting
 
 
-def _add_errors(form: Form, error: ValidationError) -> None:
+def _add_errors(form: BaseForm, error: ValidationError) -> None:
     """A service's errors on the form: by field where the form has it, else above the form."""
     if hasattr(error, "error_dict"):
         for name, problems in error.error_dict.items():
