@@ -211,13 +211,16 @@ def groups_at(program: Program) -> list[CommunityGroup]:
     return [group for group in CommunityGroup.objects.filter(pk__in=ids).order_by("name_kana") if group.is_listed]
 
 
-def presentations_to_decide(user: AnyUser) -> int:
-    return Presentation.objects.filter(
-        program_manager_q(user, prefix="program__"), status=Presentation.Status.APPLIED
-    ).count()
+def presentations_to_decide(user: AnyUser) -> QuerySet[Presentation]:
+    """Applications waiting for a decision, in the meetings ``user`` runs (the workspace card and its list)."""
+    return (
+        Presentation.objects.filter(program_manager_q(user, prefix="program__"), status=Presentation.Status.APPLIED)
+        .select_related("program", "group")
+        .order_by("program__first_starts_at", "created_at", "pk")
+    )
 
 
-def materials_missing_for(user: AnyUser, *, now: datetime | None = None) -> int:
+def materials_missing_for(user: AnyUser, *, now: datetime | None = None) -> QuerySet[Presentation]:
     """Accepted presentations of coming meetings (run by ``user``) without any material yet."""
     now = now or timezone.now()
     return (
@@ -225,9 +228,10 @@ def materials_missing_for(user: AnyUser, *, now: datetime | None = None) -> int:
             program_manager_q(user, prefix="program__"),
             status=Presentation.Status.ACCEPTED,
             program__last_ends_at__gt=now,
+            materials__isnull=True,
         )
-        .filter(materials__isnull=True)
-        .count()
+        .select_related("program", "group")
+        .order_by("program__first_starts_at", "created_at", "pk")
     )
 
 

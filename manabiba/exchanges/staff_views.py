@@ -35,7 +35,15 @@ def _program(request: HttpRequest, program_id: int) -> Program:
 
 @permission_required("exchanges.manage")
 def program_list(request: HttpRequest) -> HttpResponse:
-    return render(request, "exchanges/staff/list.html", {"programs": selectors.exchange_programs_for(request.user)})
+    return render(
+        request,
+        "exchanges/staff/list.html",
+        {
+            "programs": selectors.exchange_programs_for(request.user),
+            "to_decide": selectors.presentations_to_decide(request.user),
+            "materials_missing": selectors.materials_missing_for(request.user),
+        },
+    )
 
 
 @permission_required("exchanges.manage")

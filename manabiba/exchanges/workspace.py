@@ -19,16 +19,16 @@ def exchange_cards(user: Any, now: datetime) -> list[Card]:
         card(
             key="exchanges.to_decide",
             title=_("Presentations to decide"),
-            count=presentations_to_decide(user),
-            url=reverse("staff_exchanges:list"),
+            count=presentations_to_decide(user).count(),
+            url=reverse("staff_exchanges:list") + "#to_decide",
             group=group,
             when_any=Severity.ATTENTION,
         ),
         card(
             key="exchanges.materials_missing",
             title=_("Accepted presentations without materials"),
-            count=materials_missing_for(user, now=now),
-            url=reverse("staff_exchanges:list"),
+            count=materials_missing_for(user, now=now).count(),
+            url=reverse("staff_exchanges:list") + "#materials_missing",
             group=group,
         ),
     ]
