@@ -44,6 +44,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             ("staff_venues:groups", _("Room user groups to approve"), "venues.review_groups"),
             ("staff_venues:facilities", _("Rooms: frames, closures and bookings"), "venues.manage_facility"),
             ("venues:index", _("Book a room for a group that phoned or came in"), "venues.book_on_behalf"),
+            ("staff_exchanges:list", _("Exchange meetings and joint training"), "exchanges.manage"),
             ("staff:people", _("People and roles"), "accounts.view_people"),
             ("staff:departments", _("Departments"), "accounts.manage_departments"),
             ("staff:audit", _("Audit log"), "core.view_audit_log"),
