@@ -194,7 +194,9 @@ def presentation_decide(
     _require_coordinator(actor, program)
     _lock_meeting(program)
     presentation = (
-        Presentation.objects.select_for_update().select_related("group", "applied_by").get(pk=presentation.pk)
+        Presentation.objects.select_for_update(of=("self",))
+        .select_related("group", "applied_by")
+        .get(pk=presentation.pk)
     )
     if status not in DECISIONS:
         raise ValidationError(_("Choose accept, decline or the waiting list."))
