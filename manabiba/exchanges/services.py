@@ -231,6 +231,8 @@ def presentation_decide(
 def presentation_withdraw(*, presentation: Presentation, actor: User) -> Presentation:
     _require_group(actor, presentation.group)
     _lock_meeting(presentation.program)
+    if is_over(presentation.program):
+        raise ValidationError(_("The meeting is over."), code="over")
     presentation.status = Presentation.Status.WITHDRAWN
     presentation.save(update_fields=["status", "updated_at"])
     TimetableSlot.objects.filter(presentation=presentation).delete()

@@ -12,5 +12,6 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("<int:program_id>/introduce/", views.introduce, name="introduce"),
     path("presentations/<int:presentation_id>/materials/", views.material_add, name="material_add"),
     path("presentations/<int:presentation_id>/consent/", views.consent, name="consent"),
+    path("presentations/<int:presentation_id>/withdraw/", views.withdraw, name="withdraw"),
     path("survey/<str:token>/", views.survey, name="survey"),
 ]

@@ -186,6 +186,19 @@ def consent(request: HttpRequest, presentation_id: int) -> HttpResponse:
 
 
 @login_required
+@require_POST
+def withdraw(request: HttpRequest, presentation_id: int) -> HttpResponse:
+    presentation = _own_presentation(request, presentation_id)
+    try:
+        services.presentation_withdraw(presentation=presentation, actor=_user(request))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Your presentation is withdrawn."))
+    return redirect("exchanges:meeting", presentation.program_id)
+
+
+@login_required
 def introduce(request: HttpRequest, program_id: int) -> HttpResponse:
     program, _meeting = _public_meeting(request, program_id)
     mine = list(selectors.my_groups(request.user))

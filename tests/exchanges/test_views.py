@@ -306,3 +306,17 @@ def test_the_survey_page_takes_one_answer(client: Client, coordinator: User) -> 
     assert "already been answered" in client.get(url).content.decode()
     client.force_login(coordinator)
     assert "4.0" in client.get(f"/staff/exchanges/{program.pk}/survey/").content.decode()
+
+
+def test_a_group_withdraws_its_presentation_and_it_leaves_the_timetable(
+    client: Client, accepted: Presentation, program: Program, coordinator: User, owner_a: User, owner_b: User
+) -> None:
+    _publish(program, coordinator, accepted)
+    client.force_login(owner_b)
+    assert client.post(f"/exchanges/presentations/{accepted.pk}/withdraw/").status_code == 403
+    client.force_login(owner_a)
+    assert "Withdraw this presentation" in client.get(f"/exchanges/{program.pk}/").content.decode()
+    client.post(f"/exchanges/presentations/{accepted.pk}/withdraw/")
+    accepted.refresh_from_db()
+    assert accepted.status == Presentation.Status.WITHDRAWN
+    assert accepted.title not in client.get(f"/exchanges/{program.pk}/timetable/").content.decode()
