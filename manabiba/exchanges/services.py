@@ -432,6 +432,9 @@ def group_attendance_register(
     codes = _clean_generations(generations)
     try:
         with transaction.atomic():
+            # The programme's lock (the one registrations takes) first, so the check below is decided
+            # under it: two editors of one group never both pass it.
+            Program.objects.select_for_update(of=("self",)).filter(pk=program.pk).first()
             _refuse_duplicate_attendance(program, group)
             registration = registration_services.registration_submit_for_group(
                 program=program,
