@@ -93,6 +93,9 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "support.view": _COORDINATION | {Role.DEPARTMENT_STAFF},
     "support.answer": _COORDINATION | {Role.DEPARTMENT_STAFF},
     "support.manage": _COORDINATION,
+    # Exchange meetings and joint training: the staff who run the programme decide presentations and
+    # tables, build the timetable and record attendance (object check in exchanges/permissions.py).
+    "exchanges.manage": _COORDINATION | {Role.DEPARTMENT_STAFF},
 }
 
 

@@ -48,6 +48,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             ("staff_liaison:directory", _("Department contacts"), "accounts.view_department_contacts"),
             ("staff_liaison:calendar", _("Planning calendar of every department"), "programs.view_planning"),
             ("staff_liaison:meetings", _("Liaison meetings and action items"), "liaison.view_meetings"),
+            ("staff_exchanges:list", _("Exchange meetings and joint training"), "exchanges.manage"),
             ("staff:people", _("People and roles"), "accounts.view_people"),
             ("staff:departments", _("Departments"), "accounts.manage_departments"),
             ("staff:audit", _("Audit log"), "core.view_audit_log"),

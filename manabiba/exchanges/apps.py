@@ -6,3 +6,21 @@ class ExchangesConfig(AppConfig):
     name = "manabiba.exchanges"
     label = "exchanges"
     verbose_name = _("Exchange meetings and joint training")
+
+    def ready(self) -> None:
+        from manabiba.accounts.services import account_erasure_register
+        from manabiba.core.figures import figures_register
+        from manabiba.core.workspace import workspace_cards_register
+        from manabiba.exchanges.figures import exchange_figures
+        from manabiba.exchanges.services import exchange_refusal, exchanges_erase_for_deleted_account
+        from manabiba.exchanges.workspace import exchange_cards
+        from manabiba.registrations.selectors import application_refusal_register
+
+        # A deleted account is no longer named on what it did for its groups.
+        account_erasure_register("exchanges", lambda user: exchanges_erase_for_deleted_account(user=user))
+        # Presentations to decide and materials missing, on the staff workspace.
+        workspace_cards_register("exchanges", exchange_cards, order=48)
+        # The generations met at exchange meetings, in the reports.
+        figures_register("exchanges", exchange_figures, order=75)
+        # A joint training session for registered groups only keeps individuals out.
+        application_refusal_register(exchange_refusal)

@@ -2,7 +2,7 @@
 public counts and the draw notice (never names), the lottery's verification, and what the services
 read under the programme lock (seats taken and free, tiers, first-timers, duplicates, draws due)."""
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -45,12 +45,29 @@ def registration_settings_for(program: Program) -> RegistrationSettings:
     return found if found is not None else RegistrationSettings(program=program)
 
 
-def online_application_refusal(program: Program, *, now: datetime) -> str | None:
+# Apps above this one that may keep individuals out of a programme (a joint training session for
+# members of registered groups only): each answers why, or None. Registered from ``AppConfig.ready()``.
+ApplicationRefusal = Callable[[Program], str | None]
+_refusals: list[ApplicationRefusal] = []
+
+
+def application_refusal_register(provider: ApplicationRefusal) -> None:
+    if provider not in _refusals:
+        _refusals.append(provider)
+
+
+def online_application_refusal(program: Program, *, now: datetime, for_group: bool = False) -> str | None:
     """Why a resident cannot apply for ``program`` on this site at ``now``, or None when they can.
 
     When applications open and close is the programmes app's one rule
-    (``program_application_window``); this adds only that the programme takes them here.
+    (``program_application_window``); this adds only that the programme takes them here, and what
+    the registered providers say about individuals (not asked for a group's registration).
     """
+    if not for_group:
+        for provider in _refusals:
+            reason = provider(program)
+            if reason is not None:
+                return reason
     window = program_application_window(program, now=now)
     if program.application != Program.Application.SITE or window.state == WindowState.NONE:
         return _("This programme does not take applications on this site.")

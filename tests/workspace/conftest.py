@@ -21,6 +21,7 @@ from manabiba.core.models import OutboxMessage
 from manabiba.desk.models import Appointment
 from manabiba.desk.reference import weekly_hours_load
 from manabiba.desk.selectors import at
+from manabiba.exchanges.models import ExchangeMeeting, Presentation
 from manabiba.facilities.factories import FacilityFactory, RoomFactory, TimeFrameFactory
 from manabiba.facilities.models import Facility
 from manabiba.liaison.models import ActionItem, LiaisonMeeting
@@ -179,6 +180,21 @@ def build_work(office: Office, n: int) -> None:
             SupportTask.objects.create(
                 request=support, department=department, kind="publicity", due_at=now - timedelta(hours=2)
             )
+            # An exchange meeting: one presentation to decide, one accepted without its materials.
+            meeting = ProgramFactory(
+                published=True, kind=Program.Kind.EXCHANGE, organizer=organizer, title=f"交流会{serial}"
+            )
+            ExchangeMeeting.objects.create(program=meeting)
+            for status in (Presentation.Status.APPLIED, Presentation.Status.ACCEPTED):
+                presenter = _group(f"発表の会{serial}{status}", status=CommunityGroup.Status.APPROVED)
+                Presentation.objects.create(
+                    program=meeting,
+                    group=presenter,
+                    title="活動紹介",
+                    summary="一年の活動",
+                    minutes_needed=15,
+                    status=status,
+                )
 
     today = timezone.localdate()
     base = Appointment.objects.count()

@@ -12,6 +12,7 @@ from manabiba.registrations.services.applying import (
     AlreadyRegisteredError,
     DuplicateRegistrationError,
     registration_submit,
+    registration_submit_for_group,
     registration_submit_on_behalf,
 )
 from manabiba.registrations.services.attendance import attendance_check_in, attendance_record
@@ -58,6 +59,7 @@ __all__ = [
     "registration_offer_accept",
     "registration_settings_update",
     "registration_submit",
+    "registration_submit_for_group",
     "registration_submit_on_behalf",
     "registration_waitlist_move",
     "registrations_erase_for_deleted_account",

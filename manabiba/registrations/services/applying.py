@@ -366,3 +366,60 @@ def registration_submit_on_behalf(
         action="registrations.registration.submitted_on_behalf",
         data={"channel": channel, "duplicate_allowed": allow_duplicate},
     )
+
+
+@transaction.atomic
+def registration_submit_for_group(
+    *,
+    program: Program,
+    actor: User,
+    group_name: str,
+    contact_email: str,
+    party_size: int,
+    consent: bool,
+    now: datetime | None = None,
+) -> Registration:
+    """A group registers how many of its members come, as one registration of that party size.
+
+    The caller (the exchanges app, which knows groups) has checked that ``actor`` runs the group.
+    The registration holds no account (the group is not a person, and its organiser may still apply
+    for themselves); it carries the group's name and contact address. The same allocation as any
+    other: confirmed while the seats last, waitlisted after, under the programme lock. A group is
+    not held to the largest party of one application, only to the capacity.
+    """
+    now = now or timezone.now()
+    program = _lock_program(program.pk)
+    reg_settings = _settings_locked(program)
+    # The programme's own window (not the providers that keep individuals out of a group-only meeting).
+    refusal = online_application_refusal(program, now=now, for_group=True)
+    if refusal is not None:
+        raise ValidationError(refusal, code="closed")
+    errors: dict[str, list[str]] = {}
+    if party_size < 1:
+        errors["party_size"] = [_("At least one person.")]
+    elif program.capacity is not None and party_size > program.capacity:
+        errors["party_size"] = [_("More people than the programme has places.")]
+    if not consent:
+        errors["consent"] = [_("Please agree to the privacy notice.")]
+    if errors:
+        raise ValidationError(errors)
+    registration = Registration(
+        program=program,
+        user=None,
+        registered_by=actor,
+        party_size=party_size,
+        channel=Registration.Channel.WEB,
+        consent_at=now,
+        check_in_code=_new_check_in_code(program),
+        full_name=group_name.strip()[:100],
+        email=normalise_email(contact_email),
+        language=settings.LANGUAGE_CODE,
+    )
+    return _place_and_announce(
+        registration,
+        reg_settings,
+        now,
+        actor=actor,
+        action="registrations.registration.submitted_for_group",
+        data={"channel": "web"},
+    )

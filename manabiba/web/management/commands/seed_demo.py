@@ -7,6 +7,7 @@ from manabiba.communities.demo import demo_groups_seed
 from manabiba.consultations.demo import demo_consultations_seed
 from manabiba.core.devtools import dev_requirements
 from manabiba.desk.demo import desk_demo_seed
+from manabiba.exchanges.demo import demo_exchanges_seed
 from manabiba.liaison.demo import demo_liaison_seed
 from manabiba.proposals.demo import demo_proposals_seed
 from manabiba.registrations.demo import demo_registrations_seed
@@ -72,6 +73,7 @@ class Command(BaseCommand):
                 *demo_groups_seed(),
                 *demo_talents_seed(),
                 *demo_proposals_seed(),
+                *demo_exchanges_seed(),
                 *demo_registrations_seed(),
                 *demo_consultations_seed(),
                 *demo_support_seed(),

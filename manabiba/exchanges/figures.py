@@ -1,0 +1,73 @@
+"""Exchange meetings, for the reports: the generations involved, because "exchange between
+generations" is a goal of the plan. Counted over the meetings that started in the fiscal year."""
+
+from django.db.models import Count, Q, Sum
+from django.utils.translation import gettext as _
+
+from manabiba.core.figures import FigureFilter, FiscalYear, Section, figure
+from manabiba.exchanges.models import FairTable, Generation, GroupAttendance, Presentation
+from manabiba.programs.models import Program
+from manabiba.registrations.models import Registration
+
+
+def _program_filter(year: FiscalYear, filters: FigureFilter, prefix: str = "program__") -> Q:
+    q = Q(
+        **{
+            f"{prefix}kind": Program.Kind.EXCHANGE,
+            f"{prefix}first_starts_at__gte": year.starts_at,
+            f"{prefix}first_starts_at__lt": year.ends_at,
+        }
+    )
+    if filters.department_id is not None:
+        q &= Q(**{f"{prefix}organizer__department_id": filters.department_id})
+    if filters.area_id is not None:
+        q &= Q(**{f"{prefix}area_id": filters.area_id})
+    if filters.organizer_kind:
+        q &= Q(**{f"{prefix}organizer__kind": filters.organizer_kind})
+    return q
+
+
+def exchange_figures(year: FiscalYear, filters: FigureFilter) -> Section | None:
+    """Three aggregate queries whatever the number of meetings. Group attendance survives the
+    retention purge (the registration link is cleared, the group and its numbers stay)."""
+    where = _program_filter(year, filters)
+    codes = Generation.values
+    presented = Presentation.objects.filter(where, status=Presentation.Status.ACCEPTED).aggregate(
+        **{code: Count("pk", filter=Q(generations__contains=code)) for code in codes}
+    )
+    tables = FairTable.objects.filter(where, status=FairTable.Status.ACCEPTED).aggregate(
+        **{code: Count("pk", filter=Q(generations__contains=code)) for code in codes}
+    )
+    # Groups whose registration was cancelled or never got a seat did not come; a purged
+    # registration (link cleared) was kept because it came.
+    attending = GroupAttendance.objects.filter(where).filter(
+        Q(registration__isnull=True) | Q(registration__status__in=Registration.SEATED)
+    )
+    groups = attending.aggregate(
+        **{f"g_{code}": Count("pk", filter=Q(generations__contains=code)) for code in codes},
+        **{f"m_{code}": Sum("members", filter=Q(generations__contains=code)) for code in codes},
+    )
+    rows = [
+        (
+            str(label),
+            [
+                int(presented[code]) + int(tables[code]),
+                int(groups[f"g_{code}"] or 0),
+                int(groups[f"m_{code}"] or 0),
+            ],
+        )
+        for code, label in Generation.choices
+    ]
+    return Section(
+        key="exchanges",
+        title=_("Exchange meetings"),
+        figures=(
+            figure(
+                "exchanges.generations",
+                _("Generations at exchange meetings"),
+                rows,
+                columns=(_("Presentations and tables"), _("Attending groups"), _("Members of attending groups")),
+                additive=False,
+            ),
+        ),
+    )
