@@ -11,7 +11,7 @@ class ExchangesConfig(AppConfig):
         from manabiba.accounts.services import account_erasure_register
         from manabiba.core.figures import figures_register
         from manabiba.core.workspace import workspace_cards_register
-        from manabiba.exchanges.figures import exchange_figures
+        from manabiba.exchanges.figures import exchange_figure_sources, exchange_figures
         from manabiba.exchanges.services import exchange_refusal, exchanges_erase_for_deleted_account
         from manabiba.exchanges.workspace import exchange_cards
         from manabiba.registrations.selectors import application_refusal_register
@@ -21,6 +21,6 @@ class ExchangesConfig(AppConfig):
         # Presentations to decide and materials missing, on the staff workspace.
         workspace_cards_register("exchanges", exchange_cards, order=48)
         # The generations met at exchange meetings, in the reports.
-        figures_register("exchanges", exchange_figures, order=75)
+        figures_register("exchanges", exchange_figures, order=75, sources=exchange_figure_sources())
         # A joint training session for registered groups only keeps individuals out.
         application_refusal_register(exchange_refusal)

@@ -4,7 +4,7 @@ generations" is a goal of the plan. Counted over the meetings that started in th
 from django.db.models import Count, Q, Sum
 from django.utils.translation import gettext as _
 
-from manabiba.core.figures import FigureFilter, FiscalYear, Section, figure
+from manabiba.core.figures import FigureFilter, FigureSource, FiscalYear, Section, figure
 from manabiba.exchanges.models import FairTable, Generation, GroupAttendance, Presentation
 from manabiba.programs.models import Program
 from manabiba.registrations.models import Registration
@@ -71,3 +71,9 @@ def exchange_figures(year: FiscalYear, filters: FigureFilter) -> Section | None:
             ),
         ),
     )
+
+
+def exchange_figure_sources() -> list[FigureSource]:
+    """What ``exchange_figures`` reads, so that its sections are kept (``core.figures``); a change
+    retires every year of the section (meetings are few, reports read often)."""
+    return [FigureSource(model) for model in (Presentation, FairTable, GroupAttendance, Registration, Program)]

@@ -18,7 +18,8 @@ pytestmark = pytest.mark.django_db
 def test_the_demo_catalogue_has_the_real_files_upcoming_and_an_entry_for_every_facet() -> None:
     demo_reference_load()
 
-    lines = demo_programs_seed()
+    with override("en"):
+        lines = demo_programs_seed()
 
     for path in REAL_FILES:
         assert any(line.startswith(f"{path.name} (base_registry)") for line in lines), lines

@@ -207,7 +207,8 @@ def test_demo_shift_moves_dates_by_whole_weeks_to_a_few_months_ahead() -> None:
     }
     Program.objects.all().delete()
 
-    report = events_import(paths=[path], shift_to_upcoming=True, today=today)
+    with override("en"):
+        report = events_import(paths=[path], shift_to_upcoming=True, today=today)
 
     shift = report.files[0].shift_days
     assert shift % 7 == 0
