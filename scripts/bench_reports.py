@@ -17,8 +17,9 @@ through Django's test client (the whole middleware stack, no network):
    Then the same after a change: a registration added to this year's programme, the first view
    (which recounts the changed sections) and the view after the next `figures_refresh`.
 
-BENCH_WORKDIR keeps the SQLite file in that directory; with BENCH_REUSE=1 a file seeded by an
-earlier run is measured again without seeding (the demo-data workspace step is then skipped).
+BENCH_WORKDIR keeps the SQLite file in that directory; with BENCH_REUSE=1 a database seeded by an
+earlier run (that file, or the PostgreSQL database) is measured again without seeding (the
+demo-data workspace step is then skipped).
 
 One warm-up request per page (a slice that is not measured) loads the templates, as a running
 server has; nothing measured was requested before.
@@ -251,13 +252,14 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         workdir = Path(kept or tmp)
         workdir.mkdir(parents=True, exist_ok=True)
-        reuse = REUSE and (workdir / "bench.sqlite3").exists() and not os.environ.get("DATABASE_URL")
         setup(workdir)
         from django.core.management import call_command
         from django.db import connection
 
         from manabiba.programs.models import Program
         from manabiba.registrations.models import ParticipationFigure, Registration
+
+        reuse = REUSE and Program.objects.filter(source="scale").exists()
 
         lines: list[str] = []
         seed_s = 0.0
