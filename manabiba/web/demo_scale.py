@@ -201,7 +201,7 @@ def _year_generate(
                     )
                 )
     sessions = ProgramSession.objects.bulk_create(sessions, batch_size=BATCH)
-    first_session = {}
+    first_session: dict[int, ProgramSession] = {}
     for session in sessions:
         first_session.setdefault(session.program_id, session)
     through.objects.bulk_create(links, batch_size=BATCH)
@@ -218,7 +218,7 @@ def _year_generate(
     came: list[bool] = []
     for program, n in zip(programs, per_program, strict=True):
         held = program.first_starts_at is not None and program.first_starts_at < now
-        people = rng.sample(residents, min(n, len(residents))) if residents else [None] * n
+        people: list[int | None] = [*rng.sample(residents, min(n, len(residents)))] if residents else [None] * n
         for person in people:
             roll = rng.random()
             status = (
