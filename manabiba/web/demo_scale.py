@@ -218,7 +218,7 @@ def _year_generate(
     came: list[bool] = []
     for program, n in zip(programs, per_program, strict=True):
         held = program.first_starts_at is not None and program.first_starts_at < now
-        people: list[int | None] = list(rng.sample(residents, min(n, len(residents)))) if residents else [None] * n
+        people: list[int | None] = [*rng.sample(residents, min(n, len(residents)))] if residents else [None] * n
         for person in people:
             roll = rng.random()
             status = (
