@@ -632,6 +632,10 @@ def lottery_enter(
     the one the group wants most; the draw gives each group at most the round's cap of frames."""
     user, on_behalf = _booker(actor, group=group, facility=round_.facility, channel=channel)
     _require_booking_rights(group, now=now)
+    # 学校開放: the lottery of a school's rooms is open only to groups that meet the school's rules.
+    problems = school_rules_problems(group, round_.facility)
+    if problems:
+        raise ValidationError(problems)
     now = now or timezone.now()
     locked = LotteryRound.objects.select_for_update().get(pk=round_.pk)
     if locked.status != LotteryRound.Status.OPEN or not locked.opens_at <= now < locked.closes_at:
@@ -980,6 +984,9 @@ def regular_slot_request(
     """A group asks once a year for one weekly frame for a fiscal year; staff approve it."""
     user, on_behalf = _booker(actor, group=group, facility=room.facility, channel=channel)
     _require_booking_rights(group, now=now)
+    problems = school_rules_problems(group, room.facility)
+    if problems:
+        raise ValidationError(problems)
     today = timezone.localtime(now or timezone.now()).date()
     current = selectors.fiscal_year_of(today)
     errors: dict[str, str] = {}

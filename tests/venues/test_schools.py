@@ -22,7 +22,7 @@ from manabiba.facilities.factories import FacilityFactory, RoomFactory, TimeFram
 from manabiba.facilities.models import Facility, Room, TimeFrame
 from manabiba.programs.models import Organizer, Program
 from manabiba.talents.models import TalentProfile
-from manabiba.venues import school_selectors, school_services, selectors
+from manabiba.venues import school_selectors, school_services, selectors, services
 from manabiba.venues.factories import UserGroupFactory
 from manabiba.venues.models import ProjectVolunteer, SchoolBlock, SchoolProject, UserGroup
 from manabiba.venues.services import FrameUnavailableError, booking_create
@@ -204,6 +204,38 @@ def test_a_group_that_breaks_the_schools_rules_cannot_book_and_is_told_why_in_it
             now=NOW,
         )
     assert reason_ja in " ".join(raised.value.messages)
+
+
+def test_a_group_that_breaks_the_schools_rules_cannot_enter_its_lottery_or_ask_for_a_regular_slot(
+    school: School,
+) -> None:
+    small = UserGroupFactory(members_count=5, members_in_city=5)
+    round_ = services.round_open(facility=school.facility, month=date(2027, 2, 1), now=NOW)
+    with translation.override("ja"), pytest.raises(ValidationError) as entered:
+        services.lottery_enter(
+            actor=small.owner,
+            round_=round_,
+            group=small,
+            wishes=[services.WishIn(room=school.gym, day=date(2027, 2, 6), frame=school.evening)],
+            purpose="卓球",
+            attendees=5,
+            now=NOW,
+        )
+    with translation.override("ja"), pytest.raises(ValidationError) as asked:
+        services.regular_slot_request(
+            actor=small.owner,
+            group=small,
+            room=school.gym,
+            frame=school.evening,
+            weekday=5,
+            fiscal_year=2026,
+            purpose="卓球",
+            attendees=5,
+            now=NOW,
+        )
+    assert "10人以上" in " ".join(entered.value.messages)
+    assert "10人以上" in " ".join(asked.value.messages)
+    assert not round_.lottery_entries.exists()
 
 
 def test_the_rules_are_the_schools_own_and_a_kominkan_has_none(school: School, other_school: School) -> None:
