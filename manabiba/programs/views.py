@@ -11,6 +11,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.text import capfirst
+from django.utils.translation import gettext as _
 from django_htmx.middleware import HtmxDetails
 
 from manabiba.core.dates import FIRST_DAY, LAST_DAY, day_from_iso
@@ -21,6 +23,8 @@ from manabiba.programs.forms import PAGE_SIZE, WEEKDAYS, ProgramFilterForm
 from manabiba.programs.models import Program
 from manabiba.programs.permissions import can_edit_program
 from manabiba.programs.selectors import (
+    FacetValue,
+    ProgramFilters,
     Sort,
     catalogue_version,
     program_application_window,
@@ -30,6 +34,7 @@ from manabiba.programs.selectors import (
     sessions_in_month,
 )
 from manabiba.programs.selectors import program_detail as program_detail_get
+from manabiba.programs.templatetags.programme_dates import day_label
 
 # The GET parameter each facet of program_facets is asked for by.
 FACET_PARAMS = {
@@ -88,6 +93,74 @@ def _page_links(request: HttpRequest, current: int, last: int) -> list[PageLink 
     return links
 
 
+@dataclass(frozen=True)
+class Chip:
+    """A filter in force, shown above the results as a link that removes it."""
+
+    label: str
+    remove_query: str
+
+
+def _query_without(request: HttpRequest, name: str, value: str | None = None) -> str:
+    """The current query without one value of ``name`` (all of them when ``value`` is None), from page 1."""
+    params = request.GET.copy()
+    params.pop("page", None)
+    if value is None:
+        params.pop(name, None)
+    else:
+        params.setlist(name, [v for v in params.getlist(name) if v != value])
+    return _query_from(params)
+
+
+def _query_from(params: Any) -> str:
+    for name in list(params):
+        kept = [v for v in params.getlist(name) if v != ""]
+        if kept:
+            params.setlist(name, kept)
+        else:
+            params.pop(name)
+    encoded: str = params.urlencode()
+    return encoded
+
+
+def _chips(
+    request: HttpRequest,
+    form: ProgramFilterForm,
+    filters: ProgramFilters,
+    facets: dict[str, list[FacetValue]],
+    choices: list[tuple[str, list[tuple[Any, Any, bool]]]],
+) -> list[Chip]:
+    """Every filter in force, in the order the form shows them, each with the query that drops it."""
+    chips: list[Chip] = []
+    if filters.q:
+        chips.append(Chip(_("“%(query)s”") % {"query": filters.q}, _query_without(request, "q")))
+    if filters.date_from is not None:
+        label = _("From %(day)s") % {"day": day_label(filters.date_from)}
+        chips.append(Chip(label, _query_without(request, "date_from")))
+    if filters.date_to is not None:
+        label = _("Until %(day)s") % {"day": day_label(filters.date_to)}
+        chips.append(Chip(label, _query_without(request, "date_to")))
+    for key, values in facets.items():
+        param = FACET_PARAMS.get(key)
+        for option in values:
+            if param and option.selected:
+                chips.append(Chip(str(capfirst(option.label)), _query_without(request, param, str(option.value))))
+    for param, options in choices:
+        for value, label, selected in options:
+            if selected:
+                chips.append(Chip(str(capfirst(label)), _query_without(request, param, str(value))))
+    for name, on in (
+        ("open", filters.open_now),
+        ("wheelchair", filters.wheelchair),
+        ("childcare", filters.childcare),
+        ("sign_language", filters.sign_language),
+        ("past", filters.include_past),
+    ):
+        if on:
+            chips.append(Chip(str(form.fields[name].label), _query_without(request, name)))
+    return chips
+
+
 def _snippet(program: Program, query: str) -> SafeString | None:
     text = program.summary or program.description
     if not query or not text:
@@ -104,12 +177,15 @@ def program_list(request: HtmxHttpRequest) -> HttpResponse:
     result = program_search(filters, offset=(page_number - 1) * PAGE_SIZE, limit=PAGE_SIZE)
     facets = program_facets(filters)
     last_page = max(1, -(-result.count // PAGE_SIZE))
+    weekdays = [(value, label, value in filters.weekdays) for value, label in WEEKDAYS]
+    kinds = [(value, label, value in filters.kinds) for value, label in Program.Kind.choices]
     context = {
         "form": form,
         "filters": filters,
         "facets": facets,
-        "weekdays": [(value, label, value in filters.weekdays) for value, label in WEEKDAYS],
-        "kinds": [(value, label, value in filters.kinds) for value, label in Program.Kind.choices],
+        "weekdays": weekdays,
+        "kinds": kinds,
+        "chips": _chips(request, form, filters, facets, [("weekday", weekdays), ("kind", kinds)]),
         "sorts": [(value, label) for value, label in Sort.choices if value != Sort.RELEVANCE or filters.q],
         "sort": filters.effective_sort,
         "rows": [Row(program, _snippet(program, filters.q)) for program in result.programs],
