@@ -3,6 +3,7 @@ the filters in force show as removable chips, and Back brings the ticked filters
 
 from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
+import re
 from io import StringIO
 
 import pytest
@@ -124,3 +125,45 @@ def test_without_javascript_the_disclosure_and_chips_still_work(
         expect(page.locator("#f-free-1")).to_be_hidden()
     finally:
         context.close()
+
+
+@pytest.mark.parametrize("viewport", [{"width": 1280, "height": 800}, PHONE], ids=["desktop", "phone"])
+def test_back_and_forward_after_filtering_restore_the_ticked_filters_without_console_errors(
+    page: Page,
+    catalogue: list[Program],
+    viewport: dict[str, int],
+    axe_check: Callable[[Page], None],
+    console_log: ConsoleLog,
+) -> None:
+    page.set_viewport_size(viewport)
+    page.goto("/programs/")
+    if viewport == PHONE:
+        page.locator("summary", has_text="絞り込み").click()
+    page.locator("#f-free-1").check()
+    expect(page).to_have_url(re.compile(r"free=1"))
+    expect(page.locator("#result-count")).to_contain_text("7")
+    page.locator("#f-when-morning").check()
+    expect(page).to_have_url(re.compile(r"when=morning"))
+    # htmx's swaps leave no inline style behind (the CSP would refuse it).
+    expect(page.locator("[style]")).to_have_count(0)
+
+    page.go_back()
+    expect(page).not_to_have_url(re.compile(r"when=morning"))
+    expect(page.locator("#f-free-1")).to_be_checked()
+    expect(page.locator("#f-when-morning")).not_to_be_checked()
+    expect(page.locator("#result-count")).to_contain_text("7")
+    expect(page.locator(".chips a.chip")).to_have_count(1)
+
+    page.go_back()
+    expect(page).not_to_have_url(re.compile(r"free=1"))
+    expect(page.locator("#f-free-1")).not_to_be_checked()
+    expect(page.locator("#f-free-any")).to_be_checked()
+    expect(page.locator("#result-count")).to_contain_text("14")
+
+    page.go_forward()
+    expect(page).to_have_url(re.compile(r"free=1"))
+    expect(page.locator("#f-free-1")).to_be_checked()
+    expect(page.locator("#result-count")).to_contain_text("7")
+    expect(page.locator("[style]")).to_have_count(0)
+    axe_check(page)
+    console_log.assert_no_errors()
