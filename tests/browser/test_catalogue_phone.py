@@ -1,9 +1,9 @@
 """The catalogue on a phone: the results come first, the filters wait behind a 「絞り込み」 disclosure,
 the filters in force show as removable chips, and Back brings the ticked filters back."""
 
+import re
 from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
-import re
 from io import StringIO
 
 import pytest
