@@ -8,6 +8,7 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import connection, models
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
@@ -15,8 +16,11 @@ from django.db.models.expressions import RawSQL
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
+from manabiba.accounts.permissions import has_permission
 from manabiba.core.models import Area
 from manabiba.core.search import search_ids, search_match_sql
+from manabiba.facilities.models import Facility
+from manabiba.facilities.selectors import facilities_managed_by
 from manabiba.programs.models import Audience, Category, Organizer, Program, ProgramSession
 
 SEARCH_KIND = "programs.program"
@@ -489,6 +493,37 @@ _PROGRAM_LINK = {
     "organizer_kinds": "pk",
     "free": "pk",
 }
+
+
+SCHOOL_KINDS = frozenset({Facility.Kind.SCHOOL_ELEMENTARY, Facility.Kind.SCHOOL_JUNIOR_HIGH})
+
+
+@dataclass(frozen=True)
+class AuthorOrganizer:
+    """Whose name a programme goes out under when its author cannot choose the organiser."""
+
+    kind: str
+    name: str
+    department: Any = None
+    facility: Any = None
+    user: Any = None
+
+
+def author_organizer(user: Any) -> AuthorOrganizer:
+    """City staff write for their department, else for the facility they staff (a school as a school);
+    a staff member with neither writes for the city. Only residents who teach (a group organiser, a
+    talent) write as a citizen lecturer: a member of staff is never labelled 市民講師."""
+    if has_permission(user, "programs.publish_own"):
+        department = getattr(user, "department", None)
+        if department is not None:
+            return AuthorOrganizer(Organizer.Kind.DEPARTMENT, str(department.name), department=department)
+        facilities = facilities_managed_by(user)
+        if facilities:
+            facility = facilities[0]
+            kind = Organizer.Kind.SCHOOL if facility.kind in SCHOOL_KINDS else Organizer.Kind.DEPARTMENT
+            return AuthorOrganizer(kind, facility.name, facility=facility)
+        return AuthorOrganizer(Organizer.Kind.DEPARTMENT, str(settings.CITY_NAME))
+    return AuthorOrganizer(Organizer.Kind.CITIZEN, str(user.full_name), user=user)
 
 
 def program_detail(program_id: int, *, user: Any = None) -> Program | None:
