@@ -155,6 +155,8 @@ class EventForm(forms.Form):
         starts, ends = cleaned.get("starts_at"), cleaned.get("ends_at")
         if starts and ends and ends < starts:
             self.add_error("ends_at", _("The event cannot end before it starts."))
+        if cleaned.get("fee") == Program.Fee.PAID and cleaned.get("fee_amount") is None:
+            self.add_error("fee_amount", _("Give the fee in yen."))
         return cleaned
 
 

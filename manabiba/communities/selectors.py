@@ -187,6 +187,22 @@ def group_upcoming_events(group: CommunityGroup, *, limit: int = 10) -> list[Pro
     )
 
 
+def group_events_to_manage(group: CommunityGroup, *, limit: int = 50) -> list[Program]:
+    """The group's events still to come as its editors see them: published ones and those waiting for the
+    coordinator (a draft made from the event form), so that an event just announced is always listed."""
+    if group.organizer_id is None:
+        return []
+    return list(
+        Program.objects.filter(
+            organizer_id=group.organizer_id,
+            status__in=[Program.Status.PUBLISHED, Program.Status.DRAFT, Program.Status.SUBMITTED],
+            last_ends_at__gte=timezone.now(),
+        )
+        .order_by("first_starts_at")
+        .prefetch_related("sessions")[:limit]
+    )
+
+
 def groups_of(user: object) -> QuerySet[CommunityGroup]:
     pk = getattr(user, "pk", None)
     if pk is None:

@@ -50,7 +50,13 @@ def _own_organizer(user: Any) -> Organizer:
 
 
 def _can_view(user: Any, program: Program) -> bool:
-    return can_edit_program(user, program) or can_publish_program(user, program) or program.created_by_id == user.pk
+    # can_manage_program last: it may cost a query (the organiser's editors, such as a group's).
+    return (
+        can_edit_program(user, program)
+        or can_publish_program(user, program)
+        or program.created_by_id == user.pk
+        or can_manage_program(user, program)
+    )
 
 
 @permission_required("programs.create")
