@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from manabiba.accounts.permissions import has_permission
 from manabiba.core.models import Area
 from manabiba.core.search import search_ids, search_match_sql
+from manabiba.core.suggest import search_suggestion
 from manabiba.facilities.models import Facility
 from manabiba.facilities.selectors import facilities_managed_by
 from manabiba.programs.models import Audience, Category, Organizer, Program, ProgramSession
@@ -524,6 +525,11 @@ def author_organizer(user: Any) -> AuthorOrganizer:
             return AuthorOrganizer(kind, facility.name, facility=facility)
         return AuthorOrganizer(Organizer.Kind.DEPARTMENT, str(settings.CITY_NAME))
     return AuthorOrganizer(Organizer.Kind.CITIZEN, str(user.full_name), user=user)
+
+
+def program_search_suggestion(query: str) -> str | None:
+    """「もしかして」: a keyword from the catalogue's own words when ``query`` is not one of them."""
+    return search_suggestion(kind=SEARCH_KIND, query=query) if query else None
 
 
 def program_detail(program_id: int, *, user: Any = None) -> Program | None:

@@ -30,6 +30,7 @@ from manabiba.programs.selectors import (
     program_application_window,
     program_facets,
     program_search,
+    program_search_suggestion,
     programs_on,
     sessions_in_month,
 )
@@ -178,6 +179,7 @@ def program_list(request: HtmxHttpRequest) -> HttpResponse:
     facets = program_facets(filters)
     last_page = max(1, -(-result.count // PAGE_SIZE))
     weekdays = [(value, label, value in filters.weekdays) for value, label in WEEKDAYS]
+    suggestion = program_search_suggestion(filters.q)
     kinds = [(value, label, value in filters.kinds) for value, label in Program.Kind.choices]
     context = {
         "form": form,
@@ -197,6 +199,8 @@ def program_list(request: HtmxHttpRequest) -> HttpResponse:
         "next_query": _query(request, page=page_number + 1),
         "feed_query": _query(request, page=None),
         "filtered": form.is_filtered,
+        "suggestion": suggestion,
+        "suggestion_query": _query(request, q=suggestion, page=None) if suggestion else "",
         "facet_counts": [(FACET_PARAMS[key], values) for key, values in facets.items() if key in FACET_PARAMS],
     }
     partial = bool(request.htmx) and not request.htmx.history_restore_request
