@@ -9,6 +9,7 @@ from django.utils.translation import pgettext_lazy
 
 from manabiba.communities.models import MAX_FIELDS, WEEKDAY_CHOICES, ActivityPost, CommunityGroup
 from manabiba.communities.services import GROUP_PROFILE_FIELDS
+from manabiba.core.choices import LabelledModelMultipleChoiceField
 from manabiba.core.models import Area
 from manabiba.programs.models import Category, Program
 
@@ -18,13 +19,13 @@ PAGE_SIZE = 30
 class GroupForm(forms.ModelForm[CommunityGroup]):
     """The application (仮登録) and, later, the editors' profile form."""
 
-    categories = forms.ModelMultipleChoiceField(
+    categories = LabelledModelMultipleChoiceField(
         queryset=Category.objects.all(),
         widget=forms.CheckboxSelectMultiple,
         label=_("Fields of activity"),
         help_text=_("Up to three."),
     )
-    areas = forms.ModelMultipleChoiceField(
+    areas = LabelledModelMultipleChoiceField(
         queryset=Area.objects.all(),
         widget=forms.CheckboxSelectMultiple,
         label=_("Main areas"),

@@ -128,14 +128,14 @@ def group_facets(filters: GroupFilters, *, ranked: list[int] | None = _UNSET) ->
         groups.values_list("categories").annotate(n=Count("pk", distinct=True)).values_list("categories", "n")
     )
     facets["categories"] = [
-        FacetValue(str(c.pk), str(c), category_counts.get(c.pk, 0), c.pk in filters.categories)
+        FacetValue(str(c.pk), c.label, category_counts.get(c.pk, 0), c.pk in filters.categories)
         for c in Category.objects.all()
         if category_counts.get(c.pk) or c.pk in filters.categories
     ]
     groups = _matching(filters, ranked, skip="areas")
     area_counts = dict(groups.values_list("areas").annotate(n=Count("pk", distinct=True)).values_list("areas", "n"))
     facets["areas"] = [
-        FacetValue(str(a.pk), a.name, area_counts.get(a.pk, 0), a.pk in filters.areas)
+        FacetValue(str(a.pk), a.label, area_counts.get(a.pk, 0), a.pk in filters.areas)
         for a in Area.objects.all()
         if area_counts.get(a.pk) or a.pk in filters.areas
     ]

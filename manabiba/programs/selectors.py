@@ -444,17 +444,17 @@ def _facets(filters: ProgramFilters, now: datetime) -> dict[str, list[FacetValue
     facets: dict[str, list[FacetValue]] = {}
     category_counts = counts("categories", Program.categories.through.objects.all(), "category_id")
     facets["categories"] = [
-        FacetValue(str(c.pk), str(c), category_counts.get(c.pk, 0), c.pk in filters.categories)
+        FacetValue(str(c.pk), c.label, category_counts.get(c.pk, 0), c.pk in filters.categories)
         for c in Category.objects.order_by("sort_order")
     ]
     audience_counts = counts("audiences", Program.audiences.through.objects.all(), "audience_id")
     facets["audiences"] = [
-        FacetValue(str(a.pk), a.name, audience_counts.get(a.pk, 0), a.pk in filters.audiences)
+        FacetValue(str(a.pk), a.label, audience_counts.get(a.pk, 0), a.pk in filters.audiences)
         for a in Audience.objects.order_by("sort_order")
     ]
     area_counts = counts("areas", Program.objects.all(), "area_id")
     facets["areas"] = [
-        FacetValue(str(a.pk), a.name, area_counts.get(a.pk, 0), a.pk in filters.areas) for a in Area.objects.all()
+        FacetValue(str(a.pk), a.label, area_counts.get(a.pk, 0), a.pk in filters.areas) for a in Area.objects.all()
     ]
     kind_counts = counts("organizer_kinds", Program.objects.all(), "organizer__kind")
     facets["organizer_kinds"] = [

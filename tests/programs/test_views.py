@@ -287,7 +287,7 @@ def test_detail_page_tells_a_resident_everything(english: Client, make: Make) ->
     assert "郷土の歴史講座</h1>" in html
     assert "Sat 5 December 2026 13:30–14:30" in html
     assert "Sat 12 December 2026 13:30–14:30" in html
-    assert f'<a href="/facilities/{facility.pk}/">田無公民館</a>' in html
+    assert f'<a href="/facilities/{facility.pk}/" lang="ja">田無公民館</a>' in html
     assert "田無の歴史を学ぶ会" in html
     assert "500 yen" in html
     assert "30 people" in html
