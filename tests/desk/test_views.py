@@ -59,6 +59,23 @@ def test_the_footer_is_in_japanese_by_default(client: Client) -> None:
     assert "17:00" in html
 
 
+def test_the_japanese_footer_uses_full_width_punctuation(client: Client) -> None:
+    import re
+
+    html = client.get("/").content.decode()
+    status = re.search(r'<p class="desk-status">(.*?)</p>', html, re.DOTALL)
+    assert status is not None
+    text = re.sub(r"<[^>]+>", "", status.group(1))
+    assert text.startswith("学習相談窓口：ただいま時間外、次回は11月25日（水）17:00から")
+    assert "," not in text
+    assert ": " not in text
+    with time_machine.travel(at(date(2026, 11, 25), 18), tick=False):
+        html = client.get("/facilities/").content.decode()
+    status = re.search(r'<p class="desk-status">(.*?)</p>', html, re.DOTALL)
+    assert status is not None
+    assert re.sub(r"<[^>]+>", "", status.group(1)).startswith("学習相談窓口：ただいま開設中、21:00まで")
+
+
 def test_a_change_to_the_hours_shows_in_the_footer_within_the_minute(
     english: Client, coordinator: User, django_capture_on_commit_callbacks: Callable[..., Any]
 ) -> None:
