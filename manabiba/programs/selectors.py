@@ -231,6 +231,9 @@ class ProgramFilters:
     childcare: bool = False
     sign_language: bool = False
     include_past: bool = False
+    # Only programmes whose first session is still to come: "starting soon" is not an exhibition
+    # that opened months ago and runs on, nor a course half-way through.
+    not_started: bool = False
     sort: str = ""
 
     @property
@@ -309,6 +312,8 @@ def _apply(programs: QuerySet[Program], filters: ProgramFilters, now: datetime, 
         programs = programs.filter(childcare_available=True)
     if filters.sign_language and skip != "support":
         programs = programs.filter(sign_language=True)
+    if filters.not_started:
+        programs = programs.filter(first_starts_at__gte=now)
     session_filter = _session_conditions(
         filters if skip != "when" else ProgramFilters(date_from=filters.date_from, date_to=filters.date_to)
     )
