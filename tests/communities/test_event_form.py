@@ -3,6 +3,7 @@
 from collections.abc import Callable
 
 import pytest
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.test import Client, override_settings
 from django.urls import reverse
@@ -84,3 +85,16 @@ def test_an_announced_event_is_in_the_organisers_own_lists(
     assert staff_list.status_code == 200
     assert "春の体験会" in staff_list.content.decode()
     assert client.get(f"/staff/programs/{program.pk}/").status_code == 200
+
+
+def test_the_group_page_gives_members_and_founding_year_with_their_units(
+    client: Client, make_group: Callable[..., CommunityGroup]
+) -> None:
+    group = make_group()
+    CommunityGroup.objects.filter(pk=group.pk).update(members_count=24, members_in_city=20, founded_year=2011)
+
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "ja"
+    html = client.get(reverse("communities:detail", args=[group.pk])).content.decode()
+
+    assert "24人（うち市内在住20人）" in html
+    assert "2011年" in html
