@@ -375,7 +375,7 @@ def test_month_calendar_counts_programmes_per_day_and_marks_holidays(english: Cl
     assert '<th scope="col"' in html
     assert 'href="/programs/day/2026-11-28/">2 programmes' in html
     assert 'href="/programs/day/2026-11-23/">1 programme' in html
-    assert "勤労感謝の日" in html
+    assert "Labour Thanksgiving Day" in html  # 勤労感謝の日, named in the reader's language
     assert 'href="/programs/calendar/2026/10/"' in html
     assert 'href="/programs/calendar/2026/12/"' in html
 
