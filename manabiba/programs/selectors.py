@@ -549,12 +549,60 @@ def program_detail(program_id: int, *, user: Any = None) -> Program | None:
     return program if user is not None and can_edit_program(user, program) else None
 
 
-def programs_on(day: date) -> list[Program]:
-    """Programmes with a session on ``day``, for the day list."""
+def programs_on(day: date, *, filters: ProgramFilters | None = None) -> list[Program]:
+    """Programmes with a session on ``day``, for the day list (with the listing's filters, if given)."""
     ids = ProgramSession.objects.filter(
-        local_date=day, program__status__in=[Program.Status.PUBLISHED, Program.Status.FINISHED]
+        local_date=day, program_id__in=_calendar_programs(filters, _minute(timezone.now())).values("pk")
     ).values("program_id")
     return list(_with_relations(Program.objects.filter(pk__in=ids)).order_by("first_starts_at", "pk"))
+
+
+@dataclass(frozen=True)
+class CalendarEntry:
+    program_id: int
+    title: str
+
+
+@dataclass(frozen=True)
+class CalendarDayPrograms:
+    count: int
+    # The first few programmes of the day, by starting time: the calendar shows their titles.
+    first: tuple[CalendarEntry, ...]
+
+
+def _calendar_programs(filters: ProgramFilters | None, now: datetime) -> QuerySet[Program]:
+    programs = Program.objects.filter(status__in=[Program.Status.PUBLISHED, Program.Status.FINISHED])
+    if filters is None:
+        return programs
+    programs = _apply(programs, filters, now)
+    return programs.filter(_keyword(filters.q)) if filters.q else programs
+
+
+def calendar_month_programs(
+    year: int, month: int, *, filters: ProgramFilters | None = None, per_day: int = 3
+) -> dict[date, CalendarDayPrograms]:
+    """Each day of a month with how many programmes meet and the titles of the first ``per_day``,
+    with the listing's filters (field, area, fee, keyword …) applied: one query."""
+    first = date(year, month, 1)
+    last = date(year + (month == 12), month % 12 + 1, 1)
+    rows = (
+        ProgramSession.objects.filter(
+            local_date__gte=first,
+            local_date__lt=last,
+            program_id__in=_calendar_programs(filters, _minute(timezone.now())).values("pk"),
+        )
+        .order_by("local_date", "starts_at", "program_id")
+        .values_list("local_date", "program_id", "program__title")
+    )
+    days: dict[date, tuple[list[int], list[CalendarEntry]]] = {}
+    for day, program_id, title in rows:
+        ids, entries = days.setdefault(day, ([], []))
+        if program_id in ids:
+            continue
+        ids.append(program_id)
+        if len(entries) < per_day:
+            entries.append(CalendarEntry(program_id, title))
+    return {day: CalendarDayPrograms(len(ids), tuple(entries)) for day, (ids, entries) in days.items()}
 
 
 def sessions_in_month(year: int, month: int) -> dict[date, int]:

@@ -23,16 +23,18 @@ from manabiba.programs.forms import PAGE_SIZE, WEEKDAYS, ProgramFilterForm
 from manabiba.programs.models import Program
 from manabiba.programs.permissions import can_edit_program
 from manabiba.programs.selectors import (
+    CalendarDayPrograms,
+    CalendarEntry,
     FacetValue,
     ProgramFilters,
     Sort,
+    calendar_month_programs,
     catalogue_version,
     program_application_window,
     program_facets,
     program_search,
     program_search_suggestion,
     programs_on,
-    sessions_in_month,
 )
 from manabiba.programs.selectors import program_detail as program_detail_get
 from manabiba.programs.templatetags.programme_dates import day_label
@@ -240,7 +242,10 @@ def program_detail(request: HttpRequest, program_id: int) -> HttpResponse:
 
 def calendar_current(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
-    return HttpResponseRedirect(reverse("programs:calendar", args=[today.year, today.month]))
+    url = reverse("programs:calendar", args=[today.year, today.month])
+    # The listing's filters come along.
+    query = _query(request, page=None, sort=None)
+    return HttpResponseRedirect(f"{url}?{query}" if query else url)
 
 
 @dataclass(frozen=True)
@@ -249,6 +254,11 @@ class CalendarDay:
     count: int
     holiday: str | None
     in_month: bool
+    first: tuple[CalendarEntry, ...] = ()
+
+    @property
+    def more(self) -> int:
+        return self.count - len(self.first)
 
     @property
     def is_day_off(self) -> bool:
@@ -275,10 +285,22 @@ def _shift_month(year: int, month: int, delta: int) -> date:
 def calendar_month(request: HttpRequest, year: int, month: int) -> HttpResponse:
     if not (FIRST_DAY.year <= year <= LAST_DAY.year and 1 <= month <= 12):
         raise Http404
-    counts = sessions_in_month(year, month)
+    # The listing's filters come along (a link from a filtered list shows the same programmes).
+    form = ProgramFilterForm(request.GET or None)
+    days = calendar_month_programs(year, month, filters=form.filters() if form.is_filtered else None)
+    empty = CalendarDayPrograms(0, ())
     # Japanese calendars start on Sunday.
     weeks = [
-        [CalendarDay(day, counts.get(day, 0), holiday_name(day), day.month == month) for day in week]
+        [
+            CalendarDay(
+                day,
+                days.get(day, empty).count,
+                holiday_name(day),
+                day.month == month,
+                days.get(day, empty).first if day.month == month else (),
+            )
+            for day in week
+        ]
         for week in calendar.Calendar(firstweekday=6).monthdatescalendar(year, month)
     ]
     first = date(year, month, 1)
@@ -294,7 +316,9 @@ def calendar_month(request: HttpRequest, year: int, month: int) -> HttpResponse:
             "previous": previous if previous.year >= FIRST_DAY.year else None,
             "following": following if following.year <= LAST_DAY.year else None,
             "today": timezone.localdate(),
-            "total": sum(counts.values()),
+            "total": sum(entry.count for entry in days.values()),
+            "filter_query": _query(request, page=None, sort=None),
+            "filtered": form.is_filtered,
         },
     )
 
@@ -304,7 +328,8 @@ def day_list(request: HttpRequest, day: str) -> HttpResponse:
     when = day_from_iso(day)
     if when is None:
         raise Http404
-    programs = programs_on(when)
+    form = ProgramFilterForm(request.GET or None)
+    programs = programs_on(when, filters=form.filters() if form.is_filtered else None)
     rows = [(program, [s for s in program.sessions.all() if s.local_date == when]) for program in programs]
     return render(
         request,
@@ -315,5 +340,6 @@ def day_list(request: HttpRequest, day: str) -> HttpResponse:
             "rows": rows,
             "previous": date.fromordinal(when.toordinal() - 1),
             "following": date.fromordinal(when.toordinal() + 1),
+            "filter_query": _query(request, page=None, sort=None),
         },
     )
