@@ -4,6 +4,7 @@ import calendar
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
+from urllib.parse import quote, urlencode
 
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
@@ -236,6 +237,47 @@ def program_detail(request: HttpRequest, program_id: int) -> HttpResponse:
             "is_public": program.status
             in {Program.Status.PUBLISHED, Program.Status.FINISHED, Program.Status.CANCELLED},
             "can_edit": can_edit_program(request.user, program),
+            "share_links": _share_links(request, program),
+            "map_url": _map_url(program),
+        },
+    )
+
+
+def _map_url(program: Program) -> str:
+    """A map of where the programme is held, on OpenStreetMap (no script of a map service on our pages)."""
+    facility = program.facility
+    if facility is not None and facility.coordinates:
+        latitude, longitude = facility.coordinates
+        return f"https://www.openstreetmap.org/?mlat={latitude}&mlon={longitude}#map=17/{latitude}/{longitude}"
+    address = (facility.address if facility is not None else "") or program.venue_address
+    return f"https://www.openstreetmap.org/search?{urlencode({'query': address})}" if address else ""
+
+
+def _share_links(request: HttpRequest, program: Program) -> list[tuple[str, str]]:
+    """Plain links that hand the programme to mail, LINE or X: no third-party script, no tracking."""
+    url = request.build_absolute_uri(reverse("programs:detail", args=[program.pk]))
+    return [
+        (_("E-mail"), f"mailto:?{urlencode({'subject': program.title, 'body': url}, quote_via=quote)}"),
+        ("LINE", f"https://social-plugins.line.me/lineit/share?{urlencode({'url': url})}"),
+        ("X", f"https://x.com/intent/post?{urlencode({'text': program.title, 'url': url})}"),
+    ]
+
+
+@cache_public_page(catalogue_version)
+def program_print(request: HttpRequest, program_id: int) -> HttpResponse:
+    """A programme on one A4 sheet: when, where (with a map link), how to apply, whom to ask."""
+    program = program_detail_get(program_id, user=request.user)
+    if program is None:
+        raise Http404
+    return render(
+        request,
+        "programs/program_print.html",
+        {
+            "program": program,
+            "sessions": list(program.sessions.all()),
+            "application": program_application_window(program, now=timezone.now()),
+            "map_url": _map_url(program),
+            "page_url": request.build_absolute_uri(reverse("programs:detail", args=[program.pk])),
         },
     )
 

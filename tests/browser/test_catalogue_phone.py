@@ -167,3 +167,29 @@ def test_back_and_forward_after_filtering_restore_the_ticked_filters_without_con
     expect(page.locator("[style]")).to_have_count(0)
     axe_check(page)
     console_log.assert_no_errors()
+
+
+@pytest.mark.parametrize("viewport", [{"width": 1280, "height": 800}, PHONE], ids=["desktop", "phone"])
+def test_the_print_view_and_share_links_are_accessible_and_need_no_other_sites_script(
+    page: Page,
+    catalogue: list[Program],
+    viewport: dict[str, int],
+    axe_check: Callable[[Page], None],
+    console_log: ConsoleLog,
+) -> None:
+    page.set_viewport_size(viewport)
+    requests: list[str] = []
+    page.on("request", lambda request: requests.append(request.url))
+    program = catalogue[0]
+    page.goto(f"/programs/{program.pk}/")
+    expect(page.get_by_role("navigation", name="この講座・イベントを知らせる").get_by_role("link")).to_have_count(3)
+    axe_check(page)
+    with page.expect_navigation():
+        page.get_by_role("link", name="この講座・イベントを印刷する（A4）").click()
+    expect(page.locator("h1")).to_have_text(program.title)
+    page.emulate_media(media="print")
+    expect(page.locator(".site-header")).to_be_hidden()
+    page.emulate_media(media="screen")
+    axe_check(page)
+    assert all(url.startswith(page.url.split("/programs/")[0]) for url in requests), requests
+    console_log.assert_no_errors()
