@@ -9,6 +9,7 @@ from django.utils.translation import pgettext_lazy
 
 from manabiba.communities.models import MAX_FIELDS, WEEKDAY_CHOICES, ActivityPost, CommunityGroup
 from manabiba.communities.services import GROUP_PROFILE_FIELDS
+from manabiba.core.choices import LabelledModelMultipleChoiceField
 from manabiba.core.models import Area
 from manabiba.programs.models import Category, Program
 
@@ -18,13 +19,13 @@ PAGE_SIZE = 30
 class GroupForm(forms.ModelForm[CommunityGroup]):
     """The application (仮登録) and, later, the editors' profile form."""
 
-    categories = forms.ModelMultipleChoiceField(
+    categories = LabelledModelMultipleChoiceField(
         queryset=Category.objects.all(),
         widget=forms.CheckboxSelectMultiple,
         label=_("Fields of activity"),
         help_text=_("Up to three."),
     )
-    areas = forms.ModelMultipleChoiceField(
+    areas = LabelledModelMultipleChoiceField(
         queryset=Area.objects.all(),
         widget=forms.CheckboxSelectMultiple,
         label=_("Main areas"),
@@ -155,6 +156,8 @@ class EventForm(forms.Form):
         starts, ends = cleaned.get("starts_at"), cleaned.get("ends_at")
         if starts and ends and ends < starts:
             self.add_error("ends_at", _("The event cannot end before it starts."))
+        if cleaned.get("fee") == Program.Fee.PAID and cleaned.get("fee_amount") is None:
+            self.add_error("fee_amount", _("Give the fee in yen."))
         return cleaned
 
 

@@ -128,14 +128,14 @@ def group_facets(filters: GroupFilters, *, ranked: list[int] | None = _UNSET) ->
         groups.values_list("categories").annotate(n=Count("pk", distinct=True)).values_list("categories", "n")
     )
     facets["categories"] = [
-        FacetValue(str(c.pk), str(c), category_counts.get(c.pk, 0), c.pk in filters.categories)
+        FacetValue(str(c.pk), c.label, category_counts.get(c.pk, 0), c.pk in filters.categories)
         for c in Category.objects.all()
         if category_counts.get(c.pk) or c.pk in filters.categories
     ]
     groups = _matching(filters, ranked, skip="areas")
     area_counts = dict(groups.values_list("areas").annotate(n=Count("pk", distinct=True)).values_list("areas", "n"))
     facets["areas"] = [
-        FacetValue(str(a.pk), a.name, area_counts.get(a.pk, 0), a.pk in filters.areas)
+        FacetValue(str(a.pk), a.label, area_counts.get(a.pk, 0), a.pk in filters.areas)
         for a in Area.objects.all()
         if area_counts.get(a.pk) or a.pk in filters.areas
     ]
@@ -181,6 +181,22 @@ def group_upcoming_events(group: CommunityGroup, *, limit: int = 10) -> list[Pro
     return list(
         Program.objects.filter(
             organizer_id=group.organizer_id, status=Program.Status.PUBLISHED, last_ends_at__gte=timezone.now()
+        )
+        .order_by("first_starts_at")
+        .prefetch_related("sessions")[:limit]
+    )
+
+
+def group_events_to_manage(group: CommunityGroup, *, limit: int = 50) -> list[Program]:
+    """The group's events still to come as its editors see them: published ones and those waiting for the
+    coordinator (a draft made from the event form), so that an event just announced is always listed."""
+    if group.organizer_id is None:
+        return []
+    return list(
+        Program.objects.filter(
+            organizer_id=group.organizer_id,
+            status__in=[Program.Status.PUBLISHED, Program.Status.DRAFT, Program.Status.SUBMITTED],
+            last_ends_at__gte=timezone.now(),
         )
         .order_by("first_starts_at")
         .prefetch_related("sessions")[:limit]

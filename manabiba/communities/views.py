@@ -341,7 +341,7 @@ def manage(request: HttpRequest, group_id: int) -> HttpResponse:
             "membership": membership_of(request.user, group),
             "can_edit": can_edit_group(request.user, group),
             "posts": group.posts.order_by("-created_at")[:50],
-            "events": selectors.group_upcoming_events(group, limit=50),
+            "events": selectors.group_events_to_manage(group),
             "unread": group.messages.filter(read_at__isnull=True).count(),
         },
     )

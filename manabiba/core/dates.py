@@ -81,3 +81,86 @@ def response_target(targets: Mapping[str, int], key: str, *, fallback: str = "ot
     Consultations (per topic) and support requests' tasks (per kind of help) count their due dates
     with it, so both read such settings the same way."""
     return timedelta(days=targets.get(key, targets[fallback]))
+
+
+# --- the one way dates and times are written for people -------------------------------------------
+# Japanese: 2027年1月16日（土）10:00〜12:00 (the weekday in full-width brackets, no space before the
+# time, 〜 between); English: Sat 16 January 2027 10:00–12:00. Pages and mail use these through the
+# template filters of ``core/templatetags/dates.py`` (and the programmes' and desk's filters, which
+# call them); ISO dates are only for data and machine formats (URLs, ``datetime`` attributes, CSV).
+
+JAPANESE_WEEKDAYS = "月火水木金土日"
+
+
+def _japanese() -> bool:
+    from django.utils.translation import get_language
+
+    return not (get_language() or "ja").startswith("en")
+
+
+def _local_day(value: date | datetime) -> date:
+    return timezone.localtime(value).date() if isinstance(value, datetime) else value
+
+
+def format_day(value: date | datetime | None) -> str:
+    """``2027年1月16日（土）`` or ``Sat 16 January 2027``."""
+    if value is None:
+        return ""
+    day = _local_day(value)
+    if _japanese():
+        return f"{day.year}年{day.month}月{day.day}日（{JAPANESE_WEEKDAYS[day.weekday()]}）"
+    from django.utils.formats import date_format
+
+    return date_format(day, "D j F Y")
+
+
+def format_short_day(value: date | datetime | None) -> str:
+    """``1月16日（土）`` or ``Sat 16 Jan``: where the year goes without saying."""
+    if value is None:
+        return ""
+    day = _local_day(value)
+    if _japanese():
+        return f"{day.month}月{day.day}日（{JAPANESE_WEEKDAYS[day.weekday()]}）"
+    from django.utils.formats import date_format
+
+    return date_format(day, "D j M")
+
+
+def format_month(value: date | datetime | None) -> str:
+    """``2027年1月`` or ``January 2027``."""
+    if value is None:
+        return ""
+    day = _local_day(value)
+    if _japanese():
+        return f"{day.year}年{day.month}月"
+    from django.utils.formats import date_format
+
+    return date_format(day, "F Y")
+
+
+def format_time(value: datetime | None) -> str:
+    """``10:00``, in Tokyo time."""
+    return "" if value is None else f"{timezone.localtime(value):%H:%M}"
+
+
+def format_moment(value: datetime | None) -> str:
+    """``2027年1月16日（土）10:00`` or ``Sat 16 January 2027 10:00``."""
+    if value is None:
+        return ""
+    separator = "" if _japanese() else " "
+    return f"{format_day(value)}{separator}{format_time(value)}"
+
+
+def range_dash() -> str:
+    return "〜" if _japanese() else "–"
+
+
+def format_span(starts: datetime | None, ends: datetime | None) -> str:
+    """``2027年1月16日（土）10:00〜12:00``; the end's day is written again only when it is another day."""
+    if starts is None:
+        return ""
+    if ends is None:
+        return format_moment(starts)
+    if _local_day(ends) == _local_day(starts):
+        return f"{format_moment(starts)}{range_dash()}{format_time(ends)}"
+    return f"{format_moment(starts)}{range_dash()}{format_moment(ends)}"

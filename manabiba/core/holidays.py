@@ -78,3 +78,37 @@ def is_day_off(day: date) -> bool:
 def is_year_end_closure(day: date) -> bool:
     """29 December to 3 January, when the city's offices and most of its facilities close (年末年始)."""
     return (day.month == 12 and day.day >= 29) or (day.month == 1 and day.day <= 3)
+
+
+# The holidays' names on English pages (the Cabinet Office's English list).
+HOLIDAY_NAMES_EN = {
+    "元日": "New Year's Day",
+    "成人の日": "Coming of Age Day",
+    "建国記念の日": "National Foundation Day",
+    "天皇誕生日": "The Emperor's Birthday",
+    "春分の日": "Vernal Equinox Day",
+    "昭和の日": "Showa Day",
+    "憲法記念日": "Constitution Memorial Day",
+    "みどりの日": "Greenery Day",
+    "こどもの日": "Children's Day",
+    "海の日": "Marine Day",
+    "山の日": "Mountain Day",
+    "敬老の日": "Respect for the Aged Day",
+    "秋分の日": "Autumnal Equinox Day",
+    "体育の日": "Health and Sports Day",
+    "スポーツの日": "Sports Day",
+    "文化の日": "Culture Day",
+    "勤労感謝の日": "Labour Thanksgiving Day",
+    "振替休日": "Substitute Holiday",
+    "国民の休日": "Citizens' Holiday",
+    "休日": "Holiday",
+}
+
+
+def holiday_label(name: str) -> str:
+    """A holiday's name in the reader's language (the Japanese name on Japanese pages)."""
+    from django.utils import translation
+
+    if (translation.get_language() or "").startswith("en"):
+        return HOLIDAY_NAMES_EN.get(name, "Public holiday")
+    return name

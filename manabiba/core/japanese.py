@@ -38,16 +38,24 @@ _KATAKANA_TO_HIRAGANA = {code: code - 0x60 for code in range(0x30A1, 0x30F7)} | 
 _HIRAGANA_TO_KATAKANA = {value: key for key, value in _KATAKANA_TO_HIRAGANA.items()}
 _SPACES = re.compile(r"\s+")
 
-# Readings the dictionary gets wrong for this city, or that locals say differently. Town names
-# from reference/areas.csv are added to these when the table is first used.
-LOCAL_READINGS: dict[str, str] = {
-    "保谷": "ほうや",
-    "田無": "たなし",
-    "柳沢": "やぎさわ",
-    "東伏見": "ひがしふしみ",
-    "谷戸": "やと",
-    "西東京": "にしとうきょう",
+# The local reading dictionary: readings the dictionary gets wrong for this city, or that locals say
+# differently, in reference/readings.csv (reviewed; tests/core/test_reference_readings.py reads every
+# area, facility and department name against a reviewed list). Town names from reference/areas.csv
+# are added to these when the table is first used.
+READINGS_FILE = "reference/readings.csv"
+
+# Weekdays in brackets, as dates and timetables write them: （木）, (土・日), （土・祝）.
+WEEKDAY_READINGS = {
+    "月": "げつ",
+    "火": "か",
+    "水": "すい",
+    "木": "もく",
+    "金": "きん",
+    "土": "ど",
+    "日": "にち",
+    "祝": "しゅく",
 }
+_WEEKDAY_BRACKETS = r"[（(][月火水木金土日祝](?:[・、,]?[月火水木金土日祝])*[）)]"
 
 # Parts of speech that carry no meaning of their own in a search: particles, auxiliary verbs,
 # punctuation and blanks. They are left out of the index and out of queries alike.
@@ -310,19 +318,49 @@ def query_terms(query: str) -> list[QueryWord]:
 
 @lru_cache(maxsize=1)
 def reading_overrides() -> dict[str, str]:
-    """Readings that win over the dictionary's: local names and the city's town names."""
-    overrides = dict(LOCAL_READINGS)
+    """Readings that win over the dictionary's: the local dictionary and the city's town names."""
+    overrides: dict[str, str] = {}
+    with resources.files("manabiba.core").joinpath(READINGS_FILE).open(encoding="utf-8-sig") as handle:
+        for row in csv.DictReader(handle):
+            overrides[row["word"]] = to_hiragana(row["reading"])
     with resources.files("manabiba.core").joinpath("reference/areas.csv").open(encoding="utf-8-sig") as handle:
         for row in csv.DictReader(handle):
             if has_kanji(row["name"]) and row["kana"]:
-                overrides[row["name"]] = to_hiragana(row["kana"])
+                overrides.setdefault(row["name"], to_hiragana(row["kana"]))
     return overrides
 
 
 @lru_cache(maxsize=1)
 def _override_pattern() -> re.Pattern[str]:
     names = sorted(reading_overrides(), key=len, reverse=True)
-    return re.compile("|".join(re.escape(name) for name in names))
+    return re.compile("|".join([_WEEKDAY_BRACKETS, *(re.escape(name) for name in names)]))
+
+
+def _weekday_segments(text: str) -> Iterator[tuple[str, str | None]]:
+    """（木） read as weekdays (もく), not as trees (き); the brackets and separators stay bare."""
+    for char in text:
+        yield char, WEEKDAY_READINGS.get(char)
+
+
+def _is_kana(char: str) -> bool:
+    return "\u3041" <= char <= "\u30ff"
+
+
+def _bare_symbols(segments: Iterable[tuple[str, str | None]]) -> Iterator[tuple[str, str | None]]:
+    """No ruby spans brackets, Latin letters, digits or symbols: FC東京 is FC and 東京(とうきょう).
+
+    A segment with a reading and such characters in it (the dictionary read the whole word) is cut
+    at them; each run of kanji left is read on its own.
+    """
+    for text, ruby in segments:
+        if ruby is None or all(_is_kanji(char) or _is_kana(char) for char in text):
+            yield text, ruby
+            continue
+        for run in re.findall(r"[^\W\d_a-zA-Z]+|[\W\d_a-zA-Z]+", text):
+            if has_kanji(run) and run != text:
+                yield from _furigana_plain(run)
+            else:
+                yield run, None
 
 
 def _align(surface: str, reading: str) -> list[tuple[str, str | None]]:
@@ -357,13 +395,26 @@ def _merge(segments: Iterable[tuple[str, str | None]]) -> list[tuple[str, str | 
     return merged
 
 
+# The days of the month read with か (みっか, はつか); the others with にち. The dictionary reads 日
+# after a number either way (16日 as じゅうろっか), and the number itself, written in digits, has no ruby.
+_DAYS_READ_KA = frozenset({2, 3, 4, 5, 6, 7, 8, 9, 10, 14, 20, 24})
+
+
+def _day_of_month_reading(number: str) -> str:
+    return "か" if int(unicodedata.normalize("NFKC", number)) in _DAYS_READ_KA else "にち"
+
+
 def _furigana_plain(text: str) -> Iterator[tuple[str, str | None]]:
     position = 0
+    previous = ""
     for token in analyze(text):
         if token.begin > position:
             yield text[position : token.begin], None
         surface = text[token.begin : token.end]
-        if has_kanji(surface) and token.reading and not has_kanji(token.reading):
+        after_number, previous = previous, surface
+        if surface == "日" and after_number.isdecimal() and len(after_number) <= 2:
+            yield surface, _day_of_month_reading(after_number)
+        elif has_kanji(surface) and token.reading and not has_kanji(token.reading):
             yield from _align(surface, token.reading)
         else:
             yield surface, None
@@ -384,10 +435,13 @@ def furigana(text: str) -> list[tuple[str, str | None]]:
     position = 0
     for match in _override_pattern().finditer(text):
         segments.extend(_furigana_plain(text[position : match.start()]))
-        segments.extend(_align(match.group(), reading_overrides()[match.group()]))
+        if match.group() in reading_overrides():
+            segments.extend(_align(match.group(), reading_overrides()[match.group()]))
+        else:
+            segments.extend(_weekday_segments(match.group()))
         position = match.end()
     segments.extend(_furigana_plain(text[position:]))
-    return _merge(segments)
+    return _merge(_bare_symbols(segments))
 
 
 def reading(text: str) -> str:

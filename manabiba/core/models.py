@@ -6,6 +6,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 
@@ -103,6 +104,7 @@ class Area(models.Model):
     """A town (町名) of the city: where people live and where things happen."""
 
     name = models.CharField(_("name"), max_length=50, unique=True)
+    name_en = models.CharField(_("English name"), max_length=100, blank=True)
     kana = models.CharField(_("reading"), max_length=100, blank=True)
     former_city = models.CharField(_("former city"), max_length=20, blank=True)
     sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
@@ -114,6 +116,11 @@ class Area(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def label(self) -> str:
+        """The name in the reader's language: the town's romanised name on English pages."""
+        return english_or(self.name_en, self.name)
 
 
 class SearchEntry(models.Model):
@@ -192,3 +199,9 @@ class FigureSnapshot(models.Model):
 
     def __str__(self) -> str:
         return f"{self.source} FY{self.fiscal_year} {self.slice_key} {self.language}"
+
+
+def english_or(english: str, japanese: str) -> str:
+    """``english`` on a page in English (when there is one), else ``japanese``: reference data's labels."""
+    language = translation.get_language() or ""
+    return english if english and language.startswith("en") else japanese

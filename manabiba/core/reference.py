@@ -61,7 +61,12 @@ def areas_load(*, path: Path | None = None) -> LoadCounts:
         reference_upsert(
             Area,
             lookup={"name": row["name"]},
-            values={"kana": row["kana"], "former_city": row["former_city"], "sort_order": index},
+            values={
+                "kana": row["kana"],
+                "name_en": row.get("english", ""),
+                "former_city": row["former_city"],
+                "sort_order": index,
+            },
         )[1]
         for index, row in enumerate(rows, start=1)
     ]

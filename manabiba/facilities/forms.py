@@ -5,6 +5,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from manabiba.core.choices import LabelledModelChoiceField
 from manabiba.core.models import Area
 from manabiba.facilities.models import Facility
 from manabiba.facilities.selectors import KIND_ORDER
@@ -12,7 +13,7 @@ from manabiba.facilities.selectors import KIND_ORDER
 
 class FacilityFilterForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind of place"), required=False)
-    area = forms.ModelChoiceField(
+    area = LabelledModelChoiceField(
         label=_("Area"), queryset=Area.objects.all(), required=False, empty_label=_("All areas")
     )
 

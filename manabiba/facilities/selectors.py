@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 
 from django.db.models import Count, Prefetch, QuerySet
 from django.utils.translation import gettext
@@ -39,6 +40,13 @@ class KindCount:
 
 def _with_rooms(queryset: QuerySet[Facility]) -> QuerySet[Facility]:
     return queryset.select_related("area").prefetch_related(Prefetch("rooms", queryset=Room.objects.order_by("name")))
+
+
+def facilities_managed_by(user: Any) -> list[Facility]:
+    """The facilities a person is staff of, by name (none for a visitor)."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    return list(Facility.objects.filter(staff=user).order_by("name"))
 
 
 def facility_list(*, kind: str | None = None, area: Area | int | None = None) -> QuerySet[Facility]:

@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from manabiba.accounts.models import Department
-from manabiba.core.models import Area, TimeStampedModel
+from manabiba.core.models import Area, TimeStampedModel, english_or
 from manabiba.facilities.models import Facility, Room
 
 
@@ -29,6 +29,11 @@ class Category(models.Model):
     def __str__(self) -> str:
         return f"{self.major} / {self.minor}" if self.minor else self.major
 
+    @property
+    def label(self) -> str:
+        """The field in the reader's language."""
+        return english_or(self.name_en, str(self))
+
 
 class Audience(models.Model):
     """Who a programme is for (対象), from MEXT's list."""
@@ -44,6 +49,11 @@ class Audience(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def label(self) -> str:
+        """The audience in the reader's language."""
+        return english_or(self.name_en, self.name)
 
 
 class Organizer(TimeStampedModel):

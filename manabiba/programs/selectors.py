@@ -8,6 +8,7 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import connection, models
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
@@ -15,8 +16,12 @@ from django.db.models.expressions import RawSQL
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
+from manabiba.accounts.permissions import has_permission
 from manabiba.core.models import Area
 from manabiba.core.search import search_ids, search_match_sql
+from manabiba.core.suggest import search_suggestion
+from manabiba.facilities.models import Facility
+from manabiba.facilities.selectors import facilities_managed_by
 from manabiba.programs.models import Audience, Category, Organizer, Program, ProgramSession
 
 SEARCH_KIND = "programs.program"
@@ -226,6 +231,9 @@ class ProgramFilters:
     childcare: bool = False
     sign_language: bool = False
     include_past: bool = False
+    # Only programmes whose first session is still to come: "starting soon" is not an exhibition
+    # that opened months ago and runs on, nor a course half-way through.
+    not_started: bool = False
     sort: str = ""
 
     @property
@@ -304,6 +312,8 @@ def _apply(programs: QuerySet[Program], filters: ProgramFilters, now: datetime, 
         programs = programs.filter(childcare_available=True)
     if filters.sign_language and skip != "support":
         programs = programs.filter(sign_language=True)
+    if filters.not_started:
+        programs = programs.filter(first_starts_at__gte=now)
     session_filter = _session_conditions(
         filters if skip != "when" else ProgramFilters(date_from=filters.date_from, date_to=filters.date_to)
     )
@@ -439,17 +449,17 @@ def _facets(filters: ProgramFilters, now: datetime) -> dict[str, list[FacetValue
     facets: dict[str, list[FacetValue]] = {}
     category_counts = counts("categories", Program.categories.through.objects.all(), "category_id")
     facets["categories"] = [
-        FacetValue(str(c.pk), str(c), category_counts.get(c.pk, 0), c.pk in filters.categories)
+        FacetValue(str(c.pk), c.label, category_counts.get(c.pk, 0), c.pk in filters.categories)
         for c in Category.objects.order_by("sort_order")
     ]
     audience_counts = counts("audiences", Program.audiences.through.objects.all(), "audience_id")
     facets["audiences"] = [
-        FacetValue(str(a.pk), a.name, audience_counts.get(a.pk, 0), a.pk in filters.audiences)
+        FacetValue(str(a.pk), a.label, audience_counts.get(a.pk, 0), a.pk in filters.audiences)
         for a in Audience.objects.order_by("sort_order")
     ]
     area_counts = counts("areas", Program.objects.all(), "area_id")
     facets["areas"] = [
-        FacetValue(str(a.pk), a.name, area_counts.get(a.pk, 0), a.pk in filters.areas) for a in Area.objects.all()
+        FacetValue(str(a.pk), a.label, area_counts.get(a.pk, 0), a.pk in filters.areas) for a in Area.objects.all()
     ]
     kind_counts = counts("organizer_kinds", Program.objects.all(), "organizer__kind")
     facets["organizer_kinds"] = [
@@ -491,6 +501,42 @@ _PROGRAM_LINK = {
 }
 
 
+SCHOOL_KINDS = frozenset({Facility.Kind.SCHOOL_ELEMENTARY, Facility.Kind.SCHOOL_JUNIOR_HIGH})
+
+
+@dataclass(frozen=True)
+class AuthorOrganizer:
+    """Whose name a programme goes out under when its author cannot choose the organiser."""
+
+    kind: str
+    name: str
+    department: Any = None
+    facility: Any = None
+    user: Any = None
+
+
+def author_organizer(user: Any) -> AuthorOrganizer:
+    """City staff write for their department, else for the facility they staff (a school as a school);
+    a staff member with neither writes for the city. Only residents who teach (a group organiser, a
+    talent) write as a citizen lecturer: a member of staff is never labelled 市民講師."""
+    if has_permission(user, "programs.publish_own"):
+        department = getattr(user, "department", None)
+        if department is not None:
+            return AuthorOrganizer(Organizer.Kind.DEPARTMENT, str(department.name), department=department)
+        facilities = facilities_managed_by(user)
+        if facilities:
+            facility = facilities[0]
+            kind = Organizer.Kind.SCHOOL if facility.kind in SCHOOL_KINDS else Organizer.Kind.DEPARTMENT
+            return AuthorOrganizer(kind, facility.name, facility=facility)
+        return AuthorOrganizer(Organizer.Kind.DEPARTMENT, str(settings.CITY_NAME))
+    return AuthorOrganizer(Organizer.Kind.CITIZEN, str(user.full_name), user=user)
+
+
+def program_search_suggestion(query: str) -> str | None:
+    """「もしかして」: a keyword from the catalogue's own words when ``query`` is not one of them."""
+    return search_suggestion(kind=SEARCH_KIND, query=query) if query else None
+
+
 def program_detail(program_id: int, *, user: Any = None) -> Program | None:
     """A programme as its public page shows it: published or finished, or any status for its editors."""
     program = _with_relations(Program.objects.filter(pk=program_id)).prefetch_related("co_organizers").first()
@@ -503,12 +549,60 @@ def program_detail(program_id: int, *, user: Any = None) -> Program | None:
     return program if user is not None and can_edit_program(user, program) else None
 
 
-def programs_on(day: date) -> list[Program]:
-    """Programmes with a session on ``day``, for the day list."""
+def programs_on(day: date, *, filters: ProgramFilters | None = None) -> list[Program]:
+    """Programmes with a session on ``day``, for the day list (with the listing's filters, if given)."""
     ids = ProgramSession.objects.filter(
-        local_date=day, program__status__in=[Program.Status.PUBLISHED, Program.Status.FINISHED]
+        local_date=day, program_id__in=_calendar_programs(filters, _minute(timezone.now())).values("pk")
     ).values("program_id")
     return list(_with_relations(Program.objects.filter(pk__in=ids)).order_by("first_starts_at", "pk"))
+
+
+@dataclass(frozen=True)
+class CalendarEntry:
+    program_id: int
+    title: str
+
+
+@dataclass(frozen=True)
+class CalendarDayPrograms:
+    count: int
+    # The first few programmes of the day, by starting time: the calendar shows their titles.
+    first: tuple[CalendarEntry, ...]
+
+
+def _calendar_programs(filters: ProgramFilters | None, now: datetime) -> QuerySet[Program]:
+    programs = Program.objects.filter(status__in=[Program.Status.PUBLISHED, Program.Status.FINISHED])
+    if filters is None:
+        return programs
+    programs = _apply(programs, filters, now)
+    return programs.filter(_keyword(filters.q)) if filters.q else programs
+
+
+def calendar_month_programs(
+    year: int, month: int, *, filters: ProgramFilters | None = None, per_day: int = 3
+) -> dict[date, CalendarDayPrograms]:
+    """Each day of a month with how many programmes meet and the titles of the first ``per_day``,
+    with the listing's filters (field, area, fee, keyword …) applied: one query."""
+    first = date(year, month, 1)
+    last = date(year + (month == 12), month % 12 + 1, 1)
+    rows = (
+        ProgramSession.objects.filter(
+            local_date__gte=first,
+            local_date__lt=last,
+            program_id__in=_calendar_programs(filters, _minute(timezone.now())).values("pk"),
+        )
+        .order_by("local_date", "starts_at", "program_id")
+        .values_list("local_date", "program_id", "program__title")
+    )
+    days: dict[date, tuple[list[int], list[CalendarEntry]]] = {}
+    for day, program_id, title in rows:
+        ids, entries = days.setdefault(day, ([], []))
+        if program_id in ids:
+            continue
+        ids.append(program_id)
+        if len(entries) < per_day:
+            entries.append(CalendarEntry(program_id, title))
+    return {day: CalendarDayPrograms(len(ids), tuple(entries)) for day, (ids, entries) in days.items()}
 
 
 def sessions_in_month(year: int, month: int) -> dict[date, int]:

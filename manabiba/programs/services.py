@@ -21,7 +21,7 @@ from manabiba.core.holidays import is_day_off
 from manabiba.core.search import SearchDocument, search_index_move, search_index_remove, search_index_update
 from manabiba.programs.models import Audience, Category, ClashAcknowledgement, Organizer, Program, ProgramSession
 from manabiba.programs.permissions import can_edit_program, can_publish_program
-from manabiba.programs.selectors import SEARCH_KIND, catalogue_changed
+from manabiba.programs.selectors import SEARCH_KIND, author_organizer, catalogue_changed
 
 EVENING_FROM = time(17, 0)
 AFTERNOON_FROM = time(12, 0)
@@ -412,3 +412,11 @@ def program_clash_acknowledge(
         data={"others": sorted(o.pk for o in others), "note": note},
     )
     return acknowledgement
+
+
+def organizer_for_author(*, user: Any) -> Organizer:
+    """The organiser a programme written by ``user`` goes out under (see ``selectors.author_organizer``)."""
+    spec = author_organizer(user)
+    return organizer_get_or_create(
+        kind=spec.kind, name=spec.name, department=spec.department, facility=spec.facility, user=spec.user
+    )

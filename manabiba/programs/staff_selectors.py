@@ -5,7 +5,7 @@ from typing import Any
 from django.db.models import Q, QuerySet
 
 from manabiba.accounts.permissions import has_permission
-from manabiba.programs.models import Program
+from manabiba.programs.models import Organizer, Program
 
 
 def programs_for_staff(user: Any) -> QuerySet[Program]:
@@ -13,7 +13,8 @@ def programs_for_staff(user: Any) -> QuerySet[Program]:
     programs = Program.objects.select_related("organizer").order_by("-updated_at", "-pk")
     if has_permission(user, "programs.review"):
         return programs
-    mine = Q(created_by_id=user.pk)
+    # What they wrote, and what their organisers run (a group's events, written through the group's pages).
+    mine = Q(created_by_id=user.pk) | Q(organizer__in=Organizer.objects.filter(editors=user.pk).values("pk"))
     department_id = getattr(user, "department_id", None)
     if department_id is not None and has_permission(user, "programs.publish_own"):
         mine |= Q(organizer__department_id=department_id)

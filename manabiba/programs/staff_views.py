@@ -21,6 +21,7 @@ from manabiba.accounts.permissions import has_permission
 from manabiba.programs import services
 from manabiba.programs.models import ClashAcknowledgement, Organizer, Program
 from manabiba.programs.permissions import can_edit_program, can_manage_program, can_publish_program
+from manabiba.programs.selectors import author_organizer
 from manabiba.programs.staff_clashes import ClashCheck, clash_check
 from manabiba.programs.staff_forms import (
     FIELDSETS,
@@ -43,24 +44,21 @@ def _may_choose_organizer(user: Any) -> bool:
 
 def _own_organizer_name(user: Any) -> str:
     """Whose name a new programme goes out under when the writer cannot choose."""
-    department = getattr(user, "department", None)
-    if department is not None and has_permission(user, "programs.publish_own"):
-        return str(department.name)
-    return str(user.full_name)
+    return author_organizer(user).name
 
 
 def _own_organizer(user: Any) -> Organizer:
-    department = getattr(user, "department", None)
-    if department is not None and has_permission(user, "programs.publish_own"):
-        return services.organizer_get_or_create(
-            kind=Organizer.Kind.DEPARTMENT, name=department.name, department=department
-        )
-    # Until community groups arrive, a group organiser or lecturer writes as a citizen lecturer.
-    return services.organizer_get_or_create(kind=Organizer.Kind.CITIZEN, name=user.full_name, user=user)
+    return services.organizer_for_author(user=user)
 
 
 def _can_view(user: Any, program: Program) -> bool:
-    return can_edit_program(user, program) or can_publish_program(user, program) or program.created_by_id == user.pk
+    # can_manage_program last: it may cost a query (the organiser's editors, such as a group's).
+    return (
+        can_edit_program(user, program)
+        or can_publish_program(user, program)
+        or program.created_by_id == user.pk
+        or can_manage_program(user, program)
+    )
 
 
 @permission_required("programs.create")

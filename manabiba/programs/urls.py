@@ -6,6 +6,7 @@ app_name = "programs"
 urlpatterns = [
     path("", views.program_list, name="list"),
     path("<int:program_id>/", views.program_detail, name="detail"),
+    path("<int:program_id>/print/", views.program_print, name="print"),
     path("calendar/", views.calendar_current, name="calendar_current"),
     path("calendar/<int:year>/<int:month>/", views.calendar_month, name="calendar"),
     re_path(r"^day/(?P<day>\d{4}-\d{2}-\d{2})/$", views.day_list, name="day"),

@@ -6,6 +6,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from manabiba.core.choices import LabelledModelMultipleChoiceField
 from manabiba.core.models import Area
 from manabiba.programs.models import Audience, Category
 from manabiba.talents.models import (
@@ -33,13 +34,13 @@ class RateChoiceField(forms.ModelChoiceField[HonorariumRate]):
 class TalentForm(forms.ModelForm[TalentProfile]):
     """The registration card (登録カード), also used to change it."""
 
-    categories = forms.ModelMultipleChoiceField(
+    categories = LabelledModelMultipleChoiceField(
         queryset=Category.objects.all(),
         widget=forms.CheckboxSelectMultiple,
         label=_("Fields"),
         help_text=_("Up to three."),
     )
-    areas = forms.ModelMultipleChoiceField(
+    areas = LabelledModelMultipleChoiceField(
         queryset=Area.objects.all(),
         widget=forms.CheckboxSelectMultiple,
         label=_("Areas you can go to"),
@@ -51,7 +52,7 @@ class TalentForm(forms.ModelForm[TalentProfile]):
     times = forms.MultipleChoiceField(
         choices=TimeSlot.choices, widget=forms.CheckboxSelectMultiple, label=_("Times you can come"), required=False
     )
-    audiences = forms.ModelMultipleChoiceField(
+    audiences = LabelledModelMultipleChoiceField(
         queryset=Audience.objects.all(),
         widget=forms.CheckboxSelectMultiple,
         label=_("Audiences"),

@@ -127,19 +127,19 @@ def talent_facets(filters: TalentFilters, *, ranked: list[int] | None = _UNSET) 
     facets: dict[str, list[FacetValue]] = {}
     counts = _counts(_matching(filters, ranked, skip="categories"), "categories")
     facets["categories"] = [
-        FacetValue(str(c.pk), str(c), counts.get(c.pk, 0), c.pk in filters.categories)
+        FacetValue(str(c.pk), c.label, counts.get(c.pk, 0), c.pk in filters.categories)
         for c in Category.objects.all()
         if counts.get(c.pk) or c.pk in filters.categories
     ]
     counts = _counts(_matching(filters, ranked, skip="areas").filter(availability_public=True), "areas")
     facets["areas"] = [
-        FacetValue(str(a.pk), a.name, counts.get(a.pk, 0), a.pk in filters.areas)
+        FacetValue(str(a.pk), a.label, counts.get(a.pk, 0), a.pk in filters.areas)
         for a in Area.objects.all()
         if counts.get(a.pk) or a.pk in filters.areas
     ]
     counts = _counts(_matching(filters, ranked, skip="audiences"), "audiences")
     facets["audiences"] = [
-        FacetValue(str(a.pk), str(a), counts.get(a.pk, 0), a.pk in filters.audiences)
+        FacetValue(str(a.pk), a.label, counts.get(a.pk, 0), a.pk in filters.audiences)
         for a in Audience.objects.all()
         if counts.get(a.pk) or a.pk in filters.audiences
     ]

@@ -82,7 +82,9 @@ def home(request: HttpRequest) -> HttpResponse:
         "web/home.html",
         {
             "field_groups": _field_groups(category_list(), category_counts(), english),
-            "starting_soon": program_search(ProgramFilters(sort=Sort.DATE), limit=HOME_LIST_SIZE).programs,
+            "starting_soon": program_search(
+                ProgramFilters(sort=Sort.DATE, not_started=True), limit=HOME_LIST_SIZE
+            ).programs,
             "closing_soon": program_search(
                 ProgramFilters(sort=Sort.DEADLINE, open_now=True), limit=HOME_LIST_SIZE
             ).programs,

@@ -59,6 +59,23 @@ def test_the_footer_is_in_japanese_by_default(client: Client) -> None:
     assert "17:00" in html
 
 
+def test_the_japanese_footer_uses_full_width_punctuation(client: Client) -> None:
+    import re
+
+    html = client.get("/").content.decode()
+    status = re.search(r'<p class="desk-status">(.*?)</p>', html, re.DOTALL)
+    assert status is not None
+    text = re.sub(r"<[^>]+>", "", status.group(1))
+    assert text.startswith("学習相談窓口：ただいま時間外、次回は11月25日（水）17:00から")
+    assert "," not in text
+    assert ": " not in text
+    with time_machine.travel(at(date(2026, 11, 25), 18), tick=False):
+        html = client.get("/facilities/").content.decode()
+    status = re.search(r'<p class="desk-status">(.*?)</p>', html, re.DOTALL)
+    assert status is not None
+    assert re.sub(r"<[^>]+>", "", status.group(1)).startswith("学習相談窓口：ただいま開設中、21:00まで")
+
+
 def test_a_change_to_the_hours_shows_in_the_footer_within_the_minute(
     english: Client, coordinator: User, django_capture_on_commit_callbacks: Callable[..., Any]
 ) -> None:
@@ -78,7 +95,7 @@ def test_the_month_page_lists_every_day_with_holidays_named(english: Client) -> 
     assert html.count("<h1") == 1
     assert "November 2026" in html
     assert html.count('<th scope="row"') == 30
-    assert "勤労感謝の日" in html
+    assert "Labour Thanksgiving Day" in html  # 勤労感謝の日, named in the reader's language
     assert "館内点検のため休み" in html
     assert "17:00–21:00" in html
     assert "9:00–12:00, 13:00–17:00" in html

@@ -287,7 +287,7 @@ def test_detail_page_tells_a_resident_everything(english: Client, make: Make) ->
     assert "郷土の歴史講座</h1>" in html
     assert "Sat 5 December 2026 13:30–14:30" in html
     assert "Sat 12 December 2026 13:30–14:30" in html
-    assert f'<a href="/facilities/{facility.pk}/">田無公民館</a>' in html
+    assert f'<a href="/facilities/{facility.pk}/" lang="ja">田無公民館</a>' in html
     assert "田無の歴史を学ぶ会" in html
     assert "500 yen" in html
     assert "30 people" in html
@@ -375,7 +375,7 @@ def test_month_calendar_counts_programmes_per_day_and_marks_holidays(english: Cl
     assert '<th scope="col"' in html
     assert 'href="/programs/day/2026-11-28/">2 programmes' in html
     assert 'href="/programs/day/2026-11-23/">1 programme' in html
-    assert "勤労感謝の日" in html
+    assert "Labour Thanksgiving Day" in html  # 勤労感謝の日, named in the reader's language
     assert 'href="/programs/calendar/2026/10/"' in html
     assert 'href="/programs/calendar/2026/12/"' in html
 

@@ -9,7 +9,7 @@ import time_machine
 from django.contrib.auth.tokens import default_token_generator
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.crypto import salted_hmac
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
@@ -17,6 +17,7 @@ from django.utils.http import urlsafe_base64_encode
 from manabiba.accounts import services
 from manabiba.accounts.factories import DEFAULT_PASSWORD
 from manabiba.accounts.models import ApiToken, User
+from manabiba.core.dates import format_moment
 from manabiba.core.models import AuditEntry
 
 pytestmark = pytest.mark.django_db
@@ -151,10 +152,12 @@ def test_token_chosen_on_my_page_expires_and_shows_its_dates(client: Client, res
     secret = response.context["issued"].secret
     assert _api_status(secret) == 200
     page = client.get(reverse("accounts:profile")).content.decode()
-    assert timezone.localtime(token.expires_at).strftime("%Y-%m-%d %H:%M") in page
-    token.refresh_from_db()
-    assert token.last_used_at is not None
-    assert timezone.localtime(token.last_used_at).strftime("%Y-%m-%d %H:%M") in page
+    # Dates as people read them (core.dates), in the page's language.
+    with translation.override("ja"):
+        assert format_moment(token.expires_at) in page
+        token.refresh_from_db()
+        assert token.last_used_at is not None
+        assert format_moment(token.last_used_at) in page
 
 
 def test_token_that_never_expires_only_when_chosen(client: Client, resident: User) -> None:

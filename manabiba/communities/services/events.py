@@ -38,6 +38,9 @@ def group_event_create(
         raise ValidationError(_("The group can post once the coordinator has approved it."), code="not_approved")
     if not sessions:
         raise ValidationError({"starts_at": _("Give the date and time of the event.")})
+    if fields.get("fee") == Program.Fee.PAID and fields.get("fee_amount") is None:
+        # A paid event says how much: residents decide on the amount, and the open data lists it.
+        raise ValidationError({"fee_amount": _("Give the fee in yen.")})
     # The group's own check is done above; the catalogue records the change as the system's.
     program = program_services.program_create(
         actor=None,

@@ -9,6 +9,8 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
+from manabiba.core.holidays import holiday_label
+
 register = template.Library()
 
 
@@ -23,3 +25,15 @@ def filters_in_words(query: str, facets: Mapping[str, Iterable[Any]], *choices: 
     for options in choices:
         words.extend(str(capfirst(label)) for _value, label, selected in options if selected)
     return pgettext("list separator", ", ").join(words)
+
+
+@register.filter
+def list_join(values: Iterable[Any]) -> str:
+    """Words joined the way the reader's language lists them: 「水曜、土曜」, "Wednesday, Saturday"."""
+    return pgettext("list separator", ", ").join(str(value) for value in values)
+
+
+@register.filter(name="holiday_label")
+def holiday_label_filter(name: str) -> str:
+    """A national holiday's name in the reader's language: 文化の日 or Culture Day."""
+    return holiday_label(name) if name else ""

@@ -7,14 +7,12 @@ formats rather than loading the programmes' template library.
 from datetime import date, datetime, time
 
 from django import template
-from django.utils.formats import date_format
 from django.utils.translation import get_language
 
+from manabiba.core.dates import format_day, format_month, format_short_day
 from manabiba.desk.selectors import local_zone
 
 register = template.Library()
-
-JAPANESE_WEEKDAYS = "月火水木金土日"
 
 
 def _japanese() -> bool:
@@ -29,10 +27,7 @@ def _local(value: datetime) -> datetime:
 def desk_day(value: date | datetime | None) -> str:
     if value is None:
         return ""
-    day = _local(value).date() if isinstance(value, datetime) else value
-    if _japanese():
-        return f"{day.year}年{day.month}月{day.day}日（{JAPANESE_WEEKDAYS[day.weekday()]}）"
-    return date_format(day, "D j F Y")
+    return format_day(_local(value).date() if isinstance(value, datetime) else value)
 
 
 @register.filter
@@ -40,10 +35,7 @@ def desk_short_day(value: date | datetime | None) -> str:
     """``11月28日（土）`` or ``Sat 28 Nov``: for the footer, where the year goes without saying."""
     if value is None:
         return ""
-    day = _local(value).date() if isinstance(value, datetime) else value
-    if _japanese():
-        return f"{day.month}月{day.day}日（{JAPANESE_WEEKDAYS[day.weekday()]}）"
-    return date_format(day, "D j M")
+    return format_short_day(_local(value).date() if isinstance(value, datetime) else value)
 
 
 @register.filter
@@ -64,9 +56,7 @@ def desk_datetime(value: datetime | None) -> str:
 
 @register.filter
 def desk_month(value: date) -> str:
-    if _japanese():
-        return f"{value.year}年{value.month}月"
-    return date_format(value, "F Y")
+    return format_month(value)
 
 
 @register.filter

@@ -8,14 +8,12 @@ from datetime import date, datetime
 
 from django import template
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import get_language, pgettext
 
+from manabiba.core.dates import format_day, format_moment, format_month
 from manabiba.programs.models import Program, ProgramSession
 
 register = template.Library()
-
-JAPANESE_WEEKDAYS = "月火水木金土日"
 
 
 def _japanese() -> bool:
@@ -24,30 +22,20 @@ def _japanese() -> bool:
 
 @register.filter
 def day_label(value: date | datetime | None) -> str:
-    """``2026年12月5日（土）`` or ``Sat 5 December 2026``."""
-    if value is None:
-        return ""
-    day = timezone.localtime(value).date() if isinstance(value, datetime) else value
-    if _japanese():
-        return f"{day.year}年{day.month}月{day.day}日（{JAPANESE_WEEKDAYS[day.weekday()]}）"
-    return date_format(day, "D j F Y")
+    """``2026年12月5日（土）`` or ``Sat 5 December 2026`` (``core.dates.format_day``)."""
+    return format_day(value)
 
 
 @register.filter
 def month_label(value: date) -> str:
     """``2026年12月`` or ``December 2026``."""
-    if _japanese():
-        return f"{value.year}年{value.month}月"
-    return date_format(value, "F Y")
+    return format_month(value)
 
 
 @register.filter
 def datetime_label(value: datetime | None) -> str:
     """``2026年12月5日（土）13:30``."""
-    if value is None:
-        return ""
-    local = timezone.localtime(value)
-    return f"{day_label(local.date())} {local:%H:%M}" if not _japanese() else f"{day_label(local.date())}{local:%H:%M}"
+    return format_moment(value)
 
 
 @register.filter

@@ -31,10 +31,24 @@
     control.focus({ preventScroll: true });
   }
 
-  if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", focusSummary);
-  } else {
+  // The catalogue's filters sit behind a disclosure so that a phone shows the results first; on a
+  // wide screen there is room beside the results, so it opens there.
+  function openFiltersOnWideScreens() {
+    var panel = document.querySelector("[data-filter-panel]");
+    if (panel && window.matchMedia("(min-width: 48.01rem)").matches) {
+      panel.open = true;
+    }
+  }
+
+  function ready() {
     focusSummary();
+    openFiltersOnWideScreens();
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", ready);
+  } else {
+    ready();
   }
   window.addEventListener("pageshow", function (event) {
     if (event.persisted) {

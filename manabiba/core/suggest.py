@@ -1,0 +1,134 @@
+"""「もしかして」: a better spelling of a weak keyword, taken from the search index's own words.
+
+A resident who types ようが for ヨガ (a long vowel heard that is not written) finds only entries
+that contain よう and うが inside other words. When a kana keyword is not a word of the index, the
+index's words whose reading sounds the same (long vowels and ー folded) or differs by one kana are
+the candidates, in the form the index holds them: the kanji surface (洋画), or the katakana of a word
+written in kana (ヨガ); the most widely used wins.
+
+The vocabulary is read from ``SearchEntry`` rows of one kind and kept in the shared cache for a few
+minutes: a new word reaches the suggestions at most that late.
+"""
+
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass
+
+from django.core.cache import cache
+
+from manabiba.core.japanese import has_kanji, is_kana, normalize, to_katakana
+from manabiba.core.models import SearchEntry
+
+VOCABULARY_TTL = 300
+MIN_KEYWORD_CHARS = 2
+
+_VOWELS = {
+    "a": "あかさたなはまやらわがざだばぱぁゃゎ",
+    "i": "いきしちにひみりぎじぢびぴぃ",
+    "u": "うくすつぬふむゆるぐずづぶぷぅゅ",
+    "e": "えけせてねへめれげぜでべぺぇ",
+    "o": "おこそとのほもよろをごぞどぼぽぉょ",
+}
+_VOWEL_OF = {kana: vowel for vowel, row in _VOWELS.items() for kana in row}
+# A kana that only lengthens the vowel before it: おう, えい, ああ, ー …
+_LENGTHENS = {"あ": "a", "い": "ie", "う": "uo", "え": "e", "お": "o"}
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    terms: frozenset[str]
+    # reading (hiragana) -> the form to show, with how many entries use it
+    forms: dict[str, tuple[str, int]]
+
+
+def sound(reading: str) -> str:
+    """The reading with long vowels written short: ようが, よーが and よが all sound like よが."""
+    out: list[str] = []
+    for kana in reading:
+        previous = _VOWEL_OF.get(out[-1]) if out else None
+        if kana == "ー" and out:
+            continue
+        if previous is not None and previous in _LENGTHENS.get(kana, ""):
+            continue
+        out.append(kana)
+    return "".join(out)
+
+
+def _one_apart(a: str, b: str) -> bool:
+    """Whether one kana added, dropped or changed turns ``a`` into ``b``."""
+    if a == b or abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) == len(b):
+        return sum(x != y for x, y in zip(a, b, strict=True)) == 1
+    short, long = (a, b) if len(a) < len(b) else (b, a)
+    return any(long[:i] + long[i + 1 :] == short for i in range(len(long)))
+
+
+def _title_word_terms(title_terms: str, bigrams: str) -> list[str]:
+    """The title's word terms: title_terms ends with the title's bigrams, which start the bigrams field."""
+    terms, grams = title_terms.split(), bigrams.split()
+    cut = 0
+    for size in range(min(len(terms), len(grams)), 0, -1):
+        if terms[-size:] == grams[:size]:
+            cut = size
+            break
+    return terms[: len(terms) - cut]
+
+
+def _vocabulary(kind: str) -> Vocabulary:
+    key = f"search:vocabulary:{kind}"
+    cached: Vocabulary | None = cache.get(key)
+    if cached is not None:
+        return cached
+    terms: set[str] = set()
+    uses: Counter[tuple[str, str]] = Counter()
+    rows = SearchEntry.objects.filter(kind=kind).values_list("title_terms", "body_terms", "bigrams")
+    for title_terms, body_terms, bigrams in rows.iterator(chunk_size=500):
+        seen: set[tuple[str, str]] = set()
+        for sequence in (_title_word_terms(title_terms, bigrams), body_terms.split()):
+            terms.update(sequence)
+            for index, term in enumerate(sequence):
+                if has_kanji(term):
+                    # A kanji word's reading is the first kana term after it (index_terms writes
+                    # the surface, the normalised form, then the reading).
+                    reading = next((t for t in sequence[index + 1 : index + 3] if is_kana(t)), None)
+                    if reading:
+                        seen.add((reading, term))
+                elif is_kana(term) and len(term) >= MIN_KEYWORD_CHARS:
+                    # index_terms follows a word with its spelling variants (ヨガ: よが, よーが); the
+                    # word as written comes first.
+                    if index and is_kana(sequence[index - 1]) and sound(sequence[index - 1]) == sound(term):
+                        continue
+                    seen.add((term, to_katakana(term)))
+        uses.update(seen)
+    forms: dict[str, tuple[str, int]] = {}
+    # A reading some kanji word has is shown in kanji (とうげい as 陶芸, not トウゲイ); else the most used form.
+    for (reading, form), count in sorted(uses.items(), key=lambda item: (has_kanji(item[0][1]), item[1])):
+        forms[reading] = (form, count)
+    vocabulary = Vocabulary(frozenset(terms), forms)
+    cache.set(key, vocabulary, VOCABULARY_TTL)
+    return vocabulary
+
+
+def search_suggestion(*, kind: str, query: str) -> str | None:
+    """A better keyword for a one-word kana ``query`` that is not a word of the index, or None."""
+    keyword = normalize(unicodedata.normalize("NFKC", query))
+    if " " in keyword or len(keyword) < MIN_KEYWORD_CHARS or not is_kana(keyword):
+        return None
+    vocabulary = _vocabulary(kind)
+    if keyword in vocabulary.terms:
+        return None
+    target = sound(keyword)
+    best: tuple[int, int, str] | None = None
+    for reading, (form, count) in vocabulary.forms.items():
+        heard = sound(reading)
+        if heard == target:
+            distance = 0
+        elif len(target) >= 3 and _one_apart(heard, target):
+            distance = 1
+        else:
+            continue
+        candidate = (distance, -count, form)
+        if best is None or candidate < best:
+            best = candidate
+    return best[2] if best else None

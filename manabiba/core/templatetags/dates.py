@@ -1,0 +1,31 @@
+"""Dates and times for people, in pages and mail: ``{{ value|day_text }}`` 2027年1月16日（土）,
+``{{ value|moment_text }}`` 2027年1月16日（土）10:00, ``{{ starts|span_text:ends }}`` …10:00〜12:00,
+``{{ value|month_text }}`` 2027年1月. The formats live in ``core.dates``; see there."""
+
+from datetime import date, datetime
+
+from django import template
+
+from manabiba.core.dates import format_day, format_moment, format_month, format_span
+
+register = template.Library()
+
+
+@register.filter
+def day_text(value: date | datetime | None) -> str:
+    return format_day(value)
+
+
+@register.filter
+def moment_text(value: datetime | None) -> str:
+    return format_moment(value)
+
+
+@register.filter
+def month_text(value: date | datetime | None) -> str:
+    return format_month(value)
+
+
+@register.filter
+def span_text(starts: datetime | None, ends: datetime | None) -> str:
+    return format_span(starts, ends)
