@@ -25,9 +25,10 @@ pytestmark = pytest.mark.django_db
 SKIP = re.compile(
     r"^/(api|admin|staff|static|media)/|\.(ics|csv|pdf|xlsx|xml|atom|json|png|jpg|svg)$|/(logout|feed|atom|ical)/"
 )
-# Room booking and citizen proposals were being changed by other work when this test was written;
-# their pages join the walk once their own labels (time frames, rounds) are translated.
-NOT_YET_WALKED = re.compile(r"^/(venues|proposals)/")
+# Room booking, citizen proposals, support requests, exchanges and liaison were being changed by other
+# work when this test was written; their pages join the walk once their own labels and the text people
+# wrote on them (lang="ja") are done.
+NOT_YET_WALKED = re.compile(r"^/(venues|proposals|support|exchanges|liaison)/")
 MAX_PAGES = 160
 TEXT_SKIP = {"script", "style", "title", "rt", "rp"}
 
