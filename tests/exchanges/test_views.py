@@ -5,6 +5,7 @@ from collections.abc import Callable
 from datetime import timedelta
 
 import pytest
+from django.core.cache import cache
 from django.test import Client
 from django.utils import timezone
 from pytest_django import DjangoAssertNumQueries
@@ -199,9 +200,15 @@ def test_the_programme_page_shows_the_timetable_and_the_materials_after_the_day(
     assert "読み聞かせの一年" in html
     assert "休憩" in html
     assert "当日スライド" not in html
+    assert "Take part with your group" in html
     Program.objects.filter(pk=program.pk).update(last_ends_at=timezone.now() - timedelta(hours=1))
     html = client.get(f"/exchanges/{program.pk}/timetable/").content.decode()
     assert "当日スライド" in html
+    # After the day the programme page no longer invites groups to take part, but to follow up.
+    cache.clear()
+    html = client.get(f"/programs/{program.pk}/").content.decode()
+    assert "Take part with your group" not in html
+    assert "For the groups that took part" in html
 
 
 def test_the_timetable_fragment_for_htmx_and_the_whole_page_without(

@@ -29,6 +29,8 @@ def exchange_section(program: Program) -> dict[str, Any]:
         "materials": selectors.public_materials(program),
         "mix": selectors.generation_mix(program),
         "refresh": False,
+        # After the day the group page is for introductions and the survey, not for taking part.
+        "ended": program.last_ends_at is not None and program.last_ends_at < timezone.now(),
     }
 
 
