@@ -105,9 +105,13 @@ class PlanningFilterForm(_Form):
     """The planning calendar's filters (GET): a bad value is ignored rather than refused."""
 
     month = forms.CharField(label=_("Month"), required=False, widget=forms.TextInput(attrs={"type": "month"}))
-    department = forms.ModelChoiceField(label=_("Department"), queryset=Department.objects.none(), required=False)
-    area = forms.ModelChoiceField(label=_("Area"), queryset=Area.objects.none(), required=False)
-    audience = forms.ModelChoiceField(label=_("Audience"), queryset=Audience.objects.none(), required=False)
+    department = forms.ModelChoiceField(
+        label=_("Department"), queryset=Department.objects.none(), required=False, empty_label=_("All")
+    )
+    area = forms.ModelChoiceField(label=_("Area"), queryset=Area.objects.none(), required=False, empty_label=_("All"))
+    audience = forms.ModelChoiceField(
+        label=_("Audience"), queryset=Audience.objects.none(), required=False, empty_label=_("All")
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

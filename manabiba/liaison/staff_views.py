@@ -113,8 +113,11 @@ def _shift_month(first: date, delta: int) -> date | None:
 
 @permission_required("programs.view_planning")
 def planning_calendar(request: HttpRequest) -> HttpResponse:
-    form = PlanningFilterForm(request.GET)
     today = timezone.localdate()
+    data = request.GET.copy()
+    # The month shown is written in its field, so that a clerk sees which month the filters apply to.
+    data.setdefault("month", f"{today:%Y-%m}")
+    form = PlanningFilterForm(data)
     month = form.chosen_month(today)
     department, area, audience = form.value("department"), form.value("area"), form.value("audience")
     # Japanese calendars start on Sunday.

@@ -225,6 +225,16 @@ def test_the_planning_calendar_shows_every_departments_programmes_and_the_clashe
     assert client.get(url, {"month": "2026-13", "area": "x"}).status_code == 200
 
 
+def test_the_calendar_without_filters_says_which_month_it_shows_and_that_every_value_is_taken(
+    client: Client, office: Office
+) -> None:
+    client.force_login(office.sports_staff)
+    page = client.get(reverse("staff_liaison:calendar")).content.decode()
+    today = timezone.localdate()
+    assert f'value="{today:%Y-%m}"' in page
+    assert page.count('<option value="" selected>すべて</option>') == 3
+
+
 @pytest.mark.parametrize("role", ["resident", "desk_staff", "group_organiser"])
 def test_the_planning_calendar_is_for_planning_staff_only(client: Client, personas: Any, role: str) -> None:
     from manabiba.accounts.roles import Role
