@@ -546,7 +546,11 @@ def booking_attendance_mark(*, actor: Actor, booking: Booking, came: bool, now: 
     """Facility staff mark whether a group came; a no-show gives penalty points."""
     staff = _require_facility(actor, booking.room.facility)
     now = now or timezone.now()
-    locked = Booking.objects.select_for_update().select_related("group", "room__facility", "frame").get(pk=booking.pk)
+    locked = (
+        Booking.objects.select_for_update(of=("self",))
+        .select_related("group", "room__facility", "frame")
+        .get(pk=booking.pk)
+    )
     if locked.status != Booking.Status.BOOKED or locked.starts_at > now:
         raise ValidationError(_("Attendance can be marked only for a booking that has started."))
     if locked.attendance:
