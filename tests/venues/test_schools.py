@@ -372,9 +372,10 @@ def test_a_talent_offers_with_their_card_and_talents_are_suggested_by_field_and_
     make_talent(teaches="料理", fields=[categories[2]])
     project = _project(school, skills="読み聞かせ")
     project.categories.set([categories[0]])
-    suggested = {s.talent.pk: s.reasons for s in school_selectors.project_talent_suggestions(project)}
+    with translation.override("ja"):
+        suggested = {s.talent.pk: s.reasons for s in school_selectors.project_talent_suggestions(project)}
     assert set(suggested) == {reader.pk, calligrapher.pk}
-    assert suggested[reader.pk] == ["Teaches: 読み聞かせ"]
+    assert suggested[reader.pk] == ["指導できること：読み聞かせ"]
     assert reader.user is not None
     offer = school_services.project_volunteer_offer(
         actor=reader.user, project=project, name="講師", message="読めます", offered_as="talent", talent=reader
