@@ -4,6 +4,10 @@ Each registration of a programme with a first session gets the token of its pers
 year's salt (made here for the years that need one). Figures already kept by the purge carry no
 person and stay without a token: the count of different people of those years is unknown.
 Reversed: the tokens are emptied and the salts deleted.
+
+Either way the participants' kept report sections (``core.FigureSnapshot`` of ``registrations``)
+are dropped: they were counted by the code before (without the unique participants, or with them)
+and nothing in their rows changed to retire them; the next view or ``figures_refresh`` counts them.
 """
 
 from django.db import migrations
@@ -39,15 +43,21 @@ def fill(apps: StateApps, schema_editor: BaseDatabaseSchemaEditor) -> None:
         registration.person_token_year = year
         changed.append(registration)
     registration_model.objects.bulk_update(changed, ["person_token", "person_token_year"], batch_size=BATCH)
+    retire_kept_sections(apps, schema_editor)
+
+
+def retire_kept_sections(apps: StateApps, schema_editor: BaseDatabaseSchemaEditor) -> None:
+    apps.get_model("core", "FigureSnapshot").objects.filter(source="registrations").delete()
 
 
 def empty(apps: StateApps, schema_editor: BaseDatabaseSchemaEditor) -> None:
     apps.get_model("registrations", "Registration").objects.update(person_token="", person_token_year=None)
     apps.get_model("registrations", "ParticipationFigure").objects.update(person_token="")
     apps.get_model("registrations", "FiscalYearSalt").objects.all().delete()
+    retire_kept_sections(apps, schema_editor)
 
 
 class Migration(migrations.Migration):
-    dependencies = [("registrations", "0002_person_tokens")]
+    dependencies = [("registrations", "0002_person_tokens"), ("core", "0005_figure_snapshots")]
 
     operations = [migrations.RunPython(fill, empty)]

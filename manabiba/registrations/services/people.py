@@ -10,7 +10,7 @@ from django.db.models import Case, F, IntegerField, Q, When
 from django.utils import timezone
 
 from manabiba.core.audit import audit_log
-from manabiba.core.figures import FiscalYear
+from manabiba.core.figures import FiscalYear, figures_changed
 from manabiba.registrations.models import FiscalYearSalt, ParticipationFigure, Registration
 from manabiba.registrations.people import new_salt, person_key, person_token, token_fiscal_year, unlinked_token
 
@@ -74,6 +74,8 @@ def registrations_person_tokens_fill(*, registrations: Iterable[Registration] | 
         if (registration.person_token, registration.person_token_year) != before:
             changed.append(registration)
     Registration.objects.bulk_update(changed, ["person_token", "person_token_year"], batch_size=2000)
+    # A count that was unknown (a row without a token) is known now: retire those years' sections.
+    figures_changed(Registration, changed)
     return len(changed)
 
 
