@@ -205,3 +205,26 @@ def test_the_scale_seed_has_repeat_learners(city: City) -> None:
     confirmed, unique = value(totals, "Confirmed registrations"), value(totals, UNIQUE)
     assert 0 < unique < confirmed
     assert value(totals, UNIQUE, 1) < value(totals, "Confirmed registrations", 1)
+
+
+def test_the_backfill_gives_existing_registrations_the_tokens_the_services_would_and_reverses(city: City) -> None:
+    import importlib
+
+    from django.apps import apps
+
+    from manabiba.core.models import FigureSnapshot
+
+    backfill = importlib.import_module("manabiba.registrations.migrations.0003_fill_person_tokens")
+    build_city(city)
+    report(FY2026, FigureFilter())  # keeps the sections
+    expected = dict(Registration.objects.values_list("pk", "person_token"))
+    backfill.empty(apps, None)
+    assert not Registration.objects.exclude(person_token="").exists()
+    assert not FiscalYearSalt.objects.exists()
+    assert not FigureSnapshot.objects.filter(source="registrations").exists()  # counted again when next read
+
+    backfill.fill(apps, None)
+    tokens = dict(Registration.objects.values_list("pk", "person_token"))
+    assert all(tokens.values())
+    assert len(set(tokens.values())) == len(set(expected.values()))  # the same people, under new salts
+    assert value(figures()["participants.totals"], UNIQUE) == 6
