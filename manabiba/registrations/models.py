@@ -228,7 +228,7 @@ class Registration(TimeStampedModel):
     # (account, else e-mail or phone) under the secret salt of the programme's fiscal year
     # (``FiscalYearSalt``), set at application and by ``registrations_person_tokens_fill``. Copied
     # into the ``ParticipationFigure`` at the purge; see docs/reports.md, "Unique participants".
-    person_token = models.CharField(_("person token"), max_length=64, blank=True, editable=False)
+    person_token = models.CharField(_("person token"), max_length=64, blank=True, editable=False, db_index=True)
     person_token_year = models.PositiveSmallIntegerField(
         _("fiscal year of the person token"), null=True, blank=True, editable=False
     )
@@ -357,7 +357,7 @@ class ParticipationFigure(models.Model):
     # The registration's person token, kept so that different people can still be counted once the
     # personal data is gone; empty for figures kept before tokens existed (their year's count of
     # different people is then unknown).
-    person_token = models.CharField(_("person token"), max_length=64, blank=True, editable=False)
+    person_token = models.CharField(_("person token"), max_length=64, blank=True, editable=False, db_index=True)
 
     class Meta:
         verbose_name = _("participation figure")
