@@ -228,3 +228,26 @@ def test_the_backfill_gives_existing_registrations_the_tokens_the_services_would
     assert all(tokens.values())
     assert len(set(tokens.values())) == len(set(expected.values()))  # the same people, under new salts
     assert value(figures()["participants.totals"], UNIQUE) == 6
+
+
+def test_the_page_its_csv_and_the_api_show_unique_participants(client: Any, city: City) -> None:
+    from django.urls import reverse
+
+    from manabiba.accounts.services import api_token_create
+
+    build_city(city)
+    english = {"HTTP_ACCEPT_LANGUAGE": "en"}
+    client.force_login(city.coordinator)
+    assert UNIQUE in client.get(reverse("staff_reports:current"), **english).content.decode()
+    csv = client.get(reverse("staff_reports:csv", args=[2026, "participants.unique_by_month"]), **english)
+    assert "June,6,4" in csv.content.decode("utf-8")
+    token = api_token_create(user=city.coordinator, name="test").secret
+    body = client.get("/api/v1/staff/reports/2026", HTTP_AUTHORIZATION=f"Bearer {token}", **english).json()
+    rows = {
+        row["label"]: row["values"]
+        for section in body["sections"]
+        for found in section["figures"]
+        if found["key"] == "participants.totals"
+        for row in found["rows"]
+    }
+    assert rows[UNIQUE] == [6, 4]
