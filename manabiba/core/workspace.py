@@ -17,7 +17,7 @@ app adds its cards without touching the page. A provider:
 
 import enum
 import operator
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from functools import reduce
@@ -69,6 +69,43 @@ def counts_where_any(queryset: QuerySet[Any], filters: Mapping[str, Q]) -> dict[
         **{name: Count("pk", filter=condition) for name, condition in filters.items()}
     )
     return counted
+
+
+@dataclass(frozen=True)
+class Counted:
+    """One card to count: the rows of ``rows`` that ``where`` matches (``None``: every row), shown as
+    ``title``, linked to ``url``, ``when_any`` when something is counted. Cards given the same
+    ``rows`` (the same queryset object) are counted together, in one query."""
+
+    key: str
+    title: str
+    rows: QuerySet[Any]
+    url: str
+    where: Q | None = None
+    when_any: Severity = Severity.ATTENTION
+
+
+def counted_cards(cards: Sequence[Counted], *, group: str) -> list[Card]:
+    """The cards of ``group``, in the order given, with one aggregate query per distinct ``rows``
+    (``counts_where_any``: only the rows some card matches are read)."""
+    batches: dict[int, list[int]] = {}
+    for index, counted in enumerate(cards):
+        batches.setdefault(id(counted.rows), []).append(index)
+    counts: dict[str, int] = {}
+    for indexes in batches.values():
+        filters = {f"card{index}": cards[index].where or Q(pk__isnull=False) for index in indexes}
+        counts.update(counts_where_any(cards[indexes[0]].rows, filters))
+    return [
+        card(
+            key=counted.key,
+            title=counted.title,
+            count=counts[f"card{index}"],
+            url=counted.url,
+            group=group,
+            when_any=counted.when_any,
+        )
+        for index, counted in enumerate(cards)
+    ]
 
 
 Provider = TypeVar("Provider")

@@ -4,16 +4,21 @@ anonymous ``ParticipationFigure`` kept for each, so a past year's figures stay e
 from collections import Counter
 from collections.abc import Iterable
 
-from django.db.models import Count, Exists, OuterRef, Q, Sum
+from django.db import connection
+from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, Sum
+from django.db.models import Value as Constant
+from django.db.models.functions import ExtractMonth
 from django.utils.translation import gettext as _
 
 from manabiba.core.figures import (
+    MONTHS,
     FigureFilter,
     FigureSource,
     FiscalYear,
     Section,
     Value,
     figure,
+    month_labels,
     per_month,
     share,
     years_of_days,
@@ -73,6 +78,51 @@ def _totals(year: FiscalYear, filters: FigureFilter) -> dict[str, int]:
     return {key: (live[key] or 0) + (kept[key] or 0) for key in live}
 
 
+def _people(year: FiscalYear, filters: FigureFilter, *, by_month: bool) -> dict[int, tuple[int | None, int | None]]:
+    """Different people (実人数) among the confirmed registrations, and among those who attended:
+    distinct person tokens over the live registrations and the kept figures together (a person
+    whose earlier programme was purged and whose later one was not counts once), per calendar
+    month of the programme (``by_month``) or for the whole year (key 0). One query.
+
+    A value is ``None`` when a confirmed row has no token (a figure kept before tokens existed):
+    how many different people that was cannot be known."""
+    held = programs_held(year, filters, "program__")
+    dimension = ExtractMonth("program__first_starts_at") if by_month else Constant(0, output_field=IntegerField())
+    live = (
+        Registration.objects.filter(held, status=CONFIRMED)
+        .annotate(
+            dimension=dimension,
+            came=Exists(Attendance.objects.filter(registration=OuterRef("pk"), present=True)),
+        )
+        .values_list("dimension", "person_token", "came")
+        .order_by()
+    )
+    kept = (
+        ParticipationFigure.objects.filter(held, final_status=CONFIRMED)
+        .annotate(dimension=dimension, came=F("attended"))
+        .values_list("dimension", "person_token", "came")
+        .order_by()
+    )
+    live_sql, live_params = live.query.sql_with_params()
+    kept_sql, kept_params = kept.query.sql_with_params()
+    # Distinct over both tables at once, which no ORM aggregate over one of them can say.
+    # The parts come from the ORM's compiler, every value a parameter.
+    sql = (
+        "SELECT people.dimension, COUNT(DISTINCT people.person_token), "  # noqa: S608
+        "COUNT(DISTINCT CASE WHEN people.came THEN people.person_token END), "
+        "SUM(CASE WHEN people.person_token = '' THEN 1 ELSE 0 END) "
+        f"FROM ({live_sql} UNION ALL {kept_sql}) people GROUP BY people.dimension"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, (*live_params, *kept_params))
+        rows = cursor.fetchall()
+    return {
+        int(key): (None, None) if missing else (int(confirmed), int(came))
+        for key, confirmed, came, missing in rows
+        if key is not None
+    }
+
+
 def _lottery(year: FiscalYear, filters: FigureFilter) -> list[tuple[str, list[Value]]]:
     """Applicants per seat, by field, over programmes whose places were drawn by lot."""
     drawn = Q(program__lottery_draw__isnull=False)
@@ -107,6 +157,8 @@ def _rows(counts: Counter[object], order: Iterable[tuple[object, str]]) -> list[
 
 def participation_figures(year: FiscalYear, filters: FigureFilter) -> Section:
     totals = _totals(year, filters)
+    people, came = _people(year, filters, by_month=False).get(0, (0, 0))
+    people_by_month = _people(year, filters, by_month=True)
     months = _grouped("program__first_starts_at__month", year, filters)
     ages = _grouped("age_band", year, filters)
     areas = _grouped("area__name", year, filters)
@@ -126,8 +178,10 @@ def participation_figures(year: FiscalYear, filters: FigureFilter) -> Section:
                 [
                     (_("Applications"), [totals["applications"]]),
                     (_("Confirmed registrations"), [totals["confirmed"]]),
+                    (_("Unique participants (different people confirmed)"), [people]),
                     (_("People confirmed (with their party)"), [totals["people"]]),
                     (_("Registrations that attended"), [totals["attended"]]),
+                    (_("Unique participants who attended"), [came]),
                     (_("First-time participants"), [totals["first_timers"]]),
                 ],
                 additive=False,
@@ -136,6 +190,18 @@ def participation_figures(year: FiscalYear, filters: FigureFilter) -> Section:
                 "participants.by_month",
                 _("Confirmed registrations per month of the programme"),
                 per_month({int(month): n for month, n in months.items() if isinstance(month, int)}),
+            ),
+            figure(
+                "participants.unique_by_month",
+                _("Unique participants per month of the programme (each person once a month)"),
+                [
+                    (label, [people_by_month.get(month, (0, 0))[0]])
+                    for label, month in zip(month_labels(), MONTHS, strict=True)
+                ],
+                additive=False,
+                # The months do not add up to the year (one person may come in several), so the
+                # chart's one-sentence summary, which sums or reads the first row, would mislead.
+                chart=False,
             ),
             figure(
                 "participants.attendance_rate",

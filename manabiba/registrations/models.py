@@ -224,6 +224,14 @@ class Registration(TimeStampedModel):
     attends_every_session = models.BooleanField(_("can attend every session"), default=False)
     age_band = models.CharField(_("age band"), max_length=10, blank=True)
     area = models.ForeignKey(Area, verbose_name=_("area"), null=True, blank=True, on_delete=models.SET_NULL)
+    # Who this is, for counting different people (実人数) and nothing else: an HMAC of the person
+    # (account, else e-mail or phone) under the secret salt of the programme's fiscal year
+    # (``FiscalYearSalt``), set at application and by ``registrations_person_tokens_fill``. Copied
+    # into the ``ParticipationFigure`` at the purge; see docs/reports.md, "Unique participants".
+    person_token = models.CharField(_("person token"), max_length=64, blank=True, editable=False, db_index=True)
+    person_token_year = models.PositiveSmallIntegerField(
+        _("fiscal year of the person token"), null=True, blank=True, editable=False
+    )
 
     class Meta:
         verbose_name = _("registration")
@@ -346,6 +354,10 @@ class ParticipationFigure(models.Model):
     sessions_attended = models.PositiveSmallIntegerField(_("sessions attended"), default=0)
     attended = models.BooleanField(_("attended"), default=False)
     registered_month = models.DateField(_("month of application"))
+    # The registration's person token, kept so that different people can still be counted once the
+    # personal data is gone; empty for figures kept before tokens existed (their year's count of
+    # different people is then unknown).
+    person_token = models.CharField(_("person token"), max_length=64, blank=True, editable=False, db_index=True)
 
     class Meta:
         verbose_name = _("participation figure")
@@ -354,3 +366,26 @@ class ParticipationFigure(models.Model):
 
     def __str__(self) -> str:
         return f"{self.program}: {self.final_status}"
+
+
+class FiscalYearSalt(models.Model):
+    """The secret of one fiscal year's person tokens (``Registration.person_token``).
+
+    Made when the year's first token is; destroyed (``salt`` emptied, ``destroyed_at`` set) once the
+    year is over and none of its registrations keeps personal data, after which nobody, not even
+    someone holding the account table, can tell whose a kept token was. Tokens of different years
+    are made under different salts, so they cannot be matched across years. Never shown anywhere.
+    """
+
+    fiscal_year = models.PositiveSmallIntegerField(_("fiscal year"), unique=True)
+    salt = models.CharField(_("salt"), max_length=64, blank=True, editable=False)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    destroyed_at = models.DateTimeField(_("destroyed at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("fiscal year salt")
+        verbose_name_plural = _("fiscal year salts")
+        ordering = ["fiscal_year"]
+
+    def __str__(self) -> str:
+        return str(self.fiscal_year)

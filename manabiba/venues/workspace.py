@@ -5,12 +5,12 @@ school's projects waiting for an answer."""
 from datetime import datetime
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from manabiba.accounts.permissions import has_permission
-from manabiba.core.workspace import Card, Severity, card
+from manabiba.core.workspace import Card, Counted, Severity, counted_cards
 from manabiba.facilities.models import Facility
 from manabiba.venues.models import Booking, LotteryRound, ProjectVolunteer, RegularSlot, UserGroup
 from manabiba.venues.school_selectors import volunteers_to_answer_q
@@ -33,43 +33,34 @@ def _allocation_cards(user: Any, now: datetime) -> list[Card]:
     if not has_permission(user, "venues.manage_facility"):
         return []
     facilities = managed_facilities(user)
-    rounds = LotteryRound.objects.filter(facility__in=facilities).aggregate(
-        due=Count("pk", filter=rounds_due_filter(now))
-    )["due"]
-    marks = Booking.objects.filter(room__facility__in=facilities).aggregate(
-        due=Count("pk", filter=attendance_due_filter(now))
-    )["due"]
-    regular = RegularSlot.objects.filter(room__facility__in=facilities).aggregate(
-        due=Count("pk", filter=regular_slots_for_review_filter())
-    )["due"]
     index = reverse("staff_venues:allocation")
-    group = _("Room booking")
-    return [
-        card(
-            key="venues.rounds_due",
-            title=_("Room lottery rounds to draw"),
-            count=rounds,
-            url=f"{index}#rounds-due",
-            group=group,
-            when_any=Severity.OVERDUE,
-        ),
-        card(
-            key="venues.attendance_due",
-            title=_("Bookings to mark as attended or no-show"),
-            count=marks,
-            url=f"{index}#attendance",
-            group=group,
-            when_any=Severity.ATTENTION,
-        ),
-        card(
-            key="venues.regular_requests",
-            title=_("Regular weekly slots to approve"),
-            count=regular,
-            url=f"{index}#regular",
-            group=group,
-            when_any=Severity.ATTENTION,
-        ),
-    ]
+    return counted_cards(
+        [
+            Counted(
+                key="venues.rounds_due",
+                title=_("Room lottery rounds to draw"),
+                rows=LotteryRound.objects.filter(facility__in=facilities),
+                where=rounds_due_filter(now),
+                url=f"{index}#rounds-due",
+                when_any=Severity.OVERDUE,
+            ),
+            Counted(
+                key="venues.attendance_due",
+                title=_("Bookings to mark as attended or no-show"),
+                rows=Booking.objects.filter(room__facility__in=facilities),
+                where=attendance_due_filter(now),
+                url=f"{index}#attendance",
+            ),
+            Counted(
+                key="venues.regular_requests",
+                title=_("Regular weekly slots to approve"),
+                rows=RegularSlot.objects.filter(room__facility__in=facilities),
+                where=regular_slots_for_review_filter(),
+                url=f"{index}#regular",
+            ),
+        ],
+        group=_("Room booking"),
+    )
 
 
 def _duplicate_of_another() -> Exists:
@@ -83,44 +74,31 @@ def _duplicate_of_another() -> Exists:
 
 
 def _group_and_school_cards(user: Any) -> list[Card]:
-    group = _("Room booking")
     cards = []
     if has_permission(user, "venues.review_groups"):
-        counts = (
-            UserGroup.objects.filter(status=UserGroup.Status.PENDING)
-            .annotate(duplicate=_duplicate_of_another())
-            .aggregate(pending=Count("pk"), flagged=Count("pk", filter=Q(duplicate=True)))
-        )
-        cards.append(
-            card(
-                key="venues.groups_to_approve",
-                title=_("User groups to approve"),
-                count=counts["pending"],
-                url=f"{reverse('staff_venues:groups')}#pending",
-                group=group,
-                when_any=Severity.ATTENTION,
-            )
-        )
-        cards.append(
-            card(
+        pending = UserGroup.objects.filter(status=UserGroup.Status.PENDING).annotate(duplicate=_duplicate_of_another())
+        groups = reverse("staff_venues:groups")
+        cards += [
+            Counted(
+                key="venues.groups_to_approve", title=_("User groups to approve"), rows=pending, url=f"{groups}#pending"
+            ),
+            Counted(
                 key="venues.duplicates_flagged",
                 title=_("Groups to approve flagged as possible duplicates"),
-                count=counts["flagged"],
-                url=f"{reverse('staff_venues:groups')}#flagged",
-                group=group,
-                when_any=Severity.ATTENTION,
-            )
-        )
+                rows=pending,
+                where=Q(duplicate=True),
+                url=f"{groups}#flagged",
+            ),
+        ]
     answer = volunteers_to_answer_q(user) if has_permission(user, "venues.manage_facility") else None
     if answer is not None:
         cards.append(
-            card(
+            Counted(
                 key="venues.volunteers_to_answer",
                 title=_("Offers to help with school projects to answer"),
-                count=ProjectVolunteer.objects.filter(answer).count(),
+                rows=ProjectVolunteer.objects.all(),
+                where=answer,
                 url=f"{reverse('staff_venues:schools')}#offers",
-                group=group,
-                when_any=Severity.ATTENTION,
             )
         )
-    return cards
+    return counted_cards(cards, group=_("Room booking"))

@@ -27,7 +27,8 @@ from manabiba.core.holidays import is_day_off
 from manabiba.core.models import Area
 from manabiba.programs.models import Category, Organizer, Program, ProgramSession
 from manabiba.programs.services import organizer_get_or_create, time_band_of
-from manabiba.registrations.models import Attendance, LotteryDraw, ParticipationFigure, Registration
+from manabiba.registrations.models import Attendance, FiscalYearSalt, LotteryDraw, ParticipationFigure, Registration
+from manabiba.registrations.people import new_salt, person_key, person_token
 
 SCALE_SEED = 20260403
 SCALE_SOURCE = "scale"
@@ -37,6 +38,9 @@ REGISTRATIONS_PER_YEAR = 60000
 CONSULTATIONS_PER_YEAR = 5000
 YEARS = 5
 LIVE_YEARS = 2  # the latest years keep their registrations; older ones are purged to figures
+# Lifelong learning is a habit: most registrations come from a minority of residents, who come
+# back several times a year, so "different people" is well below "registrations".
+LEARNER_SHARE = 0.15
 BATCH = 2000
 
 
@@ -216,10 +220,20 @@ def _year_generate(
     registrations: list[Registration] = []
     figures: list[ParticipationFigure] = []
     came: list[bool] = []
+    # The year's person tokens: under its stored salt while it keeps registrations; a purged year's
+    # salt is destroyed (the tokens are made under one that is then forgotten, as after the purge).
+    if live:
+        salt = FiscalYearSalt.objects.get_or_create(fiscal_year=year.year, defaults={"salt": new_salt()})[0].salt
+    else:
+        salt = new_salt()
+        FiscalYearSalt.objects.get_or_create(fiscal_year=year.year, defaults={"salt": "", "destroyed_at": now})
+    learners = residents[: max(1, round(len(residents) * LEARNER_SHARE))]
     for program, n in zip(programs, per_program, strict=True):
         held = program.first_starts_at is not None and program.first_starts_at < now
-        people: list[int | None] = [*rng.sample(residents, min(n, len(residents)))] if residents else [None] * n
+        pool = learners if n <= len(learners) else residents
+        people: list[int | None] = [*rng.sample(pool, min(n, len(pool)))] if residents else [None] * n
         for person in people:
+            token = person_token(salt, person_key(user_id=person, email="", phone="", registration_id=None))
             roll = rng.random()
             status = (
                 Registration.Status.CONFIRMED
@@ -248,6 +262,8 @@ def _year_generate(
                         confirmed_at=(program.published_at if status == Registration.Status.CONFIRMED else None),
                         check_in_code=secrets.token_hex(4),
                         full_name="ベンチ 参加者",
+                        person_token=token,
+                        person_token_year=year.year,
                         **fields,
                     )
                 )
@@ -261,6 +277,7 @@ def _year_generate(
                         sessions_attended=1 if attended else 0,
                         attended=attended,
                         registered_month=program.published_at.date().replace(day=1),
+                        person_token=token,
                         **fields,
                     )
                 )

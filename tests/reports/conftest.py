@@ -7,6 +7,8 @@ Today is fixed at 3 December 2026 (fiscal year 2026, April 2026 – March 2027).
   with 3 confirmed registrations (2 came), 1 cancelled, and a lottery of 2 seats;
 - a weekend event (Saturday 16 May 2026, 10:00) in the field スポーツ, with 1 confirmed registration;
 and in FY2025 one weekday-morning event (Wednesday 11 June 2025, 10:00) in スポーツ with 2 confirmed.
+Different people (guests, by e-mail, per department): a (the course, who came, and the weekend event),
+b (the course, came), c (the course) in FY2026; a and d in FY2025.
 A group organiser adds one weekday-morning event in FY2026 (no department). Consultations: per
 department two in FY2026 (one by phone answered in 4 hours on time, one by web answered in 30 hours
 late) and one in FY2025.
@@ -30,6 +32,7 @@ from manabiba.core.models import Area
 from manabiba.programs.factories import CategoryFactory, OrganizerFactory, ProgramFactory
 from manabiba.programs.models import Organizer, Program
 from manabiba.registrations.models import Attendance, LotteryDraw, Registration
+from manabiba.registrations.services import registrations_person_tokens_fill
 
 TOKYO = ZoneInfo("Asia/Tokyo")
 TODAY = datetime(2026, 12, 3, 10, 0, tzinfo=TOKYO)
@@ -69,9 +72,17 @@ def _at(year: int, month: int, day: int, hour: int) -> datetime:
     return datetime(year, month, day, hour, 0, tzinfo=TOKYO)
 
 
-def _register(program: Program, status: str, *, came: bool = False, area: Area | None = None, age: str = "") -> None:
+def _register(
+    program: Program, status: str, *, came: bool = False, area: Area | None = None, age: str = "", person: str = ""
+) -> None:
     registration = Registration.objects.create(
-        program=program, status=status, full_name="参加 者", lives_in_city=True, area=area, age_band=age
+        program=program,
+        status=status,
+        full_name="参加 者",
+        lives_in_city=True,
+        area=area,
+        age_band=age,
+        email=f"{person}@example.jp" if person else "",
     )
     if came:
         session = program.sessions.first()
@@ -120,19 +131,22 @@ def build_city(city: City, n: int = 1) -> None:
                 title=f"夜の講座{round_}",
             )
             LotteryDraw.objects.create(program=course, seed="s", capacity=2, drawn_at=_at(2026, 6, 1, 9))
-            _register(course, Registration.Status.CONFIRMED, came=True, area=city.area, age="60代")
-            _register(course, Registration.Status.CONFIRMED, came=True, area=city.area, age="60代")
-            _register(course, Registration.Status.CONFIRMED, area=city.area, age="30代")
+            # People (by e-mail, as the desk registers guests): a comes to the course and the
+            # weekend event, b and c to the course; a again and d last year.
+            a, b, c, d = (f"{who}.{department.pk}" for who in "abcd")
+            _register(course, Registration.Status.CONFIRMED, came=True, area=city.area, age="60代", person=a)
+            _register(course, Registration.Status.CONFIRMED, came=True, area=city.area, age="60代", person=b)
+            _register(course, Registration.Status.CONFIRMED, area=city.area, age="30代", person=c)
             _register(course, Registration.Status.CANCELLED)
             weekend = ProgramFactory(
                 published=True, organizer=organizer, starts_at=_at(2026, 5, 16, 10), categories=[sport], weekend=True
             )
-            _register(weekend, Registration.Status.CONFIRMED)
+            _register(weekend, Registration.Status.CONFIRMED, person=a)
             last_year = ProgramFactory(
                 published=True, organizer=organizer, starts_at=_at(2025, 6, 11, 10), categories=[sport]
             )
-            _register(last_year, Registration.Status.CONFIRMED)
-            _register(last_year, Registration.Status.CONFIRMED)
+            _register(last_year, Registration.Status.CONFIRMED, person=a)
+            _register(last_year, Registration.Status.CONFIRMED, person=d)
             _consultation(city, department, at=_at(2026, 5, 7, 10), channel=Channel.PHONE, answer_hours=4, on_time=True)
             _consultation(city, department, at=_at(2026, 9, 7, 10), channel=Channel.WEB, answer_hours=30, on_time=False)
             _consultation(
@@ -140,3 +154,5 @@ def build_city(city: City, n: int = 1) -> None:
             )
         group = OrganizerFactory(name="市民の会", kind=Organizer.Kind.GROUP, department=None)
         ProgramFactory(published=True, organizer=group, starts_at=_at(2026, 7, 8, 10), categories=[sport])
+    # Rows written without the services get their person tokens from the periodic run.
+    registrations_person_tokens_fill()

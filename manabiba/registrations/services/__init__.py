@@ -23,6 +23,12 @@ from manabiba.registrations.services.offers import (
     registration_offer_accept,
     registrations_offers_expire,
 )
+from manabiba.registrations.services.people import (
+    fiscal_year_salts_destroy_spent,
+    person_token_assign,
+    person_tokens_unlink_account,
+    registrations_person_tokens_fill,
+)
 from manabiba.registrations.services.periodic import DueReport, registrations_run_due
 from manabiba.registrations.services.personal_data import (
     registrants_viewed,
@@ -51,8 +57,11 @@ __all__ = [
     "_confirmation_attachments",
     "attendance_check_in",
     "attendance_record",
+    "fiscal_year_salts_destroy_spent",
     "lottery_draw",
     "minimum_enrolment_decide",
+    "person_token_assign",
+    "person_tokens_unlink_account",
     "registrants_viewed",
     "registration_cancel",
     "registration_confirm",
@@ -66,6 +75,7 @@ __all__ = [
     "registrations_fill_free_seats",
     "registrations_flag_below_minimum",
     "registrations_offers_expire",
+    "registrations_person_tokens_fill",
     "registrations_program_cancel",
     "registrations_purge_due",
     "registrations_run_due",

@@ -37,6 +37,7 @@ from manabiba.registrations.services._common import (
     _settings_locked,
 )
 from manabiba.registrations.services._mail import _mail, _mail_confirmed
+from manabiba.registrations.services.people import person_token_assign
 
 CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
 CODE_LENGTH = 6
@@ -97,6 +98,7 @@ def _place_and_announce(
 ) -> Registration:
     """Place a new registration under the lock, save it, log it with its status and tell the person."""
     _place(registration, registration.program, reg_settings, now)
+    person_token_assign(registration)
     registration.save()
     details = {"program": registration.program_id, "status": registration.status, "party_size": registration.party_size}
     audit_log(action=action, actor=actor, target=registration, data={**details, **data})

@@ -10,6 +10,7 @@ from manabiba.programs.models import Program
 from manabiba.registrations.selectors import lotteries_due
 from manabiba.registrations.services.lottery import lottery_draw
 from manabiba.registrations.services.offers import registrations_offers_expire
+from manabiba.registrations.services.people import fiscal_year_salts_destroy_spent, registrations_person_tokens_fill
 from manabiba.registrations.services.personal_data import registrations_purge_due
 from manabiba.registrations.services.program import registrations_flag_below_minimum
 from manabiba.registrations.services.reminders import registrations_send_reminders
@@ -25,12 +26,15 @@ class DueReport:
     reminders_sent: int = 0
     below_minimum: list[int] = field(default_factory=list)
     purged: int = 0
+    person_tokens_filled: int = 0
+    salts_destroyed: list[int] = field(default_factory=list)
 
 
 def registrations_run_due(*, now: datetime | None = None) -> DueReport:
     """Everything that is due by time: draws after deadlines, expired offers and unconfirmed wins,
     seats freed by a larger capacity, reminders two days ahead, minimum-enrolment flags, the retention
-    purge. Safe to run again."""
+    purge, then the person tokens of rows written without one and the salts of years left with no
+    registration. Safe to run again."""
     now = now or timezone.now()
     report = DueReport()
     for program_id in lotteries_due(now=now):
@@ -46,4 +50,6 @@ def registrations_run_due(*, now: datetime | None = None) -> DueReport:
     report.reminders_sent = registrations_send_reminders(now=now)
     report.below_minimum = registrations_flag_below_minimum(now=now)
     report.purged = registrations_purge_due(now=now)
+    report.person_tokens_filled = registrations_person_tokens_fill()
+    report.salts_destroyed = fiscal_year_salts_destroy_spent(now=now)
     return report

@@ -22,6 +22,7 @@ from manabiba.registrations.services._common import (
     _lock_program,
     _settings_locked,
 )
+from manabiba.registrations.services.people import person_tokens_unlink_account, registrations_person_tokens_fill
 
 
 def registrants_viewed(*, viewer: User, program: Program, view: str) -> None:
@@ -68,6 +69,9 @@ def registrations_erase_for_deleted_account(*, user: User, now: datetime | None 
             cancelled += 1
             if was_seated:
                 _fill_seats(program, reg_settings, now)
+    # The person's tokens, computable from the account's id while a year's salt lasts, are replaced
+    # by ones computable from nothing (the same within a year, so the figures stay exact).
+    person_tokens_unlink_account(user.pk)
     scrubbed = Registration.objects.filter(user=user).update(
         full_name="",
         full_name_kana="",
@@ -118,7 +122,12 @@ def registrations_purge_due(*, now: datetime | None = None) -> int:
 
 
 def _purge_program(program: Program, now: datetime) -> int:
-    registrations = list(Registration.objects.filter(program=program).prefetch_related("attendances"))
+    registrations = list(
+        Registration.objects.filter(program=program).select_related("program").prefetch_related("attendances")
+    )
+    # A registration written without a token (or before its programme moved year) gets it now,
+    # so that the kept figure still counts its person among the year's different people.
+    registrations_person_tokens_fill(registrations=registrations)
     figures = []
     for registration in registrations:
         attended = sum(1 for a in registration.attendances.all() if a.present)
@@ -139,6 +148,7 @@ def _purge_program(program: Program, now: datetime) -> int:
                 sessions_attended=attended,
                 attended=attended > 0,
                 registered_month=created.replace(day=1),
+                person_token=registration.person_token,
             )
         )
     ParticipationFigure.objects.bulk_create(figures)

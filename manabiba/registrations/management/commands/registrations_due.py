@@ -24,3 +24,5 @@ class Command(BaseCommand):
         self.stdout.write(f"reminders sent: {report.reminders_sent}")
         self.stdout.write(f"below minimum enrolment: {len(report.below_minimum)}")
         self.stdout.write(f"registrations purged: {report.purged}")
+        self.stdout.write(f"person tokens filled: {report.person_tokens_filled}")
+        self.stdout.write(f"fiscal year salts destroyed: {', '.join(map(str, report.salts_destroyed)) or '-'}")
