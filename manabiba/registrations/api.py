@@ -110,7 +110,6 @@ class ParticipantOut(Schema):
 
 class RegistrationOut(Schema):
     id: int
-    reference: str
     program: ProgramRef
     status: str
     party_size: int
@@ -172,7 +171,6 @@ class DrawOut(DrawNoticeOut):
 def _registration(registration: Registration) -> dict[str, Any]:
     return {
         "id": registration.pk,
-        "reference": registration.reference,
         "program": {"id": registration.program_id, "title": registration.program.title},
         "status": registration.status,
         "party_size": registration.party_size,

@@ -10,7 +10,7 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from manabiba.core.models import Area, TimeStampedModel
@@ -259,11 +259,6 @@ class Registration(TimeStampedModel):
         return f"{self.program} #{self.pk}"
 
     @property
-    def reference(self) -> str:
-        """The reference number a resident quotes (受付番号): R and the registration's number."""
-        return f"R{self.pk:06d}"
-
-    @property
     def holds_seats(self) -> bool:
         return self.status in self.SEATED
 
@@ -288,8 +283,8 @@ class RegistrationParticipant(models.Model):
     age = models.PositiveSmallIntegerField(_("age"), null=True, blank=True)
 
     class Meta:
-        verbose_name = _("participant")
-        verbose_name_plural = _("participants")
+        verbose_name = pgettext_lazy("people named in an application", "participant")
+        verbose_name_plural = pgettext_lazy("people named in an application", "participants")
         ordering = ["registration", "position"]
         constraints = [
             models.UniqueConstraint(fields=["registration", "position"], name="registrations_participant_position"),
