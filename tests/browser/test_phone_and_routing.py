@@ -55,7 +55,7 @@ def test_a_phone_only_resident_asks_and_gets_a_reference_to_quote(
     assert not Consultation.objects.exists()
     axe_check(page)
     with page.expect_navigation():
-        page.get_by_role("button", name="質問を送信する").click()
+        page.get_by_role("button", name="相談を送信する").click()
 
     consultation = Consultation.objects.get()
     expect(page.locator("[aria-current='step']")).to_contain_text("完了")
