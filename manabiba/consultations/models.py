@@ -101,11 +101,19 @@ class Consultation(TimeStampedModel):
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     last_activity_at = models.DateTimeField(_("last activity"), default=timezone.now)
     anonymised_at = models.DateTimeField(_("anonymised at"), null=True, blank=True)
+    # The random key of the confirmation page it was sent from: sent twice (a reload, a double
+    # click), the question is still asked once (the database, not a check, decides).
+    submission_key = models.CharField(_("submission key"), max_length=64, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("learning consultation")
         verbose_name_plural = _("learning consultations")
         ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["submission_key"], condition=~models.Q(submission_key=""), name="consultations_submitted_once"
+            )
+        ]
         indexes = [
             models.Index(fields=["status", "due_at"]),
             models.Index(fields=["department", "status"]),

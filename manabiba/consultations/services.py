@@ -128,12 +128,19 @@ def consultation_submit(
     resident: User | None = None,
     channel: str = Channel.WEB,
     logged_by: User | None = None,
+    submission_key: str = "",
 ) -> Consultation:
     """A resident asks (online, or through the desk that logs it).
 
     A guest's consultation waits for the e-mail check; one asked signed in with a verified address,
     or logged by staff, goes straight to the queue with its response target running.
+    ``submission_key`` (the confirmation page's random key) makes sending twice ask once: the
+    second call returns the consultation the first made, and mails nothing.
     """
+    if submission_key:
+        existing = Consultation.objects.filter(submission_key=submission_key).first()
+        if existing is not None:
+            return existing
     if logged_by is not None and not has_permission(logged_by, "consultations.log"):
         raise PermissionDenied(_("Your account does not have permission for this."))
     if channel in {Channel.PHONE, Channel.COUNTER} and logged_by is None:
@@ -163,25 +170,35 @@ def consultation_submit(
             resident is not None and resident.email_verified_at is not None and email == normalise_email(resident.email)
         )
     )
-    consultation = Consultation.objects.create(
-        reference=_next_reference(now),
-        topic=topic,
-        body=body.strip(),
-        reply_channel=reply_channel,
-        preferred_times=preferred_times.strip(),
-        channel=channel,
-        resident=resident,
-        name=name.strip(),
-        email=email,
-        phone=phone.strip(),
-        language=language or translation.get_language() or settings.LANGUAGE_CODE,
-        access_token=secrets.token_urlsafe(32),
-        reply_token=secrets.token_hex(12),
-        confirmed_at=now if confirmed else None,
-        due_at=now + response_target(topic) if confirmed else None,
-        logged_by=logged_by,
-        last_activity_at=now,
-    )
+    fields = {
+        "reference": _next_reference(now),
+        "topic": topic,
+        "body": body.strip(),
+        "reply_channel": reply_channel,
+        "preferred_times": preferred_times.strip(),
+        "channel": channel,
+        "resident": resident,
+        "name": name.strip(),
+        "email": email,
+        "phone": phone.strip(),
+        "language": language or translation.get_language() or settings.LANGUAGE_CODE,
+        "access_token": secrets.token_urlsafe(32),
+        "reply_token": secrets.token_hex(12),
+        "confirmed_at": now if confirmed else None,
+        "due_at": now + response_target(topic) if confirmed else None,
+        "logged_by": logged_by,
+        "last_activity_at": now,
+        "submission_key": submission_key,
+    }
+    try:
+        with transaction.atomic():
+            consultation = Consultation.objects.create(**fields)
+    except IntegrityError:
+        # The same page sent at the same moment: the other request asked it.
+        existing = Consultation.objects.filter(submission_key=submission_key).first() if submission_key else None
+        if existing is None:
+            raise
+        return existing
     audit_log(
         action="consultations.consultation.submitted",
         actor=logged_by or resident,

@@ -5,6 +5,7 @@ from manabiba.consultations import views
 app_name = "consultations"
 urlpatterns: list[URLPattern | URLResolver] = [
     path("", views.ask, name="ask"),
+    path("check/", views.ask_check, name="ask_check"),
     path("check-your-mail/", views.check_mail, name="check_mail"),
     path("received/", views.received, name="received"),
     path("confirm/<str:token>/", views.confirm, name="confirm"),

@@ -1,6 +1,8 @@
 """Public pages: ask, confirm the e-mail address, follow the thread and reply; the inbound-mail webhook."""
 
 import hmac
+import secrets
+from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
@@ -18,7 +20,7 @@ from manabiba.accounts.models import User
 from manabiba.consultations import selectors, services
 from manabiba.consultations.forms import AskForm, ResidentReplyForm
 from manabiba.consultations.inbound import inbound_mail_receive
-from manabiba.consultations.models import Consultation, Message
+from manabiba.consultations.models import Consultation, Message, ReplyChannel, Topic
 from manabiba.consultations.throttle import guest_ask_allowed, resident_ask_allowed
 
 RECEIVED_SESSION_KEY = "consultations:received"
@@ -28,65 +30,121 @@ def _user(request: HttpRequest) -> User | None:
     return request.user if isinstance(request.user, User) and request.user.is_authenticated else None
 
 
-def ask(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
-    form = AskForm(request.POST or None, user=user)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        allowed = user is not None or guest_ask_allowed(
-            ip=request.META.get("REMOTE_ADDR"), email=data["email"], phone=data["phone"]
-        )
-        if not allowed:
-            form.add_error(None, _("Too many questions from here. Please try again later, or call the desk."))
-            return render(request, "consultations/ask.html", {"form": form, "mine": []}, status=429)
-        if user is not None and not resident_ask_allowed(user_id=user.pk):
-            form.add_error(None, _("You have asked many questions today. Please try again tomorrow, or call the desk."))
-            return render(
-                request,
-                "consultations/ask.html",
-                {"form": form, "mine": selectors.consultations_of(user)[:10]},
-                status=429,
-            )
-        try:
-            consultation = services.consultation_submit(
-                topic=data["topic"],
-                body=data["body"],
-                reply_channel=data["reply_channel"],
-                preferred_times=data["preferred_times"],
-                name=data.get("name", ""),
-                email=data.get("email", ""),
-                phone=data["phone"],
-                language=get_language() or "",
-                resident=user,
-            )
-        except ValidationError as error:
-            for field, errors in error.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
-        else:
-            if consultation.confirmed_at is None:
-                return redirect("consultations:check_mail")
-            if user is None:
-                # A guest asking for a call: no mail, so the reference is shown once, from the session.
-                request.session[RECEIVED_SESSION_KEY] = consultation.reference
-                return redirect("consultations:received")
-            messages.success(
-                request,
-                _("Thank you. Your reference number is %(reference)s.") % {"reference": consultation.reference},
-            )
-            return redirect("consultations:detail", reference=consultation.reference)
+# The question between the form (入力) and the confirmation page (確認): the form's values, kept in
+# the session so that 「修正する」 brings them back and 「送信する」 sends what was shown; removed once sent.
+DRAFT_SESSION_KEY = "consultations:draft"
+# The last question sent from this browser: its page key and where its result is shown, so that the
+# confirmation page sent again (a reload, a double click) leads to the same result.
+SENT_SESSION_KEY = "consultations:sent"
+DRAFT_SKIP = frozenset({"csrfmiddlewaretoken"})
+
+
+def _ask_page(request: HttpRequest, form: AskForm, user: User | None, status: int = 200) -> HttpResponse:
     return render(
         request,
         "consultations/ask.html",
         {"form": form, "mine": selectors.consultations_of(user)[:10] if user else []},
+        status=status,
     )
+
+
+def _draft(request: HttpRequest) -> dict[str, Any] | None:
+    draft = request.session.get(DRAFT_SESSION_KEY)
+    return draft if isinstance(draft, dict) and isinstance(draft.get("data"), dict) else None
+
+
+def ask(request: HttpRequest) -> HttpResponse:
+    """Step 1 of 3 (入力): the question form. A valid question goes to the confirmation page."""
+    user = _user(request)
+    if request.method != "POST":
+        draft = _draft(request)
+        return _ask_page(request, AskForm(initial=draft["data"] if draft else None, user=user), user)
+    form = AskForm(request.POST, user=user)
+    if not form.is_valid():
+        return _ask_page(request, form, user)
+    values = {key: value for key, value in request.POST.items() if key not in DRAFT_SKIP}
+    request.session[DRAFT_SESSION_KEY] = {"token": secrets.token_urlsafe(16), "data": values}
+    return redirect("consultations:ask_check")
+
+
+def ask_check(request: HttpRequest) -> HttpResponse:
+    """Step 2 of 3 (確認): the question as it will be sent; 「送信する」 sends it once, 「修正する» goes back."""
+    user = _user(request)
+    draft = _draft(request)
+    token = request.POST.get("token", "")
+    if request.method == "POST" and (draft is None or token != draft.get("token")):
+        sent = request.session.get(SENT_SESSION_KEY)
+        if isinstance(sent, dict) and sent.get("token") == token and sent.get("url"):
+            return redirect(str(sent["url"]))
+        messages.info(request, _("Please check your question again before sending it."))
+        return redirect("consultations:ask")
+    if draft is None:
+        return redirect("consultations:ask")
+    form = AskForm(draft["data"], user=user)
+    if not form.is_valid():
+        return _ask_page(request, form, user)
+    data = form.cleaned_data
+    if request.method != "POST":
+        response = render(
+            request,
+            "consultations/ask_check.html",
+            {
+                "data": data,
+                "topic": Topic(data["topic"]).label,
+                "reply_channel": ReplyChannel(data["reply_channel"]).label,
+                "applicant": user,
+                "token": draft["token"],
+            },
+        )
+        response["Cache-Control"] = "private, no-store"
+        return response
+    allowed = user is not None or guest_ask_allowed(
+        ip=request.META.get("REMOTE_ADDR"), email=data.get("email", ""), phone=data["phone"]
+    )
+    if not allowed:
+        form.add_error(None, _("Too many questions from here. Please try again later, or call the desk."))
+        return _ask_page(request, form, user, status=429)
+    if user is not None and not resident_ask_allowed(user_id=user.pk):
+        form.add_error(None, _("You have asked many questions today. Please try again tomorrow, or call the desk."))
+        return _ask_page(request, form, user, status=429)
+    try:
+        consultation = services.consultation_submit(
+            topic=data["topic"],
+            body=data["body"],
+            reply_channel=data["reply_channel"],
+            preferred_times=data["preferred_times"],
+            name=data.get("name", ""),
+            email=data.get("email", ""),
+            phone=data["phone"],
+            language=get_language() or "",
+            resident=user,
+            submission_key=str(draft["token"]),
+        )
+    except ValidationError as error:
+        for field, errors in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+        return _ask_page(request, form, user)
+    request.session.pop(DRAFT_SESSION_KEY, None)
+    if consultation.confirmed_at is None:
+        url = reverse("consultations:check_mail")
+    else:
+        # A guest asking for a call has no mail: the reference is shown on screen, from the session.
+        request.session[RECEIVED_SESSION_KEY] = consultation.reference
+        url = reverse("consultations:received")
+    request.session[SENT_SESSION_KEY] = {"token": draft["token"], "url": url}
+    return redirect(url)
 
 
 def received(request: HttpRequest) -> HttpResponse:
-    """The reference of the question a guest has just sent for a call back, to quote by phone or at the desk."""
+    """Step 3 of 3 (完了): the reference of the question just sent, to quote by phone or at the desk."""
     reference = request.session.get(RECEIVED_SESSION_KEY)
-    consultation = (
-        Consultation.objects.filter(reference=reference, resident__isnull=True).first() if reference else None
-    )
+    user = _user(request)
+    consultation = None
+    if reference:
+        found = Consultation.objects.filter(reference=reference).first()
+        # A guest's question (by the session that sent it), or the signed-in resident's own.
+        if found is not None and (found.resident_id is None or (user is not None and found.resident_id == user.pk)):
+            consultation = found
     if consultation is None:
         return redirect("consultations:ask")
     response = render(request, "consultations/received.html", {"consultation": consultation})

@@ -41,6 +41,22 @@ class RegistrationIn(BodyIn):
     # caller's language as any other mistake (``_typed_errors``), not the framework's English one.
 
     party_size: Any = Field(1, description="How many people, counted as seats.", json_schema_extra={"type": "integer"})
+    participants: Any = Field(
+        None,
+        description=(
+            'Everyone the application covers, one per seat: [{"name": ..., "age": ...}], as many as '
+            "party_size; age where the programme asks for it. Left out: the applicant is the one named "
+            "(a programme that asks ages needs the list)."
+        ),
+        json_schema_extra={
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {"name": {"type": "string"}, "age": {"type": ["integer", "null"]}},
+                "required": ["name"],
+            },
+        },
+    )
     answers: Any = Field(
         default_factory=dict, description="Answers by question key.", json_schema_extra={"type": "object"}
     )
@@ -63,6 +79,19 @@ def _typed_errors(payload: RegistrationIn) -> dict[str, list[str]]:
         errors["party_size"] = [_("Please enter a whole number.")]
     if not isinstance(payload.answers, dict):
         errors["answers"] = [_("Give the answers as an object, keyed by question.")]
+    if payload.participants is not None:
+        if not isinstance(payload.participants, list):
+            errors["participants"] = [_("Give the participants as a list of objects with a name and an age.")]
+        else:
+            for position, item in enumerate(payload.participants, start=1):
+                if not isinstance(item, dict):
+                    errors[f"participants.{position}"] = [_("Give each participant as an object with a name.")]
+                    continue
+                if not isinstance(item.get("name", ""), str):
+                    errors[f"participants.{position}.name"] = [_("Please give the name as text.")]
+                age = item.get("age")
+                if age is not None and (isinstance(age, bool) or not isinstance(age, int)):
+                    errors[f"participants.{position}.age"] = [_("Please enter a whole number.")]
     for name in ("attends_every_session", "consent"):
         if not isinstance(getattr(payload, name), bool):
             errors[name] = [_("Please answer true or false.")]
@@ -74,11 +103,18 @@ class ProgramRef(Schema):
     title: str
 
 
+class ParticipantOut(Schema):
+    position: int
+    name: str
+    age: int | None
+
+
 class RegistrationOut(Schema):
     id: int
     program: ProgramRef
     status: str
     party_size: int
+    participants: list[ParticipantOut]
     answers: dict[str, Any]
     waitlist_position: int | None
     offer_expires_at: datetime | None
@@ -137,6 +173,9 @@ def _registration(registration: Registration) -> dict[str, Any]:
         "program": {"id": registration.program_id, "title": registration.program.title},
         "status": registration.status,
         "party_size": registration.party_size,
+        "participants": [
+            {"position": p.position, "name": p.name, "age": p.age} for p in registration.participants.all()
+        ],
         "answers": registration.answers,
         "waitlist_position": registration.waitlist_position,
         "offer_expires_at": (
@@ -228,6 +267,12 @@ def registration_create(request: HttpRequest, program_id: int, payload: Registra
             program=program,
             user=_user(request),
             party_size=payload.party_size,
+            participants=None
+            if payload.participants is None
+            else [
+                services.ParticipantSpec(name=str(item.get("name") or ""), age=item.get("age"))
+                for item in payload.participants
+            ],
             answers=payload.answers,
             consent=payload.consent,
             attends_every_session=payload.attends_every_session,

@@ -15,6 +15,7 @@ from manabiba.accounts.models import User
 from manabiba.programs.models import Program
 from manabiba.registrations.models import PriorityRule, Registration, RegistrationSettings
 from manabiba.registrations.services import (
+    ParticipantSpec,
     QuestionSpec,
     registration_settings_update,
     registration_submit,
@@ -71,10 +72,14 @@ def _apply(program: Program, people: list[User], party_sizes: tuple[int, ...] = 
     for index, person in enumerate(people):
         if Registration.objects.filter(program=program, user=person, status__in=Registration.ACTIVE).exists():
             continue
+        party_size = party_sizes[index % len(party_sizes)]
+        # Everyone the application covers is named: the applicant, then whoever comes along.
+        companions = [ParticipantSpec(f"同伴 {index + 1:02d}-{n}") for n in range(1, party_size)]
         registration_submit(
             program=program,
             user=person,
-            party_size=party_sizes[index % len(party_sizes)],
+            party_size=party_size,
+            participants=[ParticipantSpec(person.full_name or person.email), *companions],
             answers={},
             consent=True,
             attends_every_session=index % 2 == 0,
@@ -120,8 +125,12 @@ def demo_registrations_seed() -> list[str]:
             {"allocation": RegistrationSettings.Allocation.FIRST_COME, "offer_expiry_hours": 24},
         ),
         DemoPlan(
-            "first come, parent and child",
-            {"allocation": RegistrationSettings.Allocation.FIRST_COME, "max_party_size": 2},
+            "first come, parent and child, each participant's age asked",
+            {
+                "allocation": RegistrationSettings.Allocation.FIRST_COME,
+                "max_party_size": 2,
+                "asks_participant_age": True,
+            },
             questions=questions,
         ),
     ]

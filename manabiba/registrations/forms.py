@@ -15,10 +15,11 @@ from manabiba.core.models import Area
 from manabiba.registrations.models import (
     PriorityRule,
     Registration,
+    RegistrationParticipant,
     RegistrationQuestion,
     RegistrationSettings,
 )
-from manabiba.registrations.services import QuestionSpec
+from manabiba.registrations.services import ParticipantSpec, QuestionSpec
 
 QUESTION_PREFIX = "q_"
 NO_TIER = ""
@@ -111,6 +112,96 @@ class ApplyForm(QuestionsMixin):
         self.add_questions(questions)
         # The consent comes last, after the programme's own questions.
         self.order_fields([name for name in self.fields if name != "consent"] + ["consent"])
+
+
+PARTICIPANTS_PREFIX = "participants"
+
+
+def asks_for_participants(reg_settings: RegistrationSettings) -> bool:
+    """Whether the apply form names each participant: for parties of more than one, or to ask ages.
+
+    Otherwise the resident alone comes, and the service names them from the account."""
+    return reg_settings.max_party_size > 1 or reg_settings.asks_participant_age
+
+
+def participant_rows(data: Any, reg_settings: RegistrationSettings) -> int:
+    """How many participant rows the form shows: the number of people chosen (from 1 to the largest party)."""
+    try:
+        rows = int(str(data.get("party_size") or 1))
+    except (TypeError, ValueError):
+        rows = 1
+    return max(1, min(rows, reg_settings.max_party_size))
+
+
+class ParticipantForm(forms.Form):
+    """One person the application covers: the name, and the age where the programme asks."""
+
+    name = forms.CharField(
+        label=_("Name"),
+        max_length=100,
+        error_messages={"required": _("Please enter the name.")},
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+    age = forms.IntegerField(
+        label=_("Age"),
+        min_value=0,
+        max_value=RegistrationParticipant.MAX_AGE,
+        error_messages={"required": _("Please enter the age.")},
+        widget=forms.NumberInput(attrs={"inputmode": "numeric", "class": "input--short"}),
+    )
+
+    def __init__(self, *args: Any, asks_age: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not asks_age:
+            del self.fields["age"]
+
+    def spec(self) -> ParticipantSpec:
+        return ParticipantSpec(name=self.cleaned_data["name"], age=self.cleaned_data.get("age"))
+
+
+class BaseParticipantFormSet(forms.BaseFormSet[ParticipantForm]):
+    def specs(self) -> list[ParticipantSpec]:
+        return [form.spec() for form in self.forms]
+
+
+def participant_formset(
+    *, rows: int, asks_age: bool, data: Any = None, initial: list[dict[str, Any]] | None = None
+) -> BaseParticipantFormSet:
+    """Exactly ``rows`` participant forms, every one required (the number comes from the party size,
+    not from the management form a client sends)."""
+    formset_class = forms.formset_factory(
+        ParticipantForm,
+        formset=BaseParticipantFormSet,
+        extra=0,
+        min_num=rows,
+        max_num=rows,
+        absolute_max=rows,
+        validate_min=True,
+        validate_max=True,
+    )
+    if data is not None:
+        data = data.copy()
+        data[f"{PARTICIPANTS_PREFIX}-TOTAL_FORMS"] = str(rows)
+        data[f"{PARTICIPANTS_PREFIX}-INITIAL_FORMS"] = "0"
+        formset = formset_class(data, prefix=PARTICIPANTS_PREFIX, form_kwargs={"asks_age": asks_age})
+    else:
+        formset = formset_class(initial=initial, prefix=PARTICIPANTS_PREFIX, form_kwargs={"asks_age": asks_age})
+    return cast(BaseParticipantFormSet, formset)
+
+
+def participants_initial(data: Any, rows: int, applicant: str) -> list[dict[str, Any]]:
+    """The rows' values from a draft (or a form sent to change the number of rows); the applicant
+    is participant 1 of a new form."""
+    initial = [
+        {
+            "name": data.get(f"{PARTICIPANTS_PREFIX}-{n}-name", ""),
+            "age": data.get(f"{PARTICIPANTS_PREFIX}-{n}-age", ""),
+        }
+        for n in range(rows)
+    ]
+    if not any(f"{PARTICIPANTS_PREFIX}-0-name" in key for key in data):
+        initial[0]["name"] = applicant
+    return initial
 
 
 class CancelForm(forms.Form):
@@ -292,6 +383,11 @@ class SettingsForm(forms.Form):
         label=_("People not drawn are"), choices=RegistrationSettings.NotDrawn.choices, widget=forms.RadioSelect
     )
     max_party_size = forms.IntegerField(label=_("Largest party per application"), min_value=1, max_value=20)
+    asks_participant_age = forms.BooleanField(
+        label=_("Ask each participant's age"),
+        required=False,
+        help_text=_("For programmes whose participants must be of a certain age, e.g. parent-and-child classes."),
+    )
     confirm_within_days = forms.IntegerField(
         label=_("Winners confirm within (days)"),
         min_value=1,
@@ -333,6 +429,7 @@ class SettingsForm(forms.Form):
                 "allocation",
                 "not_drawn",
                 "max_party_size",
+                "asks_participant_age",
                 "confirm_within_days",
                 "offer_expiry_hours",
                 "cancellation_cutoff_hours",

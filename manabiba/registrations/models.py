@@ -10,6 +10,7 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from manabiba.core.models import Area, TimeStampedModel
@@ -40,6 +41,11 @@ class RegistrationSettings(TimeStampedModel):
         _("people not drawn are"), max_length=20, choices=NotDrawn.choices, default=NotDrawn.WAITLIST
     )
     max_party_size = models.PositiveSmallIntegerField(_("largest party"), default=1)
+    asks_participant_age = models.BooleanField(
+        _("ask each participant's age"),
+        default=False,
+        help_text=_("For programmes whose participants must be of a certain age, e.g. parent-and-child classes."),
+    )
     confirm_within_days = models.PositiveSmallIntegerField(
         _("winners confirm within (days)"),
         null=True,
@@ -267,6 +273,41 @@ class Registration(TimeStampedModel):
     @property
     def is_active(self) -> bool:
         return self.status in self.ACTIVE
+
+
+class RegistrationParticipant(models.Model):
+    """One person an application covers (参加者), by name and, where the programme asks, age.
+
+    A registration of party size N has N participants, position 1 first (by default the applicant).
+    Personal data: removed with the registration by the retention purge and when the applicant's
+    account is deleted; seen only by staff who may see the programme's registrants (logged).
+    """
+
+    MAX_AGE = 120
+
+    registration = models.ForeignKey(Registration, on_delete=models.CASCADE, related_name="participants")
+    position = models.PositiveSmallIntegerField(_("position"))
+    name = models.CharField(_("name"), max_length=100)
+    age = models.PositiveSmallIntegerField(_("age"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = pgettext_lazy("people named in an application", "participant")
+        verbose_name_plural = pgettext_lazy("people named in an application", "participants")
+        ordering = ["registration", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["registration", "position"], name="registrations_participant_position"),
+            models.CheckConstraint(condition=Q(position__gte=1), name="registrations_participant_position_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.registration_id}/{self.position}"
+
+    @property
+    def label(self) -> str:
+        """The name, with the age when given: 山田 花子（8歳）."""
+        if self.age is None:
+            return self.name
+        return gettext("%(name)s (age %(age)s)") % {"name": self.name, "age": self.age}
 
 
 class LotteryDraw(models.Model):

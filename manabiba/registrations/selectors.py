@@ -93,7 +93,7 @@ def registrations_of(user: User) -> QuerySet[Registration]:
     return (
         Registration.objects.filter(user=user)
         .select_related("program", "program__organizer")
-        .prefetch_related("program__sessions")
+        .prefetch_related("program__sessions", "participants")
         .order_by("-program__first_starts_at", "-id")
     )
 
@@ -120,7 +120,11 @@ def program_registrants(
     if not can_view_registrants(viewer, program):
         raise PermissionDenied(_("You cannot see this programme's registrants."))
     audit_log(action="registrations.personal_data.viewed", actor=viewer, target=program, data={"view": view})
-    registrations = Registration.objects.filter(program=program).select_related("user", "registered_by")
+    registrations = (
+        Registration.objects.filter(program=program)
+        .select_related("user", "registered_by")
+        .prefetch_related("participants")
+    )
     if statuses is not None:
         registrations = registrations.filter(status__in=statuses)
     return registrations.order_by("status", "waitlist_position", "id")

@@ -17,7 +17,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext
 from django.views.decorators.http import require_POST
 
 from manabiba.accounts.decorators import second_factor_required
@@ -641,6 +641,7 @@ def export_csv(request: HttpRequest, program_id: int) -> HttpResponse:
         _("Phone"),
         _("E-mail address"),
         _("Number of people"),
+        pgettext("people named in an application", "Participants"),
         _("Channel"),
         _("Check-in code"),
         _("Priority tier"),
@@ -660,6 +661,7 @@ def export_csv(request: HttpRequest, program_id: int) -> HttpResponse:
                 r.phone,
                 r.email,
                 r.party_size,
+                "; ".join(f"{p.position}. {p.label}" for p in r.participants.all()),
                 r.get_channel_display(),
                 r.check_in_code,
                 r.tier,

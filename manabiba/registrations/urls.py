@@ -9,6 +9,8 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("<int:registration_id>/", views.detail, name="detail"),
     path("<int:registration_id>/cancel/", views.cancel, name="cancel"),
     path("<int:registration_id>/confirm/", views.confirm, name="confirm"),
+    path("<int:registration_id>/complete/", views.complete, name="complete"),
     path("programs/<int:program_id>/apply/", views.apply, name="apply"),
+    path("programs/<int:program_id>/apply/confirm/", views.apply_confirm, name="apply_confirm"),
     path("programs/<int:program_id>/draw/", views.draw_notice, name="draw_notice"),
 ]

@@ -1,8 +1,11 @@
 """Resident pages: apply for a programme, see and cancel one's registrations, confirm a place offered,
 and the public draw notice of a lottery (counts and seed, never names)."""
 
+import secrets
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -16,7 +19,16 @@ from django.views.decorators.http import require_POST
 from manabiba.accounts.models import User
 from manabiba.programs.models import Program, ProgramSession
 from manabiba.registrations import selectors, services
-from manabiba.registrations.forms import ApplyForm, CancelForm
+from manabiba.registrations.forms import (
+    PARTICIPANTS_PREFIX,
+    ApplyForm,
+    BaseParticipantFormSet,
+    CancelForm,
+    asks_for_participants,
+    participant_formset,
+    participant_rows,
+    participants_initial,
+)
 from manabiba.registrations.models import Registration
 
 Status = Registration.Status
@@ -35,47 +47,207 @@ def _public_program(program_id: int) -> Program:
     return program
 
 
+# The application in progress between the form (入力) and the confirmation (確認): the form's own
+# values, kept in the session so that 「修正する」 brings them back and 「申し込む」 sends exactly what
+# was shown. Removed when the application is made.
+DRAFT_KEY = "registrations:draft:%s"
+DRAFT_SKIP = frozenset({"csrfmiddlewaretoken", "step"})
+
+
+@dataclass
+class ApplyForms:
+    """The apply form and, where the programme names its participants, one row per person."""
+
+    form: ApplyForm
+    participants: BaseParticipantFormSet | None
+
+    def is_valid(self) -> bool:
+        valid = self.form.is_valid()
+        return (self.participants is None or self.participants.is_valid()) and valid
+
+    def submit_arguments(self) -> dict[str, Any]:
+        data = self.form.cleaned_data
+        return {
+            "party_size": len(self.participants.forms) if self.participants is not None else data["party_size"],
+            "participants": self.participants.specs() if self.participants is not None else None,
+            "answers": self.form.answers(),
+            "consent": data["consent"],
+            "attends_every_session": bool(data.get("attends_every_session")),
+        }
+
+    def add_service_errors(self, error: ValidationError) -> None:
+        """The service's errors on the fields they name (``participants.<n>.name`` on row n)."""
+        if self.participants is None or not hasattr(error, "error_dict"):
+            self.form.add_service_errors(error)
+            return
+        rest: dict[str, list[str]] = {}
+        for key, messages_ in error.message_dict.items():
+            parts = key.split(".")
+            if len(parts) == 3 and parts[0] == "participants" and parts[1].isdigit():
+                row = self.participants.forms[int(parts[1]) - 1]
+                for message in messages_:
+                    row.add_error(parts[2] if parts[2] in row.fields else None, message)
+            else:
+                rest[key] = messages_
+        if rest:
+            self.form.add_service_errors(ValidationError(rest))
+
+
+def _apply_forms(
+    program: Program,
+    user: User,
+    *,
+    data: Any = None,
+    initial: Mapping[str, Any] | None = None,
+) -> ApplyForms:
+    """The forms bound to ``data``, or showing ``initial`` values (a draft, a form sent to change the
+    number of rows) without judging them."""
+    reg_settings = selectors.registration_settings_for(program)
+    questions = selectors.registration_questions(program)
+    source: Mapping[str, Any] = data if data is not None else (initial or {})
+    form = ApplyForm(data, initial=dict(initial or {}), reg_settings=reg_settings, questions=questions)
+    if not asks_for_participants(reg_settings):
+        return ApplyForms(form, None)
+    rows = participant_rows(source, reg_settings)
+    asks_age = reg_settings.asks_participant_age
+    if data is not None:
+        formset = participant_formset(rows=rows, asks_age=asks_age, data=data)
+    else:
+        values = participants_initial(source, rows, user.full_name)
+        formset = participant_formset(rows=rows, asks_age=asks_age, initial=values)
+    return ApplyForms(form, formset)
+
+
+def _apply_page(
+    request: HttpRequest, program: Program, forms: ApplyForms, *, closed: str | None = None, status: int = 200
+) -> HttpResponse:
+    reg_settings = selectors.registration_settings_for(program)
+    return render(
+        request,
+        "registrations/apply.html",
+        {
+            "program": program,
+            "form": forms.form,
+            "participants": forms.participants,
+            "reg_settings": reg_settings,
+            "closed": closed,
+            "counts": selectors.seat_counts(program),
+            "draw_at": selectors.draw_time(program) if reg_settings.is_lottery else None,
+        },
+        status=status,
+    )
+
+
+def _draft(request: HttpRequest, program: Program) -> dict[str, Any] | None:
+    draft = request.session.get(DRAFT_KEY % program.pk)
+    return draft if isinstance(draft, dict) and isinstance(draft.get("data"), dict) else None
+
+
 @login_required
 def apply(request: HttpRequest, program_id: int) -> HttpResponse:
+    """Step 1 of 3 (入力): the form. Valid answers go to the confirmation page; nothing is applied yet."""
     program = _public_program(program_id)
     user = _user(request)
     existing = selectors.active_registration(user, program)
     if existing is not None:
         messages.info(request, _("You have already applied for this programme."))
         return redirect("registrations:detail", registration_id=existing.pk)
-    reg_settings = selectors.registration_settings_for(program)
-    questions = selectors.registration_questions(program)
-    form = ApplyForm(request.POST or None, reg_settings=reg_settings, questions=questions)
     closed = selectors.online_application_refusal(program, now=timezone.now())
-    if request.method == "POST" and closed is None and form.is_valid():
+    if request.method != "POST" or closed is not None:
+        draft = _draft(request, program)
+        forms = _apply_forms(program, user, initial=draft["data"] if draft else None)
+        return _apply_page(request, program, forms, closed=closed)
+    values = {key: value for key, value in request.POST.items() if key not in DRAFT_SKIP}
+    if request.POST.get("step") == "resize":
+        # "Show rows for this number of people": the same values, as many rows as people, no judgement yet.
+        return _apply_page(request, program, _apply_forms(program, user, initial=values))
+    forms = _apply_forms(program, user, data=request.POST)
+    if not forms.is_valid():
+        return _apply_page(request, program, forms)
+    if forms.participants is not None:
+        values[f"{PARTICIPANTS_PREFIX}-TOTAL_FORMS"] = str(len(forms.participants.forms))
+    request.session[DRAFT_KEY % program.pk] = {"token": secrets.token_urlsafe(16), "data": values}
+    return redirect("registrations:apply_confirm", program_id=program.pk)
+
+
+@login_required
+def apply_confirm(request: HttpRequest, program_id: int) -> HttpResponse:
+    """Step 2 of 3 (確認): everything as it will be sent. 「申し込む」 applies (POST, once);
+    「修正する」 goes back to the form with every value kept."""
+    program = _public_program(program_id)
+    user = _user(request)
+    draft = _draft(request, program)
+    if request.method == "POST" and (draft is None or request.POST.get("token") != draft.get("token")):
+        # Sent twice (a reload, a double click) or from an old page: the first one applied, if any.
+        existing = selectors.active_registration(user, program)
+        if existing is not None:
+            return redirect("registrations:complete", registration_id=existing.pk)
+        messages.info(request, _("Please check your application again before sending it."))
+        return redirect("registrations:apply", program_id=program.pk)
+    if draft is None:
+        return redirect("registrations:apply", program_id=program.pk)
+    existing = selectors.active_registration(user, program)
+    if existing is not None:
+        request.session.pop(DRAFT_KEY % program.pk, None)
+        return redirect("registrations:complete", registration_id=existing.pk)
+    forms = _apply_forms(program, user, data=draft["data"])
+    closed = selectors.online_application_refusal(program, now=timezone.now())
+    if closed is not None or not forms.is_valid():
+        # Applications closed meanwhile, or the programme's questions changed: back to the form.
+        return _apply_page(request, program, forms, closed=closed)
+    if request.method == "POST":
         try:
-            registration = services.registration_submit(
-                program=program,
-                user=user,
-                party_size=form.cleaned_data["party_size"],
-                answers=form.answers(),
-                consent=form.cleaned_data["consent"],
-                attends_every_session=bool(form.cleaned_data.get("attends_every_session")),
-            )
+            registration = services.registration_submit(program=program, user=user, **forms.submit_arguments())
         except services.AlreadyRegisteredError as error:
-            return redirect("registrations:detail", registration_id=error.registration.pk)
+            request.session.pop(DRAFT_KEY % program.pk, None)
+            return redirect("registrations:complete", registration_id=error.registration.pk)
         except ValidationError as error:
             if getattr(error, "code", None) == "closed":
-                closed = " ".join(error.messages)
-            else:
-                form.add_service_errors(error)
-        else:
-            return redirect("registrations:detail", registration_id=registration.pk)
+                return _apply_page(request, program, forms, closed=" ".join(error.messages))
+            forms.add_service_errors(error)
+            return _apply_page(request, program, forms)
+        request.session.pop(DRAFT_KEY % program.pk, None)
+        return redirect("registrations:complete", registration_id=registration.pk)
+    reg_settings = selectors.registration_settings_for(program)
+    arguments = forms.submit_arguments()
     return render(
         request,
-        "registrations/apply.html",
+        "registrations/apply_confirm.html",
         {
             "program": program,
-            "form": form,
             "reg_settings": reg_settings,
-            "closed": closed,
-            "counts": selectors.seat_counts(program),
+            "sessions": list(program.sessions.all()),
+            "party_size": arguments["party_size"],
+            "participants": arguments["participants"],
+            "answers": _answer_labels(forms.form),
+            "attends_every_session": arguments["attends_every_session"],
+            "asks_every_session": "attends_every_session" in forms.form.fields,
+            "applicant": user,
+            "token": draft["token"],
             "draw_at": selectors.draw_time(program) if reg_settings.is_lottery else None,
+        },
+    )
+
+
+def _answer_labels(form: ApplyForm) -> list[tuple[str, object]]:
+    """The answers as the resident will read them back: each question's label and the answer."""
+    answers = form.answers()
+    return [(q.label, answers[q.key]) for q in form.questions if q.key in answers]
+
+
+@login_required
+def complete(request: HttpRequest, registration_id: int) -> HttpResponse:
+    """Step 3 of 3 (完了): the result of the application and its reference. Safe to reload."""
+    registration = _own(request, registration_id)
+    reg_settings = selectors.registration_settings_for(registration.program)
+    return render(
+        request,
+        "registrations/apply_complete.html",
+        {
+            "registration": registration,
+            "program": registration.program,
+            "participants": list(registration.participants.all()),
+            "draw_at": selectors.draw_time(registration.program) if reg_settings.is_lottery else None,
         },
     )
 

@@ -17,7 +17,7 @@ from manabiba.core.models import Area, AuditEntry, OutboxMessage
 from manabiba.desk.models import Appointment
 from manabiba.programs.factories import ProgramFactory
 from manabiba.programs.models import Program
-from manabiba.registrations.models import Registration, RegistrationSettings
+from manabiba.registrations.models import Registration, RegistrationParticipant, RegistrationSettings
 from manabiba.registrations.services import registration_settings_update, registration_submit
 
 pytestmark = pytest.mark.django_db
@@ -68,6 +68,8 @@ def _personal_rows(user_pk: int) -> list[str]:
     for text in (NAME, EMAIL, PHONE):
         if Registration.objects.filter(full_name=text).exists() or Registration.objects.filter(email=text).exists():
             found.append(f"registration {text}")
+        if RegistrationParticipant.objects.filter(name=text).exists():
+            found.append(f"participant {text}")
         if (
             Registration.objects.filter(phone=text).exists()
             or Registration.objects.filter(full_name_kana=KANA).exists()

@@ -77,6 +77,10 @@ def test_guest_asks_coordinator_routes_department_answers_resident_replies_by_ma
     main.locator("input[name='email']").fill(GUEST)
     with page.expect_navigation():
         main.locator("button[type='submit']").click()
+    assert page.url.endswith("/consultations/check/")
+    axe_check(page)
+    with page.expect_navigation():
+        page.locator("main form[method='post'] button[type='submit']").click()
     assert page.url.endswith("/consultations/check-your-mail/")
     axe_check(page)
     assert not Consultation.objects.filter(confirmed_at__isnull=False).exists()

@@ -48,8 +48,17 @@ def test_a_phone_only_resident_asks_and_gets_a_reference_to_quote(
     page.screenshot(path=SHOTS / f"ask-phone-ja-{width}.png", full_page=True)
     with page.expect_navigation():
         form.locator("button[type='submit']").click()
+    # 確認: what will be sent, nothing asked yet.
+    assert page.url.endswith("/consultations/check/")
+    expect(page.locator("[aria-current='step']")).to_contain_text("確認")
+    expect(page.locator("main dl")).to_contain_text("042-111-2222")
+    assert not Consultation.objects.exists()
+    axe_check(page)
+    with page.expect_navigation():
+        page.get_by_role("button", name="相談を送信する").click()
 
     consultation = Consultation.objects.get()
+    expect(page.locator("[aria-current='step']")).to_contain_text("完了")
     assert page.url.endswith("/consultations/received/")
     expect(page.locator(".reference-box__number")).to_have_text(consultation.reference)
     expect(page.locator("main .desk-contact a[href^='tel:']")).to_have_attribute("href", "tel:0424641311")
@@ -90,6 +99,8 @@ def test_the_desk_routes_a_case_and_still_sees_it(
     form.locator("input[name='phone']").fill("042-333-4444")
     with page.expect_navigation():
         form.locator("button[type='submit']").click()
+    with page.expect_navigation():
+        page.locator("main form[method='post'] button[type='submit']").click()
     consultation = Consultation.objects.get()
 
     login(page, desk.email, DEFAULT_PASSWORD)

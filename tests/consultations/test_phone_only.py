@@ -15,6 +15,8 @@ from manabiba.consultations.services import consultation_assign
 from manabiba.core.models import OutboxMessage
 from manabiba.desk.reference import desk_contact_load
 
+from .steps import send_question
+
 pytestmark = pytest.mark.django_db
 Ask = Callable[..., Consultation]
 
@@ -22,7 +24,7 @@ QUESTION = {"topic": "learn", "body": "書道を習いたいです。", "preferr
 
 
 def post_question(client: Client, **fields: str) -> HttpResponse:
-    return client.post(reverse("consultations:ask"), {**QUESTION, **fields})
+    return send_question(client, {**QUESTION, **fields})
 
 
 @pytest.mark.parametrize("reply_channel", ["phone", "desk"])

@@ -14,6 +14,8 @@ from manabiba.consultations.services import consultation_reply
 from manabiba.core.models import OutboxMessage
 from manabiba.programs.factories import ProgramFactory
 
+from .steps import send_question
+
 pytestmark = pytest.mark.django_db
 Ask = Callable[..., Consultation]
 
@@ -47,8 +49,8 @@ def test_searching_for_programmes_keeps_the_reply_being_typed_and_the_ticked_pro
 def test_a_reply_to_a_resident_who_asked_for_a_call_is_a_call_note_and_not_mailed(
     client: Client, coordinator: User
 ) -> None:
-    client.post(
-        reverse("consultations:ask"),
+    send_question(
+        client,
         {
             "topic": "learn",
             "body": "書道",

@@ -17,6 +17,8 @@ from manabiba.consultations.services import consultation_assign, consultation_re
 from manabiba.core.models import OutboxMessage
 from manabiba.programs.factories import ProgramFactory
 
+from .steps import send_question
+
 pytestmark = pytest.mark.django_db
 Ask = Callable[..., Consultation]
 TOKYO = ZoneInfo("Asia/Tokyo")
@@ -26,8 +28,8 @@ EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
 def test_a_guest_asks_confirms_by_mail_and_follows_the_thread(client: Client) -> None:
     form = client.get(reverse("consultations:ask"), **EN)
     assert form.status_code == 200
-    response = client.post(
-        reverse("consultations:ask"),
+    response = send_question(
+        client,
         {
             "topic": "group",
             "body": "写真のサークルを探しています",
@@ -65,11 +67,12 @@ def test_the_form_explains_what_is_missing(client: Client) -> None:
 
 def test_a_signed_in_resident_finds_the_consultation_on_their_page(client: Client, resident: User) -> None:
     client.force_login(resident)
-    response = client.post(
-        reverse("consultations:ask"), {"topic": "learn", "body": "書道", "reply_channel": "email"}, follow=True
-    )
+    response = send_question(client, {"topic": "learn", "body": "書道", "reply_channel": "email"}, follow=True)
     consultation = Consultation.objects.get(resident=resident)
-    assert response.redirect_chain[-1][0] == reverse("consultations:detail", args=[consultation.reference])
+    assert response.redirect_chain[-1][0] == reverse("consultations:received")
+    page = response.content.decode()
+    assert consultation.reference in page
+    assert reverse("consultations:detail", args=[consultation.reference]) in page
     assert consultation.reference in client.get(reverse("consultations:mine")).content.decode()
 
 
@@ -209,7 +212,7 @@ def test_purge_anonymises_old_answered_consultations_and_drops_unconfirmed_ones(
 
 def test_a_guest_cannot_use_the_form_to_mail_one_address_again_and_again(client: Client) -> None:
     question = {"topic": "learn", "body": "質問", "reply_channel": "email", "email": "target@example.jp"}
-    statuses = [client.post(reverse("consultations:ask"), question).status_code for _n in range(6)]
+    statuses = [send_question(client, question).status_code for _n in range(6)]
     assert statuses == [302] * 5 + [429]
     assert OutboxMessage.objects.filter(to="target@example.jp").count() == 5
 
@@ -246,17 +249,16 @@ def test_a_signed_in_resident_cannot_flood_the_queue(
 ) -> None:
     settings.CONSULTATIONS_RESIDENT_ASKS_PER_DAY = 3
     client.force_login(resident)
-    url = reverse("consultations:ask")
     statuses = [
-        client.post(
-            url, {"topic": "learn", "body": f"質問{n}", "reply_channel": "email"}, REMOTE_ADDR=f"10.0.0.{n}"
+        send_question(
+            client, {"topic": "learn", "body": f"質問{n}", "reply_channel": "email"}, REMOTE_ADDR=f"10.0.0.{n}"
         ).status_code
         for n in range(3)
     ]
     assert statuses == [302] * 3
     # Another client address does not help: the limit is the account's.
-    refused = client.post(
-        url, {"topic": "learn", "body": "四つ目の質問", "reply_channel": "email"}, REMOTE_ADDR="10.0.0.9", **EN
+    refused = send_question(
+        client, {"topic": "learn", "body": "四つ目の質問", "reply_channel": "email"}, REMOTE_ADDR="10.0.0.9", **EN
     )
     assert refused.status_code == 429
     page = refused.content.decode()
@@ -266,4 +268,4 @@ def test_a_signed_in_resident_cannot_flood_the_queue(
     # Someone else is not affected.
     other = make_persona(Role.RESIDENT, email="other-resident@example.jp")
     client.force_login(other)
-    assert client.post(url, {"topic": "learn", "body": "別の人", "reply_channel": "email"}).status_code == 302
+    assert send_question(client, {"topic": "learn", "body": "別の人", "reply_channel": "email"}).status_code == 302

@@ -1,8 +1,10 @@
 """Resident pages: apply, the result, my registrations, cancel with a confirmation step, confirm an
 offered place, the public draw notice and the box on the programme's page."""
 
+import re
 from collections.abc import Callable
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -37,6 +39,22 @@ def _signed_in(client: Client, user: User) -> Client:
     return client
 
 
+def _token(html: str) -> str:
+    found = re.search(r'name="token" value="([^"]+)"', html)
+    assert found is not None, "no confirmation form on the page"
+    return found.group(1)
+
+
+def _apply_through(client: Client, program: Program, data: dict[str, str]) -> Any:
+    """入力 → 確認 → 完了: send the form, read the confirmation page, press 「申し込む」, follow to the end."""
+    sent = client.post(reverse("registrations:apply", args=[program.pk]), data)
+    assert sent.status_code == 302, sent.content.decode()
+    assert sent["Location"] == reverse("registrations:apply_confirm", args=[program.pk])
+    check = client.get(sent["Location"])
+    assert check.status_code == 200
+    return client.post(sent["Location"], {"token": _token(check.content.decode())}, follow=True)
+
+
 def _close(program: Program) -> None:
     Program.objects.filter(pk=program.pk).update(applications_close_at=timezone.now() - timedelta(minutes=1))
     program.refresh_from_db()
@@ -68,13 +86,21 @@ def test_apply_first_come_confirms_and_says_so(
     assert 'for="id_consent"' in html
     assert reverse("web:page", args=["privacy"]) in html
 
-    response = client.post(
-        reverse("registrations:apply", args=[program.pk]), {"party_size": "2", "consent": "on"}, follow=True
+    response = _apply_through(
+        client,
+        program,
+        {
+            "party_size": "2",
+            "participants-0-name": "Apply Person",
+            "participants-1-name": "Child Person",
+            "consent": "on",
+        },
     )
     registration = Registration.objects.get(program=program, user=resident)
     assert registration.status == S.CONFIRMED
     assert registration.party_size == 2
-    assert response.redirect_chain[-1][0] == reverse("registrations:detail", args=[registration.pk])
+    assert [p.name for p in registration.participants.all()] == ["Apply Person", "Child Person"]
+    assert response.redirect_chain[-1][0] == reverse("registrations:complete", args=[registration.pk])
     page = response.content.decode()
     assert "Confirmed: you have a place." in page
     assert registration.check_in_code in page
@@ -100,10 +126,8 @@ def test_apply_without_consent_or_required_answer_shows_the_errors(
     assert 'href="#id_q_child-age"' in html
     assert not Registration.objects.filter(program=program).exists()
 
-    response = client.post(
-        reverse("registrations:apply", args=[program.pk]), {"party_size": "1", "q_child-age": "7", "consent": "on"}
-    )
-    assert response.status_code == 302
+    response = _apply_through(client, program, {"party_size": "1", "q_child-age": "7", "consent": "on"})
+    assert response.status_code == 200
     assert Registration.objects.get(program=program).answers == {"child-age": 7}
 
 
@@ -114,11 +138,7 @@ def test_apply_to_a_lottery_says_when_the_draw_is_and_asks_about_every_session(
     client = _signed_in(en_client, make_resident())
     form = client.get(reverse("registrations:apply", args=[program.pk])).content.decode()
     assert "I can attend every session" in form
-    response = client.post(
-        reverse("registrations:apply", args=[program.pk]),
-        {"party_size": "1", "consent": "on", "attends_every_session": "on"},
-        follow=True,
-    )
+    response = _apply_through(client, program, {"party_size": "1", "consent": "on", "attends_every_session": "on"})
     registration = Registration.objects.get(program=program)
     assert registration.status == S.APPLIED
     assert registration.attends_every_session

@@ -11,6 +11,7 @@ from manabiba.registrations.services._mail import MY_REGISTRATIONS_PATH, _confir
 from manabiba.registrations.services.applying import (
     AlreadyRegisteredError,
     DuplicateRegistrationError,
+    ParticipantSpec,
     registration_submit,
     registration_submit_for_group,
     registration_submit_on_behalf,
@@ -52,6 +53,7 @@ __all__ = [
     "AlreadyRegisteredError",
     "DueReport",
     "DuplicateRegistrationError",
+    "ParticipantSpec",
     "QuestionSpec",
     # The calendar file a confirmation carries (its tests read it directly).
     "_confirmation_attachments",

@@ -68,6 +68,8 @@ def _mail(
         "name": registration.full_name,
         "my_url": settings.SITE_URL + MY_REGISTRATIONS_PATH,
         "program_url": settings.SITE_URL + reverse("programs:detail", args=[program.pk]),
+        # Lazy: read only by a mail that lists them (``_program.txt``); a caller that has them passes them.
+        "participants": registration.participants.all(),
         **(context or {}),
     }
     mail_send(
@@ -76,5 +78,7 @@ def _mail(
     return True
 
 
-def _mail_confirmed(registration: Registration, template: str = "confirmed") -> None:
-    _mail(registration, template, attachments=_confirmation_attachments(registration))
+def _mail_confirmed(
+    registration: Registration, template: str = "confirmed", context: Mapping[str, Any] | None = None
+) -> None:
+    _mail(registration, template, context, attachments=_confirmation_attachments(registration))

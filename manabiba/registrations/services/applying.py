@@ -3,7 +3,8 @@ confirmed while seats last, waitlisted after, or waits for the draw of a lottery
 """
 
 import secrets
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -19,7 +20,12 @@ from manabiba.core.audit import audit_log
 from manabiba.core.japanese import normalize
 from manabiba.core.models import Area
 from manabiba.programs.models import Program
-from manabiba.registrations.models import Registration, RegistrationQuestion, RegistrationSettings
+from manabiba.registrations.models import (
+    Registration,
+    RegistrationParticipant,
+    RegistrationQuestion,
+    RegistrationSettings,
+)
 from manabiba.registrations.permissions import can_register_on_behalf
 from manabiba.registrations.selectors import (
     duplicate_registration,
@@ -41,6 +47,14 @@ from manabiba.registrations.services.people import person_token_assign
 
 CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
 CODE_LENGTH = 6
+
+
+@dataclass(frozen=True)
+class ParticipantSpec:
+    """One person an application covers: a name and, where the programme asks, an age."""
+
+    name: str
+    age: int | None = None
 
 
 class AlreadyRegisteredError(Exception):
@@ -95,18 +109,76 @@ def _place_and_announce(
     actor: User,
     action: str,
     data: Mapping[str, Any],
+    participants: Sequence[ParticipantSpec] = (),
 ) -> Registration:
-    """Place a new registration under the lock, save it, log it with its status and tell the person."""
+    """Place a new registration under the lock, save it with its participants, log it with its status
+    and tell the person."""
     _place(registration, registration.program, reg_settings, now)
     person_token_assign(registration)
     registration.save()
+    stored = RegistrationParticipant.objects.bulk_create(
+        RegistrationParticipant(registration=registration, position=n, name=p.name, age=p.age)
+        for n, p in enumerate(participants, start=1)
+    )
     details = {"program": registration.program_id, "status": registration.status, "party_size": registration.party_size}
     audit_log(action=action, actor=actor, target=registration, data={**details, **data})
+    # The mail lists the participants just stored, without reading them back.
+    context = {"participants": stored}
     if registration.status == Status.CONFIRMED:
-        _mail_confirmed(registration)
+        _mail_confirmed(registration, context=context)
     else:
-        _mail(registration, registration.status)  # applied / waitlisted
+        _mail(registration, registration.status, context)  # applied / waitlisted
     return registration
+
+
+def _clean_participants(
+    participants: Sequence[ParticipantSpec] | None,
+    *,
+    party_size: int,
+    applicant: str,
+    reg_settings: RegistrationSettings,
+    errors: dict[str, list[str]],
+    list_required: bool = True,
+) -> list[ParticipantSpec]:
+    """The participants of an application, checked; problems go into ``errors`` by
+    ``participants`` (the list as a whole) or ``participants.<position>.name|age`` (from 1).
+
+    Without a list (older API clients, programmes that take parties of one) the applicant is the
+    one participant named; a programme that asks for ages needs the list, unless ``list_required``
+    is false (the desk's form does not name participants yet). A list must name one person per
+    seat: as many as ``party_size``.
+    """
+    asks_age = reg_settings.asks_participant_age
+    if participants is None:
+        if asks_age and list_required:
+            errors["participants"] = [_("Please give the name and age of each participant.")]
+            return []
+        return [ParticipantSpec(name=applicant.strip()[:100])] if applicant.strip() else []
+    if len(participants) != party_size:
+        errors["participants"] = [_("Please give one participant for each person: %(count)s.") % {"count": party_size}]
+        return []
+    cleaned: list[ParticipantSpec] = []
+    for position, participant in enumerate(participants, start=1):
+        name = " ".join((participant.name or "").split())  # as written, spaces collapsed
+        if not name:
+            errors[f"participants.{position}.name"] = [
+                _("Please enter the name of participant %(number)s.") % {"number": position}
+            ]
+        elif len(name) > 100:
+            errors[f"participants.{position}.name"] = [
+                _("Please keep the name to %(count)s characters.") % {"count": 100}
+            ]
+        age = participant.age if asks_age else None
+        if asks_age and age is None:
+            errors[f"participants.{position}.age"] = [
+                _("Please enter the age of participant %(number)s.") % {"number": position}
+            ]
+        elif age is not None and not 0 <= age <= RegistrationParticipant.MAX_AGE:
+            errors[f"participants.{position}.age"] = [
+                _("Please enter an age from 0 to %(count)s.") % {"count": RegistrationParticipant.MAX_AGE}
+            ]
+        cleaned.append(ParticipantSpec(name=name, age=age))
+    return cleaned
 
 
 def _clean_answers(program: Program, answers: Mapping[str, Any], errors: dict[str, list[str]]) -> dict[str, str | int]:
@@ -173,6 +245,7 @@ def registration_submit(
     program: Program,
     user: User,
     party_size: int = 1,
+    participants: Sequence[ParticipantSpec] | None = None,
     answers: Mapping[str, Any] | None = None,
     consent: bool,
     attends_every_session: bool = False,
@@ -180,9 +253,11 @@ def registration_submit(
 ) -> Registration:
     """A signed-in resident applies online.
 
-    Raises ``AlreadyRegisteredError`` if they have an active registration, ``ValidationError``
-    with ``code="closed"`` outside the application period, and a ``ValidationError`` keyed by
-    field (``party_size``, ``consent``, ``answers.<key>``) for invalid input.
+    ``participants`` names each person the application covers (as many as ``party_size``; without
+    them the resident is the one named). Raises ``AlreadyRegisteredError`` if they have an active
+    registration, ``ValidationError`` with ``code="closed"`` outside the application period, and a
+    ``ValidationError`` keyed by field (``party_size``, ``participants``,
+    ``participants.<position>.name|age``, ``consent``, ``answers.<key>``) for invalid input.
     """
     now = now or timezone.now()
     if not user.is_authenticated or not user.is_active:
@@ -197,6 +272,13 @@ def registration_submit(
         raise AlreadyRegisteredError(existing)
     errors: dict[str, list[str]] = {}
     _check_party(party_size, program, reg_settings, errors)
+    named = _clean_participants(
+        participants,
+        party_size=party_size,
+        applicant=user.full_name or user.email,
+        reg_settings=reg_settings,
+        errors=errors,
+    )
     cleaned = _clean_answers(program, answers or {}, errors)
     if not consent:
         errors["consent"] = [_("Please agree to the privacy notice.")]
@@ -230,6 +312,7 @@ def registration_submit(
         actor=user,
         action="registrations.registration.submitted",
         data={"channel": "web"},
+        participants=named,
     )
 
 
@@ -287,6 +370,7 @@ def registration_submit_on_behalf(
     email: str = "",
     user: User | None = None,
     party_size: int = 1,
+    participants: Sequence[ParticipantSpec] | None = None,
     answers: Mapping[str, Any] | None = None,
     consent: bool,
     lives_in_city: bool = False,
@@ -344,6 +428,14 @@ def registration_submit_on_behalf(
             setattr(registration, name, value.strip() if isinstance(value, str) else value)
     errors = _details_errors(registration)
     _check_party(party_size, program, reg_settings, errors)
+    named = _clean_participants(
+        participants,
+        party_size=party_size,
+        applicant=registration.full_name,
+        reg_settings=reg_settings,
+        errors=errors,
+        list_required=False,
+    )
     registration.answers = _clean_answers(program, answers or {}, errors)
     if not consent:
         errors["consent"] = [_("Please confirm that the person agreed to the privacy notice.")]
@@ -367,6 +459,7 @@ def registration_submit_on_behalf(
         actor=actor,
         action="registrations.registration.submitted_on_behalf",
         data={"channel": channel, "duplicate_allowed": allow_duplicate},
+        participants=named,
     )
 
 

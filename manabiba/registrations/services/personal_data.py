@@ -13,7 +13,12 @@ from django.utils.translation import gettext as _
 from manabiba.accounts.models import User
 from manabiba.core.audit import audit_log
 from manabiba.programs.models import Program
-from manabiba.registrations.models import ParticipationFigure, Registration, RegistrationSettings
+from manabiba.registrations.models import (
+    ParticipationFigure,
+    Registration,
+    RegistrationParticipant,
+    RegistrationSettings,
+)
 from manabiba.registrations.permissions import can_view_registrants
 from manabiba.registrations.services._common import (
     _cancel_locked,
@@ -39,8 +44,9 @@ def registrations_erase_for_deleted_account(*, user: User, now: datetime | None 
     Active registrations for programmes that have not started are cancelled first, each under its
     programme's lock and without mail to the person leaving; a freed seat goes to the waiting list
     as after any cancellation (those promoted are mailed). Then every registration of the account
-    loses name, reading, phone, e-mail, answers and the link to the account; what the anonymous
-    figures need (age band, area, statuses, attendance) stays.
+    loses name, reading, phone, e-mail, answers, its participants' names and ages and the link to
+    the account; what the anonymous figures need (party size, age band, area, statuses,
+    attendance) stays.
     """
     now = now or timezone.now()
     program_ids = sorted(
@@ -72,6 +78,7 @@ def registrations_erase_for_deleted_account(*, user: User, now: datetime | None 
     # The person's tokens, computable from the account's id while a year's salt lasts, are replaced
     # by ones computable from nothing (the same within a year, so the figures stay exact).
     person_tokens_unlink_account(user.pk)
+    RegistrationParticipant.objects.filter(registration__user=user).delete()
     scrubbed = Registration.objects.filter(user=user).update(
         full_name="",
         full_name_kana="",
@@ -152,6 +159,7 @@ def _purge_program(program: Program, now: datetime) -> int:
             )
         )
     ParticipationFigure.objects.bulk_create(figures)
+    # Participants (names, ages) and attendance go with their registrations (ON DELETE CASCADE).
     Registration.objects.filter(pk__in=[r.pk for r in registrations]).delete()
     audit_log(
         action="registrations.personal_data.purged",

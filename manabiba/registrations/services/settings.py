@@ -33,6 +33,7 @@ SETTINGS_FIELDS = frozenset(
         "allocation",
         "not_drawn",
         "max_party_size",
+        "asks_participant_age",
         "confirm_within_days",
         "offer_expiry_hours",
         "cancellation_cutoff_hours",
