@@ -10,6 +10,8 @@ urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
     path("readyz", core_views.readyz, name="readyz"),
     path("i18n/", include("django.conf.urls.i18n")),
+    # The one-click unsubscribe link of every list mail (core.unsubscribe).
+    path("unsubscribe/<str:list_name>/<str:token>/", core_views.unsubscribe, name="unsubscribe"),
     path("accounts/", include("manabiba.accounts.urls")),
     path("staff/programs/", include("manabiba.programs.staff_urls")),
     path("staff/registrations/", include("manabiba.registrations.staff_urls")),
