@@ -38,6 +38,7 @@ urlpatterns = [
     path("support/", include("manabiba.support.urls")),
     path("exchanges/", include("manabiba.exchanges.urls")),
     path("opendata/", include("manabiba.opendata.urls")),
+    path("alerts/", include("manabiba.alerts.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
     path("", include("manabiba.web.urls")),
