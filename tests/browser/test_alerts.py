@@ -85,8 +85,8 @@ def test_a_saved_search_mails_a_new_programme_and_stops_in_one_click(
 
     # My page lists both, with a delete button each.
     page.goto("/accounts/profile/")
-    section = page.locator("main table").filter(has_text="保存した条件")
-    expect(section.locator("tbody tr")).to_have_count(2)
+    expect(page.locator("#alerts ~ .saved-searches li")).to_have_count(2)
+    expect(page.locator(".saved-searches")).to_contain_text("ヨガ")
     axe_check(page)
 
     # A new yoga programme is published; the weekly run mails it over SMTP.
