@@ -15,6 +15,7 @@ from manabiba.accounts.models import ApiToken, User
 from manabiba.accounts.permissions import has_permission, permissions_of
 from manabiba.core.addresses import normalise_email
 from manabiba.core.api_body import BodyIn, BoundedPageNumberPagination
+from manabiba.core.api_errors import ErrorOut
 from manabiba.core.audit import audit_log
 
 router = Router(tags=["accounts"])
@@ -45,10 +46,6 @@ class TokenRequest(BodyIn):
 class TokenResponse(Schema):
     token: str
     expires_at: datetime | None
-
-
-class ErrorResponse(Schema):
-    detail: str
 
 
 class MeResponse(Schema):
@@ -85,7 +82,7 @@ class PersonOut(Schema):
         return person.department.name if person.department else None
 
 
-@router.post("/auth/token", response={200: TokenResponse, 401: ErrorResponse, 429: ErrorResponse}, auth=None)
+@router.post("/auth/token", response={200: TokenResponse, 401: ErrorOut, 429: ErrorOut}, auth=None)
 def token_obtain(request: HttpRequest, payload: TokenRequest) -> Status[dict[str, object]]:
     email = normalise_email(payload.email)
     ip = request.META.get("REMOTE_ADDR")
@@ -130,7 +127,7 @@ def token_list(request: HttpRequest) -> list[dict[str, object]]:
     ]
 
 
-@router.delete("/auth/tokens/{token_id}", response={204: None, 404: ErrorResponse}, auth=token_auth)
+@router.delete("/auth/tokens/{token_id}", response={204: None, 404: ErrorOut}, auth=token_auth)
 def token_revoke(request: HttpRequest, token_id: int) -> Status[dict[str, str] | None]:
     user = api_user(request)
     token = ApiToken.objects.filter(pk=token_id, user=user).first()

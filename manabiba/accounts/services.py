@@ -84,7 +84,9 @@ def user_verify_email(*, token: str) -> User:
         raise ValidationError(_("This link has expired. Log in to get a new one."), code="expired") from error
     except signing.BadSignature as error:
         raise ValidationError(_("This link is not valid."), code="invalid") from error
-    user = User.objects.select_for_update().filter(pk=payload.get("user"), email=payload.get("email")).first()
+    user = (
+        User.objects.select_for_update(of=("self",)).filter(pk=payload.get("user"), email=payload.get("email")).first()
+    )
     if user is None or user.anonymised_at is not None:
         raise ValidationError(_("This link is not valid."), code="invalid")
     if user.email_verified_at is None:

@@ -20,6 +20,7 @@ from manabiba.communities import selectors, services
 from manabiba.communities.models import ActivityPost, CommunityGroup
 from manabiba.communities.permissions import can_edit_group, can_view_group
 from manabiba.core.api_body import BodyIn, Id
+from manabiba.core.api_errors import ErrorOut
 from manabiba.core.dates import MAX_OFFSET
 
 router = Router(tags=["communities"])
@@ -110,11 +111,6 @@ class GroupDetailOut(GroupOut):
 class GroupPageOut(Schema):
     count: int
     items: list[GroupOut]
-
-
-class ErrorOut(Schema):
-    detail: str
-    field: str | None = None
 
 
 class PostIn(BodyIn):

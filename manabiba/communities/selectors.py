@@ -19,6 +19,7 @@ from manabiba.communities.models import (
     Membership,
     Photo,
 )
+from manabiba.core.listing import page_ids
 from manabiba.core.models import Area
 from manabiba.core.search import SearchDocument, search_ids
 from manabiba.programs.models import Category, Program
@@ -100,15 +101,11 @@ def group_search(
         ranked = group_ranked_ids(filters)
     groups = _matching(filters, ranked)
     ids = list(groups.order_by("name_kana", "name").values_list("pk", flat=True))
-    if ranked is not None:
-        position = {pk: index for index, pk in enumerate(ranked)}
-        ids.sort(key=lambda pk: position.get(pk, len(position)))
-    page_ids = ids[offset : offset + limit] if limit is not None else ids[offset:]
+    page = page_ids(ids, ranked, offset=offset, limit=limit)
     rows = {
-        group.pk: group
-        for group in CommunityGroup.objects.filter(pk__in=page_ids).prefetch_related("categories", "areas")
+        group.pk: group for group in CommunityGroup.objects.filter(pk__in=page).prefetch_related("categories", "areas")
     }
-    return GroupPage(count=len(ids), groups=[rows[pk] for pk in page_ids])
+    return GroupPage(count=len(ids), groups=[rows[pk] for pk in page])
 
 
 def group_facets(filters: GroupFilters, *, ranked: list[int] | None = _UNSET) -> dict[str, list[FacetValue]]:

@@ -13,22 +13,12 @@ from ninja import NinjaAPI
 from ninja.errors import HttpError, ValidationError
 
 from manabiba.accounts.api import router as accounts_router
+from manabiba.core.api_errors import ErrorOut
 
 logger = logging.getLogger("django.request")
 
-ERROR_BODY = {
-    "title": "ErrorBody",
-    "type": "object",
-    "properties": {
-        "detail": {"type": "string", "description": "What went wrong, in the caller's language."},
-        "errors": {
-            "type": "object",
-            "additionalProperties": {"type": "array", "items": {"type": "string"}},
-            "description": "Messages per field path (dotted for nested values).",
-        },
-    },
-    "required": ["detail"],
-}
+# Every error answer, the handlers' own and the shared ones below: the one shape of core.api_errors.
+ERROR_BODY = {**ErrorOut.model_json_schema(), "title": "ErrorBody"}
 # Answers every operation of a kind can give, whatever its handler says: the token check (401),
 # the validation of parameters and bodies (422), a body that is not JSON (400), the web server's
 # limit on an address's length (414) and an error on our side (500, as JSON).

@@ -28,6 +28,7 @@ from manabiba.consultations.models import Consultation, Message
 from manabiba.consultations.permissions import can_view_consultation
 from manabiba.consultations.throttle import guest_ask_allowed, resident_ask_allowed
 from manabiba.core.api_body import BodyIn, Id
+from manabiba.core.api_errors import ErrorOut, error_messages, field_errors
 from manabiba.core.audit import audit_log
 from manabiba.core.dates import MAX_OFFSET
 
@@ -71,12 +72,6 @@ class ConsultationCreated(Schema):
     reference: str
     status: str
     confirmation_required: bool
-
-
-class ErrorOut(Schema):
-    detail: str
-    field: str | None = None
-    errors: dict[str, list[str]] = {}
 
 
 class MessageOut(Schema):
@@ -162,12 +157,6 @@ def _detail(consultation: Consultation) -> dict[str, Any]:
     }
 
 
-def _field_errors(errors: dict[str, list[str]]) -> Status[dict[str, Any]]:
-    field = next(iter(errors), None)
-    detail = errors[field][0] if field and errors[field] else _("Please check what you entered.")
-    return Status(422, {"detail": detail, "field": None if field == "__all__" else field, "errors": errors})
-
-
 # --- public ----------------------------------------------------------------------------------------
 
 
@@ -178,7 +167,7 @@ def consultation_create(request: HttpRequest, payload: ConsultationIn) -> Status
     user = request.user if isinstance(request.user, User) and request.user.is_authenticated else None
     form = AskForm(data=payload.dict(), user=user)
     if not form.is_valid():
-        return _field_errors({field: [str(m) for m in messages] for field, messages in form.errors.items()})
+        return field_errors({field: [str(m) for m in messages] for field, messages in form.errors.items()})
     data = form.cleaned_data
     if user is None and not guest_ask_allowed(ip=request.META.get("REMOTE_ADDR"), email=data["email"]):
         return Status(429, {"detail": _("Too many questions from here. Please try again later, or call the desk.")})
@@ -199,7 +188,7 @@ def consultation_create(request: HttpRequest, payload: ConsultationIn) -> Status
             resident=user,
         )
     except ValidationError as error:
-        return _field_errors({field: [str(m) for m in messages] for field, messages in error.message_dict.items()})
+        return field_errors(error_messages(error))
     return Status(
         201,
         {
@@ -294,14 +283,10 @@ def staff_consultation_reply(request: HttpRequest, consultation_id: int, payload
     except PermissionDenied as denied:
         return Status(403, {"detail": str(denied) or _("Your account does not have permission for this.")})
     except ValidationError as invalid:
-        errors = (
-            {field: [str(m) for m in messages] for field, messages in invalid.message_dict.items()}
-            if hasattr(invalid, "error_dict")
-            else {"body": [str(m) for m in invalid.messages]}
-        )
+        errors = error_messages(invalid, default_field="body")
         if "programs" in errors:
             errors["program_ids"] = errors.pop("programs")
-        return _field_errors(errors)
+        return field_errors(errors)
     fresh = selectors.consultation_for_staff(consultation.pk)
     assert fresh is not None
     return Status(201, _detail(fresh))

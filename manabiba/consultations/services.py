@@ -99,7 +99,7 @@ def _mail_staff(user: User | None, template: str, consultation: Consultation) ->
 
 
 def _locked(consultation: Consultation) -> Consultation:
-    return Consultation.objects.select_for_update().get(pk=consultation.pk)
+    return Consultation.objects.select_for_update(of=("self",)).get(pk=consultation.pk)
 
 
 def _event(consultation: Consultation, actor: Actor, text: str) -> Message:
@@ -207,7 +207,7 @@ def consultation_confirm(*, token: str) -> Consultation:
         raise ValidationError(_("This link has expired. Please ask again.")) from error
     except signing.BadSignature as error:
         raise ValidationError(_("This link is not valid.")) from error
-    consultation = Consultation.objects.select_for_update().filter(pk=payload.get("c")).first()
+    consultation = Consultation.objects.select_for_update(of=("self",)).filter(pk=payload.get("c")).first()
     if consultation is None or not consultation.access_token.startswith(str(payload.get("t"))):
         raise ValidationError(_("This link is not valid."))
     if consultation.confirmed_at is None:
@@ -499,7 +499,9 @@ def consultations_erase_for_deleted_account(*, user: User, now: datetime | None 
     Nobody could be answered any more, so open ones are closed as well."""
     now = now or timezone.now()
     anonymised = 0
-    for consultation in Consultation.objects.select_for_update().filter(resident=user, anonymised_at__isnull=True):
+    for consultation in Consultation.objects.select_for_update(of=("self",)).filter(
+        resident=user, anonymised_at__isnull=True
+    ):
         if consultation.status != Status.CLOSED:
             consultation.status = Status.CLOSED
             consultation.closed_at = consultation.closed_at or now
@@ -521,7 +523,7 @@ def consultations_purge(*, now: datetime | None = None) -> tuple[int, int]:
     Returns (anonymised, deleted). Figures keep their counts: topic, channel, dates and status
     stay; who asked and what was said go."""
     now = now or timezone.now()
-    stale = Consultation.objects.select_for_update().filter(
+    stale = Consultation.objects.select_for_update(of=("self",)).filter(
         anonymised_at__isnull=True,
         status__in=[Status.ANSWERED, Status.CLOSED, Status.WAITING],
         last_activity_at__lt=now - timedelta(days=settings.CONSULTATIONS_RETENTION_DAYS),

@@ -366,7 +366,7 @@ def outbox_requeue_failed(*, message_ids: Iterable[int] | None = None) -> list[i
 
     Returns the ids requeued. ``last_error`` stays until the mail is sent.
     """
-    failed = OutboxMessage.objects.select_for_update().filter(status=OutboxMessage.Status.FAILED)
+    failed = OutboxMessage.objects.select_for_update(of=("self",)).filter(status=OutboxMessage.Status.FAILED)
     if message_ids is not None:
         failed = failed.filter(pk__in=list(message_ids))
     ids = list(failed.order_by("pk").values_list("pk", flat=True))

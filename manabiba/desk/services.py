@@ -57,7 +57,7 @@ def desk_contact_save(
     _require(actor, "desk.manage_hours")
     if not name.strip():
         raise ValidationError({"name": _("Give the desk's name.")})
-    contact = DeskContact.objects.select_for_update().order_by("pk").first() or DeskContact()
+    contact = DeskContact.objects.select_for_update(of=("self",)).order_by("pk").first() or DeskContact()
     values = {
         "name": name.strip(),
         "phone": phone.strip(),
@@ -154,7 +154,7 @@ def shift_add(*, actor: Actor, person: User, starts_at: datetime, ends_at: datet
     if not selectors.desk_staff_choices().filter(pk=person.pk).exists():
         raise ValidationError(_("Only desk staff and coordinators can be put on the roster."))
     # Lock the person's row so that two overlapping shifts for them cannot be added at once.
-    User.objects.select_for_update().filter(pk=person.pk).first()
+    User.objects.select_for_update(of=("self",)).filter(pk=person.pk).first()
     if Shift.objects.filter(person=person, starts_at__lt=ends_at, ends_at__gt=starts_at).exists():
         raise ValidationError(_("This person already has a shift at that time."))
     shift = Shift.objects.create(person=person, starts_at=starts_at, ends_at=ends_at, note=note.strip())
@@ -241,7 +241,7 @@ def appointment_book(
     if not on_behalf and resident is not None:
         # One person's row is locked while their upcoming appointments are counted, so two tabs
         # booking at once cannot pass the limit together.
-        User.objects.select_for_update().filter(pk=resident.pk).first()
+        User.objects.select_for_update(of=("self",)).filter(pk=resident.pk).first()
         if selectors.appointments_of(resident, now=now).count() >= MAX_UPCOMING_PER_RESIDENT:
             raise ValidationError(
                 _("You already have %(count)s appointments coming up. Please cancel one to book another.")

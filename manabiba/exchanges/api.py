@@ -7,6 +7,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 
+from manabiba.core.api_errors import ErrorOut
 from manabiba.exchanges import selectors
 
 router = Router(tags=["exchanges"])
@@ -43,13 +44,9 @@ class ExchangeTimetableOut(Schema):
     tables: list[ExchangeTableOut]
 
 
-class ExchangeErrorOut(Schema):
-    detail: str
-
-
 @router.get(
     "/programs/{program_id}/timetable",
-    response={200: ExchangeTimetableOut, 404: ExchangeErrorOut},
+    response={200: ExchangeTimetableOut, 404: ErrorOut},
     auth=None,
     summary="The timetable and floor list of an exchange meeting",
 )

@@ -64,7 +64,7 @@ def _require_group(actor: User, group: CommunityGroup) -> None:
 
 
 def _lock_meeting(program: Program) -> ExchangeMeeting:
-    meeting = ExchangeMeeting.objects.select_for_update().filter(program=program).first()
+    meeting = ExchangeMeeting.objects.select_for_update(of=("self",)).filter(program=program).first()
     if meeting is None:
         raise ValidationError(_("This programme is not set up as an exchange meeting yet."), code="not_set_up")
     return meeting
@@ -113,7 +113,7 @@ def meeting_setup(
         raise ValidationError(_("Only a programme of the kind exchange meeting can be set up as one."))
     if format not in ExchangeMeeting.Format.values:
         raise ValidationError({"format": [_("Choose one of the formats.")]})
-    meeting, created = ExchangeMeeting.objects.select_for_update().get_or_create(program=program)
+    meeting, created = ExchangeMeeting.objects.select_for_update(of=("self",)).get_or_create(program=program)
     meeting.format = format
     meeting.stages = "\n".join(line.strip() for line in stages.splitlines() if line.strip())[:300]
     meeting.groups_only = groups_only
@@ -619,7 +619,7 @@ def survey_respond(
     comment: str = "",
 ) -> SurveyResponse:
     """An attendee answers once per link; the answer keeps no name."""
-    registration = Registration.objects.select_for_update().get(pk=registration.pk)
+    registration = Registration.objects.select_for_update(of=("self",)).get(pk=registration.pk)
     if SurveyResponse.objects.filter(registration=registration).exists():
         raise ValidationError(_("This survey has already been answered. Thank you."), code="duplicate")
     if not 1 <= satisfaction <= 5:

@@ -1,5 +1,9 @@
 """The coordinator's pages: the meetings they run, decisions, the timetable, tables, attendance and the survey."""
 
+from collections.abc import Callable
+from functools import partial
+
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
@@ -86,22 +90,34 @@ def manage(request: HttpRequest, program_id: int) -> HttpResponse:
     )
 
 
+def _decided(
+    request: HttpRequest, program: Program, form: forms.Form, decide: Callable[..., object], done: str
+) -> HttpResponse:
+    """Runs one decision form through its service and returns to the meeting's page with the outcome."""
+    if form.is_valid():
+        try:
+            decide(actor=_user(request), **form.cleaned_data)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, done)
+    else:
+        messages.error(request, _("Choose a decision."))
+    return redirect("staff_exchanges:manage", program.pk)
+
+
 @permission_required("exchanges.manage")
 @require_POST
 def decide(request: HttpRequest, presentation_id: int) -> HttpResponse:
     presentation = get_object_or_404(Presentation.objects.select_related("program"), pk=presentation_id)
     program = _program(request, presentation.program_id)
-    form = DecisionForm(request.POST)
-    if form.is_valid():
-        try:
-            services.presentation_decide(presentation=presentation, actor=_user(request), **form.cleaned_data)
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        else:
-            messages.success(request, _("The decision is saved and the group is told."))
-    else:
-        messages.error(request, _("Choose a decision."))
-    return redirect("staff_exchanges:manage", program.pk)
+    return _decided(
+        request,
+        program,
+        DecisionForm(request.POST),
+        partial(services.presentation_decide, presentation=presentation),
+        _("The decision is saved and the group is told."),
+    )
 
 
 @permission_required("exchanges.manage")
@@ -109,17 +125,13 @@ def decide(request: HttpRequest, presentation_id: int) -> HttpResponse:
 def table_decide(request: HttpRequest, table_id: int) -> HttpResponse:
     table = get_object_or_404(FairTable.objects.select_related("program"), pk=table_id)
     program = _program(request, table.program_id)
-    form = TableDecisionForm(request.POST)
-    if form.is_valid():
-        try:
-            services.table_decide(table=table, actor=_user(request), **form.cleaned_data)
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        else:
-            messages.success(request, _("The table is saved."))
-    else:
-        messages.error(request, _("Choose a decision."))
-    return redirect("staff_exchanges:manage", program.pk)
+    return _decided(
+        request,
+        program,
+        TableDecisionForm(request.POST),
+        partial(services.table_decide, table=table),
+        _("The table is saved."),
+    )
 
 
 @permission_required("exchanges.manage")

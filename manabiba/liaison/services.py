@@ -97,7 +97,7 @@ def action_item_close(*, item: ActionItem, actor: Any, note: str) -> ActionItem:
     note = note.strip()
     if not note:
         raise ValidationError({"note": _("Say what was done.")})
-    item = ActionItem.objects.select_for_update().get(pk=item.pk)
+    item = ActionItem.objects.select_for_update(of=("self",)).get(pk=item.pk)
     if item.status == ActionItem.Status.DONE:
         raise ValidationError(_("This item is already done."))
     item.status, item.done_at, item.done_by, item.done_note = ActionItem.Status.DONE, timezone.now(), actor, note
@@ -110,7 +110,7 @@ def action_item_close(*, item: ActionItem, actor: Any, note: str) -> ActionItem:
 def action_item_reopen(*, item: ActionItem, actor: Any, reason: str) -> ActionItem:
     """The coordinator opens a closed item again (it was not done after all)."""
     _require_coordinator(actor)
-    item = ActionItem.objects.select_for_update().get(pk=item.pk)
+    item = ActionItem.objects.select_for_update(of=("self",)).get(pk=item.pk)
     if item.status != ActionItem.Status.DONE:
         raise ValidationError(_("This item is still open."))
     item.status, item.done_at = ActionItem.Status.OPEN, None

@@ -22,6 +22,7 @@ from pydantic import AfterValidator
 from manabiba.accounts.authentication import token_auth
 from manabiba.accounts.models import User
 from manabiba.core.api_body import BodyIn, Id
+from manabiba.core.api_errors import ErrorOut, field_errors
 from manabiba.core.dates import MAX_OFFSET, require_day_in_range, require_moment_in_range
 from manabiba.core.models import Area
 from manabiba.programs import services
@@ -164,11 +165,6 @@ class ProgramDetailOut(ProgramOut):
 class ProgramPageOut(Schema):
     count: int
     items: list[ProgramOut]
-
-
-class ErrorOut(Schema):
-    detail: str
-    field: str | None = None
 
 
 class SessionIn(BodyIn):
@@ -407,12 +403,12 @@ def _write(request: HttpRequest, act: Callable[[User], Program], success: int) -
         with transaction.atomic():
             program = act(user)
     except _FieldError as error:
-        return Status(422, {"detail": error.message, "field": error.field})
+        return field_errors({error.field: [error.message]})
     except PermissionDenied as error:
         return Status(403, {"detail": str(error) or _("Your account does not have permission for this.")})
     except ValidationError as error:
         message, field = _validation_detail(error)
-        return Status(422, {"detail": message, "field": field})
+        return field_errors({field or "__all__": [message]})
     fresh = program_detail(program.pk, user=user)
     assert fresh is not None
     return Status(success, _program_detail(request, fresh))

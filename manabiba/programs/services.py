@@ -218,7 +218,7 @@ def program_update(
     if actor is not None and not can_edit_program(actor, program):
         raise PermissionDenied(_("You cannot change this programme."))
     _check_fields(fields)
-    program = Program.objects.select_for_update().get(pk=program.pk)
+    program = Program.objects.select_for_update(of=("self",)).get(pk=program.pk)
     changed = sorted(name for name, value in fields.items() if getattr(program, name) != value)
     for name in changed:
         setattr(program, name, fields[name])
@@ -235,7 +235,7 @@ def program_update(
 def _transition(
     program: Program, *, allowed_from: set[str], to: str, action: str, actor: Any, reason: str = ""
 ) -> Program:
-    program = Program.objects.select_for_update().get(pk=program.pk)
+    program = Program.objects.select_for_update(of=("self",)).get(pk=program.pk)
     if program.status not in allowed_from:
         raise ValidationError(
             _("This programme is %(status)s and cannot be changed that way.")

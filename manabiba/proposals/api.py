@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 
+from manabiba.core.api_errors import ErrorOut
 from manabiba.proposals import selectors
 from manabiba.proposals.models import ProposalCall
 
@@ -54,10 +55,6 @@ class LectureOut(Schema):
     satisfaction: float | None
     report_content: str | None
     report_outcomes: str | None
-
-
-class ErrorOut(Schema):
-    detail: str
 
 
 def _call(request: HttpRequest, call: ProposalCall) -> dict[str, Any]:

@@ -178,7 +178,7 @@ def call_update(*, call: ProposalCall, actor: User, **fields: Any) -> ProposalCa
     if not can_manage_proposals(actor):
         raise PermissionDenied(_("Only the coordinator changes calls for proposals."))
     _check(fields, CALL_FIELDS)
-    call = ProposalCall.objects.select_for_update().get(pk=call.pk)
+    call = ProposalCall.objects.select_for_update(of=("self",)).get(pk=call.pk)
     changed = sorted(name for name, value in fields.items() if getattr(call, name) != value)
     for name in changed:
         setattr(call, name, fields[name])
@@ -340,7 +340,7 @@ def _next_reference(call: ProposalCall) -> str:
 def proposal_submit(*, proposal: Proposal, actor: User) -> Proposal:
     proposal = Proposal.objects.select_for_update(of=("self",)).select_related("call", "talent").get(pk=proposal.pk)
     # Numbers are handed out one call at a time, so two submissions cannot take the same one.
-    ProposalCall.objects.select_for_update().get(pk=proposal.call_id)
+    ProposalCall.objects.select_for_update(of=("self",)).get(pk=proposal.call_id)
     if not can_edit_proposal(actor, proposal):
         raise PermissionDenied(_("You cannot submit this proposal."))
     errors = proposal_rule_errors(proposal)
@@ -366,7 +366,7 @@ def proposal_submit(*, proposal: Proposal, actor: User) -> Proposal:
 def review_assign(*, proposal: Proposal, reviewer: User, actor: User) -> Review:
     if not can_manage_proposals(actor):
         raise PermissionDenied(_("Only the coordinator assigns reviewers."))
-    proposal = Proposal.objects.select_for_update().get(pk=proposal.pk)
+    proposal = Proposal.objects.select_for_update(of=("self",)).get(pk=proposal.pk)
     if proposal.status not in REVIEWABLE:
         raise ValidationError(_("Reviewers can be assigned only to a submitted proposal."))
     if not may_be_reviewer(reviewer):
@@ -442,7 +442,7 @@ def proposal_decide(*, proposal: Proposal, actor: User, decision: str, reason: s
     """Accept, accept with conditions, or decline, with reasons the proposer is mailed."""
     if not can_manage_proposals(actor):
         raise PermissionDenied(_("Only the coordinator decides on proposals."))
-    proposal = Proposal.objects.select_for_update().get(pk=proposal.pk)
+    proposal = Proposal.objects.select_for_update(of=("self",)).get(pk=proposal.pk)
     if proposal.status not in REVIEWABLE:
         raise ValidationError(_("This proposal has already been decided."))
     if decision not in Proposal.Decision.values:
@@ -652,7 +652,7 @@ def survey_answer(
 ) -> SurveyAnswer:
     """One anonymous answer per invitation: the answer is stored without a link to the invitation."""
     now = now or timezone.now()
-    invitation = SurveyInvitation.objects.select_for_update().filter(token=token).first()
+    invitation = SurveyInvitation.objects.select_for_update(of=("self",)).filter(token=token).first()
     if invitation is None:
         raise ValidationError(_("This survey link is not valid."), code="unknown")
     if invitation.answered_at is not None:
@@ -712,7 +712,7 @@ def report_file(*, proposal: Proposal, actor: User, now: datetime | None = None,
         raise PermissionDenied(_("Only the proposer files the report of a lecture."))
     if not lecture_is_held(proposal, now) or proposal.program is None:
         raise ValidationError(_("The report can be filed once the last session is over."))
-    report = ProposalReport.objects.select_for_update().filter(proposal=proposal).first()
+    report = ProposalReport.objects.select_for_update(of=("self",)).filter(proposal=proposal).first()
     if report is not None and report.status != ProposalReport.Status.CHANGES_REQUESTED:
         raise ValidationError(_("The report has already been filed."))
     report = report or ProposalReport(proposal=proposal)

@@ -19,6 +19,7 @@ from ninja.security import django_auth
 from manabiba.accounts.authentication import token_auth
 from manabiba.accounts.models import User
 from manabiba.core.api_body import BodyIn
+from manabiba.core.api_errors import ErrorOut, api_error, api_invalid
 from manabiba.programs.models import Program
 from manabiba.registrations import selectors, services
 from manabiba.registrations.models import LotteryDraw, Registration
@@ -95,9 +96,7 @@ class RegistrantOut(RegistrationOut):
     registered_by_id: int | None
 
 
-class ErrorOut(Schema):
-    detail: str
-    errors: dict[str, list[str]] = Field(default_factory=dict)
+class RegistrationErrorOut(ErrorOut):
     registration_id: int | None = None
 
 
@@ -196,17 +195,6 @@ def _user(request: HttpRequest) -> User:
     return user
 
 
-def _error(status: int, detail: str, **extra: Any) -> Status[dict[str, Any]]:
-    return Status(status, {"detail": detail, **extra})
-
-
-def _invalid(error: ValidationError) -> Status[dict[str, Any]]:
-    if hasattr(error, "error_dict"):
-        errors = {name: [str(m) for m in messages] for name, messages in error.message_dict.items()}
-        return _error(422, _("Please check the highlighted fields."), errors=errors)
-    return _error(422, " ".join(str(m) for m in error.messages))
-
-
 def _program(program_id: int) -> Program | None:
     return Program.objects.filter(pk=program_id).select_related("organizer").first()
 
@@ -214,7 +202,13 @@ def _program(program_id: int) -> Program | None:
 Answer = Status[dict[str, Any]]
 # Each operation lists exactly what it answers (401 and 422 are added for every operation by the
 # API root, config/api.py).
-APPLIED = {201: RegistrationOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
+APPLIED = {
+    201: RegistrationOut,
+    403: RegistrationErrorOut,
+    404: RegistrationErrorOut,
+    409: RegistrationErrorOut,
+    422: RegistrationErrorOut,
+}
 CHANGED = {200: RegistrationOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut}
 
 
@@ -225,10 +219,10 @@ CHANGED = {200: RegistrationOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut}
 def registration_create(request: HttpRequest, program_id: int, payload: RegistrationIn) -> Answer:
     program = _program(program_id)
     if program is None or program.status not in {Program.Status.PUBLISHED, Program.Status.FINISHED}:
-        return _error(404, _("No such programme."))
+        return api_error(404, _("No such programme."))
     typed_errors = _typed_errors(payload)
     if typed_errors:
-        return _error(422, _("Please check the highlighted fields."), errors=typed_errors)
+        return api_error(422, _("Please check the highlighted fields."), errors=typed_errors)
     try:
         registration = services.registration_submit(
             program=program,
@@ -239,11 +233,11 @@ def registration_create(request: HttpRequest, program_id: int, payload: Registra
             attends_every_session=payload.attends_every_session,
         )
     except services.AlreadyRegisteredError as error:
-        return _error(409, str(error), registration_id=error.registration.pk)
+        return api_error(409, str(error), registration_id=error.registration.pk)
     except PermissionDenied as error:
-        return _error(403, str(error))
+        return api_error(403, str(error))
     except ValidationError as error:
-        return _invalid(error)
+        return api_invalid(error)
     return Status(201, _registration(registration))
 
 
@@ -265,7 +259,7 @@ def _visible_registration(user: User, registration_id: int) -> Registration | No
 def registration_get(request: HttpRequest, registration_id: int) -> Answer:
     registration = selectors.registration_of(_user(request), registration_id)
     if registration is None:
-        return _error(404, _("No such registration."))
+        return api_error(404, _("No such registration."))
     return Status(200, _registration(registration))
 
 
@@ -274,13 +268,13 @@ def registration_delete(request: HttpRequest, registration_id: int, reason: str 
     user = _user(request)
     registration = _visible_registration(user, registration_id)
     if registration is None:
-        return _error(404, _("No such registration."))
+        return api_error(404, _("No such registration."))
     try:
         registration = services.registration_cancel(registration=registration, actor=user, reason=reason)
     except PermissionDenied as error:
-        return _error(403, str(error))
+        return api_error(403, str(error))
     except ValidationError as error:
-        return _error(409, " ".join(str(m) for m in error.messages))
+        return api_error(409, " ".join(str(m) for m in error.messages))
     return Status(200, _registration(registration))
 
 
@@ -289,13 +283,13 @@ def registration_confirm(request: HttpRequest, registration_id: int) -> Answer:
     user = _user(request)
     registration = _visible_registration(user, registration_id)
     if registration is None:
-        return _error(404, _("No such registration."))
+        return api_error(404, _("No such registration."))
     try:
         registration = services.registration_confirm(registration=registration, actor=user)
     except PermissionDenied as error:
-        return _error(403, str(error))
+        return api_error(403, str(error))
     except ValidationError as error:
-        return _error(409, " ".join(str(m) for m in error.messages))
+        return api_error(409, " ".join(str(m) for m in error.messages))
     return Status(200, _registration(registration))
 
 
@@ -309,7 +303,7 @@ def lottery_notice(request: HttpRequest, program_id: int) -> Answer:
     program = _program(program_id)
     notice = selectors.draw_notice(program) if program is not None else None
     if notice is None:
-        return _error(404, _("No draw for this programme."))
+        return api_error(404, _("No draw for this programme."))
     return Status(200, _notice(notice))
 
 
@@ -325,13 +319,13 @@ def lottery_run(request: HttpRequest, program_id: int) -> Answer:
     user = _user(request)
     program = _program(program_id)
     if program is None:
-        return _error(404, _("No such programme."))
+        return api_error(404, _("No such programme."))
     if not can_manage_registrations(user, program):
-        return _error(403, _("Your account does not have permission for this."))
+        return api_error(403, _("Your account does not have permission for this."))
     try:
         draw = services.lottery_draw(program=program, actor=user)
     except ValidationError as error:
-        return _error(409, " ".join(str(m) for m in error.messages))
+        return api_error(409, " ".join(str(m) for m in error.messages))
     return Status(201, _draw(draw))
 
 
@@ -340,12 +334,12 @@ def lottery_read(request: HttpRequest, program_id: int) -> Answer:
     user = _user(request)
     program = _program(program_id)
     if program is None:
-        return _error(404, _("No such programme."))
+        return api_error(404, _("No such programme."))
     if not can_manage_registrations(user, program):
-        return _error(403, _("Your account does not have permission for this."))
+        return api_error(403, _("Your account does not have permission for this."))
     draw = LotteryDraw.objects.filter(program=program).first()
     if draw is None:
-        return _error(404, _("No draw for this programme."))
+        return api_error(404, _("No draw for this programme."))
     return Status(200, _draw(draw))
 
 
@@ -358,9 +352,9 @@ def lottery_read(request: HttpRequest, program_id: int) -> Answer:
 def registrants(request: HttpRequest, program_id: int) -> Status[Any]:
     program = _program(program_id)
     if program is None:
-        return _error(404, _("No such programme."))
+        return api_error(404, _("No such programme."))
     try:
         rows = selectors.program_registrants(program=program, viewer=_user(request), view="api_registrants")
     except PermissionDenied:
-        return _error(403, _("Your account does not have permission for this."))
+        return api_error(403, _("Your account does not have permission for this."))
     return Status(200, [_registrant(r) for r in rows.select_related("program")])

@@ -12,14 +12,11 @@ from ninja import Router, Schema, Status
 
 from manabiba.accounts.authentication import token_auth
 from manabiba.accounts.models import User
+from manabiba.core.api_errors import ErrorOut
 from manabiba.core.figures import FiscalYear
 from manabiba.reports.selectors import report_for, report_years
 
 router = Router(tags=["reports"])
-
-
-class ErrorOut(Schema):
-    detail: str
 
 
 class RowOut(Schema):

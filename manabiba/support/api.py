@@ -25,6 +25,7 @@ from manabiba.accounts.authentication import token_auth
 from manabiba.accounts.models import User
 from manabiba.accounts.permissions import has_permission
 from manabiba.core.api_body import BodyIn
+from manabiba.core.api_errors import ErrorOut, error_messages, field_errors
 from manabiba.core.dates import MAX_OFFSET
 from manabiba.support import selectors, services
 from manabiba.support.models import SupportRequest, SupportTask
@@ -33,11 +34,6 @@ from manabiba.support.permissions import can_handle_request
 router = Router(tags=["support"])
 
 RequestView = Literal["all", "to_split", "in_progress", "answered", "closed"]
-
-
-class SupportErrorOut(Schema):
-    detail: str
-    errors: dict[str, list[str]] = {}
 
 
 class SupportTaskOut(Schema):
@@ -156,7 +152,7 @@ def _forbidden() -> Status[Any]:
 
 @router.get(
     "/staff/support-requests",
-    response={200: list[SupportRequestOut], 403: SupportErrorOut},
+    response={200: list[SupportRequestOut], 403: ErrorOut},
     auth=token_auth,
     summary="Support requests (summaries)",
 )
@@ -176,7 +172,7 @@ def staff_support_request_list(
 
 @router.get(
     "/staff/support-requests/{request_id}",
-    response={200: SupportRequestDetailOut, 403: SupportErrorOut, 404: SupportErrorOut},
+    response={200: SupportRequestDetailOut, 403: ErrorOut, 404: ErrorOut},
     auth=token_auth,
     summary="One support request",
 )
@@ -195,10 +191,10 @@ def staff_support_request_get(request: HttpRequest, request_id: int) -> Status[A
     "/staff/support-tasks/{task_id}/answer",
     response={
         200: SupportRequestDetailOut,
-        403: SupportErrorOut,
-        404: SupportErrorOut,
-        409: SupportErrorOut,
-        422: SupportErrorOut,
+        403: ErrorOut,
+        404: ErrorOut,
+        409: ErrorOut,
+        422: ErrorOut,
     },
     auth=token_auth,
     summary="Answer a department's part of a support request",
@@ -217,13 +213,7 @@ def staff_support_task_answer(request: HttpRequest, task_id: int, payload: Suppo
     except PermissionDenied as denied:
         return Status(403, {"detail": str(denied) or _("Your account does not have permission for this.")})
     except ValidationError as invalid:
-        errors = (
-            {field: [str(m) for m in messages] for field, messages in invalid.message_dict.items()}
-            if hasattr(invalid, "error_dict")
-            else {"__all__": [str(m) for m in invalid.messages]}
-        )
-        first = next(iter(errors.values()))[0]
-        return Status(422, {"detail": first, "errors": errors})
+        return field_errors(error_messages(invalid))
     fresh = selectors.request_for_staff(task.request_id)
     assert fresh is not None
     return Status(200, _detail(fresh, full=can_handle_request(user, fresh)))

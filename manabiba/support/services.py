@@ -128,7 +128,7 @@ def _mail_department(
 
 
 def _locked(request: SupportRequest) -> SupportRequest:
-    return SupportRequest.objects.select_for_update().get(pk=request.pk)
+    return SupportRequest.objects.select_for_update(of=("self",)).get(pk=request.pk)
 
 
 def _event(request: SupportRequest, actor: AbstractBaseUser | None, text: str, task: SupportTask | None = None) -> None:
@@ -280,7 +280,7 @@ def support_task_update(*, task: SupportTask, actor: User, status: str, answer: 
     request = _locked(task.request)
     if request.status == Status.CLOSED:
         raise ValidationError(_("This request is closed."))
-    task = SupportTask.objects.select_for_update().get(pk=task.pk)
+    task = SupportTask.objects.select_for_update(of=("self",)).get(pk=task.pk)
     before = task.status
     now = timezone.now()
     task.status = status
@@ -490,7 +490,7 @@ def support_erase_for_deleted_account(*, user: User) -> int:
     """A deleted account's copies in support requests: the contact details of the requests they
     made, what they wrote in threads as the group, their consent; the group's request stays (it is
     the group's and the city's record). Returns how many requests were touched."""
-    requests = list(SupportRequest.objects.select_for_update().filter(requested_by=user))
+    requests = list(SupportRequest.objects.select_for_update(of=("self",)).filter(requested_by=user))
     for request in requests:
         request.requested_by = None
         request.contact_name = request.contact_email = request.contact_phone = ""

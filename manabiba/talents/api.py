@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
 from manabiba.core.api_body import Id
+from manabiba.core.api_errors import ErrorOut
 from manabiba.core.dates import MAX_OFFSET
 from manabiba.talents import selectors, services
 from manabiba.talents.models import TalentProfile
@@ -73,10 +74,6 @@ class TalentOut(Schema):
 class TalentPageOut(Schema):
     count: int
     items: list[TalentOut]
-
-
-class ErrorOut(Schema):
-    detail: str
 
 
 def _talent(request: HttpRequest, talent: TalentProfile, held: int) -> dict[str, Any]:

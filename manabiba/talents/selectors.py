@@ -6,6 +6,7 @@ from django.db.models import Avg, Count, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from manabiba.core.listing import page_ids
 from manabiba.core.models import Area
 from manabiba.core.search import search_ids
 from manabiba.programs.models import Audience, Category, Program
@@ -104,15 +105,12 @@ def talent_search(
     if ranked is _UNSET:
         ranked = talent_ranked_ids(filters)
     ids = list(_matching(filters, ranked).order_by("name_kana", "pk").values_list("pk", flat=True))
-    if ranked is not None:
-        position = {pk: index for index, pk in enumerate(ranked)}
-        ids.sort(key=lambda pk: position.get(pk, len(position)))
-    page_ids = ids[offset : offset + limit] if limit is not None else ids[offset:]
+    page = page_ids(ids, ranked, offset=offset, limit=limit)
     rows = {
         talent.pk: talent
-        for talent in TalentProfile.objects.filter(pk__in=page_ids).prefetch_related("categories", "areas", "audiences")
+        for talent in TalentProfile.objects.filter(pk__in=page).prefetch_related("categories", "areas", "audiences")
     }
-    return TalentPage(count=len(ids), talents=[rows[pk] for pk in page_ids])
+    return TalentPage(count=len(ids), talents=[rows[pk] for pk in page])
 
 
 def _counts(talents: QuerySet[TalentProfile], relation: str) -> dict[int, int]:

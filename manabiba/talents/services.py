@@ -328,7 +328,7 @@ def talent_update(
         raise PermissionDenied(_("You cannot change this card."))
     _check_fields(fields)
     _clean_slots(fields)
-    talent = TalentProfile.objects.select_for_update().get(pk=talent.pk)
+    talent = TalentProfile.objects.select_for_update(of=("self",)).get(pk=talent.pk)
     changed = sorted(name for name, value in fields.items() if getattr(talent, name) != value)
     for name in changed:
         setattr(talent, name, fields[name])

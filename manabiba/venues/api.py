@@ -16,6 +16,7 @@ from pydantic import AfterValidator
 from manabiba.accounts.authentication import token_auth
 from manabiba.accounts.models import User
 from manabiba.core.api_body import BodyIn, Id
+from manabiba.core.api_errors import ErrorOut, api_error, api_invalid
 from manabiba.core.dates import month_from_text, require_month
 from manabiba.facilities.models import FeeExemption, Room, TimeFrame
 from manabiba.facilities.selectors import facilities_with_bookable_rooms, facility_frames
@@ -60,10 +61,6 @@ class FacilityOut(Schema):
 
 class AvailabilityQuery(Schema):
     month: Annotated[str, AfterValidator(require_month)] = Field("", description="YYYY-MM; this month when empty.")
-
-
-class ErrorOut(Schema):
-    detail: str
 
 
 class CellOut(Schema):
@@ -173,11 +170,6 @@ def room_availability(request: HttpRequest, room_id: int, filters: Query[Availab
 # The same services and limits as the web pages; the token's owner acts for the groups they registered.
 
 
-class VenueErrorOut(Schema):
-    detail: str
-    errors: dict[str, list[str]] = Field(default_factory=dict, description="Messages per field.")
-
-
 class VenueBookingOut(Schema):
     id: int
     group: int | None = Field(description="The user group holding the frame (empty for a programme's session).")
@@ -273,17 +265,6 @@ def _api_user(request: HttpRequest) -> User:
     return user
 
 
-def _venue_error(status: int, detail: str) -> Status[VenueErrorOut]:
-    return Status(status, VenueErrorOut(detail=detail))
-
-
-def _venue_invalid(error: ValidationError) -> Status[VenueErrorOut]:
-    if hasattr(error, "error_dict"):
-        errors = {name: [str(m) for m in messages] for name, messages in error.message_dict.items()}
-        return Status(422, VenueErrorOut(detail=_("Please check the highlighted fields."), errors=errors))
-    return _venue_error(422, " ".join(str(m) for m in error.messages))
-
-
 def _own_group(user: User, group_id: int) -> UserGroup | None:
     return selectors.groups_of(user).filter(pk=group_id).first()
 
@@ -300,7 +281,7 @@ def venue_bookings(request: HttpRequest) -> list[VenueBookingOut]:
 
 @router.post(
     "/venues/bookings",
-    response={201: VenueBookingOut, 403: VenueErrorOut, 404: VenueErrorOut, 409: VenueErrorOut, 422: VenueErrorOut},
+    response={201: VenueBookingOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut},
     auth=token_auth,
     summary="Book a free frame for one of my groups (first come)",
     description=(
@@ -314,16 +295,16 @@ def venue_booking_create(request: HttpRequest, payload: VenueBookingIn) -> Statu
     user = _api_user(request)
     group = _own_group(user, payload.group)
     if group is None:
-        return _venue_error(403, _("Choose one of your own groups."))
+        return api_error(403, _("Choose one of your own groups."))
     room = selectors.room_get(payload.room)
     frame = TimeFrame.objects.filter(pk=payload.frame, facility_id=room.facility_id).first() if room else None
     if room is None or frame is None:
-        return _venue_error(404, _("No such room or frame."))
+        return api_error(404, _("No such room or frame."))
     exemption = None
     if payload.exemption is not None:
         exemption = FeeExemption.objects.filter(pk=payload.exemption, facility_id=room.facility_id).first()
         if exemption is None:
-            return _venue_invalid(ValidationError({"exemption": _("Choose an exemption of this facility.")}))
+            return api_invalid(ValidationError({"exemption": _("Choose an exemption of this facility.")}))
     try:
         booking = services.booking_create(
             actor=user,
@@ -336,15 +317,15 @@ def venue_booking_create(request: HttpRequest, payload: VenueBookingIn) -> Statu
             exemption=exemption,
         )
     except services.FrameUnavailableError as error:
-        return _venue_error(409, str(error))
+        return api_error(409, str(error))
     except ValidationError as error:
-        return _venue_invalid(error)
+        return api_invalid(error)
     return Status(201, _venue_booking(booking))
 
 
 @router.post(
     "/venues/bookings/{booking_id}/cancel",
-    response={200: VenueBookingOut, 404: VenueErrorOut, 422: VenueErrorOut},
+    response={200: VenueBookingOut, 404: ErrorOut, 422: ErrorOut},
     auth=token_auth,
     summary="Cancel one of my groups' bookings",
     description=(
@@ -356,11 +337,11 @@ def venue_booking_cancel(request: HttpRequest, booking_id: Id) -> Status[Any]:
     user = _api_user(request)
     booking = selectors.booking_get(booking_id)
     if booking is None or booking.group is None or booking.group.owner_id != user.pk:
-        return _venue_error(404, _("No such booking."))
+        return api_error(404, _("No such booking."))
     try:
         booking = services.booking_cancel(actor=user, booking=booking)
     except ValidationError as error:
-        return _venue_invalid(error)
+        return api_invalid(error)
     return Status(200, _venue_booking(booking))
 
 
@@ -386,7 +367,7 @@ def venue_rounds(request: HttpRequest) -> list[VenueRoundOut]:
 
 @router.post(
     "/venues/rounds/{round_id}/entries",
-    response={201: VenueEntryOut, 403: VenueErrorOut, 404: VenueErrorOut, 422: VenueErrorOut},
+    response={201: VenueEntryOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
     auth=token_auth,
     summary="Enter (or change) one of my groups' ranked wishes in a lottery round",
     description=(
@@ -399,16 +380,16 @@ def venue_round_enter(request: HttpRequest, round_id: Id, payload: VenueEntryIn)
     user = _api_user(request)
     round_ = selectors.round_get(round_id)
     if round_ is None:
-        return _venue_error(404, _("No such lottery round."))
+        return api_error(404, _("No such lottery round."))
     group = _own_group(user, payload.group)
     if group is None:
-        return _venue_error(403, _("Choose one of your own groups."))
+        return api_error(403, _("Choose one of your own groups."))
     wishes = []
     for wish in payload.wishes:
         room = Room.objects.filter(pk=wish.room, facility_id=round_.facility_id).select_related("facility").first()
         frame = TimeFrame.objects.filter(pk=wish.frame, facility_id=round_.facility_id).first()
         if room is None or frame is None:
-            return _venue_error(404, _("No such room or frame."))
+            return api_error(404, _("No such room or frame."))
         wishes.append(services.WishIn(room=room, day=wish.date, frame=frame))
     try:
         entry = services.lottery_enter(
@@ -420,7 +401,7 @@ def venue_round_enter(request: HttpRequest, round_id: Id, payload: VenueEntryIn)
             attendees=payload.attendees,
         )
     except ValidationError as error:
-        return _venue_invalid(error)
+        return api_invalid(error)
     return Status(
         201,
         VenueEntryOut(

@@ -248,7 +248,7 @@ def project_volunteer_offer(
     if actor is None or not isinstance(actor, User) or not actor.is_authenticated:
         raise PermissionDenied("login")
     today = today or timezone.localdate()
-    locked = SchoolProject.objects.select_for_update().get(pk=project.pk)
+    locked = SchoolProject.objects.select_for_update(of=("self",)).get(pk=project.pk)
     if locked.status != SchoolProject.Status.OPEN or locked.last_day < today:
         raise ValidationError(_("This project is no longer taking volunteers."))
     errors = {}

@@ -188,7 +188,7 @@ def user_group_review(*, actor: Actor, group: UserGroup, approve: bool, note: st
     reviewer = _require(actor, "venues.review_groups")
     if not approve and not note.strip():
         raise ValidationError({"note": _("Tell the group why, so that it can apply again.")})
-    locked = UserGroup.objects.select_for_update().get(pk=group.pk)
+    locked = UserGroup.objects.select_for_update(of=("self",)).get(pk=group.pk)
     if locked.status != UserGroup.Status.PENDING:
         raise ValidationError(_("This group has already been reviewed."))
     locked.status = UserGroup.Status.APPROVED if approve else UserGroup.Status.REJECTED
@@ -329,7 +329,7 @@ def booking_create(
     if errors:
         raise ValidationError(errors)
     # The group's row is locked while its frames are counted, so two bookings at once cannot pass the limit.
-    UserGroup.objects.select_for_update().filter(pk=group.pk).first()
+    UserGroup.objects.select_for_update(of=("self",)).filter(pk=group.pk).first()
     if selectors.first_come_bookings_of_group(group, now=now).count() >= MAX_UPCOMING_PER_GROUP:
         raise ValidationError(
             _("The group already holds %(count)s frames still to come. Please cancel one to book another.")
@@ -503,7 +503,7 @@ def _penalty_give(*, booking: Booking, reason: str, actor: User | None, now: dat
         target=booking.group,
         data={"booking": booking.pk, "reason": reason, "points": point.points},
     )
-    group = UserGroup.objects.select_for_update().get(pk=booking.group_id)
+    group = UserGroup.objects.select_for_update(of=("self",)).get(pk=booking.group_id)
     if selectors.penalty_points_of(group, now=now) >= settings.VENUES_PENALTY_THRESHOLD:
         _group_suspend(group, now=now)
     return point
@@ -641,7 +641,7 @@ def lottery_enter(
     if problems:
         raise ValidationError(problems)
     now = now or timezone.now()
-    locked = LotteryRound.objects.select_for_update().get(pk=round_.pk)
+    locked = LotteryRound.objects.select_for_update(of=("self",)).get(pk=round_.pk)
     if locked.status != LotteryRound.Status.OPEN or not locked.opens_at <= now < locked.closes_at:
         raise ValidationError(_("This lottery round is not taking entries."))
     errors: dict[str, str] = {}
@@ -719,7 +719,7 @@ def lottery_withdraw(*, actor: Actor, entry: LotteryEntry, now: datetime | None 
     )
     user, _on_behalf = _booker(actor, group=entry.group, facility=entry.round.facility, channel=channel)
     now = now or timezone.now()
-    round_ = LotteryRound.objects.select_for_update().get(pk=entry.round_id)
+    round_ = LotteryRound.objects.select_for_update(of=("self",)).get(pk=entry.round_id)
     if round_.status != LotteryRound.Status.OPEN or now >= round_.closes_at:
         raise ValidationError(_("Entries can be withdrawn only until the round closes."))
     audit_log(action="venues.lottery.withdrawn", actor=user, target=entry, data={"round": round_.pk})
@@ -732,7 +732,7 @@ def round_draw(*, round_: LotteryRound, actor: Actor = None, now: datetime | Non
     (``allocate_items``) decides; winners get a lottery booking to confirm by the round's
     ``confirm_by``; every entry is mailed its results. A second run finds the round drawn."""
     now = now or timezone.now()
-    locked = LotteryRound.objects.select_for_update().select_related("facility").get(pk=round_.pk)
+    locked = LotteryRound.objects.select_for_update(of=("self",)).select_related("facility").get(pk=round_.pk)
     if locked.status == LotteryRound.Status.DRAWN:
         return locked
     if now < locked.closes_at:
@@ -872,7 +872,7 @@ def booking_confirm(*, actor: Actor, booking: Booking, now: datetime | None = No
     )
     user, on_behalf = _booker(actor, group=booking.group, facility=booking.room.facility, channel=channel)
     now = now or timezone.now()
-    locked = Booking.objects.select_for_update().get(pk=booking.pk)
+    locked = Booking.objects.select_for_update(of=("self",)).get(pk=booking.pk)
     if locked.source != Booking.Source.LOTTERY or locked.status != Booking.Status.BOOKED:
         raise ValidationError(_("Only a lottery win waiting for confirmation can be confirmed."))
     if locked.confirmed_at is not None:
@@ -1033,7 +1033,7 @@ def regular_slot_review(
     staff = _require_facility(actor, slot.room.facility)
     if not approve and not note.strip():
         raise ValidationError({"note": _("Tell the group why, so that it can apply again.")})
-    locked = RegularSlot.objects.select_for_update().get(pk=slot.pk)
+    locked = RegularSlot.objects.select_for_update(of=("self",)).get(pk=slot.pk)
     if locked.status != RegularSlot.Status.PENDING:
         raise ValidationError(_("This request has already been reviewed."))
     if (

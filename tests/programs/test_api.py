@@ -145,7 +145,7 @@ def test_one_programme_in_detail_and_404_for_what_is_not_public(client: Client) 
     assert body["contact_phone"] == "042-000-0000"
     assert body["url"] == f"http://testserver/programs/{program.pk}/"
     assert missing.status_code == 404
-    assert missing.json() == {"detail": "No such programme.", "field": None}
+    assert missing.json() == {"detail": "No such programme.", "field": None, "errors": {}}
     assert missing_ja.status_code == 404
     assert isinstance(missing_ja.json()["detail"], str)
 
@@ -264,8 +264,16 @@ def test_errors_are_in_the_callers_language(client: Client, department_staff: Us
     english, japanese = post("en"), post("ja")
 
     assert english.status_code == japanese.status_code == 422
-    assert english.json() == {"detail": "Enter a valid URL.", "field": "application_url"}
-    assert japanese.json() == {"detail": "URLを正しく入力してください。", "field": "application_url"}
+    assert english.json() == {
+        "detail": "Enter a valid URL.",
+        "field": "application_url",
+        "errors": {"application_url": ["Enter a valid URL."]},
+    }
+    assert japanese.json() == {
+        "detail": "URLを正しく入力してください。",
+        "field": "application_url",
+        "errors": {"application_url": ["URLを正しく入力してください。"]},
+    }
 
 
 @pytest.mark.parametrize(

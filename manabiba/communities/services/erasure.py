@@ -16,7 +16,7 @@ def communities_erase_for_deleted_account(*, user: User) -> int:
     keep their text but lose the sender. The owner of a group must hand it over first (a group is
     never left without an owner), so the deletion is refused. Returns how many rows were changed."""
     owned = list(
-        Membership.objects.select_for_update()
+        Membership.objects.select_for_update(of=("self",))
         .filter(user=user, role=Membership.Role.OWNER)
         .select_related("group")
         .order_by("group__name")
@@ -28,7 +28,7 @@ def communities_erase_for_deleted_account(*, user: User) -> int:
             code="group_owner",
         )
     follows, _counts = Follow.objects.filter(user=user).delete()
-    editing = list(Membership.objects.select_for_update().filter(user=user).select_related("group"))
+    editing = list(Membership.objects.select_for_update(of=("self",)).filter(user=user).select_related("group"))
     for membership in editing:
         membership.delete()
         _sync_organizer(membership.group)

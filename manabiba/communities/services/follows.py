@@ -109,7 +109,7 @@ def digest_send(*, now: datetime | None = None) -> int:
     for user_id in list(user_ids):
         with transaction.atomic():
             follows = list(
-                Follow.objects.select_for_update()
+                Follow.objects.select_for_update(of=("self",))
                 .filter(user_id=user_id, digest=True, group__status=CommunityGroup.Status.APPROVED)
                 .select_related("group", "user")
             )

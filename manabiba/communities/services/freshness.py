@@ -64,7 +64,7 @@ def group_confirm_active_by_token(*, token: str) -> CommunityGroup:
         data = signing.loads(token, salt=CONFIRM_SALT, max_age=int(hide_after().total_seconds()) * 2)
     except signing.BadSignature as error:
         raise ValidationError(_("This link is not valid or has expired."), code="invalid") from error
-    group = CommunityGroup.objects.select_for_update().filter(pk=data["group"]).first()
+    group = CommunityGroup.objects.select_for_update(of=("self",)).filter(pk=data["group"]).first()
     if group is None or group.status != CommunityGroup.Status.APPROVED:
         raise ValidationError(_("This link is not valid or has expired."), code="invalid")
     asked = group.confirmation_requested_at
@@ -78,7 +78,7 @@ def group_confirm_active_by_token(*, token: str) -> CommunityGroup:
 def group_confirm_active(*, group: CommunityGroup, actor: User) -> CommunityGroup:
     if not can_edit_group(actor, group):
         raise PermissionDenied(_("You cannot change this group."))
-    group = CommunityGroup.objects.select_for_update().get(pk=group.pk)
+    group = CommunityGroup.objects.select_for_update(of=("self",)).get(pk=group.pk)
     return _mark_confirmed(group, actor, "page")
 
 
@@ -99,7 +99,7 @@ def groups_confirm_active_run(*, now: datetime | None = None) -> FreshnessRun:
     for group_id in list(due.values_list("pk", flat=True)):
         with transaction.atomic():
             group = (
-                CommunityGroup.objects.select_for_update()
+                CommunityGroup.objects.select_for_update(of=("self",))
                 .filter(pk=group_id, confirmation_requested_at__isnull=True)
                 .first()
             )
@@ -115,7 +115,7 @@ def groups_confirm_active_run(*, now: datetime | None = None) -> FreshnessRun:
     with transaction.atomic():
         to_mark = approved.filter(
             unconfirmed_since__isnull=True, confirmation_requested_at__lte=now - mark_after()
-        ).select_for_update()
+        ).select_for_update(of=("self",))
         for group in to_mark:
             group.unconfirmed_since = now
             group.save(update_fields=["unconfirmed_since", "updated_at"])
@@ -124,7 +124,7 @@ def groups_confirm_active_run(*, now: datetime | None = None) -> FreshnessRun:
     with transaction.atomic():
         to_hide = approved.filter(
             hidden_at__isnull=True, confirmation_requested_at__lte=now - hide_after()
-        ).select_for_update()
+        ).select_for_update(of=("self",))
         for group in to_hide:
             group.hidden_at = now
             if group.unconfirmed_since is None:

@@ -59,7 +59,9 @@ def invitation_create(*, group: CommunityGroup, actor: User, email: str) -> Issu
 
 @transaction.atomic
 def invitation_accept(*, raw_token: str, actor: User) -> Membership:
-    invitation = Invitation.objects.select_for_update().filter(token=invitation_token_digest(raw_token)).first()
+    invitation = (
+        Invitation.objects.select_for_update(of=("self",)).filter(token=invitation_token_digest(raw_token)).first()
+    )
     if invitation is None or invitation.accepted_at is not None or invitation.expires_at < timezone.now():
         raise ValidationError(_("This invitation is no longer valid. Ask the group for a new one."), code="invalid")
     if normalise_email(invitation.email) != normalise_email(actor.email):
@@ -81,7 +83,7 @@ def ownership_transfer(*, group: CommunityGroup, actor: User, new_owner: User) -
     """The owner hands the group over to one of its editors and becomes an editor."""
     if not can_manage_members(actor, group):
         raise PermissionDenied(_("Only the group's owner can hand it over."))
-    locked = list(Membership.objects.select_for_update().filter(group=group))
+    locked = list(Membership.objects.select_for_update(of=("self",)).filter(group=group))
     target = next((m for m in locked if m.user_id == new_owner.pk), None)
     current = next((m for m in locked if m.role == Membership.Role.OWNER), None)
     if target is None:
@@ -106,7 +108,7 @@ def ownership_transfer(*, group: CommunityGroup, actor: User, new_owner: User) -
 
 @transaction.atomic
 def membership_leave(*, group: CommunityGroup, actor: User) -> None:
-    membership = Membership.objects.select_for_update().filter(group=group, user=actor).first()
+    membership = Membership.objects.select_for_update(of=("self",)).filter(group=group, user=actor).first()
     if membership is None:
         raise ValidationError(_("You are not an editor of this group."), code="not_member")
     if membership.role == Membership.Role.OWNER:

@@ -83,7 +83,7 @@ def post_create(
 def post_withdraw(*, post: ActivityPost, actor: User) -> ActivityPost:
     if not can_edit_group(actor, post.group):
         raise PermissionDenied(_("You cannot change this post."))
-    post = ActivityPost.objects.select_for_update().get(pk=post.pk)
+    post = ActivityPost.objects.select_for_update(of=("self",)).get(pk=post.pk)
     post.status = ActivityPost.Status.WITHDRAWN
     post.save(update_fields=["status", "updated_at"])
     audit_log(action="communities.post.withdrawn", actor=actor, target=post)
@@ -95,7 +95,7 @@ def post_approve(*, post: ActivityPost, actor: User) -> ActivityPost:
     """The coordinator publishes a post that waited for moderation."""
     if not can_moderate(actor):
         raise PermissionDenied(_("Only the coordinator moderates posts."))
-    post = ActivityPost.objects.select_for_update().get(pk=post.pk)
+    post = ActivityPost.objects.select_for_update(of=("self",)).get(pk=post.pk)
     if post.status != ActivityPost.Status.PENDING:
         raise ValidationError(_("This post is not waiting for moderation."), code="status")
     post.status = ActivityPost.Status.PUBLISHED
@@ -112,7 +112,7 @@ def post_unpublish(*, post: ActivityPost, actor: User, reason: str) -> ActivityP
     if not can_moderate(actor):
         raise PermissionDenied(_("Only the coordinator moderates posts."))
     reason = _require_reason(reason)
-    post = ActivityPost.objects.select_for_update().select_related("group").get(pk=post.pk)
+    post = ActivityPost.objects.select_for_update(of=("self",)).select_related("group").get(pk=post.pk)
     if post.status not in {ActivityPost.Status.PUBLISHED, ActivityPost.Status.PENDING}:
         raise ValidationError(_("This post is not published."), code="status")
     post.status = ActivityPost.Status.UNPUBLISHED

@@ -149,7 +149,7 @@ def group_update(
         raise PermissionDenied(_("You cannot change this group."))
     _check_fields(fields)
     _clean_days(fields)
-    group = CommunityGroup.objects.select_for_update().get(pk=group.pk)
+    group = CommunityGroup.objects.select_for_update(of=("self",)).get(pk=group.pk)
     changed = sorted(name for name, value in fields.items() if getattr(group, name) != value)
     for name in changed:
         setattr(group, name, fields[name])

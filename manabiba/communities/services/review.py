@@ -36,7 +36,7 @@ def _link_organizer(group: CommunityGroup) -> None:
 def _transition(
     group: CommunityGroup, *, allowed_from: set[str], to: str, action: str, actor: Actor, reason: str = ""
 ) -> CommunityGroup:
-    group = CommunityGroup.objects.select_for_update().get(pk=group.pk)
+    group = CommunityGroup.objects.select_for_update(of=("self",)).get(pk=group.pk)
     if group.status not in allowed_from:
         raise ValidationError(
             _("This group is %(status)s and cannot be changed that way.") % {"status": group.get_status_display()},
