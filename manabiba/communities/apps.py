@@ -27,3 +27,23 @@ class CommunitiesConfig(AppConfig):
         from manabiba.core.figures import figures_register
 
         figures_register("communities", group_figures, order=50)
+
+        from manabiba.communities.services import DIGEST_LIST, UNSUBSCRIBE_SALT, digest_unsubscribe_by_link
+        from manabiba.core.unsubscribe import UnsubscribeList, unsubscribe_list_register
+
+        # The digest's one-click unsubscribe link (and List-Unsubscribe header).
+        unsubscribe_list_register(
+            UnsubscribeList(
+                name=DIGEST_LIST,
+                salt=UNSUBSCRIBE_SALT,
+                unsubscribe=digest_unsubscribe_by_link,
+                title=_("Weekly mail"),
+                question=_("Stop the weekly mail about the groups you follow? You will still follow them."),
+                done=_(
+                    "You will receive no more weekly mails about the groups you follow. You still follow them; "
+                    "you can follow or stop following on each group's page."
+                ),
+                back_url_name="communities:list",
+                back_label=_("Community groups"),
+            )
+        )

@@ -1,6 +1,8 @@
 from django.urls import URLPattern, URLResolver, path
 
 from manabiba.communities import views
+from manabiba.communities.services import DIGEST_LIST
+from manabiba.core import views as core_views
 
 app_name = "communities"
 urlpatterns: list[URLPattern | URLResolver] = [
@@ -10,7 +12,8 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("register/rules/", views.signup_rules, name="signup_rules"),
     path("mine/", views.my_groups, name="mine"),
     path("invitation/<str:token>/", views.invitation, name="invitation"),
-    path("unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
+    # Digests mailed before the one-click page moved to core (/unsubscribe/…) link here.
+    path("unsubscribe/<str:token>/", core_views.unsubscribe, {"list_name": DIGEST_LIST}, name="unsubscribe"),
     path("confirm/<str:token>/", views.confirm_active, name="confirm_active"),
     path("<int:group_id>/", views.group_detail, name="detail"),
     path("<int:group_id>/posts/<int:post_id>/", views.post_detail, name="post"),

@@ -227,15 +227,6 @@ def follow(request: HttpRequest, group_id: int) -> HttpResponse:
     return redirect("communities:detail", group.pk)
 
 
-def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
-    """One click from the digest mail; a GET does it, since mail programs only open links."""
-    try:
-        services.digest_unsubscribe(token=token)
-    except ValidationError:
-        return render(request, "communities/unsubscribed.html", {"ok": False}, status=400)
-    return render(request, "communities/unsubscribed.html", {"ok": True})
-
-
 def confirm_active(request: HttpRequest, token: str) -> HttpResponse:
     """The one-click link of the yearly mail."""
     try:

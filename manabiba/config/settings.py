@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "manabiba.support",
     "manabiba.liaison",
     "manabiba.opendata",
+    "manabiba.alerts",
     "manabiba.reports",
     "manabiba.web",
 ]

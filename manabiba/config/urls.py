@@ -10,6 +10,8 @@ urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
     path("readyz", core_views.readyz, name="readyz"),
     path("i18n/", include("django.conf.urls.i18n")),
+    # The one-click unsubscribe link of every list mail (core.unsubscribe).
+    path("unsubscribe/<str:list_name>/<str:token>/", core_views.unsubscribe, name="unsubscribe"),
     path("accounts/", include("manabiba.accounts.urls")),
     path("staff/programs/", include("manabiba.programs.staff_urls")),
     path("staff/registrations/", include("manabiba.registrations.staff_urls")),
@@ -36,6 +38,7 @@ urlpatterns = [
     path("support/", include("manabiba.support.urls")),
     path("exchanges/", include("manabiba.exchanges.urls")),
     path("opendata/", include("manabiba.opendata.urls")),
+    path("alerts/", include("manabiba.alerts.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
     path("", include("manabiba.web.urls")),

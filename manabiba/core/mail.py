@@ -98,13 +98,24 @@ def mail_send(
     context: dict[str, Any] | None = None,
     attachments: Iterable[Attachment] = (),
     reply_to: str = "",
+    unsubscribe: str = "",
 ) -> OutboxMessage:
     """The one way the apps write mail: rendered from ``template`` in the recipient's ``language``
-    (empty: the site's) and queued in the outbox labelled with that language (``Content-Language``)."""
+    (empty: the site's) and queued in the outbox labelled with that language (``Content-Language``).
+
+    ``unsubscribe`` is a list mail's one-click link (``core.unsubscribe.unsubscribe_link``): it goes
+    out as the List-Unsubscribe and List-Unsubscribe-Post headers (RFC 8058).
+    """
     language = language or settings.LANGUAGE_CODE
     subject, body = mail_render(template=template, context=context or {}, language=language)
     return outbox_enqueue(
-        to=to, subject=subject, body=body, attachments=attachments, language=language, reply_to=reply_to
+        to=to,
+        subject=subject,
+        body=body,
+        attachments=attachments,
+        language=language,
+        reply_to=reply_to,
+        list_unsubscribe=unsubscribe,
     )
 
 
@@ -124,12 +135,14 @@ def outbox_enqueue(
     attachments: Iterable[Attachment] = (),
     language: str | None = None,
     reply_to: str = "",
+    list_unsubscribe: str = "",
 ) -> OutboxMessage:
     """Queue one mail; it is handed to the task queue once the transaction commits.
 
     ``language`` is the language the mail is written in (the recipient's); it is stored and
     sent as ``Content-Language``. Without it, the site's default language is assumed.
     ``reply_to`` sets the Reply-To header (a consultation's inbound address, say).
+    ``list_unsubscribe`` is a one-click unsubscribe link, sent as List-Unsubscribe (RFC 8058).
     """
     message = OutboxMessage.objects.create(
         to=to,
@@ -138,6 +151,7 @@ def outbox_enqueue(
         attachments=[_stored_attachment(a) for a in attachments],
         language=language or settings.LANGUAGE_CODE,
         reply_to=reply_to,
+        list_unsubscribe=list_unsubscribe,
         next_attempt_at=timezone.now() + QUEUE_GRACE,
     )
     transaction.on_commit(lambda: _enqueue_delivery(message.pk))
@@ -196,6 +210,10 @@ def _email(message: OutboxMessage) -> EmailMessage:
     headers = {"Message-ID": message.message_id, "Auto-Submitted": "auto-generated"}
     if message.language:
         headers["Content-Language"] = message.language
+    if message.list_unsubscribe:
+        # RFC 8058: the mail program POSTs "List-Unsubscribe=One-Click" to the link, no page in between.
+        headers["List-Unsubscribe"] = f"<{message.list_unsubscribe}>"
+        headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     email = EmailMessage(
         subject=message.subject,
         body=message.body,

@@ -80,6 +80,9 @@ class OutboxMessage(TimeStampedModel):
     language = models.CharField(_("language"), max_length=10, blank=True)
     # Where the recipient's answer goes, e.g. a consultation's own inbound address.
     reply_to = models.EmailField(_("reply to"), blank=True)
+    # A list mail's one-click unsubscribe link (core.unsubscribe): sent as List-Unsubscribe with
+    # List-Unsubscribe-Post (RFC 8058), so the mail program can offer its own unsubscribe button.
+    list_unsubscribe = models.URLField(_("unsubscribe link"), max_length=1000, blank=True)
     # The Message-ID header, the same on every attempt, so that a copy sent twice can be recognised.
     message_id = models.CharField(_("Message-ID"), max_length=255, unique=True, default=outbox_message_id)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)

@@ -9,8 +9,10 @@ listing keeps a fixed number of queries.
 from collections.abc import Callable, Iterable
 from datetime import date
 from typing import Any
+from urllib.parse import urlencode
 
 from django import forms
+from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
 from manabiba.programs.models import Organizer, Program
@@ -142,3 +144,43 @@ class ProgramFilterForm(forms.Form):
     def is_filtered(self) -> bool:
         """Whether anything but the order or the page was asked for: the "clear filters" link shows."""
         return self.filters() != ProgramFilters(sort=self.filters().sort)
+
+
+def filters_from_query(query: str) -> ProgramFilters:
+    """The filters of the listing for a query string (``category=3&area=5``), parsed as the listing parses it."""
+    return ProgramFilterForm(QueryDict(query) if query else None).filters()
+
+
+def filters_query(filters: ProgramFilters) -> str:
+    """The listing's query string for ``filters`` in one normal form: the filters in the form's order,
+    each one's values sorted, without the order or the page. Two queries that show the same
+    programmes give the same string (a saved search is kept in it)."""
+    params: list[tuple[str, str]] = []
+    if filters.q:
+        params.append(("q", filters.q))
+    for name, values in (
+        ("category", filters.categories),
+        ("audience", filters.audiences),
+        ("area", filters.areas),
+        ("organizer", filters.organizer_kinds),
+        ("kind", filters.kinds),
+        ("weekday", filters.weekdays),
+        ("when", filters.when),
+    ):
+        params += [(name, str(value)) for value in sorted(values)]
+    if filters.date_from is not None:
+        params.append(("date_from", filters.date_from.isoformat()))
+    if filters.date_to is not None:
+        params.append(("date_to", filters.date_to.isoformat()))
+    if filters.free is not None:
+        params.append(("free", "1" if filters.free else "0"))
+    for name, on in (
+        ("open", filters.open_now),
+        ("wheelchair", filters.wheelchair),
+        ("childcare", filters.childcare),
+        ("sign_language", filters.sign_language),
+        ("past", filters.include_past),
+    ):
+        if on:
+            params.append((name, "on"))
+    return urlencode(params)

@@ -234,6 +234,10 @@ class ProgramFilters:
     # Only programmes whose first session is still to come: "starting soon" is not an exhibition
     # that opened months ago and runs on, nor a course half-way through.
     not_started: bool = False
+    # Only programmes published in (published_after, published_until]: what is new since a saved
+    # search last looked (the alerts app). Not a filter of the listing's form.
+    published_after: datetime | None = None
+    published_until: datetime | None = None
     sort: str = ""
 
     @property
@@ -314,6 +318,10 @@ def _apply(programs: QuerySet[Program], filters: ProgramFilters, now: datetime, 
         programs = programs.filter(sign_language=True)
     if filters.not_started:
         programs = programs.filter(first_starts_at__gte=now)
+    if filters.published_after is not None:
+        programs = programs.filter(published_at__gt=filters.published_after)
+    if filters.published_until is not None:
+        programs = programs.filter(published_at__lte=filters.published_until)
     session_filter = _session_conditions(
         filters if skip != "when" else ProgramFilters(date_from=filters.date_from, date_to=filters.date_to)
     )

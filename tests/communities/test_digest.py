@@ -4,6 +4,7 @@ from collections.abc import Callable
 from datetime import timedelta
 
 import pytest
+from django.core import signing
 from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone
@@ -17,7 +18,7 @@ pytestmark = pytest.mark.django_db
 
 
 def digests(user: User) -> list[OutboxMessage]:
-    return list(OutboxMessage.objects.filter(to=user.email, body__contains="/groups/unsubscribe/"))
+    return list(OutboxMessage.objects.filter(to=user.email, body__contains="/unsubscribe/communities.digest/"))
 
 
 def test_weekly_digest_lists_new_posts_and_events_once_and_unsubscribes_in_one_click(
@@ -45,8 +46,14 @@ def test_weekly_digest_lists_new_posts_and_events_once_and_unsubscribes_in_one_c
     # Nothing new: no mail next week.
     call_command("groups_digest", stdout=open("/dev/null", "w"))  # noqa: SIM115
     assert len(digests(resident)) == 1
-    path = mail.body[mail.body.index("/groups/unsubscribe/") :].split()[0]
+    path = mail.body[mail.body.index("/unsubscribe/communities.digest/") :].split()[0]
+    assert mail.list_unsubscribe.endswith(path)
+    # Opening the link only asks (mail scanners open links); the button stops the digests.
     response = client.get(path)
+    assert response.status_code == 200
+    assert Follow.objects.get(user=resident).digest
+    assert 'name="List-Unsubscribe"' in response.content.decode()
+    response = client.post(path, {"List-Unsubscribe": "One-Click"})
     assert response.status_code == 200
     assert not Follow.objects.get(user=resident).digest
     services.post_create(group=group, actor=owner, title="活動報告", body="…")
@@ -61,4 +68,18 @@ def test_unfollow(make_group: Callable[..., CommunityGroup], resident: User) -> 
 
 
 def test_bad_unsubscribe_link(client: Client) -> None:
-    assert client.get("/groups/unsubscribe/nonsense/").status_code == 400
+    assert client.get("/unsubscribe/communities.digest/nonsense/").status_code == 400
+    assert client.post("/unsubscribe/communities.digest/nonsense/").status_code == 400
+    assert client.get("/unsubscribe/no.such-list/nonsense/").status_code == 400
+
+
+def test_links_of_digests_mailed_before_the_move_still_work(
+    make_group: Callable[..., CommunityGroup], resident: User, client: Client
+) -> None:
+    """Digests mailed before the page moved to core link to /groups/unsubscribe/<token>/, signed the same way."""
+    follow = services.group_follow(group=make_group(), actor=resident)
+    token = signing.dumps({"user": resident.pk}, salt=services.UNSUBSCRIBE_SALT)
+    assert client.get(f"/groups/unsubscribe/{token}/").status_code == 200
+    assert client.post(f"/groups/unsubscribe/{token}/").status_code == 200
+    follow.refresh_from_db()
+    assert not follow.digest

@@ -17,11 +17,13 @@ from manabiba.communities.services.contact import (
 from manabiba.communities.services.erasure import communities_erase_for_deleted_account
 from manabiba.communities.services.events import event_session, group_event_approve, group_event_create
 from manabiba.communities.services.follows import (
+    DIGEST_LIST,
     UNSUBSCRIBE_SALT,
     DigestItem,
     digest_send,
     digest_unsubscribe,
-    digest_unsubscribe_token,
+    digest_unsubscribe_by_link,
+    digest_unsubscribe_link,
     group_follow,
     group_unfollow,
 )
@@ -62,6 +64,7 @@ from manabiba.communities.services.search import group_reindex
 __all__ = [
     "CONFIRM_SALT",
     "CONTACT_LIMIT_PER_HOUR",
+    "DIGEST_LIST",
     "GROUP_FIELDS",
     "GROUP_PROFILE_FIELDS",
     "INVITATION_DAYS",
@@ -81,7 +84,8 @@ __all__ = [
     "contact_message_send",
     "digest_send",
     "digest_unsubscribe",
-    "digest_unsubscribe_token",
+    "digest_unsubscribe_by_link",
+    "digest_unsubscribe_link",
     "event_session",
     "group_apply",
     "group_approve",

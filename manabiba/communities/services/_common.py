@@ -34,9 +34,18 @@ def _site(path: str) -> str:
     return str(settings.SITE_URL) + path
 
 
-def _mail(to: str, language: str, template: str, context: dict[str, Any], name: str = "") -> None:
-    """Queue ``communities/mail/<template>`` to one person, in ``language`` (theirs), greeting ``name``."""
-    mail_send(to=to, template=f"communities/mail/{template}", language=language, context={**context, "name": name})
+def _mail(
+    to: str, language: str, template: str, context: dict[str, Any], name: str = "", unsubscribe: str = ""
+) -> None:
+    """Queue ``communities/mail/<template>`` to one person, in ``language`` (theirs), greeting ``name``;
+    ``unsubscribe`` is a list mail's one-click link (List-Unsubscribe)."""
+    mail_send(
+        to=to,
+        template=f"communities/mail/{template}",
+        language=language,
+        context={**context, "name": name},
+        unsubscribe=unsubscribe,
+    )
 
 
 def _mail_group(group: CommunityGroup, template: str, context: dict[str, Any]) -> None:

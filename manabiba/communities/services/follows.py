@@ -3,7 +3,6 @@
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
@@ -14,8 +13,11 @@ from manabiba.accounts.models import User
 from manabiba.communities.models import ActivityPost, CommunityGroup, Follow
 from manabiba.communities.services._common import _mail, _site
 from manabiba.core.audit import audit_log
+from manabiba.core.unsubscribe import UnsubscribeData, unsubscribe_link
 from manabiba.programs.models import Program
 
+# The digest's one-click unsubscribe list (core.unsubscribe); the salt is the one its links always had.
+DIGEST_LIST = "communities.digest"
 UNSUBSCRIBE_SALT = "manabiba.communities.digest-unsubscribe"
 
 
@@ -47,22 +49,24 @@ def group_unfollow(*, group: CommunityGroup, actor: User) -> None:
         audit_log(action="communities.group.unfollowed", actor=actor, target=group)
 
 
-def digest_unsubscribe_token(user: User) -> str:
-    return signing.dumps({"user": user.pk}, salt=UNSUBSCRIBE_SALT)
+def digest_unsubscribe_link(user: User) -> str:
+    """The digest's one-click link: it stops the digests, the follows stay."""
+    return unsubscribe_link(DIGEST_LIST, {"user": user.pk})
 
 
 @transaction.atomic
-def digest_unsubscribe(*, token: str) -> User:
-    """One click from the digest mail: no more digests, the follows stay."""
-    try:
-        data = signing.loads(token, salt=UNSUBSCRIBE_SALT)
-    except signing.BadSignature as error:
-        raise ValidationError(_("This link is not valid."), code="invalid") from error
-    user = User.objects.get(pk=data["user"])
+def digest_unsubscribe(*, user: User) -> bool:
+    """No more digests for ``user``; the follows stay. Returns whether anything changed."""
     changed = Follow.objects.filter(user=user, digest=True).update(digest=False)
     if changed:
         audit_log(action="communities.digest.unsubscribed", actor=user, target=user)
-    return user
+    return bool(changed)
+
+
+def digest_unsubscribe_by_link(data: UnsubscribeData) -> bool:
+    """What the digest's link does (registered with core.unsubscribe)."""
+    user = User.objects.filter(pk=int(data["user"])).first()
+    return digest_unsubscribe(user=user) if user is not None else False
 
 
 @dataclass(frozen=True)
@@ -119,9 +123,8 @@ def digest_send(*, now: datetime | None = None) -> int:
             Follow.objects.filter(pk__in=[f.pk for f in follows]).update(last_digest_at=now)
             if not items:
                 continue
-            unsubscribe = _site(reverse("communities:unsubscribe", args=[digest_unsubscribe_token(user)]))
-
+            unsubscribe = digest_unsubscribe_link(user)
             context = {"items": items, "unsubscribe": unsubscribe}
-            _mail(user.email, user.language, "digest", context, name=user.full_name)
+            _mail(user.email, user.language, "digest", context, name=user.full_name, unsubscribe=unsubscribe)
             sent += 1
     return sent

@@ -3,6 +3,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from manabiba.alerts.demo import demo_alerts_seed
 from manabiba.communities.demo import demo_groups_seed
 from manabiba.consultations.demo import demo_consultations_seed
 from manabiba.core.devtools import dev_requirements
@@ -80,6 +81,7 @@ class Command(BaseCommand):
                 *demo_workspace_seed(),
                 *venues_demo_seed(),
                 *demo_liaison_seed(),
+                *demo_alerts_seed(),
             ]:
                 self.stdout.write(line)
         if options["scale"]:
