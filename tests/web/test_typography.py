@@ -6,6 +6,7 @@ from django.template import Context, Template
 from django.test import Client
 from django.utils import translation
 
+from manabiba.desk.reference import desk_contact_load
 from manabiba.programs.factories import OrganizerFactory, ProgramFactory
 from manabiba.programs.models import Organizer
 from tests.typography import typography_faults
@@ -30,6 +31,7 @@ def test_the_bracketed_filter_writes_the_brackets_of_the_language(language: str,
 
 
 def test_the_programme_page_in_japanese_has_full_width_brackets(client: Client) -> None:
+    desk_contact_load()  # the footer's phone with its note (西東京市役所 代表)
     organizer = OrganizerFactory(name="（デモ）ゆめこらぼ", kind=Organizer.Kind.CENTER, department=None)
     program = ProgramFactory(published=True, organizer=organizer, course=True)
     program.sessions.update(note="持ち物：筆記用具")
@@ -38,6 +40,7 @@ def test_the_programme_page_in_japanese_has_full_width_brackets(client: Client) 
 
     assert '<span class="muted">（市民協働推進センター ゆめこらぼ）</span>' in page
     assert "／<span>持ち物：筆記用具</span>" in page
+    assert "（西東京市役所 代表）" in page.split("<footer")[1]
     assert typography_faults(page) == []
 
     english = client.get(f"/programs/{program.pk}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
