@@ -4,7 +4,7 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
+from django.utils.translation import pgettext, pgettext_lazy
 
 from manabiba.accounts.models import Department, User
 from manabiba.consultations import selectors
@@ -123,7 +123,8 @@ class AssignForm(forms.Form):
         assert isinstance(assignee_field, forms.ModelChoiceField)
         assignee_field.queryset = selectors.assignable_staff()
         assignee_field.label_from_instance = lambda person: (  # type: ignore[method-assign,assignment]
-            f"{person.full_name or person.email} ({person.department or '—'})"
+            f"{person.full_name or person.email}{pgettext('opening bracket', ' (')}"
+            f"{person.department or '—'}{pgettext('closing bracket', ')')}"
         )
 
 

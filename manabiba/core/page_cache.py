@@ -2,7 +2,7 @@
 
 Public catalogue pages carry nothing personal for such visitors (the preference switches need
 no CSRF token), so the same HTML serves everyone who asks for the same URL with the same
-language, text size and furigana choice. Each app passes a version function that changes
+language, text size, furigana, contrast and easy-Japanese choice. Each app passes a version function that changes
 whenever its content changes, so an edit shows at once; the time limit bounds everything else
 ("starting soon" moves on by itself).
 
@@ -30,7 +30,7 @@ STALE_SECONDS = 600
 REFRESH_LOCK_SECONDS = 30
 # Cookies that only choose how a page looks; any other cookie (a session, messages waiting to
 # be shown) means the page may be personal, and it is rendered afresh.
-PREFERENCE_COOKIES = ("text_size", "furigana", "contrast", "csrftoken")
+PREFERENCE_COOKIES = ("text_size", "furigana", "contrast", "easy", "csrftoken")
 
 View = TypeVar("View", bound=Callable[..., HttpResponse])
 
@@ -49,6 +49,7 @@ def _key(request: HttpRequest) -> str:
         request.COOKIES.get("text_size", ""),
         request.COOKIES.get("furigana", ""),
         request.COOKIES.get("contrast", ""),
+        request.COOKIES.get("easy", ""),
         request.headers.get("HX-Request", ""),
         request.headers.get("HX-History-Restore-Request", ""),
     )

@@ -66,6 +66,7 @@ class ProgramQuery(Schema):
     wheelchair: bool = False
     childcare: bool = False
     sign_language: bool = False
+    easy_japanese: bool = Field(False, description="Only programmes with a summary in easy Japanese.")
     include_past: bool = Field(False, description="Include finished programmes.")
     sort: SortValue = Field("", description="date, deadline, new or relevance (the default with q).")
     limit: int = Field(20, ge=1, le=MAX_LIMIT)
@@ -91,6 +92,7 @@ class ProgramQuery(Schema):
             wheelchair=self.wheelchair,
             childcare=self.childcare,
             sign_language=self.sign_language,
+            easy_japanese=self.easy_japanese,
             include_past=self.include_past,
             sort=self.sort,
         )
@@ -145,6 +147,9 @@ class ProgramDetailOut(ProgramOut):
     kind: str
     summary: str
     description: str
+    easy_summary: str = Field(
+        description="A few sentences in easy Japanese (やさしい日本語); empty when none was written."
+    )
     co_organizers: list[OrganizerOut]
     fee_note: str
     min_participants: int | None
@@ -181,6 +186,7 @@ class ProgramPatch(BodyIn):
     title_en: str | None = Field(None, max_length=200)
     summary: str | None = Field(None, max_length=300)
     description: str | None = None
+    easy_summary: str | None = Field(None, max_length=1000)
     kind: ProgramKind | None = None
     organizer_id: int | None = None
     co_organizer_ids: list[Id] | None = None
@@ -264,6 +270,7 @@ def _program_detail(request: HttpRequest, program: Program) -> dict[str, Any]:
         "kind",
         "summary",
         "description",
+        "easy_summary",
         "fee_note",
         "min_participants",
         "application_url",

@@ -91,6 +91,7 @@ class ProgramFilterForm(forms.Form):
     wheelchair = forms.BooleanField(label=_("Wheelchair access"), required=False)
     childcare = forms.BooleanField(label=_("Childcare available"), required=False)
     sign_language = forms.BooleanField(label=_("Sign language interpretation"), required=False)
+    easy = forms.BooleanField(label=_("With a summary in easy Japanese"), required=False)
     past = forms.BooleanField(label=_("Include finished programmes"), required=False)
     sort = forms.ChoiceField(label=_("Sort by"), required=False, choices=Sort.choices)
     page = forms.IntegerField(required=False, min_value=1, max_value=MAX_PAGE, widget=forms.HiddenInput)
@@ -131,6 +132,7 @@ class ProgramFilterForm(forms.Form):
             wheelchair=bool(self.cleaned("wheelchair", False)),
             childcare=bool(self.cleaned("childcare", False)),
             sign_language=bool(self.cleaned("sign_language", False)),
+            easy_japanese=bool(self.cleaned("easy", False)),
             include_past=bool(self.cleaned("past", False)),
             sort=self.cleaned("sort", ""),
         )

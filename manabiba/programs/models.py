@@ -134,6 +134,19 @@ class Program(TimeStampedModel):
     title_en = models.CharField(_("English title"), max_length=200, blank=True)
     summary = models.CharField(_("summary"), max_length=300, blank=True)
     description = models.TextField(_("description"), blank=True, help_text=_("Markdown"))
+    # やさしい日本語: a few short sentences for readers still learning Japanese (many residents born
+    # abroad) and children; the programme page shows it, with furigana, behind its own switch.
+    easy_summary = models.TextField(
+        _("summary in easy Japanese"),
+        max_length=1000,
+        blank=True,
+        help_text=_(
+            "Optional. A few short sentences in easy Japanese for residents still learning Japanese and for"
+            " children: one thing per sentence, polite endings (desu, masu), everyday words rather than"
+            " kanji-heavy ones, dates and times written out in full. The programme page shows it with"
+            " furigana when the reader turns on easy Japanese."
+        ),
+    )
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.EVENT)
     # A lecture a group or talent proposed and the city funds (市民提案講座); set by the proposals app.
     citizen_proposal = models.BooleanField(_("citizen-proposal lecture"), default=False)

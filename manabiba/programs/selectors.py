@@ -230,6 +230,8 @@ class ProgramFilters:
     wheelchair: bool = False
     childcare: bool = False
     sign_language: bool = False
+    # Only programmes with a summary in easy Japanese (やさしい日本語).
+    easy_japanese: bool = False
     include_past: bool = False
     # Only programmes whose first session is still to come: "starting soon" is not an exhibition
     # that opened months ago and runs on, nor a course half-way through.
@@ -316,6 +318,8 @@ def _apply(programs: QuerySet[Program], filters: ProgramFilters, now: datetime, 
         programs = programs.filter(childcare_available=True)
     if filters.sign_language and skip != "support":
         programs = programs.filter(sign_language=True)
+    if filters.easy_japanese and skip != "support":
+        programs = programs.exclude(easy_summary="")
     if filters.not_started:
         programs = programs.filter(first_starts_at__gte=now)
     if filters.published_after is not None:

@@ -121,6 +121,7 @@ def program_search_document(program: Program) -> SearchDocument:
                 [
                     program.summary,
                     program.description,
+                    program.easy_summary,
                     program.organizer.name,
                     " ".join(c.minor or c.major for c in program.categories.all()),
                     " ".join(a.name for a in program.audiences.all()),

@@ -22,7 +22,11 @@ from manabiba.programs.services import SessionTimes
 
 # The form's fields, in the order of its fieldsets (every field of Program a person edits).
 FIELDSETS: list[tuple[str, str | Promise, list[str]]] = [
-    ("basics", _("The programme"), ["title", "title_kana", "title_en", "kind", "summary", "description"]),
+    (
+        "basics",
+        _("The programme"),
+        ["title", "title_kana", "title_en", "kind", "summary", "description", "easy_summary"],
+    ),
     ("organiser", _("Organiser"), ["organizer", "co_organizers"]),
     ("classification", _("Fields and audiences"), ["categories", "audiences"]),
     ("where", _("Where"), ["facility", "room", "venue_name", "venue_address", "area", "is_online"]),
@@ -74,6 +78,7 @@ class ProgramForm(HeldErrorsMixin, forms.ModelForm[Program]):
         widgets = {
             "summary": forms.Textarea(attrs={"rows": 2}),
             "description": forms.Textarea(attrs={"rows": 10}),
+            "easy_summary": forms.Textarea(attrs={"rows": 4}),
             "application_note": forms.Textarea(attrs={"rows": 3}),
             "accessibility_notes": forms.Textarea(attrs={"rows": 3}),
             "categories": forms.CheckboxSelectMultiple,

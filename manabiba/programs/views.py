@@ -158,6 +158,7 @@ def _chips(
         ("wheelchair", filters.wheelchair),
         ("childcare", filters.childcare),
         ("sign_language", filters.sign_language),
+        ("easy", filters.easy_japanese),
         ("past", filters.include_past),
     ):
         if on:

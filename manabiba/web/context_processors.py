@@ -8,6 +8,8 @@ TEXT_SIZES = {"normal", "large", "xlarge"}
 TEXT_SIZE_COOKIE = "text_size"
 FURIGANA_COOKIE = "furigana"
 CONTRAST_COOKIE = "contrast"
+# やさしい日本語: a programme's summary in easy Japanese, with furigana, where one was written.
+EASY_COOKIE = "easy"
 
 
 def site(request: HttpRequest) -> dict[str, Any]:
@@ -19,4 +21,5 @@ def site(request: HttpRequest) -> dict[str, Any]:
         "text_size": size if size in TEXT_SIZES else "normal",
         "furigana_on": request.COOKIES.get(FURIGANA_COOKIE) == "on",
         "contrast_high": request.COOKIES.get(CONTRAST_COOKIE) == "high",
+        "easy_on": request.COOKIES.get(EASY_COOKIE) == "on",
     }

@@ -1,4 +1,4 @@
-"""The home page, the site's own pages, and the text-size and furigana switches."""
+"""The home page, the site's own pages, and the text-size, furigana, contrast and easy-Japanese switches."""
 
 from dataclasses import dataclass
 from urllib.parse import urlencode
@@ -31,7 +31,13 @@ from manabiba.programs.selectors import (
     category_list,
     program_search,
 )
-from manabiba.web.context_processors import CONTRAST_COOKIE, FURIGANA_COOKIE, TEXT_SIZE_COOKIE, TEXT_SIZES
+from manabiba.web.context_processors import (
+    CONTRAST_COOKIE,
+    EASY_COOKIE,
+    FURIGANA_COOKIE,
+    TEXT_SIZE_COOKIE,
+    TEXT_SIZES,
+)
 
 STATIC_PAGES = {"about", "accessibility", "privacy", "terms"}
 HOME_LIST_SIZE = 5
@@ -135,6 +141,13 @@ def furigana(request: HttpRequest) -> HttpResponse:
 def contrast(request: HttpRequest) -> HttpResponse:
     """Light text on black, for residents who read better so (白黒反転 on many city sites)."""
     return _remember_preference(request, field="contrast", cookie=CONTRAST_COOKIE, allowed={"high", "normal"})
+
+
+@csrf_exempt
+@require_POST
+def easy_japanese(request: HttpRequest) -> HttpResponse:
+    """A programme's summary in easy Japanese (やさしい日本語), with furigana, as city sites offer."""
+    return _remember_preference(request, field="easy", cookie=EASY_COOKIE, allowed={"on", "off"})
 
 
 @csrf_exempt

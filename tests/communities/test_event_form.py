@@ -98,3 +98,15 @@ def test_the_group_page_gives_members_and_founding_year_with_their_units(
 
     assert "24人（うち市内在住20人）" in html
     assert "2011年" in html
+
+
+def test_a_group_writes_a_summary_in_easy_japanese(client: Client, make_group: Callable[..., CommunityGroup]) -> None:
+    group = make_group()
+    client.force_login(group.memberships.get().user)
+    url = reverse("communities:event_new", args=[group.pk])
+
+    form = client.get(url, HTTP_ACCEPT_LANGUAGE="ja").content.decode()
+    assert 'name="easy_summary"' in form
+    assert 'id="id_easy_summary_helptext"' in form
+    assert client.post(url, event_post(easy_summary="いっしょに歌を歌います。")).status_code == 302
+    assert Program.objects.get(title="体験会").easy_summary == "いっしょに歌を歌います。"

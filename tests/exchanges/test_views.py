@@ -21,6 +21,7 @@ from manabiba.exchanges.models import ExchangeMeeting, FairTable, GroupAttendanc
 from manabiba.programs.factories import CategoryFactory
 from manabiba.programs.models import Program
 from tests.exchanges.conftest import apply, exchange_program, make_group
+from tests.typography import typography_faults
 
 pytestmark = pytest.mark.django_db
 
@@ -204,6 +205,10 @@ def test_the_programme_page_shows_the_timetable_and_the_materials_after_the_day(
     Program.objects.filter(pk=program.pk).update(last_ends_at=timezone.now() - timedelta(hours=1))
     html = client.get(f"/exchanges/{program.pk}/timetable/").content.decode()
     assert "当日スライド" in html
+    # In Japanese the material's kind is in full-width brackets and no em dash comes before the group.
+    japanese = Client().get(f"/exchanges/{program.pk}/timetable/", HTTP_ACCEPT_LANGUAGE="ja").content.decode()
+    assert "当日スライド</a>（PDF）／" in japanese
+    assert typography_faults(japanese) == []
     # After the day the programme page no longer invites groups to take part, but to follow up.
     cache.clear()
     html = client.get(f"/programs/{program.pk}/").content.decode()

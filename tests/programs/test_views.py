@@ -423,7 +423,8 @@ def test_home_shows_starting_soon_closing_soon_new_and_fields(client: Client, ma
     assert soon.index("すぐ始まる講座") < soon.index("締切間近の講座")
     assert "締切間近の講座" in closing
     assert "すぐ始まる講座" not in closing
-    assert f'href="/programs/?category={pottery.pk}">陶芸</a> (1)' in html
+    # The count in the brackets of the page's language (（1） in Japanese).
+    assert f'href="/programs/?category={pottery.pk}">陶芸</a>（1）' in html
 
 
 @pytest.mark.parametrize(

@@ -165,3 +165,21 @@ def test_a_visitor_whose_browser_asks_for_japanese_gets_japanese_pages(client: C
     assert "本文へスキップ" in html
     assert "文字サイズ" in html
     assert "Skip to main content" not in html
+
+
+# Placeholders (%(name)s) and the Markdown link syntax a help text shows as an example are not brackets.
+NOT_TEXT = re.compile(r"%\([a-z_]+\)[sd]|\[[^\]]*\]\([^)]*\)")
+JAPANESE_TEXT = re.compile(r"[\u3040-\u30ff\u3400-\u9fff]")
+
+
+def test_japanese_uses_full_width_brackets_and_no_em_dash(messages: list[Entry]) -> None:
+    """Japanese text takes （） with no space before them, and separates without an em dash (「—」)."""
+    faults = [
+        f"{e.describe()} -> {translation!r}"
+        for e in messages
+        for translation in e.translations
+        if JAPANESE_TEXT.search(translation)
+        and (re.search(r"[()]", NOT_TEXT.sub("", translation)) or "\u2014" in translation)
+    ]
+
+    assert faults == [], "Half-width brackets or an em dash in Japanese:\n" + "\n".join(faults)

@@ -1,4 +1,5 @@
-"""Furigana in templates: ``{{ text|ruby:furigana_on }}`` and ``{% rubyblock furigana_on %}``.
+"""Furigana in templates: ``{{ text|ruby:furigana_on }}`` and ``{% rubyblock furigana_on %}``;
+brackets in the page's language: ``{{ text|bracketed }}``.
 
 Both take the reader's choice as an argument and leave the text as it was (escaped) when it
 is off, so a template can use them everywhere without asking first.
@@ -10,7 +11,7 @@ from django import template
 from django.template.base import FilterExpression, Parser, Token
 from django.template.context import Context
 from django.utils import translation
-from django.utils.html import conditional_escape, escape
+from django.utils.html import conditional_escape, escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 
 from manabiba.core.japanese import furigana, has_japanese, has_kanji
@@ -27,6 +28,18 @@ def lang_ja(value: object) -> SafeString:
     if language.startswith("ja") or not has_japanese(str(value)):
         return mark_safe("")
     return mark_safe(' lang="ja"')
+
+
+@register.filter(is_safe=True)
+def bracketed(value: object) -> SafeString:
+    """``value`` (escaped) in the brackets of the page's language: " (Yumecolab)" in English,
+    "（ゆめこらぼ）" in Japanese, which writes full-width brackets with no space before them."""
+    return format_html(
+        "{}{}{}",
+        translation.pgettext("opening bracket", " ("),
+        value,
+        translation.pgettext("closing bracket", ")"),
+    )
 
 
 # A tag, a comment or a CDATA section; what lies between them is text.
