@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from manabiba.accounts.models import User
 from manabiba.accounts.permissions import roles_with
@@ -106,13 +107,13 @@ class ReviewForm(forms.Form):
     conflict = forms.BooleanField(label=_("I have a conflict of interest with this proposal"), required=False)
     conflict_note = forms.CharField(label=_("About the conflict"), max_length=300, required=False)
     pioneering = forms.TypedChoiceField(
-        label=_("Pioneering (先駆性)"), choices=SCORE_CHOICES, coerce=int, required=False, widget=forms.RadioSelect
+        label=_("Pioneering"), choices=SCORE_CHOICES, coerce=int, required=False, widget=forms.RadioSelect
     )
     public_benefit = forms.TypedChoiceField(
-        label=_("Public benefit (公益性)"), choices=SCORE_CHOICES, coerce=int, required=False, widget=forms.RadioSelect
+        label=_("Public benefit"), choices=SCORE_CHOICES, coerce=int, required=False, widget=forms.RadioSelect
     )
     feasibility = forms.TypedChoiceField(
-        label=_("Feasibility (妥当性)"), choices=SCORE_CHOICES, coerce=int, required=False, widget=forms.RadioSelect
+        label=_("Feasibility"), choices=SCORE_CHOICES, coerce=int, required=False, widget=forms.RadioSelect
     )
     comment = forms.CharField(label=_("Comment"), widget=forms.Textarea(attrs={"rows": 4}), required=False)
 
@@ -236,12 +237,12 @@ class ReportForm(forms.ModelForm[ProposalReport]):
             "next_steps",
         ]
         labels = {
-            "content": _("What was done (実施内容)"),
-            "outcomes": _("Outcomes (成果)"),
+            "content": pgettext_lazy("post-course report", "What was done"),
+            "outcomes": _("Outcomes"),
             "income": _("Income (yen): participants' payments for costs, other"),
             "spending": _("Spending (yen): honorarium, materials, other"),
             "self_evaluation": _("Your own evaluation (5 = fully achieved the aim)"),
-            "next_steps": _("Next steps (今後の展開)"),
+            "next_steps": _("Next steps"),
         }
         help_texts = {
             "content": _("Shown on the public summary of the round once the office accepts the report."),
