@@ -12,6 +12,7 @@ from django.utils.translation import pgettext_lazy
 from manabiba.accounts.models import User
 from manabiba.accounts.permissions import roles_with
 from manabiba.communities.models import CommunityGroup
+from manabiba.core.choices import WrittenNamesSelect
 from manabiba.facilities.models import Facility, Room
 from manabiba.programs.services import SessionTimes
 from manabiba.proposals.models import Proposal, ProposalCall, ProposalReport, SurveyAnswer
@@ -23,7 +24,9 @@ PROPOSAL_FORM_FIELDS = list(PROPOSAL_FIELDS)
 
 class ProposalForm(forms.ModelForm[Proposal]):
     kind = forms.ChoiceField(label=_("Proposed by"), choices=Proposal.Kind.choices, widget=forms.RadioSelect)
-    group = forms.ModelChoiceField(label=_("Your group"), queryset=CommunityGroup.objects.none(), required=False)
+    group = forms.ModelChoiceField(
+        label=_("Your group"), queryset=CommunityGroup.objects.none(), required=False, widget=WrittenNamesSelect
+    )
     outline = forms.CharField(
         label=_("Outline per session"),
         widget=forms.Textarea(attrs={"rows": 6}),
@@ -47,6 +50,7 @@ class ProposalForm(forms.ModelForm[Proposal]):
         ).order_by("name")
         lecturer = self.fields["lecturer_talent"]
         assert isinstance(lecturer, forms.ModelChoiceField)
+        lecturer.widget = WrittenNamesSelect()
         lecturer.queryset = listed_talents().filter(name_public=True).order_by("name_kana")
         lecturer.help_text = _("Choose the lecturer from the talent bank, or give their name below.")
         # Who proposes first, then the group, the lecture and its outline, then the lecturer and the money.

@@ -203,9 +203,7 @@ class Review(TimeStampedModel):
     conflict = models.BooleanField(_("conflict of interest"), default=False)
     conflict_note = models.CharField(_("about the conflict"), max_length=300, blank=True)
     pioneering = models.PositiveSmallIntegerField(_("pioneering"), null=True, validators=SCORE_VALIDATORS)
-    public_benefit = models.PositiveSmallIntegerField(
-        _("public benefit"), null=True, validators=SCORE_VALIDATORS
-    )
+    public_benefit = models.PositiveSmallIntegerField(_("public benefit"), null=True, validators=SCORE_VALIDATORS)
     feasibility = models.PositiveSmallIntegerField(_("feasibility"), null=True, validators=SCORE_VALIDATORS)
     comment = models.TextField(_("comment"), blank=True)
     submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
