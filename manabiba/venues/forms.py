@@ -218,7 +218,8 @@ class LotteryEntryForm(PlainForm):
 class RegularSlotForm(PlainForm):
     group = forms.ModelChoiceField(label=_("User group"), queryset=UserGroup.objects.none(), widget=WrittenNamesSelect)
     fiscal_year = forms.TypedChoiceField(label=_("Fiscal year"), coerce=int)
-    room = LabelledModelChoiceField(label=_("Room"), queryset=Room.objects.none())
+    # The facility's name (Japanese) stays beside the room's label: rooms of several facilities are listed.
+    room = forms.ModelChoiceField(label=_("Room"), queryset=Room.objects.none())
     weekday = forms.TypedChoiceField(
         label=_("Weekday"),
         coerce=int,
@@ -232,7 +233,7 @@ class RegularSlotForm(PlainForm):
             (6, _("Sunday")),
         ],
     )
-    frame = LabelledModelChoiceField(label=_("Time frame"), queryset=TimeFrame.objects.none())
+    frame = forms.ModelChoiceField(label=_("Time frame"), queryset=TimeFrame.objects.none())
     purpose = forms.CharField(label=_("What the room is used for"), max_length=200)
     attendees = forms.IntegerField(label=_("Expected attendees"), min_value=1, max_value=10000)
 
@@ -246,10 +247,11 @@ class RegularSlotForm(PlainForm):
         room = self.fields["room"]
         assert isinstance(room, forms.ModelChoiceField)
         room.queryset = rooms
+        room.label_from_instance = lambda obj: f"{obj.facility.name} {obj.label}"  # type: ignore[method-assign]
         frame = self.fields["frame"]
         assert isinstance(frame, forms.ModelChoiceField)
         frame.queryset = TimeFrame.objects.filter(facility__rooms__in=rooms).distinct().select_related("facility")
-        frame.label_from_instance = lambda obj: f"{obj.facility.name} {obj}"  # type: ignore[method-assign]
+        frame.label_from_instance = lambda obj: f"{obj.facility.name} {_frame_label(obj)}"  # type: ignore[method-assign]
         year = self.fields["fiscal_year"]
         assert isinstance(year, forms.TypedChoiceField)
         year.choices = [

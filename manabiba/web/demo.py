@@ -68,7 +68,7 @@ ROOMS_BY_KIND: dict[str, list[tuple[str, str, int]]] = {
         ("講座室", "Lecture room", 40),
         ("学習室A", "Study room A", 20),
         ("学習室B", "Study room B", 12),
-        ("和室", "Japanese-style room (tatami)", 16),
+        ("和室", "Japanese-style room", 16),
         ("実習室", "Practice kitchen", 24),
     ],
     Facility.Kind.LIBRARY: [("集会室", "Meeting room", 40), ("グループ学習室", "Group study room", 8)],

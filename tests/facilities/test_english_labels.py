@@ -34,7 +34,7 @@ def test_every_reference_room_frame_exemption_and_department_has_an_english_name
     frames = list(TimeFrame.objects.all())
     exemptions = list(FeeExemption.objects.all())
     departments = list(Department.objects.all())
-    assert rooms and frames and exemptions and departments
+    assert min(len(rooms), len(frames), len(exemptions), len(departments)) > 0
     assert [room.name for room in rooms if not _english(room.name_en)] == []
     assert [room.name for room in rooms if room.accessibility and not _english(room.accessibility_en)] == []
     assert [frame.name for frame in frames if not _english(frame.name_en)] == []
@@ -48,7 +48,7 @@ def test_labels_follow_the_language_of_the_page(loaded: None) -> None:
     exemption = FeeExemption.objects.get(facility__name="芝久保公民館", name="市との共催")
     department = Department.objects.get(name="社会教育課")
     with translation.override("en"):
-        assert (room.label, room.accessibility_label) == ("Japanese-style room (tatami)", "2nd floor, stairs only")
+        assert (room.label, room.accessibility_label) == ("Japanese-style room", "2nd floor, stairs only")
         assert (frame.label, exemption.label, department.label) == (
             "Morning",
             "Co-hosted with the city",
