@@ -17,6 +17,7 @@ from manabiba.accounts.services import (
     user_password_set,
 )
 from manabiba.core.addresses import NormalisedEmailField
+from manabiba.core.choices import LabelledModelChoiceField, LanguageSelect
 
 
 class PlainForm(forms.Form):
@@ -78,10 +79,11 @@ class ProfileForm(forms.ModelForm[User]):
             "full_name": forms.TextInput(attrs={"autocomplete": "name"}),
             "full_name_kana": forms.TextInput(attrs={"autocomplete": "off"}),
             "phone": forms.TextInput(attrs={"autocomplete": "tel", "type": "tel"}),
-            "language": forms.Select(choices=[("ja", "日本語"), ("en", "English")]),
+            "language": LanguageSelect(choices=[("ja", "日本語"), ("en", "English")]),
         }
+        field_classes = {"area": LabelledModelChoiceField}
         help_texts = {
-            "full_name_kana": _("In hiragana or katakana, e.g. にしとうきょう はなこ"),
+            "full_name_kana": _("In hiragana or katakana: how your name is read"),
             "lives_in_city": _("Some popular courses give places to people who live, work or study in the city first."),
         }
 

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from manabiba.accounts.roles import STAFF_ROLES, Role
 from manabiba.core.addresses import normalise_email
-from manabiba.core.models import Area, TimeStampedModel
+from manabiba.core.models import Area, TimeStampedModel, english_or
 
 
 class Department(TimeStampedModel):
@@ -31,6 +31,11 @@ class Department(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def label(self) -> str:
+        """The department's name in the reader's language."""
+        return english_or(self.name_en, self.name)
 
 
 class UserManager(BaseUserManager["User"]):

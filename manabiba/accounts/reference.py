@@ -15,7 +15,11 @@ def departments_load(*, path: Path | None = None) -> LoadCounts:
     """Create or update departments by name; the CSV's ``notes`` say where each came from and are not loaded."""
     rows = reference_rows(path or REFERENCE_DIR / "departments.csv")
     outcomes = [
-        reference_upsert(Department, lookup={"name": row["department"]}, values={"division": row["division"]})[1]
+        reference_upsert(
+            Department,
+            lookup={"name": row["department"]},
+            values={"division": row["division"], "name_en": row["english"]},
+        )[1]
         for row in rows
     ]
     return reference_counts(outcomes, action="accounts.departments.loaded")

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from manabiba.communities.models import CommunityGroup
+from manabiba.core.choices import WrittenNamesSelect
 from manabiba.exchanges.models import ExchangeMeeting, FairTable, Generation, Presentation
 
 GENERATIONS_FIELD_HELP = _("Tick every generation that takes part.")
@@ -25,7 +26,9 @@ def _generations_field(label: Any = None) -> forms.MultipleChoiceField:
 
 
 class GroupChoiceMixin(forms.Form):
-    group = forms.ModelChoiceField(label=_("Your group"), queryset=CommunityGroup.objects.none())
+    group = forms.ModelChoiceField(
+        label=_("Your group"), queryset=CommunityGroup.objects.none(), widget=WrittenNamesSelect
+    )
 
     def __init__(self, *args: Any, groups: list[CommunityGroup], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -82,9 +85,11 @@ class ConsentForm(forms.Form):
 
 
 class IntroductionForm(forms.Form):
-    from_group = forms.ModelChoiceField(label=_("Your group"), queryset=CommunityGroup.objects.none())
+    from_group = forms.ModelChoiceField(
+        label=_("Your group"), queryset=CommunityGroup.objects.none(), widget=WrittenNamesSelect
+    )
     to_group = forms.ModelChoiceField(
-        label=_("The group you would like to meet"), queryset=CommunityGroup.objects.none()
+        label=_("The group you would like to meet"), queryset=CommunityGroup.objects.none(), widget=WrittenNamesSelect
     )
     message = forms.CharField(
         label=_("Message"),

@@ -7,7 +7,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from manabiba.core.models import Area, TimeStampedModel
+from manabiba.core.models import Area, TimeStampedModel, english_or
 
 
 class Facility(TimeStampedModel):
@@ -61,6 +61,7 @@ class Facility(TimeStampedModel):
 class Room(TimeStampedModel):
     facility = models.ForeignKey(Facility, on_delete=models.CASCADE, related_name="rooms")
     name = models.CharField(_("name"), max_length=100)
+    name_en = models.CharField(_("English name"), max_length=100, blank=True)
     capacity = models.PositiveIntegerField(_("capacity"), null=True, blank=True)
     # Only rooms a group may book appear in the vacancy pages.
     bookable = models.BooleanField(_("can be booked"), default=False)
@@ -71,6 +72,7 @@ class Room(TimeStampedModel):
     is_tatami = models.BooleanField(_("tatami floor"), default=False)
     step_free = models.BooleanField(_("step-free access"), default=False)
     accessibility = models.CharField(_("accessibility notes"), max_length=200, blank=True)
+    accessibility_en = models.CharField(_("accessibility notes in English"), max_length=200, blank=True)
 
     class Meta:
         verbose_name = _("room")
@@ -80,6 +82,16 @@ class Room(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.facility} {self.name}"
+
+    @property
+    def label(self) -> str:
+        """The room's name in the reader's language (講座室 is "Lecture room" on English pages)."""
+        return english_or(self.name_en, self.name)
+
+    @property
+    def accessibility_label(self) -> str:
+        """The accessibility notes in the reader's language."""
+        return english_or(self.accessibility_en, self.accessibility)
 
     @property
     def equipment(self) -> list[str]:
@@ -94,6 +106,7 @@ class TimeFrame(TimeStampedModel):
 
     facility = models.ForeignKey(Facility, on_delete=models.CASCADE, related_name="frames")
     name = models.CharField(_("name"), max_length=30)
+    name_en = models.CharField(_("English name"), max_length=30, blank=True)
     starts_at = models.TimeField(_("starts at"))
     ends_at = models.TimeField(_("ends at"))
 
@@ -108,6 +121,11 @@ class TimeFrame(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.name} {self.starts_at:%H:%M}-{self.ends_at:%H:%M}"
+
+    @property
+    def label(self) -> str:
+        """The frame's name in the reader's language (午前 is "Morning" on English pages)."""
+        return english_or(self.name_en, self.name)
 
 
 class Closure(TimeStampedModel):
@@ -132,6 +150,7 @@ class FeeExemption(TimeStampedModel):
 
     facility = models.ForeignKey(Facility, on_delete=models.CASCADE, related_name="exemptions")
     name = models.CharField(_("name"), max_length=100)
+    name_en = models.CharField(_("English name"), max_length=100, blank=True)
     percent = models.PositiveSmallIntegerField(_("reduction (%)"))
 
     class Meta:
@@ -145,6 +164,11 @@ class FeeExemption(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.percent}%)"
+
+    @property
+    def label(self) -> str:
+        """The category's name in the reader's language."""
+        return english_or(self.name_en, self.name)
 
     def amount_due(self, fee: int) -> int:
         # Yen are whole; a reduction rounds in the group's favour.

@@ -53,12 +53,13 @@ def facilities_load(*, path: Path | None = None) -> LoadCounts:
     return reference_counts(outcomes, action="facilities.facilities.loaded")
 
 
-# Frames a facility gets when it has none: the usual 午前・午後・夜間 of a 公民館.
-DEFAULT_FRAMES: list[tuple[str, time, time]] = [
-    ("午前", time(9), time(12)),
-    ("午後", time(13), time(17)),
-    ("夜間", time(18), time(21)),
+# Frames a facility gets when it has none: the usual 午前・午後・夜間 of a 公民館, with their English names.
+DEFAULT_FRAMES: list[tuple[str, str, time, time]] = [
+    ("午前", "Morning", time(9), time(12)),
+    ("午後", "Afternoon", time(13), time(17)),
+    ("夜間", "Evening", time(18), time(21)),
 ]
+DEFAULT_FRAME_ENGLISH = {name: english for name, english, _starts, _ends in DEFAULT_FRAMES}
 EQUIPMENT_FIELDS = {"projector": "has_projector", "kitchen": "has_kitchen", "piano": "has_piano", "tatami": "is_tatami"}
 
 
@@ -73,7 +74,8 @@ def _facility_named(name: str) -> Facility:
 def rooms_load(*, directory: Path | None = None) -> LoadCounts:
     """Bookable rooms, each facility's opening days and default frames, and its fee exemptions.
 
-    Frames are created only for a facility that has none, so frames staff edited survive a reload.
+    Frames are created only for a facility that has none, so frames staff edited survive a reload;
+    a default-named frame (午前, 午後, 夜間) without an English name gets one.
     """
     directory = directory or REFERENCE_DIR
     outcomes: list[str] = []
@@ -90,9 +92,16 @@ def rooms_load(*, directory: Path | None = None) -> LoadCounts:
         )
         outcomes.append(outcome)
         if not facility.frames.exists():
-            for name, starts_at, ends_at in DEFAULT_FRAMES:
-                TimeFrame.objects.create(facility=facility, name=name, starts_at=starts_at, ends_at=ends_at)
+            for name, name_en, starts_at, ends_at in DEFAULT_FRAMES:
+                TimeFrame.objects.create(
+                    facility=facility, name=name, name_en=name_en, starts_at=starts_at, ends_at=ends_at
+                )
                 outcomes.append("created")
+        for frame in facility.frames.filter(name__in=DEFAULT_FRAME_ENGLISH, name_en=""):
+            _frame, outcome = reference_upsert(
+                TimeFrame, lookup={"pk": frame.pk}, values={"name_en": DEFAULT_FRAME_ENGLISH[frame.name]}
+            )
+            outcomes.append(outcome)
     for row in reference_rows(directory / "rooms.csv"):
         equipment = set(row["equipment"].split())
         unknown = equipment - EQUIPMENT_FIELDS.keys()
@@ -102,11 +111,13 @@ def rooms_load(*, directory: Path | None = None) -> LoadCounts:
             Room,
             lookup={"facility": _facility_named(row["facility"]), "name": row["room"]},
             values={
+                "name_en": row["room_en"],
                 "capacity": int(row["capacity"]) if row["capacity"] else None,
                 "bookable": True,
                 "fee_per_frame": int(row["fee_per_frame"] or 0),
                 "step_free": row["step_free"] == "1",
                 "accessibility": row["accessibility"],
+                "accessibility_en": row["accessibility_en"],
                 **{field: key in equipment for key, field in EQUIPMENT_FIELDS.items()},
             },
         )
@@ -115,7 +126,7 @@ def rooms_load(*, directory: Path | None = None) -> LoadCounts:
         _exemption, outcome = reference_upsert(
             FeeExemption,
             lookup={"facility": _facility_named(row["facility"]), "name": row["name"]},
-            values={"percent": int(row["percent"])},
+            values={"name_en": row["name_en"], "percent": int(row["percent"])},
         )
         outcomes.append(outcome)
     return reference_counts(outcomes, action="facilities.rooms.loaded")

@@ -7,10 +7,12 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from manabiba.accounts.models import User
 from manabiba.accounts.permissions import roles_with
 from manabiba.communities.models import CommunityGroup
+from manabiba.core.choices import WrittenNamesSelect
 from manabiba.facilities.models import Facility, Room
 from manabiba.programs.services import SessionTimes
 from manabiba.proposals.models import Proposal, ProposalCall, ProposalReport, SurveyAnswer
@@ -22,7 +24,9 @@ PROPOSAL_FORM_FIELDS = list(PROPOSAL_FIELDS)
 
 class ProposalForm(forms.ModelForm[Proposal]):
     kind = forms.ChoiceField(label=_("Proposed by"), choices=Proposal.Kind.choices, widget=forms.RadioSelect)
-    group = forms.ModelChoiceField(label=_("Your group"), queryset=CommunityGroup.objects.none(), required=False)
+    group = forms.ModelChoiceField(
+        label=_("Your group"), queryset=CommunityGroup.objects.none(), required=False, widget=WrittenNamesSelect
+    )
     outline = forms.CharField(
         label=_("Outline per session"),
         widget=forms.Textarea(attrs={"rows": 6}),
@@ -46,6 +50,7 @@ class ProposalForm(forms.ModelForm[Proposal]):
         ).order_by("name")
         lecturer = self.fields["lecturer_talent"]
         assert isinstance(lecturer, forms.ModelChoiceField)
+        lecturer.widget = WrittenNamesSelect()
         lecturer.queryset = listed_talents().filter(name_public=True).order_by("name_kana")
         lecturer.help_text = _("Choose the lecturer from the talent bank, or give their name below.")
         # Who proposes first, then the group, the lecture and its outline, then the lecturer and the money.
@@ -106,13 +111,13 @@ class ReviewForm(forms.Form):
     conflict = forms.BooleanField(label=_("I have a conflict of interest with this proposal"), required=False)
     conflict_note = forms.CharField(label=_("About the conflict"), max_length=300, required=False)
     pioneering = forms.TypedChoiceField(
-        label=_("Pioneering (先駆性)"), choices=SCORE_CHOICES, coerce=int, required=False, widget=forms.RadioSelect
+        label=_("Pioneering"), choices=SCORE_CHOICES, coerce=int, required=False, widget=forms.RadioSelect
     )
     public_benefit = forms.TypedChoiceField(
-        label=_("Public benefit (公益性)"), choices=SCORE_CHOICES, coerce=int, required=False, widget=forms.RadioSelect
+        label=_("Public benefit"), choices=SCORE_CHOICES, coerce=int, required=False, widget=forms.RadioSelect
     )
     feasibility = forms.TypedChoiceField(
-        label=_("Feasibility (妥当性)"), choices=SCORE_CHOICES, coerce=int, required=False, widget=forms.RadioSelect
+        label=_("Feasibility"), choices=SCORE_CHOICES, coerce=int, required=False, widget=forms.RadioSelect
     )
     comment = forms.CharField(label=_("Comment"), widget=forms.Textarea(attrs={"rows": 4}), required=False)
 
@@ -236,12 +241,12 @@ class ReportForm(forms.ModelForm[ProposalReport]):
             "next_steps",
         ]
         labels = {
-            "content": _("What was done (実施内容)"),
-            "outcomes": _("Outcomes (成果)"),
+            "content": pgettext_lazy("post-course report", "What was done"),
+            "outcomes": _("Outcomes"),
             "income": _("Income (yen): participants' payments for costs, other"),
             "spending": _("Spending (yen): honorarium, materials, other"),
             "self_evaluation": _("Your own evaluation (5 = fully achieved the aim)"),
-            "next_steps": _("Next steps (今後の展開)"),
+            "next_steps": _("Next steps"),
         }
         help_texts = {
             "content": _("Shown on the public summary of the round once the office accepts the report."),

@@ -18,8 +18,8 @@ class ProposalCall(TimeStampedModel):
     """One round of the call (募集), with the rules every proposal is checked against before submission."""
 
     class Term(models.TextChoices):
-        FIRST = "first", _("first half (前期)")
-        SECOND = "second", _("second half (後期)")
+        FIRST = "first", _("first half of the year")
+        SECOND = "second", _("second half of the year")
 
     name = models.CharField(_("name"), max_length=200)
     term = models.CharField(_("term"), max_length=10, choices=Term.choices)
@@ -77,9 +77,9 @@ class Proposal(TimeStampedModel):
         DECLINE = "decline", _("decline")
 
     class LecturerStatus(models.TextChoices):
-        REQUESTED = "requested", _("asked (依頼済)")
-        ARRANGING = "arranging", _("being arranged (調整中)")
-        NOT_YET = "not_yet", _("not yet asked (未調整)")
+        REQUESTED = "requested", _("lecturer asked")
+        ARRANGING = "arranging", _("being arranged")
+        NOT_YET = "not_yet", _("not yet asked")
 
     call = models.ForeignKey(ProposalCall, verbose_name=_("call"), on_delete=models.PROTECT, related_name="proposals")
     proposer = models.ForeignKey(
@@ -202,11 +202,9 @@ class Review(TimeStampedModel):
     )
     conflict = models.BooleanField(_("conflict of interest"), default=False)
     conflict_note = models.CharField(_("about the conflict"), max_length=300, blank=True)
-    pioneering = models.PositiveSmallIntegerField(_("pioneering (先駆性)"), null=True, validators=SCORE_VALIDATORS)
-    public_benefit = models.PositiveSmallIntegerField(
-        _("public benefit (公益性)"), null=True, validators=SCORE_VALIDATORS
-    )
-    feasibility = models.PositiveSmallIntegerField(_("feasibility (妥当性)"), null=True, validators=SCORE_VALIDATORS)
+    pioneering = models.PositiveSmallIntegerField(_("pioneering"), null=True, validators=SCORE_VALIDATORS)
+    public_benefit = models.PositiveSmallIntegerField(_("public benefit"), null=True, validators=SCORE_VALIDATORS)
+    feasibility = models.PositiveSmallIntegerField(_("feasibility"), null=True, validators=SCORE_VALIDATORS)
     comment = models.TextField(_("comment"), blank=True)
     submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
 

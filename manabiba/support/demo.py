@@ -25,9 +25,13 @@ PARTS = (
 )
 
 
+# Departments the demo needs that the reference list (accounts/reference/departments.csv) lacks.
+DEMO_DEPARTMENTS_EN = {"危機管理課": "Crisis Management Division"}
+
+
 def _department(name: str) -> Department:
     department = Department.objects.filter(name=name).first()
-    return department or Department.objects.create(name=name)
+    return department or Department.objects.create(name=name, name_en=DEMO_DEPARTMENTS_EN.get(name, ""))
 
 
 def _owner_group(owner: User) -> CommunityGroup:

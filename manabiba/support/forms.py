@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from manabiba.accounts.models import Department
 from manabiba.accounts.selectors import department_list
 from manabiba.communities.models import CommunityGroup
+from manabiba.core.choices import WrittenNamesRadioSelect
 from manabiba.support import selectors
 from manabiba.support.models import Kind, SupportRequest, SupportTask
 
@@ -17,7 +18,10 @@ SPLIT_ROWS = 4
 
 class RequestForm(forms.Form):
     group = forms.ModelChoiceField(
-        label=_("Group"), queryset=CommunityGroup.objects.none(), empty_label=None, widget=forms.RadioSelect
+        label=_("Group"),
+        queryset=CommunityGroup.objects.none(),
+        empty_label=None,
+        widget=WrittenNamesRadioSelect,
     )
     title = forms.CharField(
         label=_("Activity"), max_length=200, help_text=_("For example: a summer festival for children.")

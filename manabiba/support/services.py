@@ -21,6 +21,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from manabiba.accounts.models import Department, User
 from manabiba.accounts.selectors import department_addresses, people_with_role
@@ -250,7 +251,11 @@ def support_request_split(*, request: SupportRequest, actor: User, parts: Sequen
         )
     with translation.override(request.language):
         text = _("Your request has been passed to: %(parts)s.") % {
-            "parts": "、".join(f"{t.department.name}（{t.get_kind_display()}）" for t in tasks)
+            "parts": pgettext("list", ", ").join(
+                pgettext("a department and what it helps with", "%(department)s (%(kind)s)")
+                % {"department": t.department.label, "kind": t.get_kind_display()}
+                for t in tasks
+            )
         }
     _event(request, actor, text)
     _settle(request, now)

@@ -27,7 +27,7 @@ class RateChoiceField(forms.ModelChoiceField[HonorariumRate]):
 
     def label_from_instance(self, obj: HonorariumRate) -> str:
         return str(
-            _("%(name)s (up to %(amount)s yen per hour)") % {"name": obj.name, "amount": f"{obj.max_per_hour:,}"}
+            _("%(name)s (up to %(amount)s yen per hour)") % {"name": obj.label, "amount": f"{obj.max_per_hour:,}"}
         )
 
 

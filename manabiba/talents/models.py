@@ -4,7 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from manabiba.core.models import Area, TimeStampedModel
+from manabiba.core.models import Area, TimeStampedModel, english_or
 from manabiba.programs.models import Audience, Category, Program
 
 MAX_FIELDS = 3
@@ -45,6 +45,11 @@ class HonorariumRate(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def label(self) -> str:
+        """The line's name in the reader's language."""
+        return english_or(self.name_en, self.name)
 
 
 class TalentProfile(TimeStampedModel):

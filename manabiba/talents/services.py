@@ -252,7 +252,7 @@ def _check_honorarium(talent: TalentProfile) -> None:
         raise ValidationError(
             {
                 "honorarium_per_hour": _("The city's scale allows at most %(amount)s yen per hour for %(rate)s.")
-                % {"amount": f"{rate.max_per_hour:,}", "rate": rate.name}
+                % {"amount": f"{rate.max_per_hour:,}", "rate": rate.label}
             }
         )
 

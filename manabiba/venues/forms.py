@@ -8,6 +8,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from manabiba.core.choices import LabelledModelChoiceField, WrittenNamesSelect
 from manabiba.facilities.models import FeeExemption, Room, TimeFrame
 from manabiba.venues.models import Booking, UserGroup
 
@@ -28,6 +29,7 @@ class UserGroupForm(PlainForm):
         coerce=int,
         empty_value=None,
         help_text=_("If the group is already on the community station, choose it."),
+        widget=WrittenNamesSelect,
     )
     representative_name = forms.CharField(label=_("Representative"), max_length=100)
     address = forms.CharField(label=_("Representative's address"), max_length=200)
@@ -45,9 +47,7 @@ class UserGroupForm(PlainForm):
         label=_("The representative is 18 or older"),
         required=False,
         initial=True,
-        help_text=_(
-            "Schools open their rooms (学校開放) to groups with members under 18 only with an adult representative."
-        ),
+        help_text=_("Schools open their rooms to groups with members under 18 only with an adult representative."),
     )
     declaration = forms.BooleanField(
         label=_(
@@ -65,8 +65,20 @@ class UserGroupForm(PlainForm):
             del self.fields["community_group"]
 
 
+def _frame_label(frame: TimeFrame) -> str:
+    """A frame in the reader's language with its hours: Morning 09:00–12:00."""
+    return f"{frame.label} {frame.starts_at:%H:%M}–{frame.ends_at:%H:%M}"
+
+
+class ExemptionChoiceField(forms.ModelChoiceField[FeeExemption]):
+    """Each exemption category in the reader's language, with its reduction."""
+
+    def label_from_instance(self, obj: FeeExemption) -> str:
+        return f"{obj.label} ({obj.percent}%)"
+
+
 class BookingForm(PlainForm):
-    group = forms.ModelChoiceField(label=_("User group"), queryset=UserGroup.objects.none())
+    group = forms.ModelChoiceField(label=_("User group"), queryset=UserGroup.objects.none(), widget=WrittenNamesSelect)
     channel = forms.ChoiceField(
         label=_("The group asked"),
         choices=[(Booking.Channel.PHONE, _("by phone")), (Booking.Channel.COUNTER, _("at the counter"))],
@@ -74,7 +86,7 @@ class BookingForm(PlainForm):
     )
     purpose = forms.CharField(label=_("What the room is used for"), max_length=200)
     attendees = forms.IntegerField(label=_("Expected attendees"), min_value=1, max_value=10000)
-    exemption = forms.ModelChoiceField(
+    exemption = ExemptionChoiceField(
         label=_("Fee exemption"),
         queryset=FeeExemption.objects.none(),
         required=False,
@@ -133,7 +145,7 @@ class LotteryEntryForm(PlainForm):
     """A group's ranked wishes in a round: up to the round's number of rows of room, day and frame.
     Rows left empty are skipped; the first filled row is the first choice."""
 
-    group = forms.ModelChoiceField(label=_("User group"), queryset=UserGroup.objects.none())
+    group = forms.ModelChoiceField(label=_("User group"), queryset=UserGroup.objects.none(), widget=WrittenNamesSelect)
     channel = forms.ChoiceField(
         label=_("The group asked"),
         choices=[(Booking.Channel.PHONE, _("by phone")), (Booking.Channel.COUNTER, _("at the counter"))],
@@ -162,7 +174,7 @@ class LotteryEntryForm(PlainForm):
             del self.fields["channel"]
         self.wish_count = wishes
         for rank in range(1, wishes + 1):
-            self.fields[f"room_{rank}"] = forms.ModelChoiceField(
+            self.fields[f"room_{rank}"] = LabelledModelChoiceField(
                 label=_("Choice %(rank)s: room") % {"rank": rank}, queryset=rooms, required=False
             )
             self.fields[f"day_{rank}"] = forms.DateField(
@@ -174,7 +186,7 @@ class LotteryEntryForm(PlainForm):
             )
             self.fields[f"frame_{rank}"] = forms.TypedChoiceField(
                 label=_("Choice %(rank)s: time frame") % {"rank": rank},
-                choices=[("", "---------"), *((frame.pk, str(frame)) for frame in frames)],
+                choices=[("", "---------"), *((frame.pk, _frame_label(frame)) for frame in frames)],
                 coerce=int,
                 empty_value=None,
                 required=False,
@@ -204,8 +216,9 @@ class LotteryEntryForm(PlainForm):
 
 
 class RegularSlotForm(PlainForm):
-    group = forms.ModelChoiceField(label=_("User group"), queryset=UserGroup.objects.none())
+    group = forms.ModelChoiceField(label=_("User group"), queryset=UserGroup.objects.none(), widget=WrittenNamesSelect)
     fiscal_year = forms.TypedChoiceField(label=_("Fiscal year"), coerce=int)
+    # The facility's name (Japanese) stays beside the room's label: rooms of several facilities are listed.
     room = forms.ModelChoiceField(label=_("Room"), queryset=Room.objects.none())
     weekday = forms.TypedChoiceField(
         label=_("Weekday"),
@@ -234,10 +247,11 @@ class RegularSlotForm(PlainForm):
         room = self.fields["room"]
         assert isinstance(room, forms.ModelChoiceField)
         room.queryset = rooms
+        room.label_from_instance = lambda obj: f"{obj.facility.name} {obj.label}"  # type: ignore[method-assign]
         frame = self.fields["frame"]
         assert isinstance(frame, forms.ModelChoiceField)
         frame.queryset = TimeFrame.objects.filter(facility__rooms__in=rooms).distinct().select_related("facility")
-        frame.label_from_instance = lambda obj: f"{obj.facility.name} {obj}"  # type: ignore[method-assign]
+        frame.label_from_instance = lambda obj: f"{obj.facility.name} {_frame_label(obj)}"  # type: ignore[method-assign]
         year = self.fields["fiscal_year"]
         assert isinstance(year, forms.TypedChoiceField)
         year.choices = [

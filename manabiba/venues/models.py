@@ -248,7 +248,7 @@ class SchoolProject(TimeStampedModel):
     """A school's community learning project: an after-school class, volunteers wanted, or an open lecture."""
 
     class Kind(models.TextChoices):
-        AFTER_SCHOOL = "after_school", _("after-school class for children (放課後子ども教室)")
+        AFTER_SCHOOL = "after_school", _("after-school class for children")
         VOLUNTEERS = "volunteers", _("volunteers wanted for school support")
         OPEN_LECTURE = "open_lecture", _("open lecture for residents")
 

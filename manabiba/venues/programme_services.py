@@ -100,6 +100,6 @@ def program_rooms_hold(*, actor: Actor, program: Program, room: Room, system: bo
             except FrameUnavailableError as error:
                 raise ValidationError(
                     _("%(room)s is not free for %(frame)s on %(day)s: %(reason)s")
-                    % {"room": room, "frame": frame.name, "day": session.local_date.isoformat(), "reason": error}
+                    % {"room": room, "frame": frame.label, "day": session.local_date.isoformat(), "reason": error}
                 ) from error
     return held

@@ -147,7 +147,7 @@ def program_room_book(request: HttpRequest, program_id: int) -> HttpResponse:
     except (ValidationError, services.FrameUnavailableError) as error:
         messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
     else:
-        messages.success(request, _("The session holds %(room)s, %(frame)s.") % {"room": room, "frame": frame.name})
+        messages.success(request, _("The session holds %(room)s, %(frame)s.") % {"room": room, "frame": frame.label})
     return redirect(f"{_rooms_url(program)}?facility={room.facility_id}")
 
 

@@ -53,11 +53,18 @@ SYMBOLS = {
     State.FREE: "○",
     State.BOOKED: "×",
     State.LOTTERY: "△",
-    State.CLOSED: "休",
     State.OVER: "－",
-    State.NOT_OPEN: "・",
     State.HELD: "◇",
 }
+
+
+def state_symbol(state: str) -> str:
+    """The timetable symbol of a state; two are words in Japanese (休, ・), so they follow the language."""
+    if state == State.CLOSED:
+        return pgettext("frame symbol: the facility is closed (休)", "C")
+    if state == State.NOT_OPEN:
+        return pgettext("frame symbol: not yet open (・)", "·")
+    return SYMBOLS[state]
 
 
 def state_label(state: str) -> str:
@@ -95,7 +102,7 @@ class LegendEntry:
 
 
 def legend() -> list[LegendEntry]:
-    return [LegendEntry(s, SYMBOLS[s], state_label(s), state_explanation(s)) for s in STATES]
+    return [LegendEntry(s, state_symbol(s), state_label(s), state_explanation(s)) for s in STATES]
 
 
 @dataclass(frozen=True)
@@ -108,7 +115,7 @@ class Cell:
 
     @property
     def symbol(self) -> str:
-        return SYMBOLS[self.state]
+        return state_symbol(self.state)
 
     @property
     def label(self) -> str:

@@ -101,7 +101,7 @@ def room_calendar(request: HttpRequest, room_id: int, year: int, month: int) -> 
     calendar = Calendar()
     calendar.add("prodid", "-//Manabiba//venues//JA")
     calendar.add("version", "2.0")
-    calendar.add("x-wr-calname", f"{room.facility.name} {room.name}")
+    calendar.add("x-wr-calname", f"{room.facility.name} {room.label}")
     # Days the school calendar blocks are written as one all-day closed event with the school event, so
     # a group that follows the school's room sees why it cannot book; other closed days are left out.
     blocked = selectors.school_blocked_days(room.facility, *selectors.month_bounds(first.year, first.month))
@@ -111,8 +111,8 @@ def room_calendar(request: HttpRequest, room_id: int, year: int, month: int) -> 
             event.add("uid", f"venues-{room.pk}-{row.day:%Y%m%d}-school@manabiba")
             event.add("dtstamp", timezone.now())
             event.add("dtstart", row.day)
-            event.add("summary", f"{selectors.SYMBOLS[selectors.State.CLOSED]} {row.closed_reason}")
-            event.add("location", f"{room.facility.name} {room.name}")
+            event.add("summary", f"{selectors.state_symbol(selectors.State.CLOSED)} {row.closed_reason}")
+            event.add("location", f"{room.facility.name} {room.label}")
             event.add("transp", "TRANSPARENT")
             calendar.add_component(event)
         for cell in row.cells:
@@ -123,8 +123,8 @@ def room_calendar(request: HttpRequest, room_id: int, year: int, month: int) -> 
             event.add("dtstamp", timezone.now())
             event.add("dtstart", selectors.at(row.day, cell.frame.starts_at))
             event.add("dtend", selectors.at(row.day, cell.frame.ends_at))
-            event.add("summary", f"{cell.frame.name} {cell.symbol} {cell.label}")
-            event.add("location", f"{room.facility.name} {room.name}")
+            event.add("summary", f"{cell.frame.label} {cell.symbol} {cell.label}")
+            event.add("location", f"{room.facility.name} {room.label}")
             event.add("transp", "TRANSPARENT" if cell.is_free else "OPAQUE")
             calendar.add_component(event)
     response = HttpResponse(calendar.to_ical(), content_type="text/calendar; charset=utf-8")

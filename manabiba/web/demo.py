@@ -63,12 +63,26 @@ LEARNING_KINDS = {
     Facility.Kind.SCHOOL_JUNIOR_HIGH,
 }
 # Typical rooms, not each building's real ones: enough to book and to fill a timetable.
-ROOMS_BY_KIND: dict[str, list[tuple[str, int]]] = {
-    Facility.Kind.KOMINKAN: [("講座室", 40), ("学習室A", 20), ("学習室B", 12), ("和室", 16), ("実習室", 24)],
-    Facility.Kind.LIBRARY: [("集会室", 40), ("グループ学習室", 8)],
-    Facility.Kind.HALL: [("ホール", 300), ("会議室", 30), ("練習室", 15)],
-    Facility.Kind.SCHOOL_ELEMENTARY: [("多目的室", 40), ("体育館", 150), ("音楽室", 35)],
-    Facility.Kind.SCHOOL_JUNIOR_HIGH: [("多目的室", 40), ("体育館", 200), ("家庭科室", 32)],
+ROOMS_BY_KIND: dict[str, list[tuple[str, str, int]]] = {
+    Facility.Kind.KOMINKAN: [
+        ("講座室", "Lecture room", 40),
+        ("学習室A", "Study room A", 20),
+        ("学習室B", "Study room B", 12),
+        ("和室", "Japanese-style room", 16),
+        ("実習室", "Practice kitchen", 24),
+    ],
+    Facility.Kind.LIBRARY: [("集会室", "Meeting room", 40), ("グループ学習室", "Group study room", 8)],
+    Facility.Kind.HALL: [("ホール", "Hall", 300), ("会議室", "Conference room", 30), ("練習室", "Rehearsal room", 15)],
+    Facility.Kind.SCHOOL_ELEMENTARY: [
+        ("多目的室", "Multipurpose room", 40),
+        ("体育館", "Gymnasium", 150),
+        ("音楽室", "Music room", 35),
+    ],
+    Facility.Kind.SCHOOL_JUNIOR_HIGH: [
+        ("多目的室", "Multipurpose room", 40),
+        ("体育館", "Gymnasium", 200),
+        ("家庭科室", "Home economics room", 32),
+    ],
 }
 
 
@@ -128,9 +142,9 @@ def demo_rooms_seed() -> int:
     """Give every learning facility a few rooms. Returns how many rooms were created."""
     created = 0
     for facility in Facility.objects.filter(kind__in=LEARNING_KINDS):
-        for name, capacity in ROOMS_BY_KIND[facility.kind]:
+        for name, name_en, capacity in ROOMS_BY_KIND[facility.kind]:
             if not facility.rooms.filter(name=name).exists():
-                RoomFactory(facility=facility, name=name, capacity=capacity)
+                RoomFactory(facility=facility, name=name, name_en=name_en, capacity=capacity)
                 created += 1
     return created
 

@@ -254,3 +254,23 @@ def test_an_overdue_part_is_in_its_departments_morning_digest(
     [digest] = OutboxMessage.objects.filter(to=staff["pr"].email).exclude(subject__startswith="[S")
     assert "/staff/support/?view=overdue" in digest.body
     assert not OutboxMessage.objects.filter(to=staff["safety"].email).exclude(subject__startswith="[S").exists()
+
+
+def test_a_group_writing_in_english_reads_the_departments_english_names(
+    ask: Ask, coordinator: User, departments: dict[str, Department], owner: User
+) -> None:
+    names = {"facilities": "Facilities Division", "pr": "Public Relations Division", "safety": "Crisis Management"}
+    for key, english in names.items():
+        Department.objects.filter(pk=departments[key].pk).update(name_en=english)
+        departments[key].refresh_from_db()
+    request = ask(language="en")
+    split_three(request, coordinator, departments)
+
+    body = mails_to(owner.email)[-1].body
+    assert "Public Relations Division" in body
+    assert "広報課" not in body
+    progress = SupportMessage.objects.get(request=request, kind=SupportMessage.Kind.EVENT)
+    assert progress.body == (
+        "Your request has been passed to: Facilities Division (a venue), "
+        "Public Relations Division (publicity), Crisis Management (safety advice)."
+    )

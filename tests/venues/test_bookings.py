@@ -16,6 +16,7 @@ from manabiba.accounts.roles import Role
 from manabiba.accounts.services import user_delete
 from manabiba.core.models import AuditEntry
 from manabiba.facilities.factories import FacilityFactory, RoomFactory, TimeFrameFactory
+from manabiba.facilities.models import Room, TimeFrame
 from manabiba.venues import services
 from manabiba.venues.factories import UserGroupFactory
 from manabiba.venues.models import Booking, UserGroup
@@ -195,6 +196,9 @@ def test_the_reminder_command_mails_in_the_applicants_language(
 ) -> None:
     owner = make_persona(Role.RESIDENT, email="alex@example.jp", full_name="Alex Brown", language="en")
     group = UserGroupFactory(name="Nishitokyo English Book Club", owner=owner, email=owner.email)
+    # Reference names in English: the room and the frame read in the applicant's language.
+    Room.objects.filter(pk=place.room.pk).update(name_en="Lecture room")
+    TimeFrame.objects.filter(pk=place.evening.pk).update(name_en="Evening")
     _book(owner, group, place)
     with (
         time_machine.travel(at(SATURDAY - timedelta(days=1), 8), tick=False),
@@ -204,8 +208,10 @@ def test_the_reminder_command_mails_in_the_applicants_language(
         call_command("venues_reminders", stdout=out)
     assert out.getvalue().strip() == "reminders sent: 1"
     (message,) = [m for m in smtp_server.to(owner.email) if "Reminder" in smtp_server.subject(m)]
-    assert smtp_server.subject(message) == "Reminder: 講座室 tomorrow, Sat 12 December 2026"
+    assert smtp_server.subject(message) == "Reminder: Lecture room tomorrow, Sat 12 December 2026"
     assert "Amount due: 1,200 yen" in smtp_server.body(message)
+    assert "Lecture room" in smtp_server.body(message)
+    assert "Evening 18:00–21:00" in smtp_server.body(message)
 
 
 def test_staff_change_a_frames_times_and_the_booking_keeps_its_own(
