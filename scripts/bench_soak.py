@@ -21,7 +21,8 @@ connections for BENCH_SOAK_SECONDS (default 600), sampling the memory (RSS) of e
 every 10 seconds. The residents one server holds is that throughput times a resident's cycle (think
 time BENCH_SOAK_THINK seconds, default 10, plus the mean answer time). The figures, with their
 targets, go to docs/benchmarks.md (section "City-scale soak"); exits 1 on any error.
-BENCH_SOAK_WORKERS (gunicorn workers, default 4) and BENCH_SCALE (default 200) change the run.
+BENCH_SOAK_WORKERS (gunicorn workers, default 5 as deployed on 2 CPUs; no max_requests, so that a
+leak would show) and BENCH_SCALE (default 200) change the run.
 """
 
 import json
@@ -56,7 +57,7 @@ SCALE = int(os.environ.get("BENCH_SCALE", "200"))
 STEPS = [int(n) for n in os.environ.get("BENCH_SOAK_STEPS", "8,16,32,64").split(",")]
 STEP_SECONDS = int(os.environ.get("BENCH_SOAK_STEP_SECONDS", "30"))
 SOAK_SECONDS = int(os.environ.get("BENCH_SOAK_SECONDS", "600"))
-WORKERS = int(os.environ.get("BENCH_SOAK_WORKERS", "4"))
+WORKERS = int(os.environ.get("BENCH_SOAK_WORKERS", "5"))  # 2 x CPUs + 1, as docs/operations.md
 THINK = float(os.environ.get("BENCH_SOAK_THINK", "10"))
 TARGET_P99_MS = 500.0
 SAMPLE_EVERY = 10

@@ -2,7 +2,7 @@
 written, but the mail is rendered before the lock is taken (issue 14: registrations that don't queue)."""
 
 import base64
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -22,7 +22,7 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def events(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
+def events(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """'render' for every mail rendered and 'lock' when the programme is locked, in order."""
     seen: list[str] = []
     render, lock = core_mail.mail_render, applying._lock_program
@@ -37,7 +37,7 @@ def events(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
 
     monkeypatch.setattr(core_mail, "mail_render", rendering)
     monkeypatch.setattr(applying, "_lock_program", locking)
-    yield seen
+    return seen
 
 
 def test_the_confirmation_is_rendered_before_the_lock_and_queued_with_the_registration(

@@ -16,8 +16,8 @@ from django.utils.translation import gettext as _
 from manabiba.accounts.models import User
 from manabiba.core.addresses import normalise_email
 from manabiba.core.audit import audit_log
-from manabiba.core.mail import PreparedMail
 from manabiba.core.japanese import normalize
+from manabiba.core.mail import PreparedMail
 from manabiba.core.models import Area
 from manabiba.programs.models import Program
 from manabiba.registrations.models import Registration, RegistrationQuestion, RegistrationSettings
