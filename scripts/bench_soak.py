@@ -172,7 +172,7 @@ def setup(workdir: Path) -> None:
             call_command("load_reference", stdout=quiet)
             call_command("seed_demo", scale=SCALE, force=True, stdout=quiet)
             call_command("figures_refresh", stdout=quiet)
-    (workdir / "static").mkdir(exist_ok=True)
+        call_command("collectstatic", interactive=False, verbosity=0, stdout=quiet)
 
 
 def _session_cookie(user: Any) -> str:
