@@ -72,7 +72,9 @@ done = function(summary, latency, requests)
   local file = nil
   for _, thread in ipairs(mb_threads) do
     file = file or io.open(thread:get("out"), "w")
-    file:write(string.format("SPAN %.3f %.3f %d\n", thread:get("first_ms"), thread:get("last_ms"), thread:get("laps")))
+    local count = #thread:get("timings")
+    file:write(string.format("SPAN %.3f %.3f %d %d\n", thread:get("first_ms"), thread:get("last_ms"),
+      thread:get("laps"), count))
     for _, line in ipairs(thread:get("timings")) do
       file:write(line .. "\n")
     end
