@@ -577,7 +577,15 @@ def main() -> None:
                 "residents = throughput × (think time + answer time))."
             )
         else:
-            chosen, residents_text = "none of the steps", "No step kept p99 under 500 ms on this run."
+            lowest = min(steps, key=lambda run: run["connections"])
+            cycle = THINK + lowest["mean"] / 1000
+            chosen = "none of the steps"
+            residents_text = (
+                f"No step kept p99 under 500 ms on this run. At the fewest connections ({lowest['connections']}) the "
+                f"server answered {lowest['rps']:.1f} requests a second with p99 {lowest['p99']:.0f} ms: with a think "
+                f"time of {THINK:.0f} s that is about {lowest['rps'] * cycle:,.0f} residents at once, at that p99 "
+                "(Little's law: residents = throughput × (think time + answer time))."
+            )
         result = {
             "healthz": healthz,
             "steps": steps,
