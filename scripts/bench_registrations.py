@@ -105,8 +105,11 @@ def seed() -> tuple[int, list[str]]:
     return program.pk, tokens
 
 
-def burst(port: int, program_id: int, tokens: list[str], workdir: Path) -> dict[str, Any]:
-    """Every application at once from CLIENTS connections (one per wrk thread); status and time of each."""
+def burst(port: int, program_id: int, tokens: list[str], workdir: Path | None = None) -> dict[str, Any]:
+    """Every application at once from CLIENTS connections (one per wrk thread); status and time of each.
+
+    Also used by scripts/cluster.py (through nginx), which gives no ``workdir``."""
+    workdir = workdir or Path(tempfile.mkdtemp(prefix="manabiba-burst-"))
     clients = min(CLIENTS, len(tokens))
     token_file = workdir / "tokens.txt"
     token_file.write_text("\n".join(tokens) + "\n")
