@@ -221,7 +221,7 @@ def _write_report(runs: list[dict[str, Any]]) -> None:
         row("result", "result"),
     ]
     section = (
-        f"{REPORT_HEADING} — {time.strftime('%Y-%m-%d %H:%M')}\n\n"
+        f"{REPORT_HEADING} — {time.strftime('%Y-%m-%d %H:%M %Z')}\n\n"
         f"`scripts/bench_registrations.py`: {APPLICANTS} residents apply at once for {SEATS} seats through "
         f"`POST /api/v1/programs/{{id}}/registrations`; wrk with a Lua script (`scripts/wrk_registrations.lua`), "
         f"{CLIENTS} connections (one per wrk thread), each application a different resident with a token "

@@ -469,7 +469,7 @@ def write_report(result: dict[str, Any]) -> None:
         f"(requests, p99 ms): {_kinds(soak)}."
         + (" The run went round its plan: some URLs were asked twice." if soak["went_round_the_plan"] else "")
     )
-    section = f"""{REPORT_HEADING} — {time.strftime("%Y-%m-%d %H:%M")}
+    section = f"""{REPORT_HEADING} — {time.strftime("%Y-%m-%d %H:%M %Z")}
 
 `scripts/bench_soak.py`: the city's size (`seed_demo --scale {SCALE}`: {counts["people"]:,} people,
 {counts["programmes"]:,} programmes, {counts["registrations"]:,} registrations, {counts["consultations"]:,}
