@@ -49,12 +49,15 @@ pytest: $(STAMP)
 # Prints figures (page times, query counts); BENCH_SCALE=N generates N thousand residents.
 # Then the catalogue at 100,000 programmes under gunicorn and wrk (installed with apt-get if
 # missing; PostgreSQL when DATABASE_URL is set), written to docs/benchmarks.md; then the workspace
-# (demo data) and the fiscal-year report (seed_demo --scale 200) against their 100 / 500 ms targets.
+# (demo data) and the fiscal-year report (seed_demo --scale 200) against their 100 / 500 ms targets;
+# the registration burst (wrk, SQLite and the PostgreSQL of DATABASE_URL) and, with PostgreSQL and
+# REDIS_URL, the city-scale soak (BENCH_SOAK_SECONDS, default 600; seeds the city's size once).
 bench: $(STAMP)
 	$(BIN)/python scripts/bench.py
 	$(BIN)/python scripts/bench_catalogue.py
 	$(BIN)/python scripts/bench_registrations.py
 	$(BIN)/python scripts/bench_reports.py
+	$(BIN)/python scripts/bench_soak.py
 
 # Two app servers, a task worker and nginx sharing PostgreSQL and Redis on this machine: proves that
 # a change shows through the other server within a second, that a registration burst over both

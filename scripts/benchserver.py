@@ -1,8 +1,13 @@
 """What the load benchmarks share: production settings in a scratch directory, and a gunicorn to talk to."""
 
 import os
+import queue
+import re
+import shutil
+import signal
 import socket
 import subprocess
+import threading
 import time
 import urllib.request
 from pathlib import Path
@@ -42,3 +47,101 @@ def wait_for_server(url: str, process: subprocess.Popen[bytes]) -> None:
         except OSError:
             time.sleep(0.3)
     raise SystemExit(f"gunicorn did not answer {url}")
+
+
+# wrk's done() prints this line, read by ``wrk_summary``.
+WRK_SUMMARY_LUA = """
+done = function(summary, latency, requests)
+  io.write(string.format("RESULT requests=%d duration_us=%d errors=%d non2xx=%d p50=%d p95=%d p99=%d\\n",
+    summary.requests, summary.duration,
+    summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout,
+    summary.errors.status, latency:percentile(50), latency:percentile(95), latency:percentile(99)))
+end
+"""
+SCRIPTS = Path(__file__).resolve().parent
+
+
+def wrk_path() -> str:
+    found = shutil.which("wrk")
+    if found is None:
+        raise SystemExit("wrk is needed: apt-get install wrk")
+    return found
+
+
+def wrk_script(workdir: Path, name: str, *parts: str) -> Path:
+    """A wrk script made of the shared timing helpers (scripts/wrk_timing.lua) and ``parts``."""
+    path = workdir / name
+    path.write_text((SCRIPTS / "wrk_timing.lua").read_text(encoding="utf-8") + "\n" + "\n".join(parts))
+    return path
+
+
+def wrk_summary(url: str, *, workdir: Path, connections: int, seconds: int, threads: int = 2) -> dict[str, float]:
+    """Requests a second, percentiles (ms) and errors of wrk asking ``url`` over and over."""
+    script = workdir / "summary.lua"
+    script.write_text(WRK_SUMMARY_LUA)
+    command = [wrk_path(), f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--timeout", "10s", "-s", str(script)]
+    run = subprocess.run([*command, url], check=True, capture_output=True, text=True)  # noqa: S603
+    match = re.search(r"RESULT (.*)", run.stdout)
+    if match is None:
+        raise SystemExit(run.stdout + run.stderr)
+    figures = {k: float(v) for k, v in (pair.split("=") for pair in match.group(1).split())}
+    return {
+        "rps": figures["requests"] / (figures["duration_us"] / 1e6),
+        "p50": figures["p50"] / 1000,
+        "p95": figures["p95"] / 1000,
+        "p99": figures["p99"] / 1000,
+        "errors": figures["errors"] + figures["non2xx"],
+    }
+
+
+def wrk_until_done(command: list[str], *, threads: int, timeout: float) -> str:
+    """Run wrk with a script whose threads each print THREAD_DONE when their work is over, and stop
+    it once all have (wrk otherwise sits out its whole -d duration); its stdout."""
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)  # noqa: S603
+    assert process.stdout is not None
+    lines: queue.Queue[str] = queue.Queue()
+    reader = threading.Thread(target=lambda: [lines.put(line) for line in process.stdout or ()], daemon=True)
+    reader.start()
+    seen: list[str] = []
+    finished = 0
+    deadline = time.monotonic() + timeout
+    while finished < threads and time.monotonic() < deadline and process.poll() is None:
+        try:
+            line = lines.get(timeout=0.2)
+        except queue.Empty:
+            continue
+        seen.append(line)
+        finished += line.startswith("THREAD_DONE")
+    if process.poll() is None:
+        process.send_signal(signal.SIGINT)  # wrk's own handler: stop, then run done()
+    process.wait(timeout=60)
+    reader.join(timeout=10)
+    while not lines.empty():
+        seen.append(lines.get())
+    if finished < threads:
+        print(f"  wrk: only {finished} of {threads} threads finished within {timeout:.0f} s")
+    return "".join(seen)
+
+
+def start_gunicorn(
+    *, port: int, workers: int, env: dict[str, str], extra: tuple[str, ...] = ()
+) -> subprocess.Popen[bytes]:
+    """gunicorn serving the project on ``port`` with production settings from ``env``."""
+    gunicorn = Path(__file__).resolve().parent.parent / ".venv" / "bin" / "gunicorn"
+    return subprocess.Popen(  # noqa: S603 - fixed arguments
+        [
+            str(gunicorn),
+            "manabiba.config.wsgi",
+            "-w",
+            str(workers),
+            "-b",
+            f"127.0.0.1:{port}",
+            "--log-level",
+            "warning",
+            "--timeout",
+            "120",
+            *extra,
+        ],
+        cwd=Path(__file__).resolve().parent.parent,
+        env=env,
+    )

@@ -119,6 +119,79 @@ def mail_send(
     )
 
 
+# A blank left in a prepared mail: letters and digits only, so it passes unchanged through templates,
+# calendar files and headers; the salt keeps text people wrote from ever looking like one.
+_BLANK_SALT = secrets.token_hex(6)
+
+
+def mail_blank(name: str) -> str:
+    """A placeholder for a value known only later (a waiting-list position, a row's id), filled by
+    ``PreparedMail.send``."""
+    return f"MBLANK{_BLANK_SALT}{name}MBLANK"
+
+
+@dataclass(frozen=True)
+class PreparedMail:
+    """A mail rendered ahead of the change it reports, queued by ``send`` inside that change's transaction.
+
+    Lets a service render outside a lock it takes later (rendering is the slow part of writing mail),
+    and still write the message in the same transaction as the change: the blanks it left
+    (``mail_blank``) are filled with values known only under the lock.
+    """
+
+    to: str
+    subject: str
+    body: str
+    language: str
+    attachments: tuple[Attachment, ...] = ()
+    reply_to: str = ""
+
+    def send(self, **blanks: object) -> OutboxMessage:
+        def fill(text: str) -> str:
+            for name, value in blanks.items():
+                text = text.replace(mail_blank(name), str(value))
+            if f"MBLANK{_BLANK_SALT}" in text:
+                raise ValueError("a prepared mail was sent with a blank left unfilled")
+            return text
+
+        def fill_bytes(data: bytes) -> bytes:  # a binary attachment (a PDF) is never decoded
+            for name, value in blanks.items():
+                data = data.replace(mail_blank(name).encode("ascii"), str(value).encode())
+            if f"MBLANK{_BLANK_SALT}".encode("ascii") in data:
+                raise ValueError("a prepared mail was sent with a blank left unfilled")
+            return data
+
+        attachments = [
+            (name, fill_bytes(content) if isinstance(content, bytes) else fill(content), mimetype)
+            for name, content, mimetype in self.attachments
+        ]
+        return outbox_enqueue(
+            to=self.to,
+            subject=fill(self.subject),
+            body=fill(self.body),
+            attachments=attachments,
+            language=self.language,
+            reply_to=self.reply_to,
+        )
+
+
+def mail_prepare(
+    *,
+    to: str,
+    template: str,
+    language: str,
+    context: dict[str, Any] | None = None,
+    attachments: Iterable[Attachment] = (),
+    reply_to: str = "",
+) -> PreparedMail:
+    """Render a mail as ``mail_send`` does, without queueing it yet (``PreparedMail.send`` queues it)."""
+    language = language or settings.LANGUAGE_CODE
+    subject, body = mail_render(template=template, context=context or {}, language=language)
+    return PreparedMail(
+        to=to, subject=subject, body=body, language=language, attachments=tuple(attachments), reply_to=reply_to
+    )
+
+
 def _stored_attachment(attachment: Attachment) -> dict[str, str]:
     filename, content, mimetype = attachment
     if not filename or "/" not in mimetype:

@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
+from django.db.models import Count, Exists, F, Max, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -376,6 +376,46 @@ def seats_free(program: Program) -> int | None:
     if program.capacity is None:
         return None
     return max(0, program.capacity - seats_taken(program))
+
+
+@dataclass(frozen=True)
+class SeatState:
+    """What placing a new registration needs to know of a programme, read in one query under its lock."""
+
+    taken: int  # seats held (confirmed and offered)
+    waiting: int  # registrations on the waiting list
+    last_position: int  # the waiting list's last place (0 when empty)
+    code_taken: bool  # the check-in code asked about is already some registration's
+    mine: int | None  # the id of the person's own active registration, if any
+
+    def free(self, program: Program) -> int | None:
+        """Seats left, or None when the programme has no capacity limit (as ``seats_free``)."""
+        return None if program.capacity is None else max(0, program.capacity - self.taken)
+
+
+def seat_state(program: Program, *, user: User | None = None, check_in_code: str = "") -> SeatState:
+    """Seats taken, the waiting list's length and end, whether ``check_in_code`` is taken and the
+    person's own active registration: the reads of ``seats_free``, the waiting list's end, the
+    duplicate check and the code check as one aggregate, so the programme lock is held for one
+    round trip instead of four."""
+    waitlisted = Q(status=Status.WAITLISTED)
+    aggregates: dict[str, Any] = {
+        "taken": Sum("party_size", filter=Q(status__in=Registration.SEATED)),
+        "waiting": Count("pk", filter=waitlisted),
+        "last_position": Max("waitlist_position", filter=waitlisted),
+    }
+    if check_in_code:
+        aggregates["code_taken"] = Count("pk", filter=Q(check_in_code=check_in_code))
+    if user is not None:
+        aggregates["mine"] = Max("pk", filter=Q(user=user, status__in=Registration.ACTIVE))
+    row = Registration.objects.filter(program=program).aggregate(**aggregates)
+    return SeatState(
+        taken=int(row["taken"] or 0),
+        waiting=int(row["waiting"] or 0),
+        last_position=int(row["last_position"] or 0),
+        code_taken=bool(row.get("code_taken")),
+        mine=row.get("mine"),
+    )
 
 
 def lottery_drawn(program: Program) -> bool:

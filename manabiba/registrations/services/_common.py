@@ -22,13 +22,21 @@ Status = Registration.Status
 
 def _lock_program(program_id: int) -> Program:
     """Lock the programme's row: every allocation of its seats happens under this lock."""
-    return Program.objects.select_for_update(of=("self",)).select_related("organizer").get(pk=program_id)
+    # Only the programme's row is locked (OF self); its settings come in the same round trip.
+    return (
+        Program.objects.select_for_update(of=("self",))
+        .select_related("organizer", "registration_settings")
+        .get(pk=program_id)
+    )
 
 
 def _settings_locked(program: Program) -> RegistrationSettings:
     """The programme's settings, created with the defaults when missing (safe: the programme is locked)."""
-    found, _created = RegistrationSettings.objects.get_or_create(program=program)
-    return found
+    try:
+        return program.registration_settings
+    except RegistrationSettings.DoesNotExist:
+        found, _created = RegistrationSettings.objects.get_or_create(program=program)
+        return found
 
 
 def _first_starts(program: Program) -> datetime | None:

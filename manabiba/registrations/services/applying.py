@@ -18,6 +18,7 @@ from manabiba.accounts.models import User
 from manabiba.core.addresses import normalise_email
 from manabiba.core.audit import audit_log
 from manabiba.core.japanese import normalize
+from manabiba.core.mail import PreparedMail
 from manabiba.core.models import Area
 from manabiba.programs.models import Program
 from manabiba.registrations.models import (
@@ -28,21 +29,21 @@ from manabiba.registrations.models import (
 )
 from manabiba.registrations.permissions import can_register_on_behalf
 from manabiba.registrations.selectors import (
+    SeatState,
     duplicate_registration,
     is_first_timer,
     lottery_drawn,
     online_application_refusal,
-    seats_free,
+    seat_state,
 )
 from manabiba.registrations.services._common import (
     Status,
     _fill_seats,
     _first_starts,
     _lock_program,
-    _next_waitlist_position,
     _settings_locked,
 )
-from manabiba.registrations.services._mail import _mail, _mail_confirmed
+from manabiba.registrations.services._mail import _mail, _mail_confirmed, _prepare_announcement
 from manabiba.registrations.services.people import person_token_assign
 
 CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
@@ -73,32 +74,55 @@ class DuplicateRegistrationError(Exception):
         self.registration = registration
 
 
+def _random_code() -> str:
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+
+
 def _new_check_in_code(program: Program) -> str:
     """A short random code, unique within the programme (checked under the programme lock)."""
     while True:
-        code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+        code = _random_code()
         if not Registration.objects.filter(program=program, check_in_code=code).exists():
             return code
 
 
-def _place(registration: Registration, program: Program, reg_settings: RegistrationSettings, now: datetime) -> None:
+def _place(
+    registration: Registration,
+    program: Program,
+    reg_settings: RegistrationSettings,
+    now: datetime,
+    state: SeatState | None = None,
+) -> None:
     """Decide a new registration's status under the programme lock: applied (lottery not drawn yet),
-    confirmed while seats last, else waitlisted at the end."""
+    confirmed while seats last, else waitlisted at the end. ``state`` is the programme's seats as
+    read under this lock, when the caller has read them already."""
     if reg_settings.is_lottery and not lottery_drawn(program):
         registration.status = Status.APPLIED
         return
-    free = seats_free(program)
-    if free and Registration.objects.filter(program=program, status=Status.WAITLISTED).exists():
+    state = state or seat_state(program)
+    free = state.free(program)
+    if free and state.waiting:
         # Seats are free while people wait (the capacity was raised): those waiting get them first,
         # a newcomer never overtakes the waiting list.
         _fill_seats(program, reg_settings, now)
-        free = seats_free(program)
+        state = seat_state(program)
+        free = state.free(program)
     if free is None or registration.party_size <= free:
         registration.status = Status.CONFIRMED
         registration.confirmed_at = now
     else:
         registration.status = Status.WAITLISTED
-        registration.waitlist_position = _next_waitlist_position(program)
+        registration.waitlist_position = state.last_position + 1
+
+
+def _predicted_status(registration: Registration, program: Program) -> str:
+    """The status a new registration will most likely get, read without the lock (to render its mail
+    before taking it); the lock decides, and a wrong guess only means rendering again under it."""
+    reg_settings = RegistrationSettings.objects.filter(program=program).first()
+    if reg_settings is not None and reg_settings.is_lottery and not lottery_drawn(program):
+        return Status.APPLIED
+    free = seat_state(program).free(program)
+    return Status.CONFIRMED if free is None or registration.party_size <= free else Status.WAITLISTED
 
 
 def _place_and_announce(
@@ -110,11 +134,17 @@ def _place_and_announce(
     action: str,
     data: Mapping[str, Any],
     participants: Sequence[ParticipantSpec] = (),
+    state: SeatState | None = None,
+    prepared: Mapping[str, PreparedMail | None] | None = None,
 ) -> Registration:
     """Place a new registration under the lock, save it with its participants, log it with its status
-    and tell the person."""
-    _place(registration, registration.program, reg_settings, now)
-    person_token_assign(registration)
+    and tell the person.
+
+    ``prepared`` holds mail already rendered for the statuses it was rendered for (None: no
+    address); a status it lacks is rendered here, under the lock."""
+    _place(registration, registration.program, reg_settings, now, state)
+    if registration.person_token_year is None:  # not set before the lock (by registration_submit)
+        person_token_assign(registration)
     registration.save()
     stored = RegistrationParticipant.objects.bulk_create(
         RegistrationParticipant(registration=registration, position=n, name=p.name, age=p.age)
@@ -122,13 +152,21 @@ def _place_and_announce(
     )
     details = {"program": registration.program_id, "status": registration.status, "party_size": registration.party_size}
     audit_log(action=action, actor=actor, target=registration, data={**details, **data})
-    # The mail lists the participants just stored, without reading them back.
-    context = {"participants": stored}
-    if registration.status == Status.CONFIRMED:
-        _mail_confirmed(registration, context=context)
+    if prepared is not None and registration.status in prepared:
+        mail = prepared[registration.status]
+        if mail is not None:
+            mail.send(registration=registration.pk, position=registration.waitlist_position or "")
+    elif registration.status == Status.CONFIRMED:
+        # The mail lists the participants just stored, without reading them back.
+        _mail_confirmed(registration, context={"participants": stored})
     else:
-        _mail(registration, registration.status, context)  # applied / waitlisted
+        _mail(registration, registration.status, {"participants": stored})  # applied / waitlisted
     return registration
+
+
+def _unsaved(participants: Sequence[ParticipantSpec]) -> list[RegistrationParticipant]:
+    """The people a mail rendered before the registration is saved names, as the mail reads them."""
+    return [RegistrationParticipant(position=n, name=p.name, age=p.age) for n, p in enumerate(participants, start=1)]
 
 
 def _clean_participants(
@@ -239,7 +277,6 @@ def _check_open_online(program: Program, now: datetime) -> None:
         raise ValidationError(refusal, code="closed")
 
 
-@transaction.atomic
 def registration_submit(
     *,
     program: Program,
@@ -251,7 +288,7 @@ def registration_submit(
     attends_every_session: bool = False,
     now: datetime | None = None,
 ) -> Registration:
-    """A signed-in resident applies online.
+    """A signed-in resident applies online (atomic: the allocation and its mail in one transaction).
 
     ``participants`` names each person the application covers (as many as ``party_size``; without
     them the resident is the one named). Raises ``AlreadyRegisteredError`` if they have an active
@@ -262,28 +299,13 @@ def registration_submit(
     now = now or timezone.now()
     if not user.is_authenticated or not user.is_active:
         raise PermissionDenied(_("Please sign in to apply."))
-    # Read before taking the lock: it does not depend on this programme's seats.
+    # Everything that does not depend on the seats is read, checked and rendered before the lock,
+    # which is then held for one read of the seats and the writes (docs/registrations.md).
     first_timer = is_first_timer(program=program, user=user, full_name="", phone="")
-    program = _lock_program(program.pk)
-    reg_settings = _settings_locked(program)
-    _check_open_online(program, now)
-    existing = Registration.objects.filter(program=program, user=user, status__in=Registration.ACTIVE).first()
-    if existing is not None:
-        raise AlreadyRegisteredError(existing)
     errors: dict[str, list[str]] = {}
-    _check_party(party_size, program, reg_settings, errors)
-    named = _clean_participants(
-        participants,
-        party_size=party_size,
-        applicant=user.full_name or user.email,
-        reg_settings=reg_settings,
-        errors=errors,
-    )
     cleaned = _clean_answers(program, answers or {}, errors)
     if not consent:
         errors["consent"] = [_("Please agree to the privacy notice.")]
-    if errors:
-        raise ValidationError(errors)
     registration = Registration(
         program=program,
         user=user,
@@ -291,7 +313,7 @@ def registration_submit(
         answers=cleaned,
         channel=Registration.Channel.WEB,
         consent_at=now,
-        check_in_code=_new_check_in_code(program),
+        check_in_code=_random_code(),
         full_name=user.full_name or user.email,
         full_name_kana=user.full_name_kana,
         phone=user.phone,
@@ -305,15 +327,57 @@ def registration_submit(
         age_band=user.age_band,
         area_id=user.area_id,
     )
-    return _place_and_announce(
-        registration,
-        reg_settings,
-        now,
-        actor=user,
-        action="registrations.registration.submitted",
-        data={"channel": "web"},
-        participants=named,
+    # The participants as given, checked against settings read without the lock: what the mail
+    # rendered before it names. The lock checks them again; if they differ the mail is rendered there.
+    unlocked_settings = RegistrationSettings.objects.filter(program=program).first() or RegistrationSettings()
+    guessed = _clean_participants(
+        participants,
+        party_size=party_size,
+        applicant=user.full_name or user.email,
+        reg_settings=unlocked_settings,
+        errors={},
     )
+    # The token depends on the person and the programme's year, not on the seats: set it before the lock.
+    person_token_assign(registration)
+    prepared: dict[str, PreparedMail | None] = {}
+    if not errors and party_size >= 1:
+        predicted = _predicted_status(registration, program)
+        prepared[predicted] = _prepare_announcement(registration, predicted, _unsaved(guessed))
+
+    # The transaction starts here: on SQLite its BEGIN IMMEDIATE is the lock.
+    with transaction.atomic():
+        program = _lock_program(program.pk)
+        reg_settings = _settings_locked(program)
+        _check_open_online(program, now)
+        state = seat_state(program, user=user, check_in_code=registration.check_in_code)
+        if state.mine is not None:
+            raise AlreadyRegisteredError(Registration.objects.get(pk=state.mine))
+        _check_party(party_size, program, reg_settings, errors)
+        named = _clean_participants(
+            participants,
+            party_size=party_size,
+            applicant=user.full_name or user.email,
+            reg_settings=reg_settings,
+            errors=errors,
+        )
+        if errors:
+            raise ValidationError(errors)
+        if state.code_taken or named != guessed:
+            # The code is in the confirmation, the participants in every mail: render it again.
+            registration.check_in_code = _new_check_in_code(program) if state.code_taken else registration.check_in_code
+            prepared = {}
+        registration.program = program
+        return _place_and_announce(
+            registration,
+            reg_settings,
+            now,
+            actor=user,
+            action="registrations.registration.submitted",
+            data={"channel": "web"},
+            participants=named,
+            state=state,
+            prepared=prepared,
+        )
 
 
 # The details the desk types in, checked by the model's own fields; the desk reads its own words.
