@@ -248,6 +248,10 @@ NINJA_PAGINATION_PER_PAGE = 50
 # Where seed_demo finds the municipal open-data event files (default: those shipped in manabiba/opendata/samples).
 DEMO_OPENDATA_DIR = env_str("DEMO_OPENDATA_DIR")
 
+# The catalogue (docs/programs.md): a keyword's ranking and matches are kept a minute in the shared cache,
+# for every page and filter that asks for the same word; 0 computes them for every request (benchmarks).
+CATALOGUE_KEYWORD_CACHE = env_bool("CATALOGUE_KEYWORD_CACHE", True)
+
 # Registrations (docs/registrations.md): months after a programme ends before applicants' personal data goes.
 REGISTRATION_RETENTION_MONTHS = env_int("REGISTRATION_RETENTION_MONTHS", 12)
 
