@@ -240,6 +240,7 @@ def proper_nouns_register(names: Iterable[str], *, compound: bool) -> None:
         if len(name) > 1:
             _proper_nouns[name] = compound or _proper_nouns.get(name, False)
     _proper_noun_pattern.cache_clear()
+    _furigana_remembered.cache_clear()
 
 
 def proper_nouns() -> dict[str, bool]:
@@ -526,10 +527,21 @@ def furigana(text: str) -> list[tuple[str, str | None]]:
     """``text`` cut into segments, each kanji segment with its reading in hiragana.
 
     Joining the segments' texts gives ``text`` back. Local names take their readings from
-    ``reading_overrides()`` (保谷 is ほうや, not ほや).
+    ``reading_overrides()`` (保谷 is ほうや, not ほや). Remembered per text in each process (the
+    same titles, labels and venues come back on every page): the analysis depends on the text
+    and the dictionaries only.
     """
     if not has_kanji(text):
         return [(text, None)] if text else []
+    return list(_furigana_remembered(text))
+
+
+@lru_cache(maxsize=20_000)
+def _furigana_remembered(text: str) -> tuple[tuple[str, str | None], ...]:
+    return tuple(_furigana(text))
+
+
+def _furigana(text: str) -> list[tuple[str, str | None]]:
     segments: list[tuple[str, str | None]] = []
     position = 0
     for match in _override_pattern().finditer(text):
