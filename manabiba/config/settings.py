@@ -136,7 +136,15 @@ if REDIS_URL:
     TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
     INSTALLED_APPS += ["django_rq"]
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # Each process's own memory. Django's default of 300 entries is soon full of pages and results
+    # when visitors ask for different searches: the culling then drops the catalogue version (every
+    # cached page and the catalogue's bitsets start again) and the suggestions' vocabulary.
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "OPTIONS": {"MAX_ENTRIES": env_int("CACHE_MAX_ENTRIES", 3000)},
+        }
+    }
     SESSION_ENGINE = "django.contrib.sessions.backends.db"
     TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
