@@ -603,6 +603,10 @@ def load(
                 paths_file.write_text("\n".join(measured) + "\n", encoding="utf-8")
                 warm_command = [wrk, "-t2", f"-c{CONNECTIONS}", "-d2s", "-s", str(rotating_script), url]
                 subprocess.run([*warm_command, "--", str(warm_file), "2"], check=True, capture_output=True)  # noqa: S603
+                # wrk stops, but the requests it left queued are still being answered: wait for
+                # both workers to be free before the clock starts.
+                with ThreadPoolExecutor(max_workers=2) as pool:
+                    list(pool.map(_status, [f"{base}/healthz", f"{base}/healthz"]))
                 command += ["-s", str(rotating_script), url, "--", str(paths_file), "2"]
             else:
                 # A short warm-up so that both workers have their caches and connections.
