@@ -120,7 +120,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env_str("REDIS_URL")
 if REDIS_URL:
-    CACHES = {
+    CACHES: dict[str, dict[str, object]] = {
         "default": {
             # Fails soft: with Redis down, pages are served uncached (docs/operations.md).
             "BACKEND": "manabiba.core.cache.FailSoftRedisCache",
