@@ -26,6 +26,7 @@ import sys
 import tempfile
 import time
 import urllib.request
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, date, datetime, timedelta
 from datetime import time as dtime
 from pathlib import Path
@@ -76,6 +77,8 @@ WORDS = _WORDS_TEXT.split()
 WHEN_VALUES = ("morning", "afternoon", "weekday_evening", "weekend")
 DISTINCT_URLS = int(os.environ.get("BENCH_DISTINCT_URLS", "6000"))
 COLD_MIX = "search page's selectors, distinct inputs, cache cold"
+CATALOGUE_REBUILT = "the same, first call after a catalogue change"
+SEARCH_UNCACHED = "search page, distinct URLs, keyword cache off"
 SEARCH_DISTINCT = "search page, distinct URLs"
 API_DISTINCT = "API search, distinct queries"
 LUA_ROTATING = """
@@ -115,8 +118,9 @@ end
 """
 
 
-def _env(workdir: Path) -> dict[str, str]:
-    return production_env(workdir)
+def _env(workdir: Path, **extra: str) -> dict[str, str]:
+    # Connections kept between requests, as docs/operations.md sets them behind gunicorn.
+    return production_env(workdir, DATABASE_CONN_MAX_AGE="60", **extra)
 
 
 def setup(workdir: Path) -> None:
@@ -163,6 +167,7 @@ def seed(n: int) -> dict[str, Any]:
     started = time.perf_counter()
     if REUSE and Program.objects.count() == n:
         print(f"{n} programmes already seeded: reused")
+        reindex_if_analysis_changed(fields_of=_entry_fields)
         return {
             "programmes": n,
             "sessions": ProgramSession.objects.count(),
@@ -243,7 +248,7 @@ def seed(n: int) -> dict[str, Any]:
                 )
             programs = Program.objects.bulk_create(programs)
             sessions, cats, auds, entries = [], [], [], []
-            for program, (times, title, body, venue, town) in zip(programs, plans, strict=True):
+            for program, (times, title, body, venue, _town) in zip(programs, plans, strict=True):
                 for starts_at, ends_at in times:
                     local = timezone.localtime(starts_at).date()
                     if local not in day_off:
@@ -262,19 +267,7 @@ def seed(n: int) -> dict[str, Any]:
                 for category in rng.sample(categories, k=min(len(categories), rng.choice([1, 1, 2]))):
                     cats.append(cat_link(program_id=program.pk, category_id=category))
                 auds.append(aud_link(program_id=program.pk, audience_id=rng.choice(audiences)))
-                name = title.rsplit(" ", 2)[0]
-                main, extra = fields(name, body, venue), fields(f"{town}会場 第{program.pk % 12 + 1}期", "", "")
-                entries.append(
-                    SearchEntry(
-                        kind=SEARCH_KIND,
-                        object_id=program.pk,
-                        title_terms=f"{main['title_terms']} {extra['title_terms']}",
-                        body_terms=main["body_terms"],
-                        venue_terms=main["venue_terms"],
-                        bigrams=f"{main['bigrams']} {extra['bigrams']}",
-                        starts_at=program.next_starts_at,
-                    )
-                )
+                entries.append(_entry(program.pk, title, body, venue, program.next_starts_at, fields))
             ProgramSession.objects.bulk_create(sessions)
             cat_link.objects.bulk_create(cats)
             aud_link.objects.bulk_create(auds)
@@ -287,9 +280,90 @@ def seed(n: int) -> dict[str, Any]:
             cursor.execute("INSERT INTO core_searchentry_fts(core_searchentry_fts) VALUES ('optimize')")
         else:
             cursor.execute("ANALYZE")
+    (_workdir() / ANALYSIS_FILE).write_text(_analysis_fingerprint(), encoding="utf-8")
     seconds = time.perf_counter() - started
     print(f"seeded {n} programmes, {sessions_total} sessions in {seconds:.0f} s          ")
     return {"programmes": n, "sessions": sessions_total, "seed_seconds": seconds}
+
+
+ANALYSIS_FILE = "analysis.txt"
+# Texts whose analysis tells whether the index terms a reused database holds are still current.
+_ANALYSIS_PROBES = (
+    "西東京市民会館で講座",
+    "保谷駅前公民館のヨガ教室",
+    "ひばりが丘図書館 おはなし会",
+    "向台町の防災訓練",
+)
+
+
+def _workdir() -> Path:
+    return Path(os.environ.get("MANABIBA_VAR_DIR", "."))
+
+
+def _analysis_fingerprint() -> str:
+    from manabiba.core.japanese import index_terms
+
+    return repr([index_terms(text) for text in _ANALYSIS_PROBES])
+
+
+def _entry(program_id: int, title: str, body: str, venue: str, starts_at: Any, fields: Any) -> Any:
+    """The search entry the seed writes for a programme: its event's text and its town and term."""
+    from manabiba.core.models import SearchEntry
+    from manabiba.programs.selectors import SEARCH_KIND
+
+    name, town, term = title.rsplit(" ", 2)
+    main, extra = fields(name, body, venue), fields(f"{town} {term}", "", "")
+    return SearchEntry(
+        kind=SEARCH_KIND,
+        object_id=program_id,
+        title_terms=f"{main['title_terms']} {extra['title_terms']}",
+        body_terms=main["body_terms"],
+        venue_terms=main["venue_terms"],
+        bigrams=f"{main['bigrams']} {extra['bigrams']}",
+        starts_at=starts_at,
+    )
+
+
+def reindex_if_analysis_changed(*, fields_of: Any) -> None:
+    """A reused database was indexed by an older analysis (the analyser's words changed): write its
+    search entries again, as ``manabiba rebuild_search_index`` would, so that the figures are the
+    current code's."""
+    from django.db import connection, transaction
+
+    from manabiba.core.models import SearchEntry
+    from manabiba.programs.models import Program
+    from manabiba.programs.selectors import SEARCH_KIND
+
+    marker = _workdir() / ANALYSIS_FILE
+    current = _analysis_fingerprint()
+    if marker.exists() and marker.read_text(encoding="utf-8") == current:
+        return
+    print("the analysis changed since the seed: re-indexing the programmes")
+    started = time.perf_counter()
+    cache: dict[tuple[str, str, str], Any] = {}
+
+    def fields(title: str, body: str, venue: str) -> Any:
+        key = (title, body, venue)
+        if key not in cache:
+            cache[key] = fields_of(title=title, body=body, venue=venue, starts_at=None)
+        return cache[key]
+
+    with transaction.atomic():
+        SearchEntry.objects.filter(kind=SEARCH_KIND).delete()
+        rows = Program.objects.order_by("pk").values_list("pk", "title", "description", "venue_name", "next_starts_at")
+        batch = []
+        for pk, title, body, venue, starts_at in rows.iterator(chunk_size=5000):
+            batch.append(_entry(pk, title, body, venue, starts_at, fields))
+            if len(batch) >= BATCH:
+                SearchEntry.objects.bulk_create(batch)
+                batch = []
+        SearchEntry.objects.bulk_create(batch)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+        if connection.vendor == "sqlite":
+            cursor.execute("INSERT INTO core_searchentry_fts(core_searchentry_fts) VALUES ('optimize')")
+    marker.write_text(current, encoding="utf-8")
+    print(f"re-indexed in {time.perf_counter() - started:.0f} s")
 
 
 def distinct_filters(count: int, *, seed: int = 7) -> list[dict[str, Any]]:
@@ -362,7 +436,16 @@ def _filters(params: dict[str, Any]) -> tuple[Any, int]:
 
 def in_process(inputs: list[dict[str, Any]] | None = None) -> dict[str, tuple[float, float]]:
     """p50 and p95, in milliseconds, of the selectors a page calls, over IN_PROCESS_RUNS calls each
-    (fewer when they take more than IN_PROCESS_BUDGET seconds: the report gives the count)."""
+    (fewer when they take more than IN_PROCESS_BUDGET seconds: the report gives the count).
+
+    "Cache cold": each call asks for a moment one minute after the previous call's, so that no
+    cached ranking, page or facet count (all keyed by the minute) can answer, and nothing is
+    shared between calls but the catalogue's bitsets, which are kept until the catalogue changes.
+    What a change itself costs (every process reads the bitsets again) is measured apart:
+    CATALOGUE_REBUILT.
+    """
+    from datetime import timedelta
+
     from django.utils import timezone
 
     from manabiba.core.search import search_ids
@@ -374,6 +457,11 @@ def in_process(inputs: list[dict[str, Any]] | None = None) -> dict[str, tuple[fl
         program_search,
     )
 
+    base = timezone.now()
+
+    def moment(i: int) -> Any:
+        return base + timedelta(minutes=i + 1)
+
     cases: dict[str, Any] = {
         "program_search (keyword)": lambda i: program_search(ProgramFilters(q=QUERIES[i % len(QUERIES)])),
         "program_search (two facets)": lambda i: program_search(ProgramFilters(when=("weekend",), free=True)),
@@ -382,28 +470,33 @@ def in_process(inputs: list[dict[str, Any]] | None = None) -> dict[str, tuple[fl
         "search_ids": lambda i: search_ids(
             kind=SEARCH_KIND, query=QUERIES[i % len(QUERIES)], now=timezone.now(), limit=2000
         ),
-        # Every call a cache miss: what the first visitor after a change of the catalogue waits.
-        "program_search (keyword, cache cold)": lambda i: program_search(ProgramFilters(q=QUERIES[i % len(QUERIES)])),
+        "program_search (keyword, cache cold)": lambda i: program_search(
+            ProgramFilters(q=QUERIES[i % len(QUERIES)]), now=moment(i)
+        ),
     }
     mix = inputs or []
     if mix:
         # The search page's own work for the distinct URLs of the load run: results and facets,
-        # each call on an input not asked before and with every cache cold.
+        # each call on an input not asked before and with every cached result cold.
         def page_work(i: int) -> None:
             filters, offset = _filters(mix[i % len(mix)])
-            program_search(filters, offset=offset)
-            program_facets(filters)
+            program_search(filters, offset=offset, now=moment(i))
+            program_facets(filters, now=moment(i))
 
         cases[COLD_MIX] = page_work
+
+        # The first search after a change of the catalogue: the bitsets are read again.
+        def after_change(i: int) -> None:
+            catalogue_changed()
+            page_work(i)
+
+        cases[CATALOGUE_REBUILT] = after_change
     results = {}
     for name, call in cases.items():
-        cold = "cache cold" in name or name == COLD_MIX
         call(0)
         timings: list[float] = []
-        deadline = time.perf_counter() + IN_PROCESS_BUDGET
-        for i in range(IN_PROCESS_RUNS):
-            if cold:
-                catalogue_changed()
+        deadline = time.perf_counter() + (IN_PROCESS_BUDGET if name != CATALOGUE_REBUILT else IN_PROCESS_BUDGET / 3)
+        for i in range(1, IN_PROCESS_RUNS + 1):
             started = time.perf_counter()
             call(i)
             timings.append((time.perf_counter() - started) * 1000)
@@ -449,19 +542,34 @@ def _wrk() -> str:
     return found
 
 
+def _status(url: str) -> int:
+    with urllib.request.urlopen(url, timeout=300) as response:  # noqa: S310 - our own local server
+        status: int = response.status
+        return status
+
+
 def load(
-    workdir: Path, targets: list[tuple[str, str]], rotating: dict[str, list[str]] | None = None
+    workdir: Path,
+    targets: list[tuple[str, str]],
+    rotating: dict[str, list[str]] | None = None,
+    settings: dict[str, str] | None = None,
 ) -> dict[str, dict[str, float]]:
     """wrk against each target; a target named in ``rotating`` asks its list of paths in turn,
-    each once, instead of its one URL (which then only checks that the server answers)."""
+    each once, instead of its one URL (which then only checks that the server answers).
+    ``settings``: environment variables for this server only."""
     rotating = rotating or {}
     wrk = _wrk()
     port = free_port()
-    env = {**os.environ, **_env(workdir)}
+    env = {**os.environ, **_env(workdir, **(settings or {}))}
     env.pop("DEBUG", None)
     gunicorn = ROOT / ".venv" / "bin" / "gunicorn"
     process = subprocess.Popen(  # noqa: S603 - fixed arguments
-        [str(gunicorn), "manabiba.config.wsgi", "-w", "2", "-b", f"127.0.0.1:{port}", "--log-level", "warning"],
+        # A longer timeout than gunicorn's 30 s: a worker's first search reads the suggestions'
+        # vocabulary and the catalogue's bitsets, which takes longer on a busy shared machine.
+        [
+            *(str(gunicorn), "manabiba.config.wsgi", "-w", "2", "-b", f"127.0.0.1:{port}"),
+            *("--log-level", "warning", "--timeout", "120"),
+        ],
         cwd=ROOT,
         env=env,
     )
@@ -476,9 +584,12 @@ def load(
         for name, path in targets:
             url = base + path
             try:
-                with urllib.request.urlopen(url, timeout=300) as response:  # noqa: S310 - our own local server
-                    if response.status != 200:
-                        raise SystemExit(f"{path} answered {response.status}")
+                # Two at once, so that each worker has read what it keeps (the suggestions'
+                # vocabulary, the catalogue's bitsets) before wrk starts its clock.
+                with ThreadPoolExecutor(max_workers=2) as pool:
+                    statuses = list(pool.map(_status, [url, url]))
+                if any(status != 200 for status in statuses):
+                    raise SystemExit(f"{path} answered {statuses}")
             except TimeoutError:
                 print(f"  {name:<28} did not answer one request within 300 s: not measured")
                 continue
@@ -492,6 +603,10 @@ def load(
                 paths_file.write_text("\n".join(measured) + "\n", encoding="utf-8")
                 warm_command = [wrk, "-t2", f"-c{CONNECTIONS}", "-d2s", "-s", str(rotating_script), url]
                 subprocess.run([*warm_command, "--", str(warm_file), "2"], check=True, capture_output=True)  # noqa: S603
+                # wrk stops, but the requests it left queued are still being answered: wait for
+                # both workers to be free before the clock starts.
+                with ThreadPoolExecutor(max_workers=2) as pool:
+                    list(pool.map(_status, [f"{base}/healthz", f"{base}/healthz"]))
                 command += ["-s", str(rotating_script), url, "--", str(paths_file), "2"]
             else:
                 # A short warm-up so that both workers have their caches and connections.
@@ -560,6 +675,8 @@ def machine() -> dict[str, str]:
         "Python": platform.python_version(),
         "Database": database,
         "Load generator": _wrk_version(),
+        # The machine may be shared: the ratios to /healthz within one run are the fair measure.
+        "Load average (1, 5, 15 min) at the end of the run": " ".join(f"{x:.2f}" for x in os.getloadavg()),
     }
 
 
@@ -598,8 +715,10 @@ def write_report(
         "| URL | req/s | vs trivial | p50 ms | p95 ms | p99 ms | errors |",
         "|---|---:|---:|---:|---:|---:|---:|",
     ]
+    uncached_trivial = web.get("trivial view (/healthz), keyword cache off run", {}).get("rps", trivial)
     for name, figures in web.items():
-        if name in (SEARCH_DISTINCT, API_DISTINCT):
+        ratio_base = uncached_trivial if name == SEARCH_UNCACHED or name.endswith("keyword cache off run") else trivial
+        if name in (SEARCH_DISTINCT, API_DISTINCT, SEARCH_UNCACHED):
             where = f"{DISTINCT_URLS:,} URLs in turn, each asked once, such as `{paths[name]}`"
         elif name.startswith("trivial"):
             where = f"`{paths[name]}`"
@@ -609,7 +728,7 @@ def write_report(
             lines.append(f"| {name}: {where} | 0 | 0% | — | — | — | no request completed in {SECONDS} s |")
             continue
         lines.append(
-            f"| {name}: {where} | {figures['rps']:.1f} | {figures['rps'] / trivial:.1%} | "
+            f"| {name}: {where} | {figures['rps']:.1f} | {figures['rps'] / ratio_base:.1%} | "
             f"{figures['p50']:.1f} | {figures['p95']:.1f} | {figures['p99']:.1f} | {figures['errors']:.0f} |"
         )
     lines += [
@@ -627,24 +746,34 @@ def write_report(
         "first request: shown for comparison, labelled cached, never used to call a target met.",
         "",
     ]
-    for name, target in ((SEARCH_DISTINCT, 0.25), (API_DISTINCT, 0.25)):
+    for name, target in ((SEARCH_DISTINCT, 0.25), (SEARCH_UNCACHED, 0.25), (API_DISTINCT, 0.25)):
         if name not in web or web[name]["rps"] == 0:
             lines.append(f"- {name}: not measured: **missed**")
             continue
         figures = web[name]
-        share = figures["rps"] / trivial
-        met = share >= target and (name != SEARCH_DISTINCT or figures["p99"] < 50)
-        p99_target = " (target < 50 ms)" if name == SEARCH_DISTINCT else ""
+        share = figures["rps"] / (uncached_trivial if name == SEARCH_UNCACHED else trivial)
+        page = name in (SEARCH_DISTINCT, SEARCH_UNCACHED)
+        met = share >= target and (not page or figures["p99"] < 50)
+        p99_target = " (target < 50 ms)" if page else ""
         lines.append(
             f"- {name}: {share:.3f} of the trivial view's throughput (target ≥ {target}), "
             f"p99 {figures['p99']:.1f} ms{p99_target}: **{'met' if met else 'missed'}**"
         )
-    cold = next(((p50, p95) for name, (p50, p95) in selectors.items() if name.startswith(COLD_MIX)), None)
-    if cold is not None:
-        lines.append(
-            f"- {COLD_MIX}: p95 {cold[1]:.2f} ms (target < {search_target:.0f} ms on {connection.vendor}): "
-            f"**{'met' if cold[1] < search_target else 'missed'}**"
-        )
+    for label in (COLD_MIX, CATALOGUE_REBUILT):
+        cold = next(((p50, p95) for name, (p50, p95) in selectors.items() if name.startswith(label)), None)
+        if cold is not None:
+            lines.append(
+                f"- {label}: p95 {cold[1]:.2f} ms (target < {search_target:.0f} ms on {connection.vendor}): "
+                f"**{'met' if cold[1] < search_target else 'missed'}**"
+            )
+    lines += [
+        "",
+        "Cache cold: each in-process call asks for a moment a minute after the previous one's, so no",
+        "cached ranking, page or facet count answers it; the catalogue's bitsets",
+        "(`programs/catalogue_index.py`) are kept between calls as they are between requests, until",
+        "the catalogue changes. The second line is the first call after a change (the bitsets are read",
+        "again, once per worker process).",
+    ]
     lines += [
         "",
         "### Where a keyword search spends its time (cProfile, 100 searches, by own time)",
@@ -693,6 +822,19 @@ def main() -> None:
         ]
         print(f"load: {CONNECTIONS} connections, {SECONDS} s per URL; {DISTINCT_URLS} distinct URLs per rotating run")
         web = load(workdir, targets, rotating)
+        # The same distinct URLs on a fresh server that keeps no keyword's ranking between requests:
+        # every request ranks its keyword (the distinct URLs share about a hundred keywords).
+        print("load, keyword cache off:")
+        uncached = load(
+            workdir,
+            [targets[0], (SEARCH_UNCACHED, rotating[SEARCH_DISTINCT][0])],
+            {SEARCH_UNCACHED: rotating[SEARCH_DISTINCT]},
+            {"CATALOGUE_KEYWORD_CACHE": "0"},
+        )
+        web[SEARCH_UNCACHED] = uncached[SEARCH_UNCACHED]
+        web["trivial view (/healthz), keyword cache off run"] = uncached[targets[0][0]]
+        targets.append((SEARCH_UNCACHED, rotating[SEARCH_DISTINCT][0]))
+        targets.append(("trivial view (/healthz), keyword cache off run", "/healthz"))
         print(f"in process (up to {IN_PROCESS_RUNS} calls or {IN_PROCESS_BUDGET:.0f} s each):")
         selectors = in_process(inputs[500:])
         profile = profile_search()
@@ -702,8 +844,10 @@ def main() -> None:
         print("ratio to the trivial view:")
         for name, figures in web.items():
             print(f"  {name:<28} {figures['rps'] / trivial:6.1%}")
-        (ROOT / "docs" / "benchmarks.md").write_text(report, encoding="utf-8")
-        print("written to docs/benchmarks.md")
+        # BENCH_REPORT: another file than docs/benchmarks.md (to run SQLite and PostgreSQL side by side).
+        target = Path(os.environ.get("BENCH_REPORT") or ROOT / "docs" / "benchmarks.md")
+        target.write_text(report, encoding="utf-8")
+        print(f"written to {target}")
 
 
 if __name__ == "__main__":

@@ -8,6 +8,14 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts")
 
     def ready(self) -> None:
+        from manabiba.accounts.reference import REFERENCE_DIR
+        from manabiba.core.japanese import proper_nouns_register
+        from manabiba.core.reference import reference_rows
+
+        # Department names are single words for search and furigana; their words still find them.
+        rows = reference_rows(REFERENCE_DIR / "departments.csv")
+        proper_nouns_register((name for row in rows for name in (row["division"], row["department"])), compound=True)
+
         from manabiba.accounts.workspace import account_cards
         from manabiba.core.workspace import workspace_cards_register
 

@@ -121,7 +121,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env_str("REDIS_URL")
 if REDIS_URL:
-    CACHES = {
+    CACHES: dict[str, dict[str, object]] = {
         "default": {
             # Fails soft: with Redis down, pages are served uncached (docs/operations.md).
             "BACKEND": "manabiba.core.cache.FailSoftRedisCache",
@@ -137,7 +137,15 @@ if REDIS_URL:
     TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
     INSTALLED_APPS += ["django_rq"]
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # Each process's own memory. Django's default of 300 entries is soon full of pages and results
+    # when visitors ask for different searches: the culling then drops the catalogue version (every
+    # cached page and the catalogue's bitsets start again) and the suggestions' vocabulary.
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "OPTIONS": {"MAX_ENTRIES": env_int("CACHE_MAX_ENTRIES", 3000)},
+        }
+    }
     SESSION_ENGINE = "django.contrib.sessions.backends.db"
     TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
@@ -248,6 +256,10 @@ NINJA_PAGINATION_PER_PAGE = 50
 
 # Where seed_demo finds the municipal open-data event files (default: those shipped in manabiba/opendata/samples).
 DEMO_OPENDATA_DIR = env_str("DEMO_OPENDATA_DIR")
+
+# The catalogue (docs/programs.md): a keyword's ranking and matches are kept a minute in the shared cache,
+# for every page and filter that asks for the same word; 0 computes them for every request (benchmarks).
+CATALOGUE_KEYWORD_CACHE = env_bool("CATALOGUE_KEYWORD_CACHE", True)
 
 # Registrations (docs/registrations.md): months after a programme ends before applicants' personal data goes.
 REGISTRATION_RETENTION_MONTHS = env_int("REGISTRATION_RETENTION_MONTHS", 12)

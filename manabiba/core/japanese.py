@@ -26,6 +26,8 @@ __all__ = [
     "index_terms",
     "is_kana",
     "normalize",
+    "proper_nouns",
+    "proper_nouns_register",
     "query_terms",
     "reading_overrides",
     "search_term",
@@ -203,16 +205,114 @@ def _token(morpheme: Any, offset: int, parts: tuple[Token, ...] = ()) -> Token:
 
 
 def analyze(text: str) -> list[Token]:
-    """The words of ``text``, each with its normalised form, reading and compound parts."""
+    """The words of ``text``, each with its normalised form, reading and compound parts.
+
+    The city's proper nouns (``proper_nouns``) are one word each, whatever the dictionary cut:
+    西東京 in 西東京市民会館 is a place, not 西 and 東京.
+    """
     from sudachipy import SplitMode
 
     tokenizer = _analyser.tokenizer()
     tokens: list[Token] = []
     for offset, chunk in _chunks(text):
+        found: list[Token] = []
         for morpheme in tokenizer.tokenize(chunk):
             sub = morpheme.split(SplitMode.A)
             parts = tuple(_token(part, offset) for part in sub) if len(sub) > 1 else ()
-            tokens.append(_token(morpheme, offset, parts))
+            found.append(_token(morpheme, offset, parts))
+        tokens.extend(_proper_noun_tokens(chunk, offset, found))
+    return tokens
+
+
+# --- the city's proper nouns --------------------------------------------------------------------
+
+# name -> whether it is a compound (a facility or department name: found by its words too) or a
+# place (an area or the city: found as a whole only, so that 東京 is not found in 西東京).
+_proper_nouns: dict[str, bool] = {}
+
+
+def proper_nouns_register(names: Iterable[str], *, compound: bool) -> None:
+    """Make ``names`` single words for the analyser: apps register their reference names (facilities,
+    departments) from ``AppConfig.ready()``. The search index holds the analysis: after a change of
+    these names, ``manabiba rebuild_search_index`` re-reads every text (docs/search.md)."""
+    for name in names:
+        name = unicodedata.normalize("NFKC", name).strip()
+        if len(name) > 1:
+            _proper_nouns[name] = compound or _proper_nouns.get(name, False)
+    _proper_noun_pattern.cache_clear()
+    _furigana_remembered.cache_clear()
+
+
+def proper_nouns() -> dict[str, bool]:
+    """Every proper noun the analyser keeps whole: the places of ``reference/readings.csv`` and
+    ``reference/areas.csv``, and the names apps registered."""
+    if not _builtin_places_loaded:
+        _load_builtin_places()
+    return dict(_proper_nouns)
+
+
+_builtin_places_loaded = False
+
+
+def _load_builtin_places() -> None:
+    global _builtin_places_loaded
+    places: list[str] = []
+    with resources.files("manabiba.core").joinpath(READINGS_FILE).open(encoding="utf-8-sig") as handle:
+        places.extend(row["word"] for row in csv.DictReader(handle) if row.get("place") == "yes")
+    with resources.files("manabiba.core").joinpath("reference/areas.csv").open(encoding="utf-8-sig") as handle:
+        places.extend(row["name"] for row in csv.DictReader(handle))
+    _builtin_places_loaded = True
+    proper_nouns_register(places, compound=False)
+
+
+@lru_cache(maxsize=1)
+def _proper_noun_pattern() -> re.Pattern[str] | None:
+    names = sorted(proper_nouns(), key=len, reverse=True)
+    if not names:
+        return None
+    # Every occurrence, overlapping ones too (a lookahead): the caller keeps those that fit the words.
+    return re.compile("(?=(" + "|".join(re.escape(name) for name in names) + "))")
+
+
+def _proper_noun_tokens(chunk: str, offset: int, tokens: list[Token]) -> list[Token]:
+    """``tokens`` with each proper noun that starts and ends where the dictionary's words do made one
+    word (the longest such name at a place): places first, then the compounds that hold them."""
+    pattern = _proper_noun_pattern()
+    if pattern is None or not tokens:
+        return tokens
+    nouns = proper_nouns()
+    candidates: list[tuple[int, int, str]] = []
+    for match in pattern.finditer(chunk):
+        start = match.start()
+        for name in nouns:
+            if chunk.startswith(name, start):
+                candidates.append((offset + start, offset + start + len(name), name))
+    if not candidates:
+        return tokens
+    for compound in (False, True):
+        starts = {token.begin: index for index, token in enumerate(tokens)}
+        ends = {token.end: index for index, token in enumerate(tokens)}
+        merged: list[Token] = []
+        position = 0
+        for begin, end, name in sorted(
+            (c for c in candidates if nouns[c[2]] == compound), key=lambda c: (c[0], c[0] - c[1])
+        ):
+            first, last = starts.get(begin), ends.get(end)
+            if first is None or last is None or first < position:
+                continue
+            if last == first and tokens[first].surface == name:
+                # Already one word: only the local reading wins (向台 is むかいだい).
+                reading = reading_overrides().get(name)
+                if reading is not None:
+                    tokens[first] = Token(**{**tokens[first].__dict__, "reading": reading})
+                continue
+            merged.extend(tokens[position:first])
+            covered = tokens[first : last + 1]
+            reading = reading_overrides().get(name) or "".join(token.reading for token in covered)
+            parts = tuple(part for token in covered for part in (token, *token.parts)) if compound else ()
+            merged.append(Token(name, name, reading, "名詞", begin, end, (), parts))
+            position = last + 1
+        tokens = merged + tokens[position:]
     return tokens
 
 
@@ -427,10 +527,21 @@ def furigana(text: str) -> list[tuple[str, str | None]]:
     """``text`` cut into segments, each kanji segment with its reading in hiragana.
 
     Joining the segments' texts gives ``text`` back. Local names take their readings from
-    ``reading_overrides()`` (保谷 is ほうや, not ほや).
+    ``reading_overrides()`` (保谷 is ほうや, not ほや). Remembered per text in each process (the
+    same titles, labels and venues come back on every page): the analysis depends on the text
+    and the dictionaries only.
     """
     if not has_kanji(text):
         return [(text, None)] if text else []
+    return list(_furigana_remembered(text))
+
+
+@lru_cache(maxsize=20_000)
+def _furigana_remembered(text: str) -> tuple[tuple[str, str | None], ...]:
+    return tuple(_furigana(text))
+
+
+def _furigana(text: str) -> list[tuple[str, str | None]]:
     segments: list[tuple[str, str | None]] = []
     position = 0
     for match in _override_pattern().finditer(text):

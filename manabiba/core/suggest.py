@@ -67,12 +67,15 @@ def _one_apart(a: str, b: str) -> bool:
 def _title_word_terms(title_terms: str, bigrams: str) -> list[str]:
     """The title's word terms: title_terms ends with the title's bigrams, which start the bigrams field."""
     terms, grams = title_terms.split(), bigrams.split()
-    cut = 0
-    for size in range(min(len(terms), len(grams)), 0, -1):
-        if terms[-size:] == grams[:size]:
-            cut = size
-            break
-    return terms[: len(terms) - cut]
+    if not grams:
+        return terms
+    # The longest tail of terms that starts the bigrams begins at a term equal to the first bigram:
+    # only those places are tried (comparing every length made this quadratic in the title).
+    first = grams[0]
+    for start in range(max(0, len(terms) - len(grams)), len(terms)):
+        if terms[start] == first and terms[start:] == grams[: len(terms) - start]:
+            return terms[:start]
+    return terms
 
 
 def _vocabulary(kind: str) -> Vocabulary:
@@ -83,7 +86,9 @@ def _vocabulary(kind: str) -> Vocabulary:
     terms: set[str] = set()
     uses: Counter[tuple[str, str]] = Counter()
     rows = SearchEntry.objects.filter(kind=kind).values_list("title_terms", "body_terms", "bigrams")
-    for title_terms, body_terms, bigrams in rows.iterator(chunk_size=500):
+    # Entries with the same text (a course repeated each term) are read once, counted as often.
+    repeats = Counter(rows.iterator(chunk_size=500))
+    for (title_terms, body_terms, bigrams), times in repeats.items():
         seen: set[tuple[str, str]] = set()
         for sequence in (_title_word_terms(title_terms, bigrams), body_terms.split()):
             terms.update(sequence)
@@ -100,7 +105,7 @@ def _vocabulary(kind: str) -> Vocabulary:
                     if index and is_kana(sequence[index - 1]) and sound(sequence[index - 1]) == sound(term):
                         continue
                     seen.add((term, to_katakana(term)))
-        uses.update(seen)
+        uses.update(dict.fromkeys(seen, times))
     forms: dict[str, tuple[str, int]] = {}
     # A reading some kanji word has is shown in kanji (とうげい as 陶芸, not トウゲイ); else the most used form.
     for (reading, form), count in sorted(uses.items(), key=lambda item: (has_kanji(item[0][1]), item[1])):

@@ -2,7 +2,9 @@
 
 import hashlib
 import json
+import threading
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
@@ -18,10 +20,11 @@ from django.utils.translation import gettext_lazy as _
 
 from manabiba.accounts.permissions import has_permission
 from manabiba.core.models import Area
-from manabiba.core.search import search_ids, search_match_sql
+from manabiba.core.search import search_ids, search_match_ids, search_match_sql
 from manabiba.core.suggest import search_suggestion
 from manabiba.facilities.models import Facility
 from manabiba.facilities.selectors import facilities_managed_by
+from manabiba.programs.catalogue_index import CatalogueIndex, catalogue_index, combined, filter_bits, supports
 from manabiba.programs.models import Audience, Category, Organizer, Program, ProgramSession
 
 SEARCH_KIND = "programs.program"
@@ -143,6 +146,8 @@ def application_window_open_q(now: datetime) -> Q:
 # --- The catalogue: one selector for the listing, the calendar, feeds and the API -------------
 
 SEARCH_LIMIT = 2000
+# A listing page needs twenty of the ranking: its first hundred usually hold them.
+RANKING_HEAD = 100
 
 # Listing results and facet counts are cached briefly in the shared cache, keyed by the filters
 # and by a catalogue version that every change of a programme renews (``catalogue_changed``).
@@ -175,15 +180,51 @@ def _minute(now: datetime) -> datetime:
     return now.replace(second=0, microsecond=0)
 
 
-def _ranked_ids(query: str, now: datetime, *, complete: bool = False) -> list[int]:
-    """The keyword's programme ids, best first: the first ``SEARCH_LIMIT`` (every one if ``complete``)."""
-    limit = None if complete else SEARCH_LIMIT
-    key = _cache_key("search", query.strip(), now, limit)
-    ranked: list[int] | None = cache.get(key)
-    if ranked is None:
-        ranked = search_ids(kind=SEARCH_KIND, query=query, now=now, limit=limit)
-        cache.set(key, ranked, CACHE_SECONDS)
-    return ranked
+def _ranked_ids(query: str, now: datetime, *, complete: bool = False, limit: int | None = SEARCH_LIMIT) -> list[int]:
+    """The keyword's programme ids, best first: the first ``limit`` (every one if ``complete`` or no limit)."""
+    limit = None if complete else limit
+    return _keyword_cached(
+        _cache_key("search", query.strip(), now, limit),
+        lambda: search_ids(kind=SEARCH_KIND, query=query, now=now, limit=limit),
+    )
+
+
+# With CATALOGUE_KEYWORD_CACHE off, each thread remembers only its last keyword: a page and its
+# facets, asked one after the other in one request, still share one ranking.
+_last_keyword = threading.local()
+
+
+def _keyword_cached(key: str, compute: Callable[[], list[int]]) -> list[int]:
+    if not settings.CATALOGUE_KEYWORD_CACHE:
+        remembered: tuple[str, list[int]] | None = getattr(_last_keyword, key.split(":")[1], None)
+        if remembered is not None and remembered[0] == key:
+            return remembered[1]
+        ids = compute()
+        setattr(_last_keyword, key.split(":")[1], (key, ids))
+        return ids
+    cached: list[int] | None = cache.get(key)
+    if cached is None:
+        cached = compute()
+        cache.set(key, cached, CACHE_SECONDS)
+    return cached
+
+
+def _index(filters: "ProgramFilters") -> CatalogueIndex | None:
+    """The catalogue's bitsets, when they can answer ``filters`` (see ``catalogue_index``)."""
+    return catalogue_index(catalogue_version()) if supports(filters) else None
+
+
+def _keyword_bits(index: CatalogueIndex, query: str, now: datetime) -> int:
+    """The listed programmes matching ``query``, as bits of ``index``: exact however many match."""
+    ranked = _ranked_ids(query, now, limit=RANKING_HEAD)
+    if len(ranked) < RANKING_HEAD:
+        return index.bits_of(ranked)  # every match
+    since = index.earliest_entry_start
+    ids = _keyword_cached(
+        _cache_key("matches", query.strip(), since),
+        lambda: search_match_ids(kind=SEARCH_KIND, query=query, since=since),
+    )
+    return index.bits_of(ids)
 
 
 def _is_cut(ranked: list[int]) -> bool:
@@ -361,9 +402,34 @@ def program_search(
 
 
 def _page_ids(filters: ProgramFilters, *, offset: int, limit: int, now: datetime) -> tuple[int, list[int]]:
+    sort = filters.effective_sort
+    index = _index(filters)
+    known: int | None = None  # the count, when the bitsets gave it
+    if index is not None:
+        allowed = combined(filter_bits(index, filters), index.visible(now))
+        if filters.q.strip():
+            allowed &= _keyword_bits(index, filters.q, now)
+        count = allowed.bit_count()
+        if sort == Sort.RELEVANCE and filters.q.strip():
+            # The ranking is read as deep as the page needs: its head; when the other filters
+            # leave few matches, the ranking of those few; else the first SEARCH_LIMIT, then all.
+            head = _ranked_ids(filters.q, now, limit=RANKING_HEAD)
+            in_order = index.keep(allowed, head)
+            if len(in_order) < min(offset + limit, count) and len(head) >= RANKING_HEAD:
+                if count <= SEARCH_LIMIT:
+                    # Filters that leave few of the matches: the database ranks those few.
+                    in_order = search_ids(
+                        kind=SEARCH_KIND, query=filters.q, now=now, limit=offset + limit, among=index.ids_of(allowed)
+                    )
+                else:
+                    for depth in (SEARCH_LIMIT, None):
+                        in_order = index.keep(allowed, _ranked_ids(filters.q, now, limit=depth))
+                        if len(in_order) >= min(offset + limit, count):
+                            break
+            return count, in_order[offset : offset + limit]
+        known = count
     programs = _apply(_visible(filters, now), filters, now)
     ranked: list[int] | None = None
-    sort = filters.effective_sort
     if filters.q.strip():
         ranked = _ranked_ids(filters.q, now)
         if _is_cut(ranked):
@@ -377,9 +443,9 @@ def _page_ids(filters: ProgramFilters, *, offset: int, limit: int, now: datetime
     if sort == Sort.RELEVANCE and ranked is not None:
         # The index ranks; the page is cut from its order after the other filters. One query
         # gives both the count and the page.
-        allowed = set(programs.order_by().values_list("pk", flat=True))
-        return len(allowed), [pk for pk in ranked if pk in allowed][offset : offset + limit]
-    count = programs.count()
+        kept = set(programs.order_by().values_list("pk", flat=True))
+        return len(kept), [pk for pk in ranked if pk in kept][offset : offset + limit]
+    count = programs.count() if known is None else known
     if sort == Sort.DEADLINE:
         programs = programs.order_by(F("applications_close_at").asc(nulls_last=True), "next_starts_at", "pk")
     elif sort == Sort.NEW:
@@ -445,7 +511,54 @@ def program_facets(filters: ProgramFilters, *, now: datetime | None = None) -> d
     return facets
 
 
+def _indexed_facets(index: CatalogueIndex, filters: ProgramFilters, now: datetime) -> dict[str, list[FacetValue]]:
+    """``_facets`` from the catalogue's bitsets: the same counts, without a query per facet."""
+    base = index.visible(now)
+    if filters.q.strip():
+        base &= _keyword_bits(index, filters.q, now)
+    applied = filter_bits(index, filters)
+
+    def counts(skip: str, table: dict[Any, int]) -> dict[Any, int]:
+        among = combined(applied, base, skip=skip)
+        return {value: (among & bits).bit_count() for value, bits in table.items()}
+
+    facets: dict[str, list[FacetValue]] = {}
+    category_counts = counts("categories", index.categories)
+    facets["categories"] = [
+        FacetValue(str(c.pk), c.label, category_counts.get(c.pk, 0), c.pk in filters.categories)
+        for c in Category.objects.order_by("sort_order")
+    ]
+    audience_counts = counts("audiences", index.audiences)
+    facets["audiences"] = [
+        FacetValue(str(a.pk), a.label, audience_counts.get(a.pk, 0), a.pk in filters.audiences)
+        for a in Audience.objects.order_by("sort_order")
+    ]
+    area_counts = counts("areas", index.areas)
+    facets["areas"] = [
+        FacetValue(str(a.pk), a.label, area_counts.get(a.pk, 0), a.pk in filters.areas) for a in Area.objects.all()
+    ]
+    kind_counts = counts("organizer_kinds", index.organizer_kinds)
+    facets["organizer_kinds"] = [
+        FacetValue(value, str(label), kind_counts.get(value, 0), value in filters.organizer_kinds)
+        for value, label in Organizer.Kind.choices
+    ]
+    among = combined(applied, base, skip="free")
+    free_count = (among & index.fees.get(Program.Fee.FREE, 0)).bit_count()
+    facets["free"] = [
+        FacetValue("1", str(_("free")), free_count, filters.free is True),
+        FacetValue("0", str(_("fee or materials")), among.bit_count() - free_count, filters.free is False),
+    ]
+    when_counts = counts("when", index.when)
+    facets["when"] = [
+        FacetValue(value, str(label), when_counts.get(value, 0), value in filters.when) for value, label in When.choices
+    ]
+    return facets
+
+
 def _facets(filters: ProgramFilters, now: datetime) -> dict[str, list[FacetValue]]:
+    index = _index(filters)
+    if index is not None:
+        return _indexed_facets(index, filters, now)
     base = _visible(filters, now)
     if filters.q.strip():
         ranked = _ranked_ids(filters.q, now)
