@@ -27,3 +27,8 @@ class CommunitiesConfig(AppConfig):
         from manabiba.core.figures import figures_register
 
         figures_register("communities", group_figures, order=50)
+
+        from manabiba.communities.audit_actions import audit_register
+
+        # What this app's audit log codes mean, for the log page (core/audit.py).
+        audit_register()

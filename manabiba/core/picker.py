@@ -126,6 +126,14 @@ class PickerWidgetMixin:
         self.limit = limit
         self.method = method
 
+    def use_required_attribute(self, initial: Any) -> bool:
+        # Django's Select asks its first choice whether it is empty, which reads the whole queryset
+        # once more; the field's empty label says the same without a query.
+        choices = self.choices
+        if isinstance(choices, ModelChoiceIterator) and not getattr(self, "allow_multiple_selected", False):
+            return forms.Widget.use_required_attribute(self, initial) and choices.field.empty_label is not None  # type: ignore[arg-type]
+        return bool(super().use_required_attribute(initial))  # type: ignore[misc]
+
     def _narrowed(self, selected: Iterable[str]) -> tuple[list[Any], int, int]:
         """The choices to show (the chosen ones first), how many match and how many there are."""
         choices = self.choices

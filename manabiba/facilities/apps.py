@@ -6,3 +6,9 @@ class FacilitiesConfig(AppConfig):
     name = "manabiba.facilities"
     label = "facilities"
     verbose_name = _("Facilities")
+
+    def ready(self) -> None:
+        from manabiba.facilities.audit_actions import audit_register
+
+        # What this app's audit log codes mean, for the log page (core/audit.py).
+        audit_register()
