@@ -65,7 +65,7 @@ def picker_hold_errors(form: forms.BaseForm) -> None:
     """Show a bound form again as typed, without judging it yet (a search is not a save)."""
     # A bound form validates itself when first asked for its errors; an empty error dict tells it
     # that has happened, so the page shows what was typed and no complaints.
-    form._errors = ErrorDict()
+    form._errors = ErrorDict()  # type: ignore[attr-defined]
 
 
 def _text(value: Any) -> str:

@@ -86,6 +86,8 @@ class ProgramForm(HeldErrorsMixin, PickerFormMixin, forms.ModelForm[Program]):
             "categories": forms.CheckboxSelectMultiple,
             "audiences": forms.CheckboxSelectMultiple,
             "co_organizers": SearchableCheckboxes(search_fields=ORGANIZER_SEARCH),
+            "facility": SearchableSelect(search_fields=("name", "kana")),
+            "room": SearchableSelect(search_fields=("name", "facility__name", "facility__kana")),
             "applications_open_at": forms.DateTimeInput(attrs={"type": "datetime-local"}, format=DATETIME_INPUT),
             "applications_close_at": forms.DateTimeInput(attrs={"type": "datetime-local"}, format=DATETIME_INPUT),
             "image": forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
