@@ -25,3 +25,8 @@ class AccountsConfig(AppConfig):
 
         # A deleted account stops being named as a department's contact.
         account_erasure_register("accounts.department_contacts", lambda user: department_contacts_erase(user=user))
+
+        from manabiba.accounts.audit_actions import audit_register
+
+        # What this app's audit log codes mean, for the log page (core/audit.py).
+        audit_register()

@@ -9,6 +9,7 @@ from django.db.models import Prefetch, Q, QuerySet
 
 from manabiba.accounts.models import ApiToken, Department, DepartmentContact, User
 from manabiba.core.addresses import normalise_email
+from manabiba.core.audit import AuditTarget, audit_action_text, audit_targets_describe
 from manabiba.core.models import AuditEntry, OutboxMessage
 
 
@@ -121,6 +122,29 @@ def audit_recent(*, action_prefix: str = "", limit: int = 200) -> QuerySet[Audit
     if action_prefix:
         entries = entries.filter(action__startswith=action_prefix)
     return entries.order_by("-created_at", "-id")[:limit]
+
+
+@dataclass(frozen=True)
+class AuditRow:
+    """One line of the audit log page: the entry, what its code means, and its object named and linked."""
+
+    entry: AuditEntry
+    description: str
+    target: AuditTarget | None
+
+
+def audit_rows(*, action_prefix: str = "", limit: int = 200) -> list[AuditRow]:
+    """The latest entries, each with its description (the apps' registry) and its object by name."""
+    entries = list(audit_recent(action_prefix=action_prefix, limit=limit))
+    targets = audit_targets_describe(entries)
+    return [
+        AuditRow(
+            entry=entry,
+            description=audit_action_text(entry.action),
+            target=targets.get((entry.target_type, entry.target_id)),
+        )
+        for entry in entries
+    ]
 
 
 def user_export_data(user: User) -> dict[str, Any]:

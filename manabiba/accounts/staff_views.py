@@ -178,7 +178,7 @@ def audit(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "accounts/staff/audit.html",
-        {"entries": selectors.audit_recent(action_prefix=prefix), "prefix": prefix},
+        {"rows": selectors.audit_rows(action_prefix=prefix), "prefix": prefix},
     )
 
 

@@ -47,3 +47,8 @@ class CommunitiesConfig(AppConfig):
                 back_label=_("Community groups"),
             )
         )
+
+        from manabiba.communities.audit_actions import audit_register
+
+        # What this app's audit log codes mean, for the log page (core/audit.py).
+        audit_register()

@@ -29,3 +29,8 @@ class ConsultationsConfig(AppConfig):
 
         # The one inbound mailbox: consultations answer first (their tokens and [2026-000123] subjects).
         inbound_mail_handler_register("consultations", consultation_mail_handle, order=10)
+
+        from manabiba.consultations.audit_actions import audit_register
+
+        # What this app's audit log codes mean, for the log page (core/audit.py).
+        audit_register()

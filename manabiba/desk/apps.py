@@ -23,3 +23,8 @@ class DeskConfig(AppConfig):
         from manabiba.desk.figures import desk_figures
 
         figures_register("desk", desk_figures, order=40)
+
+        from manabiba.desk.audit_actions import audit_register
+
+        # What this app's audit log codes mean, for the log page (core/audit.py).
+        audit_register()

@@ -24,3 +24,8 @@ class ExchangesConfig(AppConfig):
         figures_register("exchanges", exchange_figures, order=75, sources=exchange_figure_sources())
         # A joint training session for registered groups only keeps individuals out.
         application_refusal_register(exchange_refusal)
+
+        from manabiba.exchanges.audit_actions import audit_register
+
+        # What this app's audit log codes mean, for the log page (core/audit.py).
+        audit_register()

@@ -18,3 +18,8 @@ class LiaisonConfig(AppConfig):
         # Nothing to erase here: meetings and items name departments, not people; who recorded or
         # closed one points at the account, which deletion anonymises. A deleted account stops being
         # a department's contact through accounts' own eraser.
+
+        from manabiba.liaison.audit_actions import audit_register
+
+        # What this app's audit log codes mean, for the log page (core/audit.py).
+        audit_register()

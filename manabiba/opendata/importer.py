@@ -154,7 +154,7 @@ class _Row:
     number: int
     source: str
     title: str
-    organizer: tuple[str, str, Department | None]  # kind, name, department
+    organizer: tuple[str, str, Department | None, bool]  # kind, name, department, of another municipality
     venue_key: str
     session: SessionTimes
     end_date: date
@@ -381,16 +381,22 @@ def _valid_email(value: str) -> str:
     return value
 
 
-def _organizer(values: dict[str, str], municipality: str, context: _Context) -> tuple[str, str, Department | None]:
-    """Who runs it: 主催, else the contact, else the municipality; a 課 of this city is a department."""
+def _organizer(
+    values: dict[str, str], municipality: str, context: _Context
+) -> tuple[str, str, Department | None, bool]:
+    """Who runs it: 主催, else the contact, else the municipality; a 課 of this city is a department.
+
+    The last item says the organiser is named by another municipality's list (not a body of this city).
+    """
     # Spaces evened out but the width kept: 「（公財）」 stays full-width, as the publisher wrote it.
     name = " ".join(values.get(f.ORGANIZER, "").split()) or _norm(values.get(f.CONTACT_NAME, "")) or municipality
     if municipality == city_name():
         bare = name.removeprefix(city_name()).strip()
         department = context.departments.get(_norm(bare))
         if department is not None or bare.endswith("課"):
-            return Organizer.Kind.DEPARTMENT, _clip(bare, 200), department
-    return Organizer.Kind.OTHER, _clip(name, 200), None
+            return Organizer.Kind.DEPARTMENT, _clip(bare, 200), department, False
+    outside = bool(municipality) and municipality != city_name()
+    return Organizer.Kind.OTHER, _clip(name, 200), None, outside
 
 
 def _address(values: dict[str, str]) -> str:
@@ -628,10 +634,12 @@ class _FileState:
             found.setdefault((OWN_SOURCE, str(program.pk)), program)
         return cls(programs=found)
 
-    def organizer(self, kind: str, name: str, department: Department | None) -> Organizer:
+    def organizer(self, kind: str, name: str, department: Department | None, outside_city: bool) -> Organizer:
         if (kind, name) not in self.organizers:
-            extra = {"department": department} if department is not None else {}
-            self.organizers[kind, name] = organizer_get_or_create(kind=kind, name=name, **extra)
+            extra: dict[str, Any] = {"department": department} if department is not None else {}
+            self.organizers[kind, name] = organizer_get_or_create(
+                kind=kind, name=name, outside_city=outside_city, **extra
+            )
         return self.organizers[kind, name]
 
 

@@ -24,3 +24,8 @@ class ProgramsConfig(AppConfig):
         from manabiba.programs.figures import program_figure_sources, program_figures
 
         figures_register("programs", program_figures, order=10, sources=program_figure_sources())
+
+        from manabiba.programs.audit_actions import audit_register
+
+        # What this app's audit log codes mean, for the log page (core/audit.py).
+        audit_register()

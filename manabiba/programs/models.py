@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from manabiba.accounts.models import Department
 from manabiba.core.models import Area, TimeStampedModel, english_or
@@ -85,6 +86,9 @@ class Organizer(TimeStampedModel):
         related_name="organizers",
     )
     url = models.URLField(_("website"), blank=True)
+    # Set by the open-data import for an organiser named only in another municipality's event list
+    # (another city's fire brigade, say): it is no body of this city, so it is offered as no co-host.
+    outside_city = models.BooleanField(_("of another municipality"), default=False)
     # People who run this organiser's programmes and see their applicants: a group's owner and
     # editors (kept in step by the communities app), or a citizen lecturer.
     editors = models.ManyToManyField(
@@ -170,7 +174,10 @@ class Program(TimeStampedModel):
     venue_address = models.CharField(_("venue address"), max_length=300, blank=True)
     is_online = models.BooleanField(_("online"), default=False)
 
-    fee = models.CharField(_("fee"), max_length=20, choices=Fee.choices, default=Fee.FREE)
+    # The field is the fee (参加費); its choice PAID reads 有料.
+    fee = models.CharField(
+        pgettext_lazy("programme field", "fee"), max_length=20, choices=Fee.choices, default=Fee.FREE
+    )
     fee_amount = models.PositiveIntegerField(_("fee in yen"), null=True, blank=True)
     fee_note = models.CharField(_("about the fee"), max_length=200, blank=True)
     capacity = models.PositiveIntegerField(_("capacity"), null=True, blank=True)

@@ -4,7 +4,7 @@ import hashlib
 import json
 import threading
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
@@ -744,3 +744,15 @@ def sessions_in_month(year: int, month: int) -> dict[date, int]:
         .annotate(n=Count("program_id", distinct=True))
     )
     return {row["local_date"]: row["n"] for row in rows}
+
+
+def organizers_of_the_city(*, keep: Iterable[int] = ()) -> QuerySet[Organizer]:
+    """The bodies of this city a programme may name as organiser or co-host.
+
+    Departments, the centre, schools and facilities, groups, citizen lecturers and other bodies, but
+    none that only another municipality's open data names (``Organizer.outside_city``), apart from
+    those in ``keep`` (the ones a programme already names, so that editing it keeps them).
+    """
+    keep = list(keep)
+    condition = Q(outside_city=False) | Q(pk__in=keep) if keep else Q(outside_city=False)
+    return Organizer.objects.filter(condition).order_by("kind", "name_kana", "name")

@@ -387,10 +387,20 @@ def programs_refresh_next_starts(*, now: datetime | None = None) -> int:
 
 
 @transaction.atomic
-def organizer_get_or_create(*, kind: str, name: str, **fields: Any) -> Organizer:
-    organizer, created = Organizer.objects.get_or_create(kind=kind, name=name.strip(), defaults=fields)
+def organizer_get_or_create(*, kind: str, name: str, outside_city: bool = False, **fields: Any) -> Organizer:
+    """The organiser of that kind and name, made if new.
+
+    ``outside_city`` says only another municipality's open data names it; once this city's own
+    data names it too, it is this city's (and stays so).
+    """
+    organizer, created = Organizer.objects.get_or_create(
+        kind=kind, name=name.strip(), defaults={**fields, "outside_city": outside_city}
+    )
     if created:
         audit_log(action="programs.organizer.created", actor=None, target=organizer, data={"name": organizer.name})
+    elif organizer.outside_city and not outside_city:
+        organizer.outside_city = False
+        organizer.save(update_fields=["outside_city", "updated_at"])
     return organizer
 
 

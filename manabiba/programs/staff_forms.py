@@ -16,8 +16,10 @@ from django.utils.functional import Promise
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from manabiba.core.picker import PickerFormMixin, SearchableCheckboxes, SearchableSelect
 from manabiba.core.uploads import validate_image, validate_pdf
 from manabiba.programs.models import Audience, Category, Organizer, Program
+from manabiba.programs.selectors import organizers_of_the_city
 from manabiba.programs.services import SessionTimes
 
 # The form's fields, in the order of its fieldsets (every field of Program a person edits).
@@ -59,7 +61,10 @@ class HeldErrorsMixin:
         self._errors = ErrorDict()
 
 
-class ProgramForm(HeldErrorsMixin, forms.ModelForm[Program]):
+ORGANIZER_SEARCH = ("name", "name_kana")
+
+
+class ProgramForm(HeldErrorsMixin, PickerFormMixin, forms.ModelForm[Program]):
     application_url = forms.URLField(
         label=capfirst(Program._meta.get_field("application_url").verbose_name),
         required=False,
@@ -67,7 +72,9 @@ class ProgramForm(HeldErrorsMixin, forms.ModelForm[Program]):
         assume_scheme="https",
     )
     organizer = forms.ModelChoiceField(
-        label=_("Organiser"), queryset=Organizer.objects.order_by("kind", "name_kana", "name")
+        label=_("Organiser"),
+        queryset=Organizer.objects.none(),
+        widget=SearchableSelect(search_fields=ORGANIZER_SEARCH),
     )
 
     class Meta:
@@ -83,14 +90,19 @@ class ProgramForm(HeldErrorsMixin, forms.ModelForm[Program]):
             "accessibility_notes": forms.Textarea(attrs={"rows": 3}),
             "categories": forms.CheckboxSelectMultiple,
             "audiences": forms.CheckboxSelectMultiple,
-            "co_organizers": forms.SelectMultiple(attrs={"size": 6}),
+            "co_organizers": SearchableCheckboxes(search_fields=ORGANIZER_SEARCH),
+            "facility": SearchableSelect(search_fields=("name", "kana")),
+            "room": SearchableSelect(search_fields=("name", "facility__name", "facility__kana")),
             "applications_open_at": forms.DateTimeInput(attrs={"type": "datetime-local"}, format=DATETIME_INPUT),
             "applications_close_at": forms.DateTimeInput(attrs={"type": "datetime-local"}, format=DATETIME_INPUT),
             "image": forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
             "flyer": forms.ClearableFileInput(attrs={"accept": "application/pdf"}),
             "contact_phone": forms.TextInput(attrs={"type": "tel", "autocomplete": "off"}),
         }
+        labels = {"fee": _("Fee"), "fee_amount": _("Fee in yen"), "co_organizers": _("Co-hosts")}
         help_texts = {
+            "fee": _("Free, paid, or only the cost of materials."),
+            "co_organizers": _("Bodies of the city that hold it together with the organiser (共催)."),
             "description": _("Markdown: **bold**, *italic*, lists with -, links as [text](https://…). No HTML."),
             "title_kana": _("In hiragana, for reading aloud and for search."),
             "room": _("Only with a facility."),
@@ -110,6 +122,14 @@ class ProgramForm(HeldErrorsMixin, forms.ModelForm[Program]):
         self.fields["categories"].queryset = Category.objects.order_by("sort_order")  # type: ignore[attr-defined]
         self.fields["audiences"].queryset = Audience.objects.order_by("sort_order")  # type: ignore[attr-defined]
         self.fields["room"].queryset = self.fields["room"].queryset.select_related("facility")  # type: ignore[attr-defined]
+        # Only this city's bodies (not another town's fire brigade from its open data), and whatever
+        # the programme names already, so that editing it keeps them.
+        program = self.instance if self.instance.pk else None
+        kept_hosts = list(program.co_organizers.values_list("pk", flat=True)) if program else []
+        self.fields["co_organizers"].queryset = organizers_of_the_city(keep=kept_hosts)  # type: ignore[attr-defined]
+        if "organizer" in self.fields:
+            kept = [program.organizer_id] if program else []
+            self.fields["organizer"].queryset = organizers_of_the_city(keep=kept)  # type: ignore[attr-defined]
         if not organizer_choice:
             # Who organises follows from who is writing (see staff_views.organizer_for).
             del self.fields["organizer"]

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from manabiba.accounts.decorators import permission_required
 from manabiba.accounts.permissions import has_permission
+from manabiba.core.picker import picker_search_requested
 from manabiba.programs import services
 from manabiba.programs.models import ClashAcknowledgement, Organizer, Program
 from manabiba.programs.permissions import can_edit_program, can_manage_program, can_publish_program
@@ -116,7 +117,12 @@ def _form_page(
 
 
 def _bound_forms(request: HttpRequest, program: Program | None) -> tuple[ProgramForm, BaseSessionFormSet, bool]:
-    """The form and the dates as posted; with "more dates", one more empty row and no verdict yet."""
+    """The form and the dates as posted; with "more dates", one more empty row and no verdict yet.
+
+    A search in a picker (the organiser, the co-hosts: core/picker.py) also shows the form again as
+    typed, with the list narrowed, and saves nothing.
+    """
+    searching = picker_search_requested(request.POST)
     more = MORE_DATES in request.POST
     data = request.POST.copy()
     formset_class = session_formset_class()
@@ -129,10 +135,10 @@ def _bound_forms(request: HttpRequest, program: Program | None) -> tuple[Program
     form = ProgramForm(data, request.FILES, instance=program, organizer_choice=_may_choose_organizer(request.user))
     initial = session_initial(program.sessions.all()) if program else None
     sessions = formset_class(data, prefix=SESSIONS_PREFIX, initial=initial)
-    if more:
+    if more or searching:
         form.hold_errors()
         sessions.hold_errors()
-    return form, sessions, more
+    return form, sessions, more or searching
 
 
 def _clash_check(

@@ -25,3 +25,8 @@ class ProposalsConfig(AppConfig):
 
         # The loop, measured: the reports' section and the staff page /staff/reports/loop/.
         figures_register(LOOP_SECTION, loop_figures, order=65, sources=loop_figure_sources())
+
+        from manabiba.proposals.audit_actions import audit_register
+
+        # What this app's audit log codes mean, for the log page (core/audit.py).
+        audit_register()

@@ -13,6 +13,7 @@ from manabiba.accounts.models import User
 from manabiba.accounts.permissions import roles_with
 from manabiba.communities.models import CommunityGroup
 from manabiba.core.choices import WrittenNamesSelect
+from manabiba.core.picker import PickerFormMixin, SearchableSelect
 from manabiba.facilities.models import Facility, Room
 from manabiba.programs.services import SessionTimes
 from manabiba.proposals.models import Proposal, ProposalCall, ProposalReport, SurveyAnswer
@@ -158,14 +159,27 @@ class DecisionForm(forms.Form):
 _SESSION_LINE = re.compile(r"^\s*(\d{4}-\d{2}-\d{2})\s+(\d{1,2}:\d{2})\s*[-–〜~]\s*(\d{1,2}:\d{2})\s*$")
 
 
-class ScheduleForm(forms.Form):
+VENUE_SEARCH = ("name", "kana")
+ROOM_SEARCH = ("name", "facility__name", "facility__kana")
+
+
+class ScheduleForm(PickerFormMixin, forms.Form):
     dates = forms.CharField(
         label=_("Dates of the sessions"),
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("One line per session, e.g. 2027-07-10 10:00-12:00."),
     )
-    facility = forms.ModelChoiceField(label=_("Venue"), queryset=Facility.objects.order_by("name"))
-    room = forms.ModelChoiceField(label=_("Room"), queryset=Room.objects.select_related("facility"), required=False)
+    facility = forms.ModelChoiceField(
+        label=_("Venue"),
+        queryset=Facility.objects.order_by("name"),
+        widget=SearchableSelect(search_fields=VENUE_SEARCH),
+    )
+    room = forms.ModelChoiceField(
+        label=_("Room"),
+        queryset=Room.objects.select_related("facility").order_by("facility__name", "name"),
+        required=False,
+        widget=SearchableSelect(search_fields=ROOM_SEARCH),
+    )
     capacity = forms.IntegerField(label=_("Capacity"), min_value=1)
     min_participants = forms.IntegerField(label=_("Minimum enrolment"), min_value=1, required=False)
 

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from manabiba.accounts.decorators import permission_required
 from manabiba.accounts.models import User
 from manabiba.core.audit import audit_log
+from manabiba.core.picker import picker_hold_errors, picker_search_requested
 from manabiba.proposals import selectors, services
 from manabiba.proposals.forms import AssignForm, CallForm, DecisionForm, ReportDecisionForm, ScheduleForm
 from manabiba.proposals.models import Proposal, ProposalCall, ProposalReport
@@ -76,7 +77,10 @@ def proposal_review(request: HttpRequest, proposal_id: int) -> HttpResponse:
             )
             messages.success(request, _("The decision is recorded and the proposer has been mailed."))
             return redirect("staff_proposals:proposal", proposal.pk)
-        if action == "schedule" and schedule_form.is_valid():
+        if action == "schedule" and picker_search_requested(request.POST):
+            # A search in the venue or room picker: the form again as typed, narrowed, nothing saved.
+            picker_hold_errors(schedule_form)
+        elif action == "schedule" and schedule_form.is_valid():
             data = schedule_form.cleaned_data
             program = services.proposal_schedule(
                 proposal=proposal,

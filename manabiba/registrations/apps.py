@@ -27,3 +27,8 @@ class RegistrationsConfig(AppConfig):
         from manabiba.registrations.figures import participation_figure_sources, participation_figures
 
         figures_register("registrations", participation_figures, order=20, sources=participation_figure_sources())
+
+        from manabiba.registrations.audit_actions import audit_register
+
+        # What this app's audit log codes mean, for the log page (core/audit.py).
+        audit_register()

@@ -11,7 +11,10 @@ from django.utils.translation import gettext_lazy as _
 
 from manabiba.accounts.models import User
 from manabiba.core.addresses import normalise_email
+from manabiba.core.dates import format_moment
 from manabiba.core.models import Area
+from manabiba.core.picker import PickerFormMixin, SearchableSelect
+from manabiba.programs.models import Program
 from manabiba.registrations.models import (
     PriorityRule,
     Registration,
@@ -279,6 +282,29 @@ class MinimumDecisionForm(forms.Form):
         if data.get("decision") == "cancel" and not (data.get("reason") or "").strip():
             self.add_error("reason", _("Say why the programme is cancelled; residents will read it."))
         return data
+
+
+class ProgramChoiceField(forms.ModelChoiceField[Program]):
+    def label_from_instance(self, obj: Program) -> str:
+        return f"{obj.title} — {format_moment(obj.first_starts_at)}"
+
+
+class ProgramPickForm(PickerFormMixin, forms.Form):
+    """The desk's first step of registering a caller: which programme (searchable, see core/picker.py)."""
+
+    program = ProgramChoiceField(
+        label=_("Programme"),
+        queryset=Program.objects.none(),
+        empty_label=None,
+        widget=SearchableSelect(search_fields=("title", "title_kana", "organizer__name"), method="get"),
+    )
+
+    def __init__(self, *args: Any, programs: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+        field = self.fields["program"]
+        assert isinstance(field, ProgramChoiceField)
+        field.queryset = programs
 
 
 class OnBehalfForm(QuestionsMixin):

@@ -23,6 +23,7 @@ from django.views.decorators.http import require_POST
 from manabiba.accounts.decorators import second_factor_required
 from manabiba.accounts.models import User
 from manabiba.accounts.permissions import has_permission
+from manabiba.core.picker import picker_hold_errors, picker_search_requested
 from manabiba.core.spreadsheet import spreadsheet_response
 from manabiba.programs.models import Program, ProgramSession
 from manabiba.registrations import selectors, services
@@ -31,6 +32,7 @@ from manabiba.registrations.forms import (
     MinimumDecisionForm,
     OnBehalfForm,
     ProgramCancelForm,
+    ProgramPickForm,
     SessionNoticeForm,
     SettingsForm,
     StaffCancelForm,
@@ -434,11 +436,16 @@ def register_choose(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     _require(has_permission(user, "registrations.register_on_behalf"))
     programs = selectors.programs_to_register_for(user, now=timezone.now())
-    chosen = request.GET.get("program", "")
-    if chosen.isascii() and chosen.isdigit() and programs.filter(pk=int(chosen)).exists():
-        return redirect("staff_registrations:register", program_id=int(chosen))
-    nav = _paged(request, programs, "page")
-    return render(request, "registrations/staff/register_choose.html", {"programs": nav.page.object_list, "nav": nav})
+    # A GET form: "Next" with a programme goes on; the search (its button, Enter in its box, or htmx
+    # as one types) shows the list again narrowed (core/picker.py).
+    form = ProgramPickForm(request.GET or None, programs=programs)
+    if form.is_bound and not picker_search_requested(request.GET) and form.is_valid():
+        return redirect("staff_registrations:register", program_id=form.cleaned_data["program"].pk)
+    if form.is_bound:
+        picker_hold_errors(form)
+    return render(
+        request, "registrations/staff/register_choose.html", {"form": form, "any_programs": programs.exists()}
+    )
 
 
 @second_factor_required

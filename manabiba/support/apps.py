@@ -22,3 +22,8 @@ class SupportConfig(AppConfig):
         figures_register("support", support_report_figures, order=35)
         # Groups answer mail from the same reply address and mailbox as residents (consultations first).
         inbound_mail_handler_register("support", support_mail_handle, order=20)
+
+        from manabiba.support.audit_actions import audit_register
+
+        # What this app's audit log codes mean, for the log page (core/audit.py).
+        audit_register()

@@ -25,3 +25,8 @@ class TalentsConfig(AppConfig):
         from manabiba.talents.figures import talent_figures
 
         figures_register("talents", talent_figures, order=60)
+
+        from manabiba.talents.audit_actions import audit_register
+
+        # What this app's audit log codes mean, for the log page (core/audit.py).
+        audit_register()

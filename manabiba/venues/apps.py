@@ -31,3 +31,8 @@ class VenuesConfig(AppConfig):
         workspace_cards_register("venues", venues_cards, order=55)
         # Room utilisation (the city's "rooms under 60% used" policy), in the reports.
         figures_register("venues", venues_report_figures, order=70)
+
+        from manabiba.venues.audit_actions import audit_register
+
+        # What this app's audit log codes mean, for the log page (core/audit.py).
+        audit_register()

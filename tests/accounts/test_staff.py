@@ -3,10 +3,13 @@ from typing import Any
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
 
 from manabiba.accounts.models import Department, User
 from manabiba.accounts.roles import Role
+from manabiba.core.audit import audit_log
 from manabiba.core.models import AuditEntry
+from manabiba.programs.factories import ProgramFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -98,3 +101,15 @@ def test_the_audit_log_page_filters_by_action(client: Client, coordinator: User)
     page = client.get(reverse("staff:audit"), {"action": "accounts."}).content.decode()
     assert "accounts.role.granted" in page
     assert "core.something.else" not in page
+
+
+def test_the_audit_log_says_what_happened_in_words_and_links_the_object(client: Client, coordinator: User) -> None:
+    program = ProgramFactory(title="朝のヨガ")
+    audit_log(action="programs.program.published", actor=coordinator, target=program)
+    client.force_login(coordinator)
+    with translation.override("ja"):
+        page = client.get(reverse("staff:audit"), HTTP_ACCEPT_LANGUAGE="ja").content.decode()
+    assert "講座・イベントを公開" in page
+    assert '<code class="audit-log__code">programs.program.published</code>' in page
+    assert f'<a href="/staff/programs/{program.pk}/">講座・イベント：朝のヨガ</a>' in page
+    assert "programs.program " + str(program.pk) not in page

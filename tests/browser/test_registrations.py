@@ -207,7 +207,7 @@ def test_lottery_confirm_cancel_promote_desk_and_roster(
     desk_page.goto("/staff/registrations/register/")
     axe_check(desk_page)
     Program.objects.filter(pk=program.pk).update(capacity=3)
-    desk_page.get_by_label("Programme").select_option(str(program.pk))
+    desk_page.get_by_label("Programme", exact=True).select_option(str(program.pk))
     desk_page.get_by_role("button", name="Next").click()
     expect(desk_page.get_by_role("heading", level=1)).to_contain_text("Register someone for")
     axe_check(desk_page)

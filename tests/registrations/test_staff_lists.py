@@ -1,6 +1,7 @@
 """The staff lists of programmes: who may see which programme is decided in the query (the same
-number of queries for 5 programmes as for 20), the lists come in pages linked without script, and
-the filters say exactly what the per-programme permission checks say."""
+number of queries for 5 programmes as for 20), the lists come in pages linked without script (the
+desk's choice of programme is a searchable picker instead), and the filters say exactly what the
+per-programme permission checks say."""
 
 import re
 from collections.abc import Callable
@@ -18,6 +19,7 @@ from manabiba.programs.factories import OrganizerFactory, ProgramFactory
 from manabiba.programs.models import Program
 from manabiba.programs.permissions import can_manage_program, program_manager_q
 from manabiba.registrations import staff_views
+from manabiba.registrations.forms import ProgramPickForm
 from manabiba.registrations.permissions import (
     can_manage_registrations,
     can_register_on_behalf,
@@ -63,8 +65,9 @@ def _programmes(make_program: MakeProgram, editor: User, n: int) -> list[Program
         (Role.DEPARTMENT_STAFF, INDEX, 9),
         (Role.GROUP_ORGANISER, INDEX, 7),
         (Role.COORDINATOR, INDEX, 9),
-        (Role.DEPARTMENT_STAFF, CHOOSE, 6),
-        (Role.DESK_STAFF, CHOOSE, 6),
+        # The desk's picker: whether there are any, the first 50 listed, how many there are.
+        (Role.DEPARTMENT_STAFF, CHOOSE, 7),
+        (Role.DESK_STAFF, CHOOSE, 7),
     ],
 )
 def test_a_staff_list_reads_the_same_number_of_queries_for_5_and_20_programmes(
@@ -90,7 +93,7 @@ def test_a_staff_list_reads_the_same_number_of_queries_for_5_and_20_programmes(
     if page == INDEX:
         shown = {row.program.pk for row in response.context["open_rows"]}
     else:
-        shown = {program.pk for program in response.context["programs"]}
+        shown = {int(pk) for pk in re.findall(r'<option value="(\d+)"', response.content.decode())}
     allowed = can_view_registrants if page == INDEX else can_register_on_behalf
     assert shown == {p.pk for p in programs if allowed(user, p)}
     assert shown
@@ -125,18 +128,34 @@ def test_the_index_comes_in_pages_linked_without_script(
     assert client.get(reverse(INDEX) + "?page=99").context["open_rows"][0].program == programs[-1]
 
 
-def test_choosing_for_a_caller_comes_in_pages_and_any_allowed_programme_can_be_chosen(
+def _options(response: Any) -> list[int]:
+    return [int(pk) for pk in re.findall(r'<option value="(\d+)"', response.content.decode())]
+
+
+def test_choosing_for_a_caller_is_a_search_and_any_allowed_programme_can_be_chosen(
     make_program: MakeProgram, desk: User, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(staff_views, "STAFF_PAGE_SIZE", 2)
-    programs = [make_program() for _n in range(3)]
+    monkeypatch.setattr(ProgramPickForm.base_fields["program"].widget, "limit", 2)
+    programs = [make_program(program_fields={"title": f"講座{n}"}) for n in range(3)]
+    yoga = make_program(program_fields={"title": "朝のヨガ", "title_kana": "あさのよが"})
     client = _client(desk)
     first = client.get(reverse(CHOOSE))
-    assert [p.pk for p in first.context["programs"]] == [p.pk for p in programs[:2]]
-    following = client.get(reverse(CHOOSE) + _links(first.content.decode(), "Pages of programmes")["Next page"])
-    assert [p.pk for p in following.context["programs"]] == [programs[2].pk]
-    # A programme on another page is still one the desk may choose.
-    response = client.get(reverse(CHOOSE), {"program": programs[2].pk})
+    # The first two (the limit), and a line saying how many there are and that a search narrows them.
+    assert _options(first) == [p.pk for p in programs[:2]]
+    assert "4 choices. The first 2 are listed" in first.content.decode()
+    # The search (its button, without script) narrows the list and goes nowhere; kana in either script.
+    for query in ("ヨガ", "アサノ", "あさの"):
+        found = client.get(reverse(CHOOSE), {"program__q": query, "_search": "program"})
+        assert found.status_code == 200
+        assert _options(found) == [yoga.pk], query
+        assert f"1 of 4 match “{query}”." in found.content.decode()
+    # Enter in the search box sends the form with "Next": a search not yet applied searches.
+    entered = client.get(reverse(CHOOSE), {"program": programs[0].pk, "program__q": "ヨガ", "program__applied": ""})
+    assert entered.status_code == 200
+    # The chosen programme stays listed (first), whatever the search.
+    assert _options(entered) == [programs[0].pk, yoga.pk]
+    # A programme not listed is still one the desk may choose.
+    response = client.get(reverse(CHOOSE), {"program": programs[2].pk, "program__q": "", "program__applied": ""})
     assert response.status_code == 302
     assert response["Location"] == reverse("staff_registrations:register", args=[programs[2].pk])
     cancelled = ProgramFactory(published=True, status=Program.Status.CANCELLED)
