@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext
 
 from manabiba.accounts.models import User
 from manabiba.core.addresses import normalise_email
@@ -286,16 +287,22 @@ class MinimumDecisionForm(forms.Form):
 
 class ProgramChoiceField(forms.ModelChoiceField[Program]):
     def label_from_instance(self, obj: Program) -> str:
-        return f"{obj.title} — {format_moment(obj.first_starts_at)}"
+        return f"{obj.title}{pgettext('separator', ' — ')}{format_moment(obj.first_starts_at)}"
 
 
 class ProgramPickForm(PickerFormMixin, forms.Form):
     """The desk's first step of registering a caller: which programme (searchable, see core/picker.py)."""
 
+    # Enter in the search box must reach the server (it narrows the list) while no programme is chosen
+    # yet: the browser's own check of a required list would stop it. The server says what is missing.
+    use_required_attribute = False
+
     program = ProgramChoiceField(
         label=_("Programme"),
         queryset=Program.objects.none(),
-        empty_label=None,
+        # A blank first choice: without it the browser preselects the first programme, which the
+        # picker would then keep in every narrowed list as a choice already made.
+        empty_label=_("Choose a programme"),
         widget=SearchableSelect(search_fields=("title", "title_kana", "organizer__name"), method="get"),
     )
 
