@@ -1,10 +1,13 @@
 """Forms for room booking: they parse and validate; the services do the writing."""
 
+from collections.abc import Iterator
 from datetime import date
+from itertools import groupby
 from typing import Any
 
 from django import forms
 from django.db.models import QuerySet
+from django.forms.models import ModelChoiceIterator
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -68,6 +71,28 @@ class UserGroupForm(PlainForm):
 def _frame_label(frame: TimeFrame) -> str:
     """A frame in the reader's language with its hours: Morning 09:00–12:00."""
     return f"{frame.label} {frame.starts_at:%H:%M}–{frame.ends_at:%H:%M}"
+
+
+class _ByFacility(ModelChoiceIterator):
+    """The choices in one group per facility (``<optgroup>`` named by the facility), facilities by name."""
+
+    def __iter__(self) -> Iterator[Any]:
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        rows = sorted(self.queryset, key=lambda obj: (obj.facility.name, obj.facility_id))
+        for _facility, members in groupby(rows, key=lambda obj: obj.facility_id):
+            items = list(members)
+            yield (items[0].facility.name, [self.choice(obj) for obj in items])
+
+
+class ByFacilityChoiceField(forms.ModelChoiceField[Any]):
+    """Rooms or frames of several facilities, grouped under each facility's name, each read in the
+    page's language (the facility's name is its own, in Japanese)."""
+
+    iterator = _ByFacility
+
+    def label_from_instance(self, obj: Any) -> str:
+        return _frame_label(obj) if isinstance(obj, TimeFrame) else str(obj.label)
 
 
 class ExemptionChoiceField(forms.ModelChoiceField[FeeExemption]):
@@ -218,8 +243,8 @@ class LotteryEntryForm(PlainForm):
 class RegularSlotForm(PlainForm):
     group = forms.ModelChoiceField(label=_("User group"), queryset=UserGroup.objects.none(), widget=WrittenNamesSelect)
     fiscal_year = forms.TypedChoiceField(label=_("Fiscal year"), coerce=int)
-    # The facility's name (Japanese) stays beside the room's label: rooms of several facilities are listed.
-    room = forms.ModelChoiceField(label=_("Room"), queryset=Room.objects.none())
+    # Rooms and frames of several facilities: grouped under each facility's name.
+    room = ByFacilityChoiceField(label=_("Room"), queryset=Room.objects.none())
     weekday = forms.TypedChoiceField(
         label=_("Weekday"),
         coerce=int,
@@ -233,7 +258,7 @@ class RegularSlotForm(PlainForm):
             (6, _("Sunday")),
         ],
     )
-    frame = forms.ModelChoiceField(label=_("Time frame"), queryset=TimeFrame.objects.none())
+    frame = ByFacilityChoiceField(label=_("Time frame"), queryset=TimeFrame.objects.none())
     purpose = forms.CharField(label=_("What the room is used for"), max_length=200)
     attendees = forms.IntegerField(label=_("Expected attendees"), min_value=1, max_value=10000)
 
@@ -246,12 +271,10 @@ class RegularSlotForm(PlainForm):
         group.queryset = groups
         room = self.fields["room"]
         assert isinstance(room, forms.ModelChoiceField)
-        room.queryset = rooms
-        room.label_from_instance = lambda obj: f"{obj.facility.name} {obj.label}"  # type: ignore[method-assign]
+        room.queryset = rooms.select_related("facility")
         frame = self.fields["frame"]
         assert isinstance(frame, forms.ModelChoiceField)
         frame.queryset = TimeFrame.objects.filter(facility__rooms__in=rooms).distinct().select_related("facility")
-        frame.label_from_instance = lambda obj: f"{obj.facility.name} {_frame_label(obj)}"  # type: ignore[method-assign]
         year = self.fields["fiscal_year"]
         assert isinstance(year, forms.TypedChoiceField)
         year.choices = [

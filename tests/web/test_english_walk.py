@@ -31,10 +31,6 @@ SKIP = re.compile(
     r"|/profile/(export|delete)/"
 )
 MAX_PAGES = 160
-# Pages left for later, each with what is missing. The regular-slot request lists rooms and frames of
-# several facilities, each option led by the facility's name, which has no English form yet
-# (Facility.name_en).
-NOT_YET_ENGLISH = {"/venues/regular/": "facility names in the room and frame options"}
 # A textarea holds what the person typed (like an input's value), not interface text.
 TEXT_SKIP = {"script", "style", "title", "rt", "rp", "textarea"}
 
@@ -91,7 +87,7 @@ def _walk(client: Client, starts: list[str]) -> tuple[int, dict[str, list[str]]]
         if response.status_code != 200 or not response["Content-Type"].startswith("text/html"):
             continue
         html = response.content.decode()
-        if (texts := untranslated(html)) and path not in NOT_YET_ENGLISH:
+        if texts := untranslated(html):
             found[path] = texts
         for href in re.findall(r'<a [^>]*href="([^"#]+)"', html):
             link = urljoin(path, href.replace("&amp;", "&"))
