@@ -86,7 +86,7 @@ def test_the_co_host_search_narrows_the_list_keeps_what_was_typed_and_saves_noth
     assert _checkbox_values(page, "co_organizers") == {bodies["library"].pk, bodies["group"].pk}
     assert _checked_values(page, "co_organizers") == {bodies["group"].pk}
     # The count says what the list is, and the list and the search box are described by it.
-    assert "1 of 3 match “トショ”." in page
+    assert "全3件中、「トショ」に合うもの1件。" in page  # the staff pages are in Japanese
     assert 'id="id_co_organizers_count"' in page
     assert 'aria-describedby="id_co_organizers_count"' in page
     assert 'name="co_organizers__applied" value="トショ"' in page

@@ -1,10 +1,8 @@
 """Resident pages: apply, the result, my registrations, cancel with a confirmation step, confirm an
 offered place, the public draw notice and the box on the programme's page."""
 
-import re
 from collections.abc import Callable
 from datetime import timedelta
-from typing import Any
 
 import pytest
 from django.test import Client
@@ -22,6 +20,7 @@ from manabiba.registrations.services import (
     registration_settings_update,
     registration_submit,
 )
+from tests.registrations.steps import apply_through
 
 from .conftest import MakeProgram
 
@@ -37,22 +36,6 @@ def en_client() -> Client:
 def _signed_in(client: Client, user: User) -> Client:
     client.force_login(user)
     return client
-
-
-def _token(html: str) -> str:
-    found = re.search(r'name="token" value="([^"]+)"', html)
-    assert found is not None, "no confirmation form on the page"
-    return found.group(1)
-
-
-def _apply_through(client: Client, program: Program, data: dict[str, str]) -> Any:
-    """入力 → 確認 → 完了: send the form, read the confirmation page, press 「申し込む」, follow to the end."""
-    sent = client.post(reverse("registrations:apply", args=[program.pk]), data)
-    assert sent.status_code == 302, sent.content.decode()
-    assert sent["Location"] == reverse("registrations:apply_confirm", args=[program.pk])
-    check = client.get(sent["Location"])
-    assert check.status_code == 200
-    return client.post(sent["Location"], {"token": _token(check.content.decode())}, follow=True)
 
 
 def _close(program: Program) -> None:
@@ -86,7 +69,7 @@ def test_apply_first_come_confirms_and_says_so(
     assert 'for="id_consent"' in html
     assert reverse("web:page", args=["privacy"]) in html
 
-    response = _apply_through(
+    response = apply_through(
         client,
         program,
         {
@@ -126,7 +109,7 @@ def test_apply_without_consent_or_required_answer_shows_the_errors(
     assert 'href="#id_q_child-age"' in html
     assert not Registration.objects.filter(program=program).exists()
 
-    response = _apply_through(client, program, {"party_size": "1", "q_child-age": "7", "consent": "on"})
+    response = apply_through(client, program, {"party_size": "1", "q_child-age": "7", "consent": "on"})
     assert response.status_code == 200
     assert Registration.objects.get(program=program).answers == {"child-age": 7}
 
@@ -138,7 +121,7 @@ def test_apply_to_a_lottery_says_when_the_draw_is_and_asks_about_every_session(
     client = _signed_in(en_client, make_resident())
     form = client.get(reverse("registrations:apply", args=[program.pk])).content.decode()
     assert "I can attend every session" in form
-    response = _apply_through(client, program, {"party_size": "1", "consent": "on", "attends_every_session": "on"})
+    response = apply_through(client, program, {"party_size": "1", "consent": "on", "attends_every_session": "on"})
     registration = Registration.objects.get(program=program)
     assert registration.status == S.APPLIED
     assert registration.attends_every_session

@@ -37,7 +37,9 @@ from manabiba.programs.models import Program
 from manabiba.registrations.models import Registration
 from tests.config.test_settings import manabiba, production_env
 from tests.conftest import SmtpServer
+from tests.consultations.steps import send_question
 from tests.registrations.conftest import make_program  # noqa: F401 - a fixture used below
+from tests.registrations.steps import apply_through
 
 pytestmark = pytest.mark.django_db
 
@@ -144,16 +146,21 @@ def _browse(visitor: Client, program: Program) -> list[int]:
 
 
 def _ask(visitor: Client, email: str) -> int:
-    return visitor.post(
-        reverse("consultations:ask"),
-        {"topic": "learn", "body": "パソコンを学びたい", "reply_channel": "email", "name": "相談 花子", "email": email},
-    ).status_code
+    """The question through its three steps; the status of the final 「送信する」."""
+    data = {
+        "topic": "learn",
+        "body": "パソコンを学びたい",
+        "reply_channel": "email",
+        "name": "相談 花子",
+        "email": email,
+    }
+    return send_question(visitor, data).status_code
 
 
 def _apply(member: Client, program: Program) -> int:
-    return member.post(
-        reverse("registrations:apply", args=[program.pk]), {"party_size": "1", "consent": "on"}
-    ).status_code
+    """The application through its three steps (the draft kept in the session between them); the status
+    of the final 「申し込む」."""
+    return apply_through(member, program, {"party_size": "1", "consent": "on"}, follow=False).status_code
 
 
 def test_redis_outage_does_not_turn_pages_into_500s_nor_lose_mail(
