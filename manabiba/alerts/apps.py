@@ -9,6 +9,7 @@ class AlertsConfig(AppConfig):
 
     def ready(self) -> None:
         from manabiba.accounts.services import account_erasure_register
+        from manabiba.alerts.audit_actions import audit_register
         from manabiba.alerts.selectors import saved_search_described
         from manabiba.alerts.services import (
             ALERTS_LIST,
@@ -37,3 +38,5 @@ class AlertsConfig(AppConfig):
                 back_label=_("Find a programme"),
             )
         )
+        # What this app's audit log codes mean, for the log page (core/audit.py).
+        audit_register()

@@ -7,6 +7,9 @@ from manabiba.core.audit import audit_actions_register, audit_targets_register
 
 ACTIONS = {
     "registrations.attendance.recorded": pgettext_lazy("audit action", "Recorded attendance"),
+    "registrations.fiscal_year_salt.destroyed": pgettext_lazy(
+        "audit action", "Destroyed a past fiscal year's key for counting different people"
+    ),
     "registrations.lottery.drawn": pgettext_lazy("audit action", "Ran a lottery"),
     "registrations.minimum.below": pgettext_lazy("audit action", "A course is below its minimum enrolment"),
     "registrations.minimum.decided": pgettext_lazy("audit action", "Decided a course below its minimum"),

@@ -120,11 +120,14 @@ def test_the_migration_runs_both_ways_with_the_executor(make_persona: Any) -> No
     executor = MigrationExecutor(connection)
     leaf = executor.loader.graph.leaf_nodes("programs")
 
-    executor.migrate([("programs", "0007_program_easy_summary")])
-    program.refresh_from_db()
-    assert program.organizer.kind == Organizer.Kind.CITIZEN
-
-    executor.loader.build_graph()
-    executor.migrate(leaf)
+    try:
+        executor.migrate([("programs", "0007_program_easy_summary")])
+        # Only the columns that exist before 0008 (a later migration's columns are gone too).
+        before = Program.objects.filter(pk=program.pk).values_list("organizer__kind", flat=True).get()
+        assert before == Organizer.Kind.CITIZEN
+    finally:
+        # Whatever happened, the schema goes back to the latest for the tests after this one.
+        executor.loader.build_graph()
+        executor.migrate(leaf)
     program.refresh_from_db()
     assert (program.organizer.kind, program.organizer.name) == (Organizer.Kind.DEPARTMENT, "生涯学習課")

@@ -101,7 +101,7 @@ def fiscal_year_salts_destroy_spent(*, now: datetime | None = None) -> list[int]
     into anonymous figures). Returns the years whose salt was destroyed."""
     now = now or timezone.now()
     destroyed = []
-    for salt in FiscalYearSalt.objects.select_for_update().exclude(salt="").order_by("fiscal_year"):
+    for salt in FiscalYearSalt.objects.select_for_update(of=("self",)).exclude(salt="").order_by("fiscal_year"):
         year = FiscalYear(salt.fiscal_year)
         if year.ends_at > now:
             continue
