@@ -14,6 +14,7 @@ checked against the database at most once a minute in case a change bypassed the
 programmes) are answered by the database as before: see ``supports``.
 """
 
+import dataclasses
 import threading
 import time
 from bisect import bisect_left
@@ -103,9 +104,34 @@ class CatalogueIndex:
         return kept
 
 
+# The filters the bitsets answer (with the keyword's ranking and the order). A filter added to
+# ProgramFilters later goes to the database until it is added here: it is never silently ignored.
+INDEXED_FILTERS = frozenset(
+    {
+        "q",
+        "categories",
+        "audiences",
+        "areas",
+        "organizer_kinds",
+        "kinds",
+        "weekdays",
+        "when",
+        "free",
+        "wheelchair",
+        "childcare",
+        "sign_language",
+        "sort",
+    }
+)
+
+
 def supports(filters: "ProgramFilters") -> bool:
-    """Whether the bitsets answer these filters; the others go to the database."""
-    return not (filters.include_past or filters.open_now or filters.not_started or filters.date_from or filters.date_to)
+    """Whether the bitsets answer these filters: every filter set is one they hold; the others (dates,
+    open now, past, easy Japanese, publication time…) go to the database."""
+    return all(
+        field.name in INDEXED_FILTERS or getattr(filters, field.name) == field.default
+        for field in dataclasses.fields(filters)
+    )
 
 
 def _stamp() -> tuple[int, str]:

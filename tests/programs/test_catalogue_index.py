@@ -171,3 +171,23 @@ def test_date_and_time_dependent_filters_are_left_to_the_database() -> None:
     assert not selectors.supports(ProgramFilters(open_now=True))
     assert not selectors.supports(ProgramFilters(include_past=True))
     assert selectors.supports(ProgramFilters(q="講座", when=("weekend",), free=True))
+
+
+def test_a_filter_the_bitsets_do_not_hold_goes_to_the_database(catalogue: dict[str, list[int]]) -> None:
+    """Easy Japanese and the publication time (the new-programme mail's) are not in the bitsets: a
+    search with them must not answer as if they were not set."""
+    published = list(Program.objects.filter(status=Program.Status.PUBLISHED).order_by("pk"))
+    Program.objects.filter(pk=published[0].pk).update(easy_summary="やさしい せつめい です。")
+    Program.objects.filter(pk__in=[p.pk for p in published[:3]]).update(published_at=NOW - timedelta(days=30))
+    Program.objects.exclude(pk__in=[p.pk for p in published[:3]]).update(published_at=NOW - timedelta(days=60))
+    forget()
+    cache.clear()
+
+    easy = program_search(ProgramFilters(easy_japanese=True, include_past=False), now=NOW, limit=100)
+    recent = program_search(ProgramFilters(published_after=NOW - timedelta(days=31)), now=NOW, limit=100)
+
+    assert {p.pk for p in easy.programs} <= {published[0].pk}
+    assert easy.count == len(easy.programs) <= 1
+    assert {p.pk for p in recent.programs} <= {p.pk for p in published[:3]}
+    assert not selectors.supports(ProgramFilters(easy_japanese=True))
+    assert not selectors.supports(ProgramFilters(published_after=NOW))
