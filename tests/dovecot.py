@@ -84,10 +84,16 @@ service {protocol}-login {{
 """
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind((HOST, 0))
-        return int(probe.getsockname()[1])
+def _free_ports(count: int) -> list[int]:
+    """Distinct free ports: every probe stays bound until all are drawn, so the kernel cannot hand one out twice."""
+    probes = [socket.socket() for _ in range(count)]
+    try:
+        for probe in probes:
+            probe.bind((HOST, 0))
+        return [int(probe.getsockname()[1]) for probe in probes]
+    finally:
+        for probe in probes:
+            probe.close()
 
 
 def _accepts(port: int) -> bool:
@@ -106,7 +112,8 @@ class Dovecot:
         self.folder = Path(tempfile.mkdtemp(prefix="manabiba-dovecot-"))
         self.folder.chmod(0o755)
         (self.folder / "home").mkdir()
-        self.ports = {scheme: _free_port() for scheme in ("imap", "imaps", "pop3", "pop3s")}
+        schemes = ("imap", "imaps", "pop3", "pop3s")
+        self.ports = dict(zip(schemes, _free_ports(len(schemes)), strict=True))
         self.certificate = self.folder / "certificate.pem"
         subprocess.run(  # noqa: S603
             [
