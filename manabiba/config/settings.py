@@ -260,6 +260,8 @@ DEMO_OPENDATA_DIR = env_str("DEMO_OPENDATA_DIR")
 # The catalogue (docs/programs.md): a keyword's ranking and matches are kept a minute in the shared cache,
 # for every page and filter that asks for the same word; 0 computes them for every request (benchmarks).
 CATALOGUE_KEYWORD_CACHE = env_bool("CATALOGUE_KEYWORD_CACHE", True)
+# Programme cards each worker keeps rendered for the listings (programs/cards.py), a few kilobytes each.
+CATALOGUE_CARDS_KEPT = env_int("CATALOGUE_CARDS_KEPT", 5000)
 
 # Registrations (docs/registrations.md): months after a programme ends before applicants' personal data goes.
 REGISTRATION_RETENTION_MONTHS = env_int("REGISTRATION_RETENTION_MONTHS", 12)

@@ -19,6 +19,7 @@ from typing import Any
 __all__ = [
     "QueryWord",
     "Token",
+    "analysis_version",
     "analyze",
     "bigrams",
     "furigana",
@@ -229,6 +230,7 @@ def analyze(text: str) -> list[Token]:
 # name -> whether it is a compound (a facility or department name: found by its words too) or a
 # place (an area or the city: found as a whole only, so that 東京 is not found in 西東京).
 _proper_nouns: dict[str, bool] = {}
+_analysis_version = 0
 
 
 def proper_nouns_register(names: Iterable[str], *, compound: bool) -> None:
@@ -241,6 +243,14 @@ def proper_nouns_register(names: Iterable[str], *, compound: bool) -> None:
             _proper_nouns[name] = compound or _proper_nouns.get(name, False)
     _proper_noun_pattern.cache_clear()
     _furigana_remembered.cache_clear()
+    global _analysis_version
+    _analysis_version += 1
+
+
+def analysis_version() -> int:
+    """Changes whenever the analysis of a text may change (new proper nouns): part of the key of
+    anything remembered from ``analyze``."""
+    return _analysis_version
 
 
 def proper_nouns() -> dict[str, bool]:

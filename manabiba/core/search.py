@@ -21,17 +21,22 @@ entries costs about as much as one found in 2,000 (see ``search_ids`` and migrat
 
 import html
 import json
+import math
 import re
 import unicodedata
+from array import array
+from bisect import bisect_left
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
+from functools import lru_cache
 from typing import Literal
 
 from django.db import connection, transaction
 
 from manabiba.core.japanese import (
     QueryWord,
+    analysis_version,
     analyze,
     bigrams,
     index_terms,
@@ -43,16 +48,18 @@ from manabiba.core.models import SearchEntry
 
 __all__ = [
     "SearchDocument",
+    "SearchTier",
     "search_ids",
+    "search_ids_at",
     "search_index_move",
     "search_index_rebuild",
     "search_index_remove",
     "search_index_update",
-    "search_match_ids",
     "search_match_sql",
     "search_snippet",
     "search_source_register",
     "search_sources",
+    "search_tiers",
 ]
 
 # A query longer than this is cut: nobody types more, and each word costs an index lookup.
@@ -429,6 +436,83 @@ def _ranked(
     return ids if limit is None else ids[:limit]
 
 
+# Before any entry's start: the tier queries read with it return every entry of the tier.
+_DAWN = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+@dataclass(frozen=True)
+class SearchTier:
+    """One ranking tier of a query: its objects and their starts (Unix seconds, ``inf`` when
+    undated), in the order (start, object id). Arrays: a common word's tiers hold tens of
+    thousands of objects, kept by the catalogue in every process."""
+
+    starts: "array[float]"
+    object_ids: "array[int]"
+
+
+def search_tiers(*, kind: str, query: str) -> list[SearchTier]:
+    """Every object of ``kind`` matching ``query``, by ranking tier, each object in its first tier.
+
+    ``search_ids`` at any moment follows from these: for the upcoming, each tier's objects
+    starting then or later (or undated) in this order; then, for the past, each tier's objects
+    that started before, latest first (ties to the lower id). So a caller may keep them and rank
+    at every later moment without asking the database again, until the index changes
+    (``search_ids_at`` does that; a test holds both to ``search_ids``).
+    """
+    words = _words(query)
+    if not words:
+        return []
+    substrings = not _ranked(words, kind=kind, now=_DAWN, limit=1, substrings=False)
+    compiler = _Compiler(connection.vendor)
+    placed: set[int] = set()
+    tiers = []
+    for compiled in compiler.tiers(words, exclusive=not compiler.sqlite, substrings=substrings):
+        rows = _tier_rows(compiled, kind=kind, upcoming=True, now=_DAWN, limit=None)
+        fresh = sorted(
+            (math.inf if seconds is None else seconds, object_id)
+            for object_id, seconds in rows
+            if object_id not in placed
+        )
+        placed.update(object_id for _start, object_id in fresh)
+        starts = array("d", (start for start, _object_id in fresh))
+        tiers.append(SearchTier(starts, array("q", (object_id for _start, object_id in fresh))))
+    return tiers
+
+
+def search_ids_at(tiers: list[SearchTier], now: datetime, *, keep: Callable[[int], bool], limit: int) -> list[int]:
+    """The first ``limit`` objects of the ranking at ``now`` that ``keep`` accepts, from
+    ``search_tiers``: what ``search_ids`` returns, filtered, without the database."""
+    moment = now.timestamp()
+    found: list[int] = []
+    cuts = [bisect_left(tier.starts, moment) for tier in tiers]
+    for tier, cut in zip(tiers, cuts, strict=True):
+        for object_id in tier.object_ids[cut:]:
+            if keep(object_id):
+                found.append(object_id)
+                if len(found) >= limit:
+                    return found
+    for tier, cut in zip(tiers, cuts, strict=True):
+        for object_id in _latest_first(tier, cut):
+            if keep(object_id):
+                found.append(object_id)
+                if len(found) >= limit:
+                    return found
+    return found
+
+
+def _latest_first(tier: SearchTier, cut: int) -> Iterator[int]:
+    """The tier's first ``cut`` objects, latest start first; those that started at the same moment
+    in the order of their ids, as the database orders them."""
+    starts, object_ids = tier.starts, tier.object_ids
+    last = cut - 1
+    while last >= 0:
+        first = last
+        while first > 0 and starts[first - 1] == starts[last]:
+            first -= 1
+        yield from object_ids[first : last + 1]
+        last = first - 1
+
+
 # Every entry of a kind matching a query in any field, for ``search_match_sql``.
 _SQLITE_MATCH_IDS = (
     'SELECT e."object_id" FROM core_searchentry_fts f '
@@ -462,23 +546,6 @@ def search_match_sql(*, kind: str, query: str) -> tuple[str, list[str | int]]:
     return sql, params
 
 
-def search_match_ids(*, kind: str, query: str, since: datetime | None = None) -> list[int]:
-    """The object id of every entry of ``kind`` matching ``query`` (``search_match_sql``'s ids), in
-    no particular order; with ``since``, only entries starting then or later, or undated."""
-    sql, params = search_match_sql(kind=kind, query=query)
-    extra: list[str | int | datetime] = []
-    if since is not None and params:
-        if connection.vendor == "sqlite":
-            sql += " AND f.rowid >= %s"
-            extra.append(int(since.timestamp()) << _ID_BITS)
-        else:
-            sql += ' AND ("starts_at" >= %s OR "starts_at" IS NULL)'
-            extra.append(since)
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [*params, *extra])
-        return [row[0] for row in cursor.fetchall()]
-
-
 def _match_ids(compiler: _Compiler, compiled: str, kind: str) -> tuple[str, list[str | int]]:
     if compiler.sqlite:
         return _SQLITE_MATCH_IDS, [_ID_MASK, compiled, kind]
@@ -488,33 +555,50 @@ def _match_ids(compiler: _Compiler, compiled: str, kind: str) -> tuple[str, list
 # --- snippets -----------------------------------------------------------------------------------------
 
 
-def _folded_with_offsets(text: str) -> tuple[str, list[int]]:
-    """``text`` normalised one character at a time, and where each folded character came from."""
+@dataclass(frozen=True)
+class _Analysed:
+    """What a snippet needs of a text whatever the query: its folded form, where each folded
+    character came from, and each content word's span with the terms it answers to."""
+
+    folded: str
+    origin: tuple[int, ...]
+    tokens: tuple[tuple[int, int, frozenset[str]], ...]
+
+
+def _analysed(text: str) -> _Analysed:
+    return _analysed_remembered(text, analysis_version())
+
+
+@lru_cache(maxsize=4096)
+def _analysed_remembered(text: str, version: int) -> _Analysed:
+    """The analysis of ``text``, kept: the catalogue shows the same summaries to query after query,
+    and their analysis (a dictionary lookup per word) costs far more than marking a query in it."""
     folded: list[str] = []
     origin: list[int] = []
     for index, char in enumerate(text):
         piece = search_term(char)
         folded.append(piece)
         origin.extend([index] * len(piece))
-    return "".join(folded), origin
+    tokens = []
+    for token in analyze(text):
+        if not token.is_content:
+            continue
+        terms = {search_term(candidate) for candidate in (token.surface, token.normalized, token.reading)}
+        terms.update(f"syn{group}" for group in token.synonym_groups)
+        tokens.append((token.begin, token.end, frozenset(terms)))
+    return _Analysed("".join(folded), tuple(origin), tuple(tokens))
 
 
 def _marked_spans(text: str, words: list[QueryWord]) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
-    folded, origin = _folded_with_offsets(text)
+    analysed = _analysed(text)
+    folded, origin = analysed.folded, analysed.origin
     for word in words:
         for match in re.finditer(re.escape(word.text), folded):
             spans.append((origin[match.start()], origin[match.end() - 1] + 1))
     wanted = {term for word in words for term in word.alternatives}
     wanted.update(term for word in words for part in word.parts for term in part)
-    for token in analyze(text):
-        if not token.is_content:
-            continue
-        candidates = (token.surface, token.normalized, token.reading)
-        token_terms = {search_term(candidate) for candidate in candidates}
-        token_terms.update(f"syn{group}" for group in token.synonym_groups)
-        if token_terms & wanted:
-            spans.append((token.begin, token.end))
+    spans.extend((begin, end) for begin, end, terms in analysed.tokens if terms & wanted)
     spans.sort()
     merged: list[tuple[int, int]] = []
     for start, end in spans:

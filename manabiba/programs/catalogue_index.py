@@ -18,13 +18,14 @@ import dataclasses
 import threading
 import time
 from bisect import bisect_left
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from django.db import connection
 
+from manabiba.core.search import SearchTier, search_tiers
 from manabiba.programs.models import Organizer, Program, ProgramSession
 
 if TYPE_CHECKING:
@@ -54,9 +55,6 @@ class CatalogueIndex:
     ids: tuple[int, ...]
     position: dict[int, int]
     ends: tuple[float, ...]  # the last session's end, Unix seconds, ascending (inf: undated)
-    # The earliest start any entry of these programmes had in the search index when the index
-    # was built: a programme still listed later was listed then, so its entry starts no earlier.
-    earliest_entry_start: datetime | None
     all_bits: int
     categories: dict[int, int]
     audiences: dict[int, int]
@@ -70,6 +68,9 @@ class CatalogueIndex:
     when: dict[str, int]  # a session in that time of day (weekend: on a day off)
     weekdays: dict[int, int]  # a session on that day of the week
     weekday_when: dict[tuple[int, str], int]  # a session on that day and in that time of day
+    # Keywords' matches, kept with the positions their bits refer to (``keyword_matches``): bits
+    # of a rebuilt index would point at other programmes.
+    keywords: dict[str, "KeywordMatches"] = dataclasses.field(default_factory=dict, compare=False)
 
     def visible(self, now: datetime) -> int:
         """Listed at ``now``: published, and the last session not ended (or undated)."""
@@ -92,6 +93,17 @@ class CatalogueIndex:
                         found.append(ids[first + bit])
         return found
 
+    def member(self, bits: int) -> Callable[[int], bool]:
+        """Whether a programme's bit is set in ``bits``: a test for many ids in turn."""
+        data = bits.to_bytes((len(self.ids) + 8) // 8, "little")
+        position = self.position
+
+        def test(pk: int) -> bool:
+            index = position.get(pk)
+            return index is not None and bool(data[index >> 3] >> (index & 7) & 1)
+
+        return test
+
     def keep(self, bits: int, ids: Iterable[int]) -> list[int]:
         """``ids`` whose bits are set, in their order."""
         data = bits.to_bytes((len(self.ids) + 8) // 8, "little")
@@ -102,6 +114,48 @@ class CatalogueIndex:
             if index is not None and data[index >> 3] >> (index & 7) & 1:
                 kept.append(pk)
         return kept
+
+
+@dataclass(frozen=True)
+class KeywordMatches:
+    """A keyword's matches: every programme by ranking tier (``core.search.search_tiers``, from which
+    the ranking at any moment follows), and the published ones as bits of the index."""
+
+    tiers: list[SearchTier]
+    bits: int
+
+    @property
+    def size(self) -> int:
+        return sum(len(tier.object_ids) for tier in self.tiers)
+
+
+# Programmes (summed over keywords) whose tiers a process keeps: 16 bytes each, some 16 MB.
+KEYWORD_ENTRIES_KEPT = 1_000_000
+
+
+def keyword_matches(index: CatalogueIndex, query: str, *, keep: bool = True) -> KeywordMatches:
+    """``query``'s matches in ``index``, read from the search index once and kept with it (unless
+    not ``keep``) until the catalogue changes: a few hundred everyday words are most of what
+    residents type, and the ranking of each at every later moment needs no query."""
+    from manabiba.programs.selectors import SEARCH_KIND
+
+    key = " ".join(query.split())
+    found = index.keywords.get(key) if keep else None
+    if found is None:
+        tiers = search_tiers(kind=SEARCH_KIND, query=query)
+        found = KeywordMatches(tiers, index.bits_of(pk for tier in tiers for pk in tier.object_ids))
+        if keep:
+            with _lock:
+                if sum(kept.size for kept in index.keywords.values()) + found.size > KEYWORD_ENTRIES_KEPT:
+                    index.keywords.clear()
+                index.keywords[key] = found
+    return found
+
+
+def forget_keywords() -> None:
+    """Drop the keywords this process keeps (benchmarks measuring a keyword's first search)."""
+    for index in _current.values():
+        index.keywords.clear()
 
 
 # The filters the bitsets answer (with the keyword's ranking and the order). A filter added to
@@ -162,8 +216,6 @@ def _rows(sql: str, params: list[str]) -> list[tuple[Any, ...]]:
 def _build(version: str) -> CatalogueIndex:
     """Read the published programmes in five queries, straight from the cursor (no model objects:
     at 100,000 programmes the conversions would cost more than the reading)."""
-    from manabiba.core.models import SearchEntry
-    from manabiba.programs.selectors import SEARCH_KIND
 
     stamp = _stamp()
     program, session = Program._meta.db_table, ProgramSession._meta.db_table  # table names for the SQL below
@@ -225,12 +277,6 @@ def _build(version: str) -> CatalogueIndex:
         for value in classes:
             when.setdefault(value, []).append(index)
             weekday_when.setdefault((weekday, value), []).append(index)
-    earliest = (
-        SearchEntry.objects.filter(kind=SEARCH_KIND, object_id__in=Program.objects.filter(status__in=published))
-        .order_by("starts_at")
-        .values_list("starts_at", flat=True)
-        .first()
-    )
 
     def column(number: int) -> dict[object, int]:
         return table((row[number], index) for index, row in enumerate(rows))
@@ -248,7 +294,6 @@ def _build(version: str) -> CatalogueIndex:
         ids=ids,
         position=position,
         ends=tuple(float(row[1]) if row[1] is not None else _NO_END for row in rows),
-        earliest_entry_start=earliest,
         all_bits=(1 << size) - 1,
         categories=links(Program.categories.through._meta.db_table, "category_id"),  # type: ignore[arg-type]
         audiences=links(Program.audiences.through._meta.db_table, "audience_id"),  # type: ignore[arg-type]

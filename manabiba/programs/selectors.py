@@ -20,11 +20,18 @@ from django.utils.translation import gettext_lazy as _
 
 from manabiba.accounts.permissions import has_permission
 from manabiba.core.models import Area
-from manabiba.core.search import search_ids, search_match_ids, search_match_sql
+from manabiba.core.search import search_ids, search_ids_at, search_match_sql
 from manabiba.core.suggest import search_suggestion
 from manabiba.facilities.models import Facility
 from manabiba.facilities.selectors import facilities_managed_by
-from manabiba.programs.catalogue_index import CatalogueIndex, catalogue_index, combined, filter_bits, supports
+from manabiba.programs.catalogue_index import (
+    CatalogueIndex,
+    catalogue_index,
+    combined,
+    filter_bits,
+    keyword_matches,
+    supports,
+)
 from manabiba.programs.models import Audience, Category, Organizer, Program, ProgramSession
 
 SEARCH_KIND = "programs.program"
@@ -146,8 +153,6 @@ def application_window_open_q(now: datetime) -> Q:
 # --- The catalogue: one selector for the listing, the calendar, feeds and the API -------------
 
 SEARCH_LIMIT = 2000
-# A listing page needs twenty of the ranking: its first hundred usually hold them.
-RANKING_HEAD = 100
 
 # Listing results and facet counts are cached briefly in the shared cache, keyed by the filters
 # and by a catalogue version that every change of a programme renews (``catalogue_changed``).
@@ -214,17 +219,9 @@ def _index(filters: "ProgramFilters") -> CatalogueIndex | None:
     return catalogue_index(catalogue_version()) if supports(filters) else None
 
 
-def _keyword_bits(index: CatalogueIndex, query: str, now: datetime) -> int:
-    """The listed programmes matching ``query``, as bits of ``index``: exact however many match."""
-    ranked = _ranked_ids(query, now, limit=RANKING_HEAD)
-    if len(ranked) < RANKING_HEAD:
-        return index.bits_of(ranked)  # every match
-    since = index.earliest_entry_start
-    ids = _keyword_cached(
-        _cache_key("matches", query.strip(), since),
-        lambda: search_match_ids(kind=SEARCH_KIND, query=query, since=since),
-    )
-    return index.bits_of(ids)
+def _keyword_bits(index: CatalogueIndex, query: str) -> int:
+    """The published programmes matching ``query``, as bits of ``index``: exact however many match."""
+    return keyword_matches(index, query, keep=settings.CATALOGUE_KEYWORD_CACHE).bits
 
 
 def _is_cut(ranked: list[int]) -> bool:
@@ -394,11 +391,34 @@ def program_search(
     key = _cache_key("page", filters, offset, limit, now)
     page: ProgramPage | None = cache.get(key)
     if page is None:
-        count, page_ids = _page_ids(filters, offset=offset, limit=limit, now=now)
-        by_id = {p.pk: p for p in _with_relations(Program.objects.filter(pk__in=page_ids))} if page_ids else {}
+        count, page_ids = program_page_ids(filters, offset=offset, limit=limit, now=now)
+        by_id = programs_by_id(page_ids)
         page = ProgramPage(programs=[by_id[pk] for pk in page_ids if pk in by_id], count=count)
         cache.set(key, page, CACHE_SECONDS)
     return page
+
+
+def program_page_ids(
+    filters: ProgramFilters, *, offset: int = 0, limit: int = 20, now: datetime | None = None
+) -> tuple[int, list[int]]:
+    """``program_search``'s count and page as programme ids, without reading the programmes: for
+    a listing that keeps its rendered cards (``programs.cards``). Cached as the page is."""
+    now = _minute(now or timezone.now())
+    key = _cache_key("ids", filters, offset, limit, now)
+    found: tuple[int, list[int]] | None = cache.get(key)
+    if found is None:
+        found = _page_ids(filters, offset=offset, limit=limit, now=now)
+        cache.set(key, found, CACHE_SECONDS)
+    return found
+
+
+def programs_by_id(ids: Iterable[int]) -> dict[int, Program]:
+    """The programmes ``ids`` with what a card or the API shows of them (organiser, venue, fields,
+    audiences, sessions in order), in three queries whatever their number."""
+    ids = list(ids)
+    if not ids:
+        return {}
+    return {p.pk: p for p in _with_relations(Program.objects.filter(pk__in=ids))}
 
 
 def _page_ids(filters: ProgramFilters, *, offset: int, limit: int, now: datetime) -> tuple[int, list[int]]:
@@ -407,25 +427,16 @@ def _page_ids(filters: ProgramFilters, *, offset: int, limit: int, now: datetime
     known: int | None = None  # the count, when the bitsets gave it
     if index is not None:
         allowed = combined(filter_bits(index, filters), index.visible(now))
+        matches = None
         if filters.q.strip():
-            allowed &= _keyword_bits(index, filters.q, now)
+            matches = keyword_matches(index, filters.q, keep=settings.CATALOGUE_KEYWORD_CACHE)
+        if matches is not None:
+            allowed &= matches.bits
         count = allowed.bit_count()
-        if sort == Sort.RELEVANCE and filters.q.strip():
-            # The ranking is read as deep as the page needs: its head; when the other filters
-            # leave few matches, the ranking of those few; else the first SEARCH_LIMIT, then all.
-            head = _ranked_ids(filters.q, now, limit=RANKING_HEAD)
-            in_order = index.keep(allowed, head)
-            if len(in_order) < min(offset + limit, count) and len(head) >= RANKING_HEAD:
-                if count <= SEARCH_LIMIT:
-                    # Filters that leave few of the matches: the database ranks those few.
-                    in_order = search_ids(
-                        kind=SEARCH_KIND, query=filters.q, now=now, limit=offset + limit, among=index.ids_of(allowed)
-                    )
-                else:
-                    for depth in (SEARCH_LIMIT, None):
-                        in_order = index.keep(allowed, _ranked_ids(filters.q, now, limit=depth))
-                        if len(in_order) >= min(offset + limit, count):
-                            break
+        if sort == Sort.RELEVANCE and matches is not None:
+            # The keyword's tiers give its ranking at any moment: the page is its first matches
+            # that the other filters keep, however deep they lie.
+            in_order = search_ids_at(matches.tiers, now, keep=index.member(allowed), limit=offset + limit)
             return count, in_order[offset : offset + limit]
         known = count
     programs = _apply(_visible(filters, now), filters, now)
@@ -515,7 +526,7 @@ def _indexed_facets(index: CatalogueIndex, filters: ProgramFilters, now: datetim
     """``_facets`` from the catalogue's bitsets: the same counts, without a query per facet."""
     base = index.visible(now)
     if filters.q.strip():
-        base &= _keyword_bits(index, filters.q, now)
+        base &= _keyword_bits(index, filters.q)
     applied = filter_bits(index, filters)
 
     def counts(skip: str, table: dict[Any, int]) -> dict[Any, int]:

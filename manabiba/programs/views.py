@@ -11,7 +11,6 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
-from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django_htmx.middleware import HtmxDetails
@@ -19,7 +18,7 @@ from django_htmx.middleware import HtmxDetails
 from manabiba.core.dates import FIRST_DAY, LAST_DAY, day_from_iso
 from manabiba.core.holidays import holiday_name
 from manabiba.core.page_cache import cache_public_page
-from manabiba.core.search import search_snippet
+from manabiba.programs.cards import program_cards
 from manabiba.programs.forms import PAGE_SIZE, WEEKDAYS, ProgramFilterForm
 from manabiba.programs.models import Program
 from manabiba.programs.permissions import can_edit_program
@@ -33,12 +32,13 @@ from manabiba.programs.selectors import (
     catalogue_version,
     program_application_window,
     program_facets,
-    program_search,
+    program_page_ids,
     program_search_suggestion,
     programs_on,
 )
 from manabiba.programs.selectors import program_detail as program_detail_get
 from manabiba.programs.templatetags.programme_dates import day_label
+from manabiba.web.context_processors import FURIGANA_COOKIE
 
 # The GET parameter each facet of program_facets is asked for by.
 FACET_PARAMS = {
@@ -53,12 +53,6 @@ FACET_PARAMS = {
 
 class HtmxHttpRequest(HttpRequest):
     htmx: HtmxDetails
-
-
-@dataclass(frozen=True)
-class Row:
-    program: Program
-    snippet: SafeString | None
 
 
 @dataclass(frozen=True)
@@ -166,22 +160,14 @@ def _chips(
     return chips
 
 
-def _snippet(program: Program, query: str) -> SafeString | None:
-    text = program.summary or program.description
-    if not query or not text:
-        return None
-    # search_snippet escapes the text itself and adds only <mark>: the one place we trust HTML from.
-    return mark_safe(search_snippet(text, query))
-
-
 @cache_public_page(catalogue_version)
 def program_list(request: HtmxHttpRequest) -> HttpResponse:
     form = ProgramFilterForm(request.GET or None)
     filters = form.filters()
     page_number = form.page_number
-    result = program_search(filters, offset=(page_number - 1) * PAGE_SIZE, limit=PAGE_SIZE)
+    count, page_ids = program_page_ids(filters, offset=(page_number - 1) * PAGE_SIZE, limit=PAGE_SIZE)
     facets = program_facets(filters)
-    last_page = max(1, -(-result.count // PAGE_SIZE))
+    last_page = max(1, -(-count // PAGE_SIZE))
     weekdays = [(value, label, value in filters.weekdays) for value, label in WEEKDAYS]
     suggestion = program_search_suggestion(filters.q)
     kinds = [(value, label, value in filters.kinds) for value, label in Program.Kind.choices]
@@ -194,8 +180,8 @@ def program_list(request: HtmxHttpRequest) -> HttpResponse:
         "chips": _chips(request, form, filters, facets, [("weekday", weekdays), ("kind", kinds)]),
         "sorts": [(value, label) for value, label in Sort.choices if value != Sort.RELEVANCE or filters.q],
         "sort": filters.effective_sort,
-        "rows": [Row(program, _snippet(program, filters.q)) for program in result.programs],
-        "count": result.count,
+        "cards": program_cards(page_ids, query=filters.q, furigana_on=request.COOKIES.get(FURIGANA_COOKIE) == "on"),
+        "count": count,
         "page_number": page_number,
         "last_page": last_page,
         "page_links": _page_links(request, page_number, last_page) if last_page > 1 else [],

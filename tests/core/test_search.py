@@ -281,3 +281,28 @@ def test_the_exact_match_condition_selects_what_the_unlimited_ranking_finds(cata
         cursor.execute(subquery, params)
         selected = {row[0] for row in cursor.fetchall()}
     assert selected == set(search_ids(kind=KIND, query=query, now=timezone.now()))
+
+
+def test_the_kept_tiers_rank_as_the_database_at_every_moment(catalogue: None) -> None:
+    # The catalogue keeps a keyword's tiers and ranks at later moments without the database: at each
+    # moment, and with any filter, it must give search_ids' order, ties and undated entries included.
+    base = timezone.now().replace(second=0, microsecond=0)
+    for n in range(5):
+        add(100 + n, f"囲碁の会{n}", starts_at=base + timedelta(hours=n * 6))
+        add(200 + n, "集い", f"囲碁もあります{n}", starts_at=base + timedelta(hours=n * 6))  # same moments
+        add(300 + n, "会", "", f"囲碁室{n}", starts_at=base - timedelta(hours=n * 6))
+        add(400 + n, f"囲碁大会{n}", starts_at=base - timedelta(days=2))  # five past ones at one moment
+    add(500, "囲碁の日", starts_at=None)
+    add(501, "碁盤の囲碁", "教室", starts_at=None)
+    for query in ("囲碁", "囲碁 会", "教室", "ひばり", "京都", "卓"):
+        tiers = search.search_tiers(kind=KIND, query=query)
+        for hours in (-72, -13, -6, 0, 1, 6, 7, 18, 25, 100):
+            now = base + timedelta(hours=hours)
+            expected = search_ids(kind=KIND, query=query, now=now)
+            assert search.search_ids_at(tiers, now, keep=lambda _pk: True, limit=1000) == expected, (query, hours)
+            odd = [pk for pk in expected if pk % 2]
+            assert search.search_ids_at(tiers, now, keep=lambda pk: pk % 2 == 1, limit=3) == odd[:3], (query, hours)
+    assert (
+        len(search.search_ids_at(search.search_tiers(kind=KIND, query="囲碁"), base, keep=lambda _pk: True, limit=100))
+        == 22
+    )

@@ -9,7 +9,9 @@ import pytest
 import time_machine
 from django.conf import settings
 from django.core.cache import cache
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from pytest_django import DjangoAssertNumQueries
 
@@ -18,7 +20,7 @@ from manabiba.accounts.roles import Role
 from manabiba.core.models import Area
 from manabiba.facilities.factories import FacilityFactory
 from manabiba.programs.models import Category, Organizer, Program
-from manabiba.programs.services import SessionTimes, program_cancel, program_create, program_publish
+from manabiba.programs.services import SessionTimes, program_cancel, program_create, program_publish, program_update
 
 pytestmark = pytest.mark.django_db
 TOKYO = ZoneInfo("Asia/Tokyo")
@@ -455,13 +457,13 @@ def test_list_pages_use_a_fixed_number_of_queries(
     add(3)
     client.get(path)  # warm caches that are not per request (sites, content types)
     # Measured cold, as the first visitor after a change sees it (listings are cached for a minute).
-    # After a change every process reads the catalogue's bitsets once (six queries,
+    # After a change every process reads the catalogue's bitsets once (five queries,
     # programs/catalogue_index.py); counts and facet counts then come from them.
     # Listing: the bitsets, ids, the page, three prefetches and the facets' three label lists.
     # Home: the bitsets, three short lists (ids, the page and prefetches each; the count of those
     # the bitsets cannot answer), the field counts, the fields and the facility counts. The footer's
     # desk status (weekly hours and special days) adds two, and its contact details one.
-    expected = 29 if path == "/" else 17
+    expected = 28 if path == "/" else 16
     cache.clear()
     with django_assert_num_queries(expected):
         client.get(path)
@@ -472,6 +474,44 @@ def test_list_pages_use_a_fixed_number_of_queries(
     # The next anonymous visitor gets the cached page: no query at all.
     with django_assert_num_queries(0):
         client.get(path)
+
+
+# --- Kept cards ------------------------------------------------------------------------------------
+
+
+def test_a_card_shown_once_is_not_read_again_for_another_listing(client: Client, make: Make) -> None:
+    for n in range(3):
+        make(f"陶芸講座{n}", at(date(2026, 11, 28 + n), 10))
+    first = listing(client, "?q=陶芸")
+    with CaptureQueriesContext(connection) as queries:
+        second = listing(client, "?q=陶芸&when=morning")  # another URL: not the page cache
+    assert titles(second) == titles(first) == ["陶芸講座0", "陶芸講座1", "陶芸講座2"]
+    cards = re.findall(r'<li class="program-card">.*?</li>\n', first, re.S)
+    assert len(cards) == 3
+    assert all(card in second for card in cards)
+    # The programmes and their sessions were read for the first listing only.
+    assert not [q["sql"] for q in queries.captured_queries if "programs_programsession" in q["sql"]]
+
+
+def test_a_kept_card_follows_the_programmes_change_and_its_next_session(client: Client, make: Make) -> None:
+    program = make("陶芸講座", at(date(2026, 11, 28), 10), at(date(2026, 12, 5), 10))
+    assert "2026年11月28日（土）" in listing(client, "?q=陶芸")
+    program_update(program=program, actor=None, title="陶芸講座（秋）")
+    html = listing(client, "?q=陶芸&page=1")
+    assert titles(html) == ["陶芸講座（秋）"]
+    with time_machine.travel(at(date(2026, 11, 28), 13), tick=False):  # the first session is over
+        html = listing(client, "?q=陶芸&sort=relevance")
+    assert "2026年12月5日（土）" in html
+    assert "2026年11月28日（土）" not in html
+
+
+def test_the_card_marks_each_querys_words_in_its_summary(client: Client, make: Make) -> None:
+    make("親子で陶芸", at(date(2026, 11, 28), 10), summary="ろくろを回して湯のみを作ります。")
+    assert "<mark>ろくろ</mark>" in listing(client, "?q=ろくろ")
+    html = listing(client, "?q=湯のみ")
+    assert "<mark>湯のみ</mark>" in html
+    assert "<mark>ろくろ</mark>" not in html
+    assert '<p class="program-card__summary">ろくろを回して湯のみを作ります。</p>' in listing(client, "?category=")
 
 
 # --- Furigana ------------------------------------------------------------------------------------

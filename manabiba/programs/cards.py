@@ -1,0 +1,97 @@
+"""The catalogue's programme cards, rendered once and kept in each process.
+
+When every visitor asks something different, no page is ever asked twice, but the same popular
+programmes come back under query after query. Rendering a card (its next session, venue, fee,
+organiser and tags) and reading its programme with the relations it shows were most of a search
+page's cost, so a card is kept per programme, catalogue version, language and furigana switch,
+and a page reads from the database only the programmes whose card it does not hold.
+
+A card names the programme's next session, so it is kept only until that session is over. The
+one part that differs by query, the snippet (the query's words marked in the summary), is cut
+for each page from the text the card keeps (``core.search.search_snippet`` keeps the analysis
+of that text).
+"""
+
+import math
+import threading
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.safestring import SafeString, mark_safe
+
+from manabiba.core.search import search_snippet
+from manabiba.programs.models import Program
+from manabiba.programs.selectors import catalogue_version, programs_by_id
+from manabiba.programs.templatetags.programme_dates import next_session
+
+# Where the summary or the snippet goes in a rendered card: a character no text of ours holds.
+_TEXT_SLOT = "\x00card-text\x00"
+_lock = threading.Lock()
+_kept: dict[tuple[int, str, str, bool], "_Card"] = {}
+
+
+@dataclass(frozen=True)
+class _Card:
+    head: str
+    tail: str
+    summary: str  # the card's text without a query: the summary paragraph, or nothing
+    text: str  # what a snippet is cut from
+    until: float  # Unix seconds after which the card's next session has changed (inf: never)
+
+
+def program_cards(
+    ids: list[int], *, query: str = "", furigana_on: bool = False, now: datetime | None = None
+) -> list[SafeString]:
+    """The cards of the programmes ``ids`` for a listing, in that order (a programme no longer
+    there is left out), with ``query``'s words marked in each card's text."""
+    moment = (now or timezone.now()).timestamp()
+    version, language = catalogue_version(), translation.get_language() or ""
+    cards: dict[int, _Card] = {}
+    for pk in ids:
+        card = _kept.get((pk, version, language, furigana_on))
+        if card is not None and moment <= card.until:
+            cards[pk] = card
+    missing = [pk for pk in ids if pk not in cards]
+    if missing:
+        for pk, program in programs_by_id(missing).items():
+            cards[pk] = _keep((pk, version, language, furigana_on), _render(program, furigana_on))
+    return [mark_safe(card.head + _text(card, query) + card.tail) for pk in ids if (card := cards.get(pk))]
+
+
+def forget_cards() -> None:
+    """Drop this process's cards (tests that change programmes behind the services' back)."""
+    with _lock:
+        _kept.clear()
+
+
+def _render(program: Program, furigana_on: bool) -> _Card:
+    html = render_to_string(
+        "programs/_program_card.html", {"program": program, "furigana_on": furigana_on, "text_slot": _TEXT_SLOT}
+    )
+    head, tail = html.split(_TEXT_SLOT)
+    session = next_session(program)
+    until = math.inf
+    if session is not None and (session.ends_at or session.starts_at) >= timezone.now():
+        until = (session.ends_at or session.starts_at).timestamp()
+    summary = render_to_string("programs/_card_text.html", {"summary": program.summary}) if program.summary else ""
+    return _Card(head, tail, summary, program.summary or program.description, until)
+
+
+def _text(card: _Card, query: str) -> str:
+    if not query.strip() or not card.text:
+        return card.summary
+    # search_snippet escapes the text itself and adds only <mark>: the one place we trust HTML from.
+    snippet = mark_safe(search_snippet(card.text, query))
+    return render_to_string("programs/_card_text.html", {"snippet": snippet})
+
+
+def _keep(key: tuple[int, str, str, bool], card: _Card) -> _Card:
+    with _lock:
+        _kept[key] = card
+        # Dicts keep insertion order: the first keys are the oldest cards.
+        while len(_kept) > settings.CATALOGUE_CARDS_KEPT:
+            del _kept[next(iter(_kept))]
+    return card
