@@ -76,6 +76,11 @@ _WORDS_TEXT = (
 WORDS = _WORDS_TEXT.split()
 WHEN_VALUES = ("morning", "afternoon", "weekday_evening", "weekend")
 DISTINCT_URLS = int(os.environ.get("BENCH_DISTINCT_URLS", "6000"))
+# Before a rotating run, the server answers other distinct URLs of the same kind for this long, as
+# a server that has been up a while has: its workers keep the everyday words' matches and the
+# programme cards they have shown (never a page: the measured URLs are asked for the first time).
+WARM_URLS = 2000
+WARM_SECONDS = int(os.environ.get("BENCH_WARM_SECONDS", "20"))
 COLD_MIX = "search page's selectors, distinct inputs, cache cold"
 CATALOGUE_REBUILT = "the same, first call after a catalogue change"
 KEPT_MIX = "the same, each word's tiers kept in the process (as between requests)"
@@ -601,13 +606,13 @@ def load(
                 continue
             command = [wrk, "-t2", f"-c{CONNECTIONS}", f"-d{SECONDS}s", "--timeout", "10s"]
             if name in rotating:
-                # Warmed up on a share of the list kept apart from the measured one: the workers
-                # have their connections and code paths, not the measured URLs' answers.
-                warm, measured = rotating[name][:500], rotating[name][500:]
+                # Warmed up on a share of the list kept apart from the measured one (WARM_URLS): the
+                # workers have their connections, words and cards, not the measured URLs' answers.
+                warm, measured = rotating[name][:WARM_URLS], rotating[name][WARM_URLS:]
                 warm_file, paths_file = workdir / "warm.txt", workdir / "paths.txt"
                 warm_file.write_text("\n".join(warm) + "\n", encoding="utf-8")
                 paths_file.write_text("\n".join(measured) + "\n", encoding="utf-8")
-                warm_command = [wrk, "-t2", f"-c{CONNECTIONS}", "-d2s", "-s", str(rotating_script), url]
+                warm_command = [wrk, "-t2", f"-c{CONNECTIONS}", f"-d{WARM_SECONDS}s", "-s", str(rotating_script), url]
                 subprocess.run([*warm_command, "--", str(warm_file), "2"], check=True, capture_output=True)  # noqa: S603
                 # wrk stops, but the requests it left queued are still being answered: wait for
                 # both workers to be free before the clock starts.
@@ -625,8 +630,8 @@ def load(
             if match is None:
                 raise SystemExit(run.stdout + run.stderr)
             figures = {k: float(v) for k, v in (pair.split("=") for pair in match.group(1).split())}
-            if name in rotating and figures["requests"] > len(rotating[name]) - 500:
-                print(f"  {name}: {figures['requests']:.0f} requests went round {len(rotating[name]) - 500} URLs")
+            if name in rotating and figures["requests"] > len(rotating[name]) - WARM_URLS:
+                print(f"  {name}: {figures['requests']:.0f} requests went round {len(rotating[name]) - WARM_URLS} URLs")
             results[name] = {
                 "rps": figures["requests"] / (figures["duration_us"] / 1e6),
                 "p50": figures["p50"] / 1000,
@@ -714,7 +719,8 @@ def write_report(
         f"- Data: {seeded['programmes']:,} programmes, {seeded['sessions']:,} sessions, seeded in "
         f"{seeded['seed_seconds']:.0f} s",
         "- Server: gunicorn, 2 sync workers, production settings (DEBUG off, WhiteNoise, locmem cache)",
-        f"- Load: wrk, 2 threads, {CONNECTIONS} connections, {SECONDS} s per URL after a 2 s warm-up",
+        f"- Load: wrk, 2 threads, {CONNECTIONS} connections, {SECONDS} s per URL after a 2 s warm-up; the "
+        f"distinct-URL runs after {WARM_SECONDS} s on {WARM_URLS:,} other distinct URLs",
         "",
         "### Pages under load",
         "",
@@ -815,7 +821,7 @@ def main() -> None:
 
         published = Program.objects.filter(status="published").order_by("pk")
         middle = published[published.count() // 3]
-        inputs = distinct_filters(DISTINCT_URLS + 500)
+        inputs = distinct_filters(DISTINCT_URLS + WARM_URLS)
         rotating = {
             SEARCH_DISTINCT: distinct_paths(inputs, api=False),
             API_DISTINCT: distinct_paths(inputs, api=True),
@@ -846,7 +852,7 @@ def main() -> None:
         targets.append((SEARCH_UNCACHED, rotating[SEARCH_DISTINCT][0]))
         targets.append(("trivial view (/healthz), keyword cache off run", "/healthz"))
         print(f"in process (up to {IN_PROCESS_RUNS} calls or {IN_PROCESS_BUDGET:.0f} s each):")
-        selectors = in_process(inputs[500:])
+        selectors = in_process(inputs[WARM_URLS:])
         profile = profile_search()
         info = machine()
         report = write_report(info, seeded, targets, web, selectors, profile)
