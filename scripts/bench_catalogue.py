@@ -32,7 +32,7 @@ from datetime import time as dtime
 from pathlib import Path
 from typing import Any
 
-from benchserver import free_port, production_env, wait_for_server
+from benchserver import free_port, production_env, report_section_write, wait_for_server
 
 ROOT = Path(__file__).resolve().parent.parent
 OPENDATA = ROOT / "manabiba" / "opendata" / "samples"
@@ -691,6 +691,13 @@ def machine() -> dict[str, str]:
     }
 
 
+def report_heading() -> str:
+    """Each database's run has its own section of docs/benchmarks.md."""
+    from django.db import connection
+
+    return f"## {'SQLite' if connection.vendor == 'sqlite' else 'PostgreSQL'}: catalogue"
+
+
 def write_report(
     info: dict[str, str],
     seeded: dict[str, Any],
@@ -705,13 +712,12 @@ def write_report(
     paths = dict(targets)
     search_target = 5.0 if connection.vendor == "sqlite" else 10.0
     lines = [
-        "# Benchmarks",
+        f"{report_heading()} at {seeded['programmes']:,} programmes — "
+        f"{datetime.now(UTC).astimezone().date().isoformat()}",
         "",
         "Written by `make bench` (`scripts/bench_catalogue.py`); figures, not pass/fail. Compare runs on",
         "the same machine only. The load generator runs on the same machine as the server, so both",
         "share the CPUs.",
-        "",
-        f"## Catalogue at {seeded['programmes']:,} programmes — {datetime.now(UTC).astimezone().date().isoformat()}",
         "",
         "### Machine",
         "",
@@ -861,9 +867,8 @@ def main() -> None:
         for name, figures in web.items():
             print(f"  {name:<28} {figures['rps'] / trivial:6.1%}")
         # BENCH_REPORT: another file than docs/benchmarks.md (to run SQLite and PostgreSQL side by side).
-        target = Path(os.environ.get("BENCH_REPORT") or ROOT / "docs" / "benchmarks.md")
-        target.write_text(report, encoding="utf-8")
-        print(f"written to {target}")
+        kept_apart = os.environ.get("BENCH_REPORT")
+        report_section_write(report_heading(), report, Path(kept_apart) if kept_apart else None)
 
 
 if __name__ == "__main__":

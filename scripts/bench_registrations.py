@@ -32,6 +32,7 @@ from typing import Any
 from benchserver import (
     free_port,
     production_env,
+    report_section_write,
     start_gunicorn,
     wait_for_server,
     wrk_path,
@@ -192,12 +193,6 @@ def _verdict(met: bool) -> str:
 
 def _write_report(runs: list[dict[str, Any]]) -> None:
     """Put this run's figures in docs/benchmarks.md, replacing the previous burst's section."""
-    path = ROOT / "docs" / "benchmarks.md"
-    text = path.read_text(encoding="utf-8") if path.exists() else "# Benchmarks\n"
-    start = text.find(REPORT_HEADING)
-    if start != -1:
-        following = text.find("\n## ", start + len(REPORT_HEADING))
-        text = text[:start].rstrip("\n") + ("\n\n" + text[following + 1 :] if following != -1 else "")
     machine = f"{os.cpu_count()} CPUs, {platform.platform()}, Python {platform.python_version()}"
     rows = [
         "| | " + " | ".join(run["database"] for run in runs) + " |",
@@ -230,8 +225,7 @@ def _write_report(runs: list[dict[str, Any]]) -> None:
         "average in the table): the share of `/healthz` measured just before on the same server is the fair "
         "measure.\n\n" + "\n".join(rows) + "\n\n" + NOTES
     )
-    path.write_text(text.rstrip("\n") + "\n\n" + section, encoding="utf-8")
-    print("written to docs/benchmarks.md")
+    report_section_write(REPORT_HEADING, section)
 
 
 def run_here() -> dict[str, Any]:

@@ -34,7 +34,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from benchserver import production_env
+from benchserver import production_env, report_section_write
 
 ROOT = Path(__file__).resolve().parent.parent
 RUNS = int(os.environ.get("BENCH_RUNS", "30"))
@@ -229,13 +229,7 @@ def reports(lines: list[str]) -> None:
 
 def write_report(database: str, seeded: list[str], lines: list[str]) -> None:
     """Put this run's figures in docs/benchmarks.md, replacing the previous run on the same database."""
-    path = ROOT / "docs" / "benchmarks.md"
     heading = f"{REPORT_HEADING} ({database.split()[0]})"
-    text = path.read_text(encoding="utf-8") if path.exists() else "# Benchmarks\n"
-    start = text.find(heading)
-    if start != -1:
-        following = text.find("\n## ", start + len(heading))
-        text = text[:start].rstrip("\n") + ("\n\n" + text[following + 1 :] if following != -1 else "")
     machine = f"{os.cpu_count()} CPUs, {platform.platform()}, Python {platform.python_version()}"
     section = (
         f"{heading} — {time.strftime('%Y-%m-%d')}\n\n"
@@ -244,8 +238,7 @@ def write_report(database: str, seeded: list[str], lines: list[str]) -> None:
         'sections `figures_refresh` maintains (docs/reports.md, "Cost").\n\n'
         "```\n" + "\n".join([*seeded, "", *lines]) + "\n```\n"
     )
-    path.write_text(text.rstrip("\n") + "\n\n" + section, encoding="utf-8")
-    print("written to docs/benchmarks.md")
+    report_section_write(heading, section)
 
 
 def main() -> None:

@@ -45,6 +45,7 @@ from urllib.parse import urlencode
 from benchserver import (
     free_port,
     production_env,
+    report_section_write,
     start_gunicorn,
     wait_for_server,
     wrk_path,
@@ -431,12 +432,6 @@ def _kinds(run: dict[str, Any]) -> str:
 
 
 def write_report(result: dict[str, Any]) -> None:
-    path = ROOT / "docs" / "benchmarks.md"
-    text = path.read_text(encoding="utf-8") if path.exists() else "# Benchmarks\n"
-    start = text.find(REPORT_HEADING)
-    if start != -1:
-        following = text.find("\n## ", start + len(REPORT_HEADING))
-        text = text[:start].rstrip("\n") + ("\n\n" + text[following + 1 :] if following != -1 else "")
     healthz = result["healthz"]["rps"]
     steps = [
         "| connections | req/s | share of `/healthz` | p50 ms | p95 ms | p99 ms | p99 < 500 ms | errors |",
@@ -499,8 +494,7 @@ Memory of each worker (RSS, sampled every {SAMPLE_EVERY} s):
 
 {result["residents_text"]}
 """
-    path.write_text(text.rstrip("\n") + "\n\n" + section, encoding="utf-8")
-    print("written to docs/benchmarks.md")
+    report_section_write(REPORT_HEADING, section)
 
 
 def main() -> None:

@@ -12,6 +12,22 @@ import time
 import urllib.request
 from pathlib import Path
 
+REPORT = Path(__file__).resolve().parent.parent / "docs" / "benchmarks.md"
+
+
+def report_section_write(heading: str, section: str, path: Path | None = None) -> None:
+    """Put ``section`` (which starts with ``heading`` and may go on after it, with a date for instance)
+    in docs/benchmarks.md (or ``path``), in place of the section that starts with that heading, or at
+    the end: each benchmark rewrites its own section and leaves the others'."""
+    path = path or REPORT
+    text = path.read_text(encoding="utf-8") if path.exists() else "# Benchmarks\n"
+    start = text.find(heading)
+    if start != -1:
+        following = text.find("\n## ", start + len(heading))
+        text = text[:start].rstrip("\n") + ("\n\n" + text[following + 1 :] if following != -1 else "")
+    path.write_text(text.rstrip("\n") + "\n\n" + section.rstrip("\n") + "\n", encoding="utf-8")
+    print(f"written to {path}")
+
 
 def production_env(workdir: Path, **extra: str) -> dict[str, str]:
     """Production settings (DEBUG off) with the database in DATABASE_URL, else SQLite in ``workdir``."""
