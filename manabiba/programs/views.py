@@ -18,6 +18,7 @@ from django_htmx.middleware import HtmxDetails
 from manabiba.core.dates import FIRST_DAY, LAST_DAY, day_from_iso
 from manabiba.core.holidays import holiday_name
 from manabiba.core.page_cache import cache_public_page
+from manabiba.core.preferences import furigana_on
 from manabiba.programs.cards import program_cards
 from manabiba.programs.forms import PAGE_SIZE, WEEKDAYS, ProgramFilterForm
 from manabiba.programs.models import Program
@@ -38,7 +39,6 @@ from manabiba.programs.selectors import (
 )
 from manabiba.programs.selectors import program_detail as program_detail_get
 from manabiba.programs.templatetags.programme_dates import day_label
-from manabiba.web.context_processors import FURIGANA_COOKIE
 
 # The GET parameter each facet of program_facets is asked for by.
 FACET_PARAMS = {
@@ -180,7 +180,7 @@ def program_list(request: HtmxHttpRequest) -> HttpResponse:
         "chips": _chips(request, form, filters, facets, [("weekday", weekdays), ("kind", kinds)]),
         "sorts": [(value, label) for value, label in Sort.choices if value != Sort.RELEVANCE or filters.q],
         "sort": filters.effective_sort,
-        "cards": program_cards(page_ids, query=filters.q, furigana_on=request.COOKIES.get(FURIGANA_COOKIE) == "on"),
+        "cards": program_cards(page_ids, query=filters.q, furigana_on=furigana_on(request)),
         "count": count,
         "page_number": page_number,
         "last_page": last_page,
