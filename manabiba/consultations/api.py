@@ -26,7 +26,7 @@ from manabiba.consultations import selectors, services
 from manabiba.consultations.forms import AskForm
 from manabiba.consultations.models import Consultation, Message
 from manabiba.consultations.permissions import can_view_consultation
-from manabiba.consultations.throttle import guest_ask_allowed, resident_ask_allowed
+from manabiba.consultations.throttle import ask_refusal
 from manabiba.core.api_body import BodyIn, Id
 from manabiba.core.api_errors import ErrorOut, error_messages, field_errors
 from manabiba.core.audit import audit_log
@@ -169,24 +169,16 @@ def consultation_create(request: HttpRequest, payload: ConsultationIn) -> Status
     if not form.is_valid():
         return field_errors({field: [str(m) for m in messages] for field, messages in form.errors.items()})
     data = form.cleaned_data
-    if user is None and not guest_ask_allowed(ip=request.META.get("REMOTE_ADDR"), email=data["email"]):
-        return Status(429, {"detail": _("Too many questions from here. Please try again later, or call the desk.")})
-    if user is not None and not resident_ask_allowed(user_id=user.pk):
-        return Status(
-            429, {"detail": _("You have asked many questions today. Please try again tomorrow, or call the desk.")}
-        )
+    refusal = ask_refusal(
+        resident_id=user.pk if user is not None else None,
+        ip=request.META.get("REMOTE_ADDR"),
+        email=data.get("email", ""),
+        phone=data["phone"],
+    )
+    if refusal is not None:
+        return Status(429, {"detail": refusal})
     try:
-        consultation = services.consultation_submit(
-            topic=data["topic"],
-            body=data["body"],
-            reply_channel=data["reply_channel"],
-            preferred_times=data["preferred_times"],
-            name=data.get("name", ""),
-            email=data.get("email", ""),
-            phone=data["phone"],
-            language=get_language() or "",
-            resident=user,
-        )
+        consultation = services.consultation_ask(data, resident=user, language=get_language() or "")
     except ValidationError as error:
         return field_errors(error_messages(error))
     return Status(

@@ -1,7 +1,7 @@
 """Writes for learning consultations: ask, confirm, route, answer, reply, close, purge."""
 
 import secrets
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -115,6 +115,24 @@ def confirmation_token(consultation: Consultation) -> str:
 
 
 @transaction.atomic
+def consultation_ask(
+    data: Mapping[str, Any], *, resident: User | None, language: str, submission_key: str = ""
+) -> Consultation:
+    """``consultation_submit`` with what the ask form cleaned: the ask page and the API send the same."""
+    return consultation_submit(
+        topic=data["topic"],
+        body=data["body"],
+        reply_channel=data["reply_channel"],
+        preferred_times=data["preferred_times"],
+        name=data.get("name", ""),
+        email=data.get("email", ""),
+        phone=data["phone"],
+        language=language,
+        resident=resident,
+        submission_key=submission_key,
+    )
+
+
 def consultation_submit(
     *,
     topic: str,

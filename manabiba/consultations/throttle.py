@@ -4,8 +4,10 @@ strangers; one asked for a call reaches the staff at once, so it must not become
 Signed-in residents are limited per account and day, so one account cannot flood the desk's queue."""
 
 import re
+import unicodedata
 
 from django.conf import settings
+from django.utils.translation import gettext as _
 
 from manabiba.core.addresses import normalise_email
 from manabiba.core.ratelimit import RateLimit, allow_all
@@ -21,7 +23,8 @@ def guest_ask_allowed(*, ip: str | None, email: str, phone: str = "") -> bool:
     hits: list[tuple[RateLimit, str]] = [(per_ip, ip)] if ip else []
     if email:
         hits.append((per_email, normalise_email(email)))
-    digits = re.sub(r"[^0-9]", "", phone)
+    # Full-width digits (０４２…) are the same number: folded before counting, not dropped.
+    digits = re.sub(r"[^0-9]", "", unicodedata.normalize("NFKC", phone))
     if digits:
         per_phone = RateLimit("consultations:ask:phone", settings.CONSULTATIONS_GUEST_ASKS_PER_PHONE_PER_DAY, DAY)
         hits.append((per_phone, digits))
@@ -32,3 +35,14 @@ def resident_ask_allowed(*, user_id: int) -> bool:
     """Count one question by a signed-in resident; False once they have asked too often today."""
     per_day = settings.CONSULTATIONS_RESIDENT_ASKS_PER_DAY
     return RateLimit("consultations:ask:user", per_day, DAY).allow(str(user_id))
+
+
+def ask_refusal(*, resident_id: int | None, ip: str | None, email: str, phone: str) -> str | None:
+    """Count one question, by a resident (``resident_id``) or a guest; why it may not be sent now, in
+    the asker's language, or None. The one check of the ask page and the API."""
+    if resident_id is None:
+        if not guest_ask_allowed(ip=ip, email=email, phone=phone):
+            return _("Too many questions from here. Please try again later, or call the desk.")
+    elif not resident_ask_allowed(user_id=resident_id):
+        return _("You have asked many questions today. Please try again tomorrow, or call the desk.")
+    return None

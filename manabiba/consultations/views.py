@@ -21,7 +21,7 @@ from manabiba.consultations import selectors, services
 from manabiba.consultations.forms import AskForm, ResidentReplyForm
 from manabiba.consultations.inbound import inbound_mail_receive
 from manabiba.consultations.models import Consultation, Message, ReplyChannel, Topic
-from manabiba.consultations.throttle import guest_ask_allowed, resident_ask_allowed
+from manabiba.consultations.throttle import ask_refusal
 
 RECEIVED_SESSION_KEY = "consultations:received"
 
@@ -98,27 +98,18 @@ def ask_check(request: HttpRequest) -> HttpResponse:
         )
         response["Cache-Control"] = "private, no-store"
         return response
-    allowed = user is not None or guest_ask_allowed(
-        ip=request.META.get("REMOTE_ADDR"), email=data.get("email", ""), phone=data["phone"]
+    refusal = ask_refusal(
+        resident_id=user.pk if user is not None else None,
+        ip=request.META.get("REMOTE_ADDR"),
+        email=data.get("email", ""),
+        phone=data["phone"],
     )
-    if not allowed:
-        form.add_error(None, _("Too many questions from here. Please try again later, or call the desk."))
-        return _ask_page(request, form, user, status=429)
-    if user is not None and not resident_ask_allowed(user_id=user.pk):
-        form.add_error(None, _("You have asked many questions today. Please try again tomorrow, or call the desk."))
+    if refusal is not None:
+        form.add_error(None, refusal)
         return _ask_page(request, form, user, status=429)
     try:
-        consultation = services.consultation_submit(
-            topic=data["topic"],
-            body=data["body"],
-            reply_channel=data["reply_channel"],
-            preferred_times=data["preferred_times"],
-            name=data.get("name", ""),
-            email=data.get("email", ""),
-            phone=data["phone"],
-            language=get_language() or "",
-            resident=user,
-            submission_key=str(draft["token"]),
+        consultation = services.consultation_ask(
+            data, resident=user, language=get_language() or "", submission_key=str(draft["token"])
         )
     except ValidationError as error:
         for field, errors in error.message_dict.items():

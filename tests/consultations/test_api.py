@@ -52,6 +52,21 @@ def test_a_resident_token_is_held_to_the_daily_limit(client: Client, resident: U
     assert Consultation.objects.filter(resident=resident).count() == 2
 
 
+def test_a_guest_asking_by_phone_through_the_api_is_held_to_the_phone_numbers_limit(client: Client) -> None:
+    # The same limit as the ask page (three a day per number, however it is written), from any address.
+    question = {"topic": "learn", "body": "電話で相談したい", "reply_channel": "phone", "phone": "042-111-2222"}
+    asks = [("042-111-2222", "192.0.2.1"), ("0421112222", "192.0.2.2"), ("042-111-2222", "192.0.2.3")]
+    asks.append(("０４２１１１２２２２", "192.0.2.4"))  # full-width digits: the same number again
+    answers = [
+        client.post(
+            "/api/v1/consultations", {**question, "phone": phone}, content_type="application/json", REMOTE_ADDR=ip
+        ).status_code
+        for phone, ip in asks
+    ]
+    assert answers == [201, 201, 201, 429]
+    assert Consultation.objects.count() == 3
+
+
 def test_a_session_cookie_does_not_ask_in_the_residents_name(resident: User) -> None:
     """The endpoint has no CSRF check: another site's page posting with the resident's cookie
     must not put a question, confirmed and mailed, in their name."""

@@ -115,11 +115,11 @@ def _place(
         registration.waitlist_position = state.last_position + 1
 
 
-def _predicted_status(registration: Registration, program: Program) -> str:
-    """The status a new registration will most likely get, read without the lock (to render its mail
-    before taking it); the lock decides, and a wrong guess only means rendering again under it."""
-    reg_settings = RegistrationSettings.objects.filter(program=program).first()
-    if reg_settings is not None and reg_settings.is_lottery and not lottery_drawn(program):
+def _predicted_status(registration: Registration, program: Program, reg_settings: RegistrationSettings) -> str:
+    """The status a new registration will most likely get, read without the lock (with the settings
+    read so) to render its mail before taking it; the lock decides, and a wrong guess only means
+    rendering again under it."""
+    if reg_settings.is_lottery and not lottery_drawn(program):
         return Status.APPLIED
     free = seat_state(program).free(program)
     return Status.CONFIRMED if free is None or registration.party_size <= free else Status.WAITLISTED
@@ -341,7 +341,7 @@ def registration_submit(
     person_token_assign(registration)
     prepared: dict[str, PreparedMail | None] = {}
     if not errors and party_size >= 1:
-        predicted = _predicted_status(registration, program)
+        predicted = _predicted_status(registration, program, unlocked_settings)
         prepared[predicted] = _prepare_announcement(registration, predicted, _unsaved(guessed))
 
     # The transaction starts here: on SQLite its BEGIN IMMEDIATE is the lock.
