@@ -82,7 +82,7 @@ def test_find_filter_open_add_to_calendar_and_read_with_furigana(
     assert result_titles(page) == ["週末の親子ヨガ教室"]
     expect(page).to_have_url(re.compile(r"when=weekend.*free=1|free=1.*when=weekend"))
     expect(page.locator("#result-count")).to_contain_text("1")
-    expect(page.locator("#count-free-0")).to_have_text("(1)")
+    expect(page.locator("#count-free-0")).to_have_text("（1）")
     axe_check(page)
 
     # The bookmarked URL gives the same list without JavaScript's help.

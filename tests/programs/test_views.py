@@ -104,9 +104,9 @@ def test_weekend_and_free_combine(client: Client, make: Make) -> None:
 
     assert titles(html) == ["土曜の無料講座"]
     # Each facet counts with the other filters kept: two weekend programmes, one of them free.
-    assert 'id="count-free-1">(1)' in html
-    assert 'id="count-free-0">(1)' in html
-    assert 'id="count-when-weekend">(1)' in html
+    assert 'id="count-free-1">（1）' in html
+    assert 'id="count-free-0">（1）' in html
+    assert 'id="count-when-weekend">（1）' in html
     assert 'name="when" value="weekend" id="f-when-weekend" checked' in html
 
 
@@ -143,7 +143,7 @@ def test_field_area_organiser_and_support_filters_combine(client: Client, make: 
     assert titles(listing(client, f"?category={pottery.pk}&organizer=group&area={tanashi.pk}")) == ["陶芸教室"]
     html = listing(client, f"?category={pottery.pk}&category={history.pk}&childcare=on")
     assert titles(html) == ["保育つき陶芸", "郷土の歴史"]
-    assert f'id="count-category-{history.pk}">(1)' in html
+    assert f'id="count-category-{history.pk}">（1）' in html
 
 
 def test_nothing_found_offers_to_clear_the_filters(english: Client, make: Make) -> None:
@@ -231,7 +231,7 @@ def test_htmx_gets_only_the_results_and_the_counts_out_of_band(client: Client, m
     assert "<html" not in html
     assert titles(html) == ["土曜の講座"]
     assert '<p id="result-count" hx-swap-oob="innerHTML">' in html
-    assert 'id="count-when-weekend" hx-swap-oob="true">(1)' in html
+    assert 'id="count-when-weekend" hx-swap-oob="true">（1）' in html
     assert "HX-Request" in response["Vary"]
 
 

@@ -6,13 +6,14 @@ from typing import Any
 
 from django import template
 from django.utils.formats import localize
-from django.utils.html import format_html_join
+from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from manabiba.core.holidays import holiday_label
+from manabiba.core.templatetags.japanese import bracketed
 
 register = template.Library()
 
@@ -42,19 +43,29 @@ def holiday_label_filter(name: str) -> str:
     return holiday_label(name) if name else ""
 
 
+def _count(name: str, option: Any, extra: str = "") -> SafeString:
+    """A facet option's count in the page's brackets (「（3）」, " (3)"), with the stable id an htmx
+    update refreshes it by."""
+    return format_html(
+        '<span class="facet__count" id="count-{}-{}"{}>{}</span>',
+        name,
+        option.value,
+        extra,
+        bracketed(localize(option.count)),
+    )
+
+
 @register.simple_tag
 def facet_options(name: str, values: Iterable[Any], kind: str = "") -> SafeString:
     """A facet's options, each a checkbox (or radio) with how many results it would give.
 
     Built here rather than in a template loop: a catalogue page shows some sixty options, and as
-    template variables they cost more than the rest of the page (docs/performance.md). The count
-    spans keep stable ids so that an htmx update can refresh them out of band.
+    template variables they cost more than the rest of the page (docs/performance.md).
     """
     kind = kind or "checkbox"
     return format_html_join(
         "\n",
-        '<li>\n  <input type="{}" name="{}" value="{}" id="f-{}-{}"{}>\n'
-        '  <label for="f-{}-{}">{} <span class="facet__count" id="count-{}-{}">({})</span></label>\n</li>',
+        '<li>\n  <input type="{}" name="{}" value="{}" id="f-{}-{}"{}>\n  <label for="f-{}-{}">{}{}</label>\n</li>',
         (
             (
                 kind,
@@ -66,10 +77,15 @@ def facet_options(name: str, values: Iterable[Any], kind: str = "") -> SafeStrin
                 name,
                 option.value,
                 capfirst(option.label),
-                name,
-                option.value,
-                localize(option.count),
+                _count(name, option),
             )
             for option in values
         ),
     )
+
+
+@register.simple_tag
+def facet_counts_out_of_band(facet_counts: Iterable[tuple[str, Iterable[Any]]]) -> SafeString:
+    """Every facet option's count, each to replace its namesake out of band (an htmx update of the list)."""
+    oob = mark_safe(' hx-swap-oob="true"')
+    return mark_safe("".join(_count(name, option, oob) for name, values in facet_counts for option in values))
