@@ -20,7 +20,6 @@ entries costs about as much as one found in 2,000 (see ``search_ids`` and migrat
 """
 
 import html
-import json
 import math
 import re
 import unicodedata
@@ -292,63 +291,36 @@ _UNDATED = 17179869183  # the seconds the migration gives an entry without a sta
 _SQLITE_TIER = (
     'SELECT e."object_id", f.rowid >> 28 FROM core_searchentry_fts f '
     'JOIN "core_searchentry" e INDEXED BY core_searchentry_rank_lookup ON e."id" = (f.rowid & %s) '
-    'WHERE core_searchentry_fts MATCH %s AND f.rowid {range} %s AND e."kind" = %s{among} ORDER BY f.rowid {order}'
+    'WHERE core_searchentry_fts MATCH %s AND f.rowid {range} %s AND e."kind" = %s ORDER BY f.rowid {order}'
 )
-# A few objects: the tier is read among their entries' rank keys (the FTS5 rowids, computed as
-# migration 0004 does) instead of returning every match of the tier.
-_SQLITE_AMONG = (
-    " AND f.rowid IN (SELECT ((COALESCE(MIN(MAX(unixepoch(a.starts_at), 0), 17179869182), 17179869183) << 28)"
-    ' | a.id) FROM "core_searchentry" a WHERE a."kind" = e."kind"'
-    ' AND a."object_id" IN (SELECT value FROM json_each(%s)))'
-)
-_SQLITE_UPCOMING = _SQLITE_TIER.format(range=">=", order="ASC", among="")
-_SQLITE_PAST = _SQLITE_TIER.format(range="<", order="DESC", among="")
-_SQLITE_UPCOMING_AMONG = _SQLITE_TIER.format(range=">=", order="ASC", among=_SQLITE_AMONG)
-_SQLITE_PAST_AMONG = _SQLITE_TIER.format(range="<", order="DESC", among=_SQLITE_AMONG)
+_SQLITE_UPCOMING = _SQLITE_TIER.format(range=">=", order="ASC")
+_SQLITE_PAST = _SQLITE_TIER.format(range="<", order="DESC")
 # PostgreSQL: the GIN index finds a tier's entries without reading their vectors (the heap rows
 # are narrow: migration 0004_search_rank_key moves the terms out of line), and a top-N sort
 # orders those on one side of now. The CTE is materialised so that the LIMIT never tempts the
 # planner into scanning the table in start order, testing every entry's vector.
 _POSTGRESQL_TIER = (
     'WITH matches AS MATERIALIZED (SELECT "object_id", "starts_at" FROM "core_searchentry" '
-    'WHERE "kind" = %s AND "search_vector" @@ to_tsquery(\'simple\'::regconfig, %s) AND {range}{among}) '
+    'WHERE "kind" = %s AND "search_vector" @@ to_tsquery(\'simple\'::regconfig, %s) AND {range}) '
     'SELECT "object_id", EXTRACT(EPOCH FROM "starts_at") FROM matches ORDER BY "starts_at" {order}, "object_id"'
 )
-_POSTGRESQL_AMONG = ' AND "object_id" = ANY(%s)'
 _POSTGRESQL_UPCOMING = _POSTGRESQL_TIER.format(
-    range='("starts_at" >= %s OR "starts_at" IS NULL)', order="ASC NULLS LAST", among=""
+    range='("starts_at" >= %s OR "starts_at" IS NULL)', order="ASC NULLS LAST"
 )
-_POSTGRESQL_PAST = _POSTGRESQL_TIER.format(range='"starts_at" < %s', order="DESC", among="")
-_POSTGRESQL_UPCOMING_AMONG = _POSTGRESQL_TIER.format(
-    range='("starts_at" >= %s OR "starts_at" IS NULL)', order="ASC NULLS LAST", among=_POSTGRESQL_AMONG
-)
-_POSTGRESQL_PAST_AMONG = _POSTGRESQL_TIER.format(range='"starts_at" < %s', order="DESC", among=_POSTGRESQL_AMONG)
+_POSTGRESQL_PAST = _POSTGRESQL_TIER.format(range='"starts_at" < %s', order="DESC")
 
 Row = tuple[int, float | None]  # an object id and its start in Unix seconds (None: undated)
 
 
-def _tier_rows(
-    compiled: str, *, kind: str, upcoming: bool, now: datetime, limit: int | None, among: list[int] | None = None
-) -> list[Row]:
-    """The entries of one tier, upcoming or past, in ranking order (at most ``limit``; only the
-    objects in ``among`` if given)."""
-    params: list[str | int | datetime | list[int]]
+def _tier_rows(compiled: str, *, kind: str, upcoming: bool, now: datetime, limit: int | None) -> list[Row]:
+    """The entries of one tier, upcoming or past, in ranking order (at most ``limit``)."""
+    params: list[str | int | datetime]
     if connection.vendor == "sqlite":
-        if among is None:
-            sql = _SQLITE_UPCOMING if upcoming else _SQLITE_PAST
-        else:
-            sql = _SQLITE_UPCOMING_AMONG if upcoming else _SQLITE_PAST_AMONG
+        sql = _SQLITE_UPCOMING if upcoming else _SQLITE_PAST
         params = [_ID_MASK, compiled, int(now.timestamp()) << _ID_BITS, kind]
-        if among is not None:
-            params.append(json.dumps(among))
     else:
-        if among is None:
-            sql = _POSTGRESQL_UPCOMING if upcoming else _POSTGRESQL_PAST
-        else:
-            sql = _POSTGRESQL_UPCOMING_AMONG if upcoming else _POSTGRESQL_PAST_AMONG
+        sql = _POSTGRESQL_UPCOMING if upcoming else _POSTGRESQL_PAST
         params = [kind, compiled, now]
-        if among is not None:
-            params.append(among)
     if limit is not None:
         sql += " LIMIT %s"
         params.append(limit)
@@ -371,9 +343,7 @@ def _ordered(rows: list[Row], *, upcoming: bool) -> list[int]:
     return [object_id for object_id, _seconds in rows]
 
 
-def search_ids(
-    *, kind: str, query: str, now: datetime, limit: int | None = None, among: list[int] | None = None
-) -> list[int]:
+def search_ids(*, kind: str, query: str, now: datetime, limit: int | None = None) -> list[int]:
     """The ids of the objects of ``kind`` that match every word of ``query``, best first.
 
     Entries starting at or after ``now`` count as upcoming; the caller passes the moment it
@@ -388,17 +358,12 @@ def search_ids(
     longer word (ひばり in ひばりが丘); text inside a word is asked only when no entry matches
     so, so that 京都 finds 京都 and not 東京都, and ダンス not ガイダンス, unless nothing else is there.
 
-    With ``among``, the ranking of those objects only: the full ranking with every other object
-    left out, read by the database (for a listing whose other filters leave few of the matches).
-    Whether substrings are asked is still decided over every entry of the kind.
+    A caller that ranks the same query often keeps ``search_tiers`` and ranks with
+    ``search_ids_at`` instead (the catalogue does).
     """
     words = _words(query)
     if not words:
         return []
-    if among is not None:
-        if not _ranked(words, kind=kind, now=now, limit=1, substrings=False):
-            return _ranked(words, kind=kind, now=now, limit=limit, substrings=True, among=among)
-        return _ranked(words, kind=kind, now=now, limit=limit, substrings=False, among=among)
     ids = _ranked(words, kind=kind, now=now, limit=limit, substrings=False)
     if not ids:
         ids = _ranked(words, kind=kind, now=now, limit=limit, substrings=True)
@@ -412,7 +377,6 @@ def _ranked(
     now: datetime,
     limit: int | None,
     substrings: bool,
-    among: list[int] | None = None,
 ) -> list[int]:
     compiler = _Compiler(connection.vendor)
     # GIN answers a tier's NOT from the index. FTS5 would evaluate the earlier tiers again for
@@ -429,7 +393,7 @@ def _ranked(
                 return ids[:limit]
             if wanted is not None and not exclusive:
                 wanted += len(placed)
-            rows = _tier_rows(compiled, kind=kind, upcoming=upcoming, now=now, limit=wanted, among=among)
+            rows = _tier_rows(compiled, kind=kind, upcoming=upcoming, now=now, limit=wanted)
             fresh = [row for row in rows if row[0] not in placed]
             placed.update(object_id for object_id, _seconds in fresh)
             ids.extend(_ordered(fresh, upcoming=upcoming))
