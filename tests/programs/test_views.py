@@ -514,6 +514,12 @@ def test_the_card_marks_each_querys_words_in_its_summary(client: Client, make: M
     assert '<p class="program-card__summary">ろくろを回して湯のみを作ります。</p>' in listing(client, "?category=")
 
 
+def test_a_card_counts_the_further_sessions_in_each_language(english: Client, make: Make) -> None:
+    make("陶芸講座", at(date(2026, 11, 28), 10), at(date(2026, 12, 5), 10), at(date(2026, 12, 12), 10))
+    assert "2026年11月28日（土）10:00〜12:00（ほか2回）" in listing(Client(), "?q=陶芸")
+    assert "10:00–12:00 and 2 more sessions" in english.get("/programs/?q=陶芸").content.decode()
+
+
 # --- Furigana ------------------------------------------------------------------------------------
 
 
