@@ -129,8 +129,11 @@ class KeywordMatches:
         return sum(len(tier.object_ids) for tier in self.tiers)
 
 
-# Programmes (summed over keywords) whose tiers a process keeps: 16 bytes each, some 16 MB.
+# Programmes (summed over keywords) whose tiers a process keeps: 16 bytes each, some 16 MB; and
+# keywords, however few their matches (words that match nothing are kept too, and strangers may
+# type any number of them).
 KEYWORD_ENTRIES_KEPT = 1_000_000
+KEYWORDS_KEPT = 5_000
 
 
 def keyword_matches(index: CatalogueIndex, query: str, *, keep: bool = True) -> KeywordMatches:
@@ -146,7 +149,8 @@ def keyword_matches(index: CatalogueIndex, query: str, *, keep: bool = True) -> 
         found = KeywordMatches(tiers, index.bits_of(pk for tier in tiers for pk in tier.object_ids))
         if keep:
             with _lock:
-                if sum(kept.size for kept in index.keywords.values()) + found.size > KEYWORD_ENTRIES_KEPT:
+                kept_entries = sum(kept.size for kept in index.keywords.values())
+                if kept_entries + found.size > KEYWORD_ENTRIES_KEPT or len(index.keywords) >= KEYWORDS_KEPT:
                     index.keywords.clear()
                 index.keywords[key] = found
     return found

@@ -9,6 +9,7 @@ from django.core.cache import cache
 from django.test import override_settings
 
 from manabiba.core.models import Area
+from manabiba.programs import catalogue_index as catalogue_index_module
 from manabiba.programs import selectors
 from manabiba.programs.catalogue_index import catalogue_index, forget
 from manabiba.programs.models import Audience, Category, Organizer, Program
@@ -191,3 +192,17 @@ def test_a_filter_the_bitsets_do_not_hold_goes_to_the_database(catalogue: dict[s
     assert {p.pk for p in recent.programs} <= {p.pk for p in published[:3]}
     assert not selectors.supports(ProgramFilters(easy_japanese=True))
     assert not selectors.supports(ProgramFilters(published_after=NOW))
+
+
+def test_a_process_keeps_a_bounded_number_of_words(
+    catalogue: dict[str, list[int]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Words that match nothing are kept too: a stranger typing endless new words must not grow the
+    # process without bound.
+    monkeypatch.setattr(catalogue_index_module, "KEYWORDS_KEPT", 5)
+    index = catalogue_index(catalogue_version())
+    for n in range(12):
+        assert program_search(ProgramFilters(q=f"ありえない言葉{n}"), now=NOW).count == 0
+        assert len(index.keywords) <= 5
+    assert program_search(ProgramFilters(q="講座"), now=NOW).count > 0
+    assert "講座" in index.keywords
