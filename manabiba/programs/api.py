@@ -9,12 +9,14 @@ from collections.abc import Callable
 from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
+from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import BooleanField
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 from pydantic import AfterValidator
@@ -26,8 +28,15 @@ from manabiba.core.api_errors import ErrorOut, field_errors
 from manabiba.core.dates import MAX_OFFSET, require_day_in_range, require_moment_in_range
 from manabiba.core.models import Area
 from manabiba.programs import services
+from manabiba.programs.kept import KeptByProgramme
 from manabiba.programs.models import Audience, Category, Organizer, Program
-from manabiba.programs.selectors import ProgramFilters, program_detail, program_search
+from manabiba.programs.selectors import (
+    ProgramFilters,
+    catalogue_version,
+    program_detail,
+    program_page_ids,
+    programs_by_id,
+)
 
 router = Router(tags=["programs"])
 
@@ -235,12 +244,16 @@ def _organizer(organizer: Organizer) -> dict[str, Any]:
 
 
 def _program(request: HttpRequest, program: Program) -> dict[str, Any]:
+    return {**_item(program), "url": request.build_absolute_uri(reverse("programs:detail", args=[program.pk]))}
+
+
+def _item(program: Program) -> dict[str, Any]:
+    """A programme as the catalogue's list gives it, but for its address (which depends on the host asked)."""
     address = program.facility.address if program.facility is not None else program.venue_address
     return {
         "id": program.pk,
         "title": program.title,
         "title_kana": program.title_kana,
-        "url": request.build_absolute_uri(reverse("programs:detail", args=[program.pk])),
         "organizer": _organizer(program.organizer),
         "categories": [{"id": c.pk, "name": str(c)} for c in program.categories.all()],
         "audiences": [{"id": a.pk, "name": a.name} for a in program.audiences.all()],
@@ -294,10 +307,27 @@ def _program_detail(request: HttpRequest, program: Program) -> dict[str, Any]:
 # --- reads -----------------------------------------------------------------------------------------
 
 
+# The list's items, kept in each process as the catalogue's cards are (programs/cards.py): distinct
+# searches show the same programmes again and again, and reading one with its relations costs more
+# than the search itself.
+_items: KeptByProgramme[dict[str, Any]] = KeptByProgramme(lambda: settings.CATALOGUE_CARDS_KEPT)
+
+
 @router.get("/programs", response=ProgramPageOut, auth=None, summary="Search the catalogue")
 def program_list(request: HttpRequest, query: Query[ProgramQuery]) -> dict[str, Any]:
-    page = program_search(query.filters(), offset=query.offset, limit=query.limit)
-    return {"count": page.count, "items": [_program(request, program) for program in page.programs]}
+    count, ids = program_page_ids(query.filters(), offset=query.offset, limit=query.limit)
+    version, language = catalogue_version(), get_language() or ""
+    items = {pk: item for pk in ids if (item := _items.get(pk, version, language)) is not None}
+    for pk, program in programs_by_id(pk for pk in ids if pk not in items).items():
+        items[pk] = _items.put(pk, version, language, _item(program))
+    return {
+        "count": count,
+        "items": [
+            {**items[pk], "url": request.build_absolute_uri(reverse("programs:detail", args=[pk]))}
+            for pk in ids
+            if pk in items
+        ],
+    }
 
 
 @router.get(

@@ -13,7 +13,6 @@ of that text).
 """
 
 import math
-import threading
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -23,14 +22,13 @@ from django.utils import timezone, translation
 from django.utils.safestring import SafeString, mark_safe
 
 from manabiba.core.search import search_snippet
+from manabiba.programs.kept import KeptByProgramme
 from manabiba.programs.models import Program
 from manabiba.programs.selectors import catalogue_version, programs_by_id
 from manabiba.programs.templatetags.programme_dates import next_session
 
 # Where the summary or the snippet goes in a rendered card: a character no text of ours holds.
 _TEXT_SLOT = "\x00card-text\x00"
-_lock = threading.Lock()
-_kept: dict[tuple[int, str, str, bool], "_Card"] = {}
 
 
 @dataclass(frozen=True)
@@ -42,29 +40,31 @@ class _Card:
     until: float  # Unix seconds after which the card's next session has changed (inf: never)
 
 
+_cards: KeptByProgramme[_Card] = KeptByProgramme(lambda: settings.CATALOGUE_CARDS_KEPT)
+
+
 def program_cards(
     ids: list[int], *, query: str = "", furigana_on: bool = False, now: datetime | None = None
 ) -> list[SafeString]:
     """The cards of the programmes ``ids`` for a listing, in that order (a programme no longer
     there is left out), with ``query``'s words marked in each card's text."""
     moment = (now or timezone.now()).timestamp()
-    version, language = catalogue_version(), translation.get_language() or ""
+    version, variant = catalogue_version(), (translation.get_language() or "", furigana_on)
     cards: dict[int, _Card] = {}
     for pk in ids:
-        card = _kept.get((pk, version, language, furigana_on))
+        card = _cards.get(pk, version, variant)
         if card is not None and moment <= card.until:
             cards[pk] = card
     missing = [pk for pk in ids if pk not in cards]
     if missing:
         for pk, program in programs_by_id(missing).items():
-            cards[pk] = _keep((pk, version, language, furigana_on), _render(program, furigana_on))
+            cards[pk] = _cards.put(pk, version, variant, _render(program, furigana_on))
     return [mark_safe(card.head + _text(card, query) + card.tail) for pk in ids if (card := cards.get(pk))]
 
 
 def forget_cards() -> None:
     """Drop this process's cards (tests that change programmes behind the services' back)."""
-    with _lock:
-        _kept.clear()
+    _cards.clear()
 
 
 def _render(program: Program, furigana_on: bool) -> _Card:
@@ -86,12 +86,3 @@ def _text(card: _Card, query: str) -> str:
     # search_snippet escapes the text itself and adds only <mark>: the one place we trust HTML from.
     snippet = mark_safe(search_snippet(card.text, query))
     return render_to_string("programs/_card_text.html", {"snippet": snippet})
-
-
-def _keep(key: tuple[int, str, str, bool], card: _Card) -> _Card:
-    with _lock:
-        _kept[key] = card
-        # Dicts keep insertion order: the first keys are the oldest cards.
-        while len(_kept) > settings.CATALOGUE_CARDS_KEPT:
-            del _kept[next(iter(_kept))]
-    return card

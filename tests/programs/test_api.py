@@ -17,6 +17,7 @@ from manabiba.accounts.services import api_token_create
 from manabiba.core.models import AuditEntry
 from manabiba.programs.factories import AudienceFactory, CategoryFactory, OrganizerFactory, ProgramFactory
 from manabiba.programs.models import Organizer, Program
+from manabiba.programs.services import program_update
 
 pytestmark = pytest.mark.django_db
 TOKYO = ZoneInfo("Asia/Tokyo")
@@ -374,3 +375,17 @@ def test_the_human_api_docs_are_served_locally_under_the_csp(client: Client) -> 
     assert "cdn." not in html
     assert "<script>" not in html
     assert "unsafe-inline" not in response.get("Content-Security-Policy", "")
+
+
+def test_the_search_keeps_each_items_programme_until_it_changes(client: Client) -> None:
+    program = ProgramFactory(published=True, course=True, title="陶芸入門")
+    assert [item["title"] for item in get(client, "/api/v1/programs", q="陶芸")["items"]] == ["陶芸入門"]
+    with CaptureQueriesContext(connection) as captured:
+        again = get(client, "/api/v1/programs", q="陶芸", limit=10)  # another query: not a cached answer
+    assert [item["title"] for item in again["items"]] == ["陶芸入門"]
+    assert again["items"][0]["url"] == f"http://testserver/programs/{program.pk}/"
+    assert not [query["sql"] for query in captured if "programs_programsession" in query["sql"]]
+    program_update(program=program, actor=None, title="陶芸入門（秋）")
+    assert [item["title"] for item in get(client, "/api/v1/programs", q="陶芸", limit=10)["items"]] == [
+        "陶芸入門（秋）"
+    ]
