@@ -520,6 +520,12 @@ def test_a_card_counts_the_further_sessions_in_each_language(english: Client, ma
     assert "10:00–12:00 and 2 more sessions" in english.get("/programs/?q=陶芸").content.decode()
 
 
+def test_a_fee_is_written_with_a_thousands_separator(english: Client, make: Make) -> None:
+    make("陶芸講座", at(date(2026, 11, 28), 10), fee=Program.Fee.PAID, fee_amount=25000)
+    assert "25,000円" in listing(Client(), "?q=陶芸")
+    assert "25,000 yen" in english.get("/programs/?q=陶芸").content.decode()
+
+
 # --- Furigana ------------------------------------------------------------------------------------
 
 
