@@ -169,12 +169,7 @@ def consultation_create(request: HttpRequest, payload: ConsultationIn) -> Status
     if not form.is_valid():
         return field_errors({field: [str(m) for m in messages] for field, messages in form.errors.items()})
     data = form.cleaned_data
-    refusal = ask_refusal(
-        resident_id=user.pk if user is not None else None,
-        ip=request.META.get("REMOTE_ADDR"),
-        email=data.get("email", ""),
-        phone=data["phone"],
-    )
+    refusal = ask_refusal(data, resident_id=user.pk if user else None, ip=request.META.get("REMOTE_ADDR"))
     if refusal is not None:
         return Status(429, {"detail": refusal})
     try:

@@ -5,6 +5,8 @@ Signed-in residents are limited per account and day, so one account cannot flood
 
 import re
 import unicodedata
+from collections.abc import Mapping
+from typing import Any
 
 from django.conf import settings
 from django.utils.translation import gettext as _
@@ -37,11 +39,11 @@ def resident_ask_allowed(*, user_id: int) -> bool:
     return RateLimit("consultations:ask:user", per_day, DAY).allow(str(user_id))
 
 
-def ask_refusal(*, resident_id: int | None, ip: str | None, email: str, phone: str) -> str | None:
-    """Count one question, by a resident (``resident_id``) or a guest; why it may not be sent now, in
-    the asker's language, or None. The one check of the ask page and the API."""
+def ask_refusal(data: Mapping[str, Any], *, resident_id: int | None, ip: str | None) -> str | None:
+    """Count one question (``data``: what the ask form cleaned), by a resident or a guest; why it may
+    not be sent now, in the asker's language, or None. The one check of the ask page and the API."""
     if resident_id is None:
-        if not guest_ask_allowed(ip=ip, email=email, phone=phone):
+        if not guest_ask_allowed(ip=ip, email=data.get("email", ""), phone=data.get("phone", "")):
             return _("Too many questions from here. Please try again later, or call the desk.")
     elif not resident_ask_allowed(user_id=resident_id):
         return _("You have asked many questions today. Please try again tomorrow, or call the desk.")

@@ -98,12 +98,7 @@ def ask_check(request: HttpRequest) -> HttpResponse:
         )
         response["Cache-Control"] = "private, no-store"
         return response
-    refusal = ask_refusal(
-        resident_id=user.pk if user is not None else None,
-        ip=request.META.get("REMOTE_ADDR"),
-        email=data.get("email", ""),
-        phone=data["phone"],
-    )
+    refusal = ask_refusal(data, resident_id=user.pk if user else None, ip=request.META.get("REMOTE_ADDR"))
     if refusal is not None:
         form.add_error(None, refusal)
         return _ask_page(request, form, user, status=429)
