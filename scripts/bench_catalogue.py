@@ -76,11 +76,11 @@ _WORDS_TEXT = (
 WORDS = _WORDS_TEXT.split()
 WHEN_VALUES = ("morning", "afternoon", "weekday_evening", "weekend")
 DISTINCT_URLS = int(os.environ.get("BENCH_DISTINCT_URLS", "6000"))
-# Before a rotating run, the server answers other distinct URLs of the same kind for this long, as
-# a server that has been up a while has: its workers keep the everyday words' matches and the
-# programme cards they have shown (never a page: the measured URLs are asked for the first time).
+# Before a rotating run, the server answers other distinct URLs for this long: 2 s by default, so
+# the judged run meets workers that have kept almost no word or card yet (cold). BENCH_WARM_SECONDS=20
+# shows a server that has been up a while (words and cards kept): a warm figure, never judged.
 WARM_URLS = 2000
-WARM_SECONDS = int(os.environ.get("BENCH_WARM_SECONDS", "20"))
+WARM_SECONDS = int(os.environ.get("BENCH_WARM_SECONDS", "2"))
 COLD_MIX = "search page's selectors, distinct inputs, cache cold"
 CATALOGUE_REBUILT = "the same, first call after a catalogue change"
 KEPT_MIX = "the same, each word's tiers kept in the process (as between requests)"
