@@ -20,14 +20,11 @@ entries costs about as much as one found in 2,000 (see ``search_ids`` and migrat
 """
 
 import html
-import math
 import re
 import unicodedata
-from array import array
-from bisect import bisect_left
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from functools import lru_cache
 from typing import Literal
 
@@ -46,10 +43,9 @@ from manabiba.core.japanese import (
 from manabiba.core.models import SearchEntry
 
 __all__ = [
+    "SCOPE_FIELDS",
     "SearchDocument",
-    "SearchTier",
     "search_ids",
-    "search_ids_at",
     "search_index_move",
     "search_index_rebuild",
     "search_index_remove",
@@ -58,7 +54,7 @@ __all__ = [
     "search_snippet",
     "search_source_register",
     "search_sources",
-    "search_tiers",
+    "search_words",
 ]
 
 # A query longer than this is cut: nobody types more, and each word costs an index lookup.
@@ -182,6 +178,9 @@ _TERM_FIELDS: dict[Scope, tuple[str, str]] = {
 # Substrings are asked only when no entry holds the query's dictionary words (see
 # ``search_ids``); the bigrams column holds the title's and the body's, so a substring match
 # ranks in the body tier whichever of the two holds it.
+# The same scopes as the fields of ``SearchEntry`` by number (title, body, venue), for the index
+# held in memory (``core.search_memory``).
+SCOPE_FIELDS: dict[Scope, tuple[int, ...]] = {"any": (0, 1, 2), "title": (0,), "body": (1,), "venue": (2,)}
 _GRAM_FIELDS: dict[Scope, tuple[str, str] | None] = {
     "any": ("bigrams", "g"),
     "title": None,
@@ -270,7 +269,8 @@ class _Compiler:
         return queries
 
 
-def _words(query: str) -> list[QueryWord]:
+def search_words(query: str) -> list[QueryWord]:
+    """The words of ``query`` as the index is asked for them (at most eight, each cut to 32 characters)."""
     words = query_terms(" ".join(query.split()[:MAX_QUERY_WORDS]))
     return [
         QueryWord(word.text[:MAX_WORD_CHARS], word.alternatives, word.parts, word.bigrams[: MAX_WORD_CHARS - 1])
@@ -358,10 +358,10 @@ def search_ids(*, kind: str, query: str, now: datetime, limit: int | None = None
     longer word (ひばり in ひばりが丘); text inside a word is asked only when no entry matches
     so, so that 京都 finds 京都 and not 東京都, and ダンス not ガイダンス, unless nothing else is there.
 
-    A caller that ranks the same query often keeps ``search_tiers`` and ranks with
-    ``search_ids_at`` instead (the catalogue does).
+    The catalogue ranks from an index held in memory instead (``core.search_memory``), which a
+    test holds to this.
     """
-    words = _words(query)
+    words = search_words(query)
     if not words:
         return []
     ids = _ranked(words, kind=kind, now=now, limit=limit, substrings=False)
@@ -400,83 +400,6 @@ def _ranked(
     return ids if limit is None else ids[:limit]
 
 
-# Before any entry's start: the tier queries read with it return every entry of the tier.
-_DAWN = datetime(1970, 1, 1, tzinfo=UTC)
-
-
-@dataclass(frozen=True)
-class SearchTier:
-    """One ranking tier of a query: its objects and their starts (Unix seconds, ``inf`` when
-    undated), in the order (start, object id). Arrays: a common word's tiers hold tens of
-    thousands of objects, kept by the catalogue in every process."""
-
-    starts: "array[float]"
-    object_ids: "array[int]"
-
-
-def search_tiers(*, kind: str, query: str) -> list[SearchTier]:
-    """Every object of ``kind`` matching ``query``, by ranking tier, each object in its first tier.
-
-    ``search_ids`` at any moment follows from these: for the upcoming, each tier's objects
-    starting then or later (or undated) in this order; then, for the past, each tier's objects
-    that started before, latest first (ties to the lower id). So a caller may keep them and rank
-    at every later moment without asking the database again, until the index changes
-    (``search_ids_at`` does that; a test holds both to ``search_ids``).
-    """
-    words = _words(query)
-    if not words:
-        return []
-    substrings = not _ranked(words, kind=kind, now=_DAWN, limit=1, substrings=False)
-    compiler = _Compiler(connection.vendor)
-    placed: set[int] = set()
-    tiers = []
-    for compiled in compiler.tiers(words, exclusive=not compiler.sqlite, substrings=substrings):
-        rows = _tier_rows(compiled, kind=kind, upcoming=True, now=_DAWN, limit=None)
-        fresh = sorted(
-            (math.inf if seconds is None else seconds, object_id)
-            for object_id, seconds in rows
-            if object_id not in placed
-        )
-        placed.update(object_id for _start, object_id in fresh)
-        starts = array("d", (start for start, _object_id in fresh))
-        tiers.append(SearchTier(starts, array("q", (object_id for _start, object_id in fresh))))
-    return tiers
-
-
-def search_ids_at(tiers: list[SearchTier], now: datetime, *, keep: Callable[[int], bool], limit: int) -> list[int]:
-    """The first ``limit`` objects of the ranking at ``now`` that ``keep`` accepts, from
-    ``search_tiers``: what ``search_ids`` returns, filtered, without the database."""
-    moment = now.timestamp()
-    found: list[int] = []
-    cuts = [bisect_left(tier.starts, moment) for tier in tiers]
-    for tier, cut in zip(tiers, cuts, strict=True):
-        for object_id in tier.object_ids[cut:]:
-            if keep(object_id):
-                found.append(object_id)
-                if len(found) >= limit:
-                    return found
-    for tier, cut in zip(tiers, cuts, strict=True):
-        for object_id in _latest_first(tier, cut):
-            if keep(object_id):
-                found.append(object_id)
-                if len(found) >= limit:
-                    return found
-    return found
-
-
-def _latest_first(tier: SearchTier, cut: int) -> Iterator[int]:
-    """The tier's first ``cut`` objects, latest start first; those that started at the same moment
-    in the order of their ids, as the database orders them."""
-    starts, object_ids = tier.starts, tier.object_ids
-    last = cut - 1
-    while last >= 0:
-        first = last
-        while first > 0 and starts[first - 1] == starts[last]:
-            first -= 1
-        yield from object_ids[first : last + 1]
-        last = first - 1
-
-
 # Every entry of a kind matching a query in any field, for ``search_match_sql``.
 _SQLITE_MATCH_IDS = (
     'SELECT e."object_id" FROM core_searchentry_fts f '
@@ -497,7 +420,7 @@ def search_match_sql(*, kind: str, query: str) -> tuple[str, list[str | int]]:
     matches, and leaves counting and filtering to the database. It selects exactly the ids of
     ``search_ids`` without a limit: every ranking tier lies within the "any field" scope.
     """
-    words = _words(query)
+    words = search_words(query)
     if not words:
         return "SELECT NULL WHERE 1 = 0", []
     compiler = _Compiler(connection.vendor)
@@ -605,7 +528,7 @@ def search_snippet(text: str, query: str, *, length: int | None = 160) -> str:
     to a window around the first match.
     """
     text = unicodedata.normalize("NFC", text)
-    words = _words(query) if normalize(query) else []
+    words = search_words(query) if normalize(query) else []
     spans = _marked_spans(text, words) if words else []
     start, end = _window(text, spans, length) if length is not None else (0, len(text))
     return "".join(_render(text, spans, start, end))

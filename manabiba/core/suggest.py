@@ -7,9 +7,13 @@ the candidates, in the form the index holds them: the kanji surface (洋画), or
 written in kana (ヨガ); the most widely used wins.
 
 The vocabulary is read from ``SearchEntry`` rows of one kind and kept in the shared cache for a few
-minutes: a new word reaches the suggestions at most that late.
+minutes: a new word reaches the suggestions at most that late. Each process also keeps the one it
+last read, for as long as the shared cache holds the same one (a small stamp tells), so that a
+search does not unpickle thousands of words.
 """
 
+import secrets
+import threading
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass
@@ -39,6 +43,11 @@ class Vocabulary:
     terms: frozenset[str]
     # reading (hiragana) -> the form to show, with how many entries use it
     forms: dict[str, tuple[str, int]]
+    # the same as (sound, uses, form), under the sound and under the sound with any one kana left
+    # out: two sounds one kana apart share one of these keys, so a keyword is compared with the
+    # few readings that may be near it, not with every reading
+    sounds: dict[str, list[tuple[str, int, str]]]
+    stamp: str
 
 
 def sound(reading: str) -> str:
@@ -64,6 +73,11 @@ def _one_apart(a: str, b: str) -> bool:
     return any(long[:i] + long[i + 1 :] == short for i in range(len(long)))
 
 
+def _near_keys(heard: str) -> set[str]:
+    """The sound and the sound with each one kana left out."""
+    return {heard, *(heard[:i] + heard[i + 1 :] for i in range(len(heard)))}
+
+
 def _title_word_terms(title_terms: str, bigrams: str) -> list[str]:
     """The title's word terms: title_terms ends with the title's bigrams, which start the bigrams field."""
     terms, grams = title_terms.split(), bigrams.split()
@@ -78,31 +92,52 @@ def _title_word_terms(title_terms: str, bigrams: str) -> list[str]:
     return terms
 
 
+_kept: dict[str, Vocabulary] = {}
+_lock = threading.Lock()
+
+
 def _vocabulary(kind: str) -> Vocabulary:
     key = f"search:vocabulary:{kind}"
-    cached: Vocabulary | None = cache.get(key)
-    if cached is not None:
-        return cached
+    kept = _kept.get(kind)
+    if kept is not None and cache.get(f"{key}:stamp") == kept.stamp:
+        return kept
+    with _lock:
+        cached: Vocabulary | None = cache.get(key)
+        if cached is None:
+            cached = _read_vocabulary(kind)
+            cache.set(key, cached, VOCABULARY_TTL)
+            cache.set(f"{key}:stamp", cached.stamp, VOCABULARY_TTL)
+        _kept[kind] = cached
+    return cached
+
+
+def _read_vocabulary(kind: str) -> Vocabulary:
     terms: set[str] = set()
     uses: Counter[tuple[str, str]] = Counter()
     rows = SearchEntry.objects.filter(kind=kind).values_list("title_terms", "body_terms", "bigrams")
     # Entries with the same text (a course repeated each term) are read once, counted as often.
-    repeats = Counter(rows.iterator(chunk_size=500))
+    repeats = Counter(rows.iterator(chunk_size=2000))
+    # Texts share their words: each word is classified once.
+    kanji: dict[str, bool] = {}
+    kana: dict[str, bool] = {}
     for (title_terms, body_terms, bigrams), times in repeats.items():
         seen: set[tuple[str, str]] = set()
         for sequence in (_title_word_terms(title_terms, bigrams), body_terms.split()):
             terms.update(sequence)
+            for term in sequence:
+                if term not in kanji:
+                    kanji[term], kana[term] = has_kanji(term), is_kana(term)
             for index, term in enumerate(sequence):
-                if has_kanji(term):
+                if kanji[term]:
                     # A kanji word's reading is the first kana term after it (index_terms writes
                     # the surface, the normalised form, then the reading).
-                    reading = next((t for t in sequence[index + 1 : index + 3] if is_kana(t)), None)
+                    reading = next((t for t in sequence[index + 1 : index + 3] if kana[t]), None)
                     if reading:
                         seen.add((reading, term))
-                elif is_kana(term) and len(term) >= MIN_KEYWORD_CHARS:
+                elif kana[term] and len(term) >= MIN_KEYWORD_CHARS:
                     # index_terms follows a word with its spelling variants (ヨガ: よが, よーが); the
                     # word as written comes first.
-                    if index and is_kana(sequence[index - 1]) and sound(sequence[index - 1]) == sound(term):
+                    if index and kana[sequence[index - 1]] and sound(sequence[index - 1]) == sound(term):
                         continue
                     seen.add((term, to_katakana(term)))
         uses.update(dict.fromkeys(seen, times))
@@ -110,9 +145,12 @@ def _vocabulary(kind: str) -> Vocabulary:
     # A reading some kanji word has is shown in kanji (とうげい as 陶芸, not トウゲイ); else the most used form.
     for (reading, form), count in sorted(uses.items(), key=lambda item: (has_kanji(item[0][1]), item[1])):
         forms[reading] = (form, count)
-    vocabulary = Vocabulary(frozenset(terms), forms)
-    cache.set(key, vocabulary, VOCABULARY_TTL)
-    return vocabulary
+    sounds: dict[str, list[tuple[str, int, str]]] = {}
+    for reading, (form, count) in forms.items():
+        heard = sound(reading)
+        for key in _near_keys(heard):
+            sounds.setdefault(key, []).append((heard, count, form))
+    return Vocabulary(frozenset(terms), forms, sounds, secrets.token_hex(8))
 
 
 def search_suggestion(*, kind: str, query: str) -> str | None:
@@ -125,15 +163,15 @@ def search_suggestion(*, kind: str, query: str) -> str | None:
         return None
     target = sound(keyword)
     best: tuple[int, int, str] | None = None
-    for reading, (form, count) in vocabulary.forms.items():
-        heard = sound(reading)
-        if heard == target:
-            distance = 0
-        elif len(target) >= 3 and _one_apart(heard, target):
-            distance = 1
-        else:
-            continue
-        candidate = (distance, -count, form)
-        if best is None or candidate < best:
-            best = candidate
+    for key in _near_keys(target):
+        for heard, count, form in vocabulary.sounds.get(key, ()):
+            if heard == target:
+                distance = 0
+            elif len(target) >= 3 and _one_apart(heard, target):
+                distance = 1
+            else:
+                continue
+            candidate = (distance, -count, form)
+            if best is None or candidate < best:
+                best = candidate
     return best[2] if best else None

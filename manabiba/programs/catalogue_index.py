@@ -17,15 +17,23 @@ programmes) are answered by the database as before: see ``supports``.
 import dataclasses
 import threading
 import time
+from array import array
 from bisect import bisect_left
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from django.db import connection
 
-from manabiba.core.search import SearchTier, search_tiers
+from manabiba.core.search_memory import (
+    TermIndex,
+    bits_of_positions,
+    epoch_sql,
+    query_tiers,
+    ranked_ids,
+    term_index_build,
+)
 from manabiba.programs.models import Organizer, Program, ProgramSession
 
 if TYPE_CHECKING:
@@ -34,28 +42,21 @@ if TYPE_CHECKING:
 # How long an index is trusted without asking the database whether programmes changed.
 MAX_AGE = 60.0
 WHEN_VALUES = ("morning", "afternoon", "weekday_evening", "weekend")
-_NO_END = float("inf")
-
-
-def _bitset(positions: Iterable[int], size: int) -> int:
-    """The integer whose bits are ``positions``."""
-    buffer = bytearray((size + 7) // 8)
-    for position in positions:
-        buffer[position >> 3] |= 1 << (position & 7)
-    return int.from_bytes(buffer, "little")
 
 
 @dataclass(frozen=True)
 class CatalogueIndex:
-    """Published programmes by position (ordered by the end of their last session, undated last)."""
+    """Published programmes, at the positions of the search index in memory (``terms``: every
+    indexed programme, finished ones too, in the keyword ranking's order), so that a keyword's
+    matches, the filters and the ranking are all bits of one integer."""
 
     version: str
     stamp: tuple[int, str]
     built: float
-    ids: tuple[int, ...]
-    position: dict[int, int]
-    ends: tuple[float, ...]  # the last session's end, Unix seconds, ascending (inf: undated)
-    all_bits: int
+    terms: TermIndex
+    all_bits: int  # the published programmes
+    end_order: "array[int]"  # published programmes with an end, by the end of their last session
+    ends: "array[float]"  # those ends, Unix seconds, ascending
     categories: dict[int, int]
     audiences: dict[int, int]
     areas: dict[int | None, int]
@@ -71,89 +72,83 @@ class CatalogueIndex:
     # Keywords' matches, kept with the positions their bits refer to (``keyword_matches``): bits
     # of a rebuilt index would point at other programmes.
     keywords: dict[str, "KeywordMatches"] = dataclasses.field(default_factory=dict, compare=False)
+    # The programmes ended by the last moment asked (how many, their bits): moments mostly move on,
+    # so each ``visible`` adds only the programmes ended since.
+    _ended: list[tuple[int, int]] = dataclasses.field(default_factory=lambda: [(0, 0)], compare=False)
+
+    @property
+    def ids(self) -> tuple[int, ...]:
+        return self.terms.ids
+
+    @property
+    def position(self) -> dict[int, int]:
+        return self.terms.position
 
     def visible(self, now: datetime) -> int:
         """Listed at ``now``: published, and the last session not ended (or undated)."""
-        first = bisect_left(self.ends, now.timestamp())
-        return self.all_bits >> first << first
+        count = bisect_left(self.ends, now.timestamp())
+        known, bits = self._ended[0]
+        if count < known:
+            known, bits = 0, 0
+        if count > known:
+            added = bytearray((len(self.ids) + 7) // 8)
+            for index in self.end_order[known:count]:
+                added[index >> 3] |= 1 << (index & 7)
+            bits |= int.from_bytes(added, "little")
+            self._ended[0] = (count, bits)
+        return self.all_bits & ~bits
 
     def bits_of(self, ids: Iterable[int]) -> int:
         position = self.position
-        return _bitset((position[pk] for pk in ids if pk in position), len(self.ids))
+        return bits_of_positions((position[pk] for pk in ids if pk in position), len(self.ids))
 
     def ids_of(self, bits: int) -> list[int]:
         """The programmes whose bits are set, by position."""
-        ids = self.ids
-        found = []
-        for byte_index, byte in enumerate(bits.to_bytes((len(ids) + 8) // 8, "little")):
-            if byte:
-                first = byte_index << 3
-                for bit in range(8):
-                    if byte >> bit & 1:
-                        found.append(ids[first + bit])
-        return found
-
-    def member(self, bits: int) -> Callable[[int], bool]:
-        """Whether a programme's bit is set in ``bits``: a test for many ids in turn."""
-        data = bits.to_bytes((len(self.ids) + 8) // 8, "little")
-        position = self.position
-
-        def test(pk: int) -> bool:
-            index = position.get(pk)
-            return index is not None and bool(data[index >> 3] >> (index & 7) & 1)
-
-        return test
-
-    def keep(self, bits: int, ids: Iterable[int]) -> list[int]:
-        """``ids`` whose bits are set, in their order."""
-        data = bits.to_bytes((len(self.ids) + 8) // 8, "little")
-        position = self.position
-        kept = []
-        for pk in ids:
-            index = position.get(pk)
-            if index is not None and data[index >> 3] >> (index & 7) & 1:
-                kept.append(pk)
-        return kept
+        return self.terms.ids_of(bits)
 
 
 @dataclass(frozen=True)
 class KeywordMatches:
-    """A keyword's matches: every programme by ranking tier (``core.search.search_tiers``, from which
-    the ranking at any moment follows), and the published ones as bits of the index."""
+    """A keyword's matches: the programmes of each ranking tier, and all of them, as bits of the index."""
 
-    tiers: list[SearchTier]
+    tiers: list[int]
     bits: int
 
     @property
     def size(self) -> int:
-        return sum(len(tier.object_ids) for tier in self.tiers)
+        """Bytes the integers take."""
+        return sum((tier.bit_length() + 7) // 8 for tier in self.tiers) + (self.bits.bit_length() + 7) // 8
 
 
-# Programmes (summed over keywords) whose tiers a process keeps: 16 bytes each, some 16 MB; and
-# keywords, however few their matches (words that match nothing are kept too, and strangers may
-# type any number of them).
-KEYWORD_ENTRIES_KEPT = 1_000_000
+# What a process keeps of keywords' matches (summed over keywords), and how many keywords: each is
+# a few ANDs and ORs of the index's bits, computed in about a millisecond, so little is kept.
+KEYWORD_BYTES_KEPT = 16_000_000
 KEYWORDS_KEPT = 5_000
 
 
 def keyword_matches(index: CatalogueIndex, query: str, *, keep: bool = True) -> KeywordMatches:
-    """``query``'s matches in ``index``, read from the search index once and kept with it (unless
-    not ``keep``) until the catalogue changes: a few hundred everyday words are most of what
-    residents type, and the ranking of each at every later moment needs no query."""
-    from manabiba.programs.selectors import SEARCH_KIND
-
+    """``query``'s matches in ``index``, from the terms in memory (``core.search_memory``); kept with
+    the index (unless not ``keep``) until the catalogue changes."""
     key = " ".join(query.split())
     found = index.keywords.get(key) if keep else None
     if found is None:
-        tiers = search_tiers(kind=SEARCH_KIND, query=query)
-        found = KeywordMatches(tiers, index.bits_of(pk for tier in tiers for pk in tier.object_ids))
+        tiers = query_tiers(index.terms, query)
+        every = 0
+        for tier in tiers:
+            every |= tier
+        found = KeywordMatches(tiers, every)
         if keep:
             with _lock:
-                kept_entries = sum(kept.size for kept in index.keywords.values())
-                if kept_entries + found.size > KEYWORD_ENTRIES_KEPT or len(index.keywords) >= KEYWORDS_KEPT:
+                kept_bytes = sum(kept.size for kept in index.keywords.values())
+                if kept_bytes + found.size > KEYWORD_BYTES_KEPT or len(index.keywords) >= KEYWORDS_KEPT:
                     index.keywords.clear()
                 index.keywords[key] = found
     return found
+
+
+def keyword_page(index: CatalogueIndex, matches: KeywordMatches, allowed: int, now: datetime, limit: int) -> list[int]:
+    """The first ``limit`` programmes of the keyword's ranking at ``now`` among ``allowed``."""
+    return ranked_ids(index.terms, matches.tiers, now, allowed=allowed, limit=limit)
 
 
 def forget_keywords() -> None:
@@ -202,13 +197,6 @@ def _stamp() -> tuple[int, str]:
     return int(count), str(latest)
 
 
-def _epoch(column: str) -> str:
-    """SQL for a datetime column in Unix seconds."""
-    if connection.vendor == "sqlite":
-        return f"CAST(strftime('%%s', {column}) AS INTEGER)"
-    return f"EXTRACT(EPOCH FROM {column})"
-
-
 def _rows(sql: str, params: list[str]) -> list[tuple[Any, ...]]:
     """Rows of ``sql``: fixed text and table names from the models, values as parameters."""
     with connection.cursor() as cursor:
@@ -218,29 +206,34 @@ def _rows(sql: str, params: list[str]) -> list[tuple[Any, ...]]:
 
 
 def _build(version: str) -> CatalogueIndex:
-    """Read the published programmes in five queries, straight from the cursor (no model objects:
-    at 100,000 programmes the conversions would cost more than the reading)."""
+    """Read the published programmes in five queries and the search index in one, straight from the
+    cursor (no model objects: at 100,000 programmes the conversions would cost more than the reading)."""
 
     stamp = _stamp()
     program, session = Program._meta.db_table, ProgramSession._meta.db_table  # table names for the SQL below
     published: list[str] = [Program.Status.PUBLISHED]
     rows = _rows(
-        f"SELECT p.id, {_epoch('p.last_ends_at')}, "  # noqa: S608 - table names from the models
+        f"SELECT p.id, {epoch_sql('p.last_ends_at')}, "  # noqa: S608 - table names from the models
         "p.area_id, o.kind, p.kind, p.fee, p.wheelchair_accessible, "
-        f"p.childcare_available, p.sign_language FROM {program} p "
+        f"p.childcare_available, p.sign_language, {epoch_sql('p.next_starts_at')} FROM {program} p "
         f"JOIN {Organizer._meta.db_table} o ON o.id = p.organizer_id WHERE p.status = %s",
         published,
     )
-    rows.sort(key=lambda row: (row[1] is None, row[1] or 0, row[0]))
-    size = len(rows)
-    ids = tuple(int(row[0]) for row in rows)
-    position = {pk: index for index, pk in enumerate(ids)}
+    from manabiba.programs.selectors import SEARCH_KIND
+
+    # A published programme is always indexed (``program_reindex``); one that is not still gets a
+    # position, at its next session, so that the filters find it.
+    terms = term_index_build(SEARCH_KIND, others=((int(row[0]), row[9]) for row in rows))
+    position = terms.position
+    size = len(terms.ids)
+    placed = [position[int(row[0])] for row in rows]
+    by_end = sorted((float(row[1]), index) for row, index in zip(rows, placed, strict=True) if row[1] is not None)
 
     def table(pairs: Iterable[tuple[object, int]]) -> dict[object, int]:
         grouped: dict[object, list[int]] = {}
         for value, index in pairs:
             grouped.setdefault(value, []).append(index)
-        return {value: _bitset(positions, size) for value, positions in grouped.items()}
+        return {value: bits_of_positions(positions, size) for value, positions in grouped.items()}
 
     def links(through: str, column: str) -> dict[object, int]:
         pairs = _rows(
@@ -283,22 +276,22 @@ def _build(version: str) -> CatalogueIndex:
             weekday_when.setdefault((weekday, value), []).append(index)
 
     def column(number: int) -> dict[object, int]:
-        return table((row[number], index) for index, row in enumerate(rows))
+        return table((row[number], index) for row, index in zip(rows, placed, strict=True))
 
     def flag(number: int) -> int:
-        return _bitset((index for index, row in enumerate(rows) if row[number]), size)
+        return bits_of_positions((index for row, index in zip(rows, placed, strict=True) if row[number]), size)
 
     def bitsets(grouped: dict[object, list[int]]) -> dict[object, int]:
-        return {value: _bitset(positions, size) for value, positions in grouped.items()}
+        return {value: bits_of_positions(positions, size) for value, positions in grouped.items()}
 
     return CatalogueIndex(
         version=version,
         stamp=stamp,
         built=time.monotonic(),
-        ids=ids,
-        position=position,
-        ends=tuple(float(row[1]) if row[1] is not None else _NO_END for row in rows),
-        all_bits=(1 << size) - 1,
+        terms=terms,
+        all_bits=bits_of_positions(placed, size),
+        end_order=array("i", (index for _end, index in by_end)),
+        ends=array("d", (end for end, _index in by_end)),
         categories=links(Program.categories.through._meta.db_table, "category_id"),  # type: ignore[arg-type]
         audiences=links(Program.audiences.through._meta.db_table, "audience_id"),  # type: ignore[arg-type]
         areas=column(2),  # type: ignore[arg-type]

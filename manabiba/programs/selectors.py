@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 
 from manabiba.accounts.permissions import has_permission
 from manabiba.core.models import Area
-from manabiba.core.search import search_ids, search_ids_at, search_match_sql
+from manabiba.core.search import search_ids, search_match_sql
 from manabiba.core.suggest import search_suggestion
 from manabiba.facilities.models import Facility
 from manabiba.facilities.selectors import facilities_managed_by
@@ -30,6 +30,7 @@ from manabiba.programs.catalogue_index import (
     combined,
     filter_bits,
     keyword_matches,
+    keyword_page,
     supports,
 )
 from manabiba.programs.models import Audience, Category, Organizer, Program, ProgramSession
@@ -436,7 +437,7 @@ def _page_ids(filters: ProgramFilters, *, offset: int, limit: int, now: datetime
         if sort == Sort.RELEVANCE and matches is not None:
             # The keyword's tiers give its ranking at any moment: the page is its first matches
             # that the other filters keep, however deep they lie.
-            in_order = search_ids_at(matches.tiers, now, keep=index.member(allowed), limit=offset + limit)
+            in_order = keyword_page(index, matches, allowed, now, offset + limit)
             return count, in_order[offset : offset + limit]
         known = count
     programs = _apply(_visible(filters, now), filters, now)

@@ -8,7 +8,7 @@ from django.core.management import call_command
 from django.db import connection, transaction
 from django.utils import timezone
 
-from manabiba.core import search
+from manabiba.core import search, search_memory
 from manabiba.core.search import (
     SearchDocument,
     search_ids,
@@ -283,9 +283,10 @@ def test_the_exact_match_condition_selects_what_the_unlimited_ranking_finds(cata
     assert selected == set(search_ids(kind=KIND, query=query, now=timezone.now()))
 
 
-def test_the_kept_tiers_rank_as_the_database_at_every_moment(catalogue: None) -> None:
-    # The catalogue keeps a keyword's tiers and ranks at later moments without the database: at each
-    # moment, and with any filter, it must give search_ids' order, ties and undated entries included.
+def test_the_index_in_memory_ranks_as_the_database_at_every_moment(catalogue: None) -> None:
+    # The catalogue ranks from the entries held in memory: at each moment, and with any filter, it
+    # must give search_ids' order, tiers, ties and undated entries included, and substrings only
+    # where no entry holds the words.
     base = timezone.now().replace(second=0, microsecond=0)
     for n in range(5):
         add(100 + n, f"囲碁の会{n}", starts_at=base + timedelta(hours=n * 6))
@@ -294,15 +295,18 @@ def test_the_kept_tiers_rank_as_the_database_at_every_moment(catalogue: None) ->
         add(400 + n, f"囲碁大会{n}", starts_at=base - timedelta(days=2))  # five past ones at one moment
     add(500, "囲碁の日", starts_at=None)
     add(501, "碁盤の囲碁", "教室", starts_at=None)
-    for query in ("囲碁", "囲碁 会", "教室", "ひばり", "京都", "卓"):
-        tiers = search.search_tiers(kind=KIND, query=query)
+    search_index_update(kind=KIND, object_id=502, title="囲碁の本", starts_at=None)  # undated
+    search_index_update(kind="communities.group", object_id=8, title="囲碁サークル 京都")
+    index = search_memory.term_index_build(KIND)
+    for query in (*QUERIES, "囲碁", "囲碁 会", "碁", "公民 歴史", "民館", "ばりが 北口", "囲 会"):
+        tiers = search_memory.query_tiers(index, query)
+        odd_bits = search_memory.bits_of_positions(
+            (position for pk, position in index.position.items() if pk % 2), index.size
+        )
         for hours in (-72, -13, -6, 0, 1, 6, 7, 18, 25, 100):
             now = base + timedelta(hours=hours)
             expected = search_ids(kind=KIND, query=query, now=now)
-            assert search.search_ids_at(tiers, now, keep=lambda _pk: True, limit=1000) == expected, (query, hours)
+            assert search_memory.ranked_ids(index, tiers, now, limit=1000) == expected, (query, hours)
             odd = [pk for pk in expected if pk % 2]
-            assert search.search_ids_at(tiers, now, keep=lambda pk: pk % 2 == 1, limit=3) == odd[:3], (query, hours)
-    assert (
-        len(search.search_ids_at(search.search_tiers(kind=KIND, query="囲碁"), base, keep=lambda _pk: True, limit=100))
-        == 22
-    )
+            assert search_memory.ranked_ids(index, tiers, now, allowed=odd_bits, limit=3) == odd[:3], (query, hours)
+    assert len(search_memory.ranked_ids(index, search_memory.query_tiers(index, "囲碁"), base, limit=100)) == 23

@@ -144,9 +144,12 @@ def test_the_bitsets_follow_every_change_of_the_catalogue(catalogue: dict[str, l
     # A change that bypassed the services is seen at the latest after MAX_AGE.
     Program.objects.filter(pk=program.pk).update(status=Program.Status.CANCELLED)
     index = catalogue_index(catalogue_version())
-    assert program.pk in index.position
+    assert program.pk in index.ids_of(index.all_bits)
+    assert program_search(ProgramFilters(q="陶芸"), now=NOW).count == before + 1
     forget()
-    assert program.pk not in catalogue_index(catalogue_version()).position
+    index = catalogue_index(catalogue_version())
+    assert program.pk not in index.ids_of(index.all_bits)
+    assert program_search(ProgramFilters(q="陶芸"), now=NOW + timedelta(minutes=1)).count == before
 
 
 @override_settings(CATALOGUE_KEYWORD_CACHE=False)
@@ -157,11 +160,11 @@ def test_without_the_keyword_cache_the_answers_are_the_same(catalogue: dict[str,
         assert answers(filters, NOW) == uncached
 
 
-def test_the_index_reads_the_catalogue_in_five_queries(
+def test_the_index_reads_the_catalogue_and_its_search_entries_in_six_queries(
     catalogue: dict[str, list[int]], django_assert_num_queries: object
 ) -> None:
     forget()
-    with django_assert_num_queries(5):  # type: ignore[operator]
+    with django_assert_num_queries(6):  # type: ignore[operator]
         catalogue_index(catalogue_version())
     with django_assert_num_queries(0):  # type: ignore[operator]
         catalogue_index(catalogue_version())
@@ -206,3 +209,33 @@ def test_a_process_keeps_a_bounded_number_of_words(
         assert len(index.keywords) <= 5
     assert program_search(ProgramFilters(q="講座"), now=NOW).count > 0
     assert "講座" in index.keywords
+
+
+def test_a_process_keeps_a_bounded_size_of_matches(
+    catalogue: dict[str, list[int]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    index = catalogue_index(catalogue_version())
+    one_word = catalogue_index_module.keyword_matches(index, "講座", keep=False).size
+    monkeypatch.setattr(catalogue_index_module, "KEYWORD_BYTES_KEPT", one_word * 2)
+    for word in WORDS:
+        program_search(ProgramFilters(q=word), now=NOW)
+        assert sum(kept.size for kept in index.keywords.values()) <= one_word * 2
+
+
+def test_what_is_listed_follows_the_moment_asked_forwards_and_back(catalogue: dict[str, list[int]]) -> None:
+    # The programmes ended by a moment are added up as moments move on; a moment before the last
+    # one asked must not keep them hidden.
+    index = catalogue_index(catalogue_version())
+    moments = [NOW + timedelta(days=days) for days in (0, 20, 40, 70, 10, -40, 90, 5)]
+    listed = [index.ids_of(index.visible(moment)) for moment in moments]
+    for moment, ids in zip(moments, listed, strict=True):
+        forget()
+        fresh = catalogue_index(catalogue_version())
+        assert fresh.ids_of(fresh.visible(moment)) == ids
+        expected = set(
+            Program.objects.filter(status=Program.Status.PUBLISHED, last_ends_at__gte=moment).values_list(
+                "pk", flat=True
+            )
+        )
+        assert set(ids) == expected
+    assert len({len(ids) for ids in listed}) > 2

@@ -67,3 +67,15 @@ def test_the_listing_offers_the_suggestion_as_a_link_keeping_the_other_filters(c
     followed = client.get("/programs/?q=ヨガ&free=1", HTTP_ACCEPT_LANGUAGE="ja").content.decode()
     assert "もしかして" not in followed
     assert "週末の親子ヨガ教室" in followed
+
+
+def test_a_new_word_is_suggested_once_the_shared_vocabulary_is_read_again(catalogue: None) -> None:
+    # Each process keeps the vocabulary it read for as long as the shared cache holds the same one.
+    from django.core.cache import cache
+
+    assert search_suggestion(kind=SEARCH_KIND, query="ぴーらてぃす") is None
+    publish("ピラティス入門")
+    assert search_suggestion(kind=SEARCH_KIND, query="ぴーらてぃす") is None  # the kept vocabulary, for now
+    cache.delete(f"search:vocabulary:{SEARCH_KIND}")
+    cache.delete(f"search:vocabulary:{SEARCH_KIND}:stamp")  # as when the entry expires
+    assert search_suggestion(kind=SEARCH_KIND, query="ぴーらてぃす") == "ピラティス"
