@@ -2,18 +2,17 @@
 (in the browser's history, a bookmark, a screen reader's first words), so its title says what is shown."""
 
 from collections.abc import Iterable, Mapping
+from html import escape
 from typing import Any
 
 from django import template
 from django.utils.formats import localize
-from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from manabiba.core.holidays import holiday_label
-from manabiba.core.templatetags.japanese import bracketed
 
 register = template.Library()
 
@@ -43,49 +42,48 @@ def holiday_label_filter(name: str) -> str:
     return holiday_label(name) if name else ""
 
 
-def _count(name: str, option: Any, extra: str = "") -> SafeString:
+def _count(name: str, option: Any, brackets: tuple[str, str], extra: str = "") -> str:
     """A facet option's count in the page's brackets (「（3）」, " (3)"), with the stable id an htmx
     update refreshes it by."""
-    return format_html(
-        '<span class="facet__count" id="count-{}-{}"{}>{}</span>',
-        name,
-        option.value,
-        extra,
-        bracketed(localize(option.count)),
+    opening, closing = brackets
+    return (
+        f'<span class="facet__count" id="count-{escape(name)}-{escape(str(option.value))}"{extra}>'
+        f"{opening}{localize(option.count)}{closing}</span>"
     )
+
+
+def _brackets() -> tuple[str, str]:
+    return pgettext("opening bracket", " ("), pgettext("closing bracket", ")")
 
 
 @register.simple_tag
 def facet_options(name: str, values: Iterable[Any], kind: str = "") -> SafeString:
     """A facet's options, each a checkbox (or radio) with how many results it would give.
 
-    Built here rather than in a template loop: a catalogue page shows some sixty options, and as
-    template variables they cost more than the rest of the page (docs/performance.md).
+    Built here with plain strings rather than in a template loop or with ``format_html``: a
+    catalogue page shows some sixty options, and either way they cost more than the rest of the
+    page (docs/performance.md). Every value from outside is escaped.
     """
-    kind = kind or "checkbox"
-    return format_html_join(
-        "\n",
-        '<li>\n  <input type="{}" name="{}" value="{}" id="f-{}-{}"{}>\n  <label for="f-{}-{}">{}{}</label>\n</li>',
-        (
-            (
-                kind,
-                name,
-                option.value,
-                name,
-                option.value,
-                mark_safe(" checked") if option.selected else "",
-                name,
-                option.value,
-                capfirst(option.label),
-                _count(name, option),
-            )
-            for option in values
-        ),
-    )
+    kind, name = escape(kind or "checkbox"), escape(name)
+    brackets = _brackets()
+    options = []
+    for option in values:
+        value = escape(str(option.value))
+        checked = " checked" if option.selected else ""
+        options.append(
+            f'<li>\n  <input type="{kind}" name="{name}" value="{value}" id="f-{name}-{value}"{checked}>\n'
+            f'  <label for="f-{name}-{value}">{escape(str(capfirst(option.label)))}'
+            f"{_count(name, option, brackets)}</label>\n</li>"
+        )
+    return mark_safe("\n".join(options))  # every value from outside is escaped above
 
 
 @register.simple_tag
 def facet_counts_out_of_band(facet_counts: Iterable[tuple[str, Iterable[Any]]]) -> SafeString:
     """Every facet option's count, each to replace its namesake out of band (an htmx update of the list)."""
-    oob = mark_safe(' hx-swap-oob="true"')
-    return mark_safe("".join(_count(name, option, oob) for name, values in facet_counts for option in values))
+    brackets = _brackets()
+    return mark_safe(
+        "".join(
+            _count(name, option, brackets, ' hx-swap-oob="true"') for name, values in facet_counts for option in values
+        )
+    )
