@@ -32,6 +32,7 @@ from typing import Any, Literal
 
 from django.conf import settings
 from django.db import connection, models, transaction
+from django.db.models import Q
 from django.db.models.signals import m2m_changed, post_delete, post_init, post_save
 from django.utils import timezone, translation
 from django.utils.text import capfirst
@@ -173,12 +174,16 @@ class FigureSource:
     renamed area or field). ``track_loaded``: the key as the row was loaded counts too, so a row
     moved from one year to another retires both. A many-to-many ``model`` (``Program.categories.through``)
     gets the owner row (``key(program)``); a change from the other side alters every year.
+    ``on_create=False``: the provider reads this model only through rows that point to it and are
+    written after it (a registration through its attendance), so a row just created alters nothing;
+    its later saves and its deletion do (the rows pointing to it note their own creation).
     """
 
     model: type[models.Model]
     key: Callable[[Any], Hashable] | None = None
     years: Callable[[set[Any]], set[int]] | None = None
     track_loaded: bool = False
+    on_create: bool = True
 
 
 _sources: dict[str, tuple[FigureSource, ...]] = {}
@@ -242,6 +247,8 @@ def _row_changed(sender: type[models.Model], instance: models.Model, **kwargs: A
     loaded = instance.__dict__.get("_figures_loaded")
     for name, index in _by_model.get(sender, ()):
         source = _sources[name][index]
+        if kwargs.get("created") and not source.on_create:
+            continue
         keys = {_key(source, instance)}
         if source.track_loaded and not kwargs.get("created"):
             keys.add(loaded.get((name, index), EVERY_YEAR) if loaded is not None else EVERY_YEAR)
@@ -291,7 +298,8 @@ def years_of_days(keys: Iterable[Any]) -> set[int]:
 
 
 def figures_changes_flush() -> None:
-    """Replace the tokens of the fiscal years the noted changes alter (a few queries, none if nothing changed)."""
+    """Replace the tokens of the fiscal years the noted changes alter (one query in the usual case,
+    none if nothing changed)."""
     from manabiba.core.models import FigureVersion
 
     pending = _pending_keys()
@@ -306,20 +314,33 @@ def figures_changes_flush() -> None:
             every.add(name)
             continue
         found = source.years(keys) if source.years is not None else years_of_days(keys)
-        years.setdefault(name, set()).update(found)
+        if found:
+            years.setdefault(name, set()).update(found)
+    # One new token for every row replaced: a token is only ever compared with its own year's.
+    token, now = uuid.uuid4().hex, timezone.now()
     if every:
-        # Every year that has a token or a kept section: a section is only kept under a token.
-        for name, year in FigureVersion.objects.filter(source__in=every).values_list("source", "fiscal_year"):
-            years.setdefault(name, set()).add(year)
-    rows = [
-        FigureVersion(source=name, fiscal_year=year, token=uuid.uuid4().hex, changed_at=timezone.now())
-        for name, found in sorted(years.items())
-        for year in sorted(found)
-    ]
-    if rows:
-        FigureVersion.objects.bulk_create(
-            rows, update_conflicts=True, unique_fields=["source", "fiscal_year"], update_fields=["token", "changed_at"]
-        )
+        # Every year that has a token: a section is only kept under one.
+        FigureVersion.objects.filter(source__in=every).update(token=token, changed_at=now)
+    if not years:
+        return
+    where = Q()
+    for name, found in years.items():
+        where |= Q(source=name, fiscal_year__in=found)
+    if FigureVersion.objects.filter(where).update(token=token, changed_at=now) == sum(map(len, years.values())):
+        return
+    # A year without a token yet has nothing kept under it, but a count may be making its token
+    # right now (``section_compute_and_keep``): the upsert waits for that row, then replaces it, so
+    # what that count keeps is never served. Years with a token are replaced again, harmlessly.
+    FigureVersion.objects.bulk_create(
+        [
+            FigureVersion(source=name, fiscal_year=year, token=token, changed_at=now)
+            for name, found in sorted(years.items())
+            for year in sorted(found)
+        ],
+        update_conflicts=True,
+        unique_fields=["source", "fiscal_year"],
+        update_fields=["token", "changed_at"],
+    )
 
 
 def figure(

@@ -4,7 +4,7 @@ generations" is a goal of the plan. Counted over the meetings that started in th
 from django.db.models import Count, Q, Sum
 from django.utils.translation import gettext as _
 
-from manabiba.core.figures import FigureFilter, FigureSource, FiscalYear, Section, figure
+from manabiba.core.figures import FigureFilter, FigureSource, FiscalYear, Section, figure, years_of_days
 from manabiba.exchanges.models import FairTable, Generation, GroupAttendance, Presentation
 from manabiba.programs.models import Program
 from manabiba.registrations.models import Registration
@@ -73,7 +73,24 @@ def exchange_figures(year: FiscalYear, filters: FigureFilter) -> Section | None:
     )
 
 
+def _years_of_meetings(program_ids: set[object]) -> set[int]:
+    """The fiscal years of those programmes that are exchange meetings: a meeting counts in the
+    year it starts, and a registration for any other programme is in no year of this section."""
+    return years_of_days(
+        Program.objects.filter(pk__in=[pk for pk in program_ids if pk is not None], kind=Program.Kind.EXCHANGE)
+        .order_by()
+        .values_list("first_starts_at", flat=True)
+    )
+
+
 def exchange_figure_sources() -> list[FigureSource]:
     """What ``exchange_figures`` reads, so that its sections are kept (``core.figures``); a change
-    retires every year of the section (meetings are few, reports read often)."""
-    return [FigureSource(model) for model in (Presentation, FairTable, GroupAttendance, Registration, Program)]
+    of a presentation, a table, a group's attendance or a programme retires every year of the
+    section (meetings are few, reports read often). A registration is read only through a group's
+    attendance, written after it: a new one alters nothing (a burst of applications for a course
+    retires nothing here), a change of one alters its meeting's year."""
+    return [
+        *(FigureSource(model) for model in (Presentation, FairTable, GroupAttendance)),
+        FigureSource(Registration, key=lambda row: row.program_id, years=_years_of_meetings, on_create=False),
+        FigureSource(Program),
+    ]

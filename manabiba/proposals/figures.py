@@ -8,9 +8,10 @@ person, so it counts only what the registrations' retention still holds (see doc
 """
 
 from django.db.models import Avg, Count, Exists, OuterRef, Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from manabiba.core.figures import FigureFilter, FigureSource, FiscalYear, Section, figure
+from manabiba.core.figures import FigureFilter, FigureSource, FiscalYear, Section, figure, fiscal_year_of
 from manabiba.programs.models import Program
 from manabiba.proposals.models import Proposal, SurveyAnswer
 from manabiba.proposals.selectors import HELD_PROGRAM_STATUSES
@@ -146,11 +147,30 @@ def loop_figures(year: FiscalYear, filters: FigureFilter) -> Section | None:
     )
 
 
+def _years_from_programmes(program_ids: set[object]) -> set[int]:
+    """Every fiscal year from a programme's first to its last day, and on to the current one: a
+    registration counts in the year its lecture is held (those who came) and in each later year in
+    which its learner teaches or proposes (``_took_part_before``), never in a year before the
+    programme starts."""
+    current = fiscal_year_of(timezone.localdate()).year
+    years: set[int] = set()
+    programmes = Program.objects.filter(pk__in=[pk for pk in program_ids if pk is not None]).order_by()
+    for first, last in programmes.values_list("first_starts_at", "last_ends_at"):
+        days = [timezone.localtime(day).date() for day in (first, last) if day is not None]
+        if days:
+            years.update(range(fiscal_year_of(min(days)).year, max(fiscal_year_of(max(days)).year, current) + 1))
+    return years
+
+
 def loop_figure_sources() -> list[FigureSource]:
     """What ``loop_figures`` reads, so that its sections are kept (``core.figures``). A change of
-    any of these rows retires every year of the section: the loop spans years (a learner of one
-    year teaches in another), and its rows change far less often than the reports are read."""
+    most of these rows retires every year of the section: the loop spans years (a learner of one
+    year teaches in another), and its rows change far less often than the reports are read.
+    Registrations are the exception, being many: one is read only through its attendance, written
+    after it, so a new one alters nothing (a burst of applications retires nothing here), and a
+    change of one alters the years from its programme's on (``_years_from_programmes``)."""
     return [
-        FigureSource(model)
-        for model in (Proposal, SurveyAnswer, Registration, Attendance, ParticipationFigure, TalentProfile, Program)
+        *(FigureSource(model) for model in (Proposal, SurveyAnswer)),
+        FigureSource(Registration, key=lambda row: row.program_id, years=_years_from_programmes, on_create=False),
+        *(FigureSource(model) for model in (Attendance, ParticipationFigure, TalentProfile, Program)),
     ]

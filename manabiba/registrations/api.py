@@ -256,7 +256,7 @@ CHANGED = {200: RegistrationOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut}
 
 @router.post("/programs/{program_id}/registrations", response=APPLIED, auth=AUTH, summary="Apply for a programme")
 def registration_create(request: HttpRequest, program_id: int, payload: RegistrationIn) -> Answer:
-    program = _program(program_id)
+    program = selectors.program_to_apply_for(program_id)
     if program is None or program.status not in {Program.Status.PUBLISHED, Program.Status.FINISHED}:
         return api_error(404, _("No such programme."))
     typed_errors = _typed_errors(payload)

@@ -234,10 +234,11 @@ def participation_figures(year: FiscalYear, filters: FigureFilter) -> Section:
 
 
 def _years_of_programs(program_ids: set[object]) -> set[int]:
+    # Read after every registration's commit: unordered (the programme's default order is only cost).
     return years_of_days(
-        Program.objects.filter(pk__in=[pk for pk in program_ids if pk is not None]).values_list(
-            "first_starts_at", "last_ends_at"
-        )
+        Program.objects.filter(pk__in=[pk for pk in program_ids if pk is not None])
+        .order_by()
+        .values_list("first_starts_at", "last_ends_at")
     )
 
 

@@ -39,6 +39,16 @@ from manabiba.registrations.permissions import (
 Status = Registration.Status
 
 
+def program_to_apply_for(program_id: int) -> Program | None:
+    """The programme an application is for, with its organiser and its registration settings in
+    one query (``registration_submit`` reads the settings before its lock); None if there is none."""
+    try:
+        # ``get`` orders by nothing: the programme's default ordering is only cost here.
+        return Program.objects.select_related("organizer", "registration_settings").get(pk=program_id)
+    except Program.DoesNotExist:
+        return None
+
+
 def registration_settings_for(program: Program) -> RegistrationSettings:
     """The programme's settings, or unsaved defaults when it has none."""
     found = RegistrationSettings.objects.filter(program=program).prefetch_related("priority_rules").first()
@@ -396,25 +406,24 @@ class SeatState:
 def seat_state(program: Program, *, user: User | None = None, check_in_code: str = "") -> SeatState:
     """Seats taken, the waiting list's length and end, whether ``check_in_code`` is taken and the
     person's own active registration: the reads of ``seats_free``, the waiting list's end, the
-    duplicate check and the code check as one aggregate, so the programme lock is held for one
-    round trip instead of four."""
-    waitlisted = Q(status=Status.WAITLISTED)
-    aggregates: dict[str, Any] = {
-        "taken": Sum("party_size", filter=Q(status__in=Registration.SEATED)),
-        "waiting": Count("pk", filter=waitlisted),
-        "last_position": Max("waitlist_position", filter=waitlisted),
-    }
+    duplicate check and the code check as one query, so the programme lock is held for one round
+    trip instead of four. The query is grouped by status (a row for each, a handful) rather than
+    filtered aggregate by aggregate: the same answer for half the work of building it."""
+    aggregates: dict[str, Any] = {"seats": Sum("party_size"), "count": Count("pk"), "last": Max("waitlist_position")}
     if check_in_code:
         aggregates["code_taken"] = Count("pk", filter=Q(check_in_code=check_in_code))
     if user is not None:
-        aggregates["mine"] = Max("pk", filter=Q(user=user, status__in=Registration.ACTIVE))
-    row = Registration.objects.filter(program=program).aggregate(**aggregates)
+        aggregates["mine"] = Max("pk", filter=Q(user=user))
+    rows = Registration.objects.filter(program=program).order_by().values("status").annotate(**aggregates)
+    by_status = {row["status"]: row for row in rows}
+    waitlisted = by_status.get(Status.WAITLISTED, {})
+    mine = [row["mine"] for status, row in by_status.items() if status in Registration.ACTIVE and row.get("mine")]
     return SeatState(
-        taken=int(row["taken"] or 0),
-        waiting=int(row["waiting"] or 0),
-        last_position=int(row["last_position"] or 0),
-        code_taken=bool(row.get("code_taken")),
-        mine=row.get("mine"),
+        taken=sum(int(row["seats"] or 0) for status, row in by_status.items() if status in Registration.SEATED),
+        waiting=int(waitlisted.get("count") or 0),
+        last_position=int(waitlisted.get("last") or 0),
+        code_taken=any(row.get("code_taken") for row in by_status.values()),
+        mine=max(mine) if mine else None,
     )
 
 

@@ -6,12 +6,15 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from manabiba.accounts.models import User
 from manabiba.accounts.roles import Role
 from manabiba.accounts.services import api_token_create
+from manabiba.core.figures import figures_changes_flush
 from manabiba.core.models import AuditEntry
 from manabiba.registrations.models import LotteryDraw, Registration
 from manabiba.registrations.services import QuestionSpec, registration_settings_update
@@ -47,6 +50,49 @@ def test_apply_with_a_token_then_409_when_applying_again(
     assert again.status_code == 409
     assert again.json()["detail"] == "You have already applied for this programme."
     assert again.json()["registration_id"] == body["id"]
+
+
+# Issue 14: what one application through the API costs, from the token to the queued mail and the
+# retired report section, its on-commit work included: the token read and its last use, the programme
+# with its settings, the first-timer check, the questions, the year's salt, the seats guessed, the
+# sessions (the mail is rendered before the lock); the lock, the seats, the registration, its
+# participant, the audit entry, the mail (under it); the programme's years and their report token,
+# the mail's delivery queued (after the commit). Raise it only on purpose.
+STATEMENTS_PER_APPLICATION = 17
+
+
+@pytest.mark.parametrize("status", ["confirmed", "waitlisted"])
+def test_one_application_costs_a_pinned_number_of_statements(
+    client: Client,
+    make_program: MakeProgram,
+    make_resident: Callable[..., User],
+    settings: Any,
+    django_capture_on_commit_callbacks: Any,
+    status: str,
+) -> None:
+    # As deployed without Redis, and as scripts/bench_registrations.py runs: the delivery is queued
+    # in the database, not run in the request.
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    program = make_program(capacity=2 if status == "confirmed" else 1)
+    figures_changes_flush()  # what making the programme changed, as its commit would
+    url = f"/api/v1/programs/{program.pk}/registrations"
+    # The first application makes what the later ones find: the year's salt and its report token.
+    with django_capture_on_commit_callbacks(execute=True):
+        assert _post(client, url, CONSENT, **_auth(make_resident())).status_code == 201
+    resident = make_resident()
+    headers = _auth(resident)
+    with CaptureQueriesContext(connection) as queries, django_capture_on_commit_callbacks(execute=True):
+        response = _post(client, url, CONSENT, **headers)
+    assert response.status_code == 201
+    assert response.json()["status"] == status
+    # The participants answered are the ones just stored, not read back.
+    assert response.json()["participants"] == [{"position": 1, "name": resident.full_name, "age": None}]
+    statements = [
+        query["sql"]
+        for query in queries.captured_queries
+        if not query["sql"].startswith(("SAVEPOINT", "RELEASE SAVEPOINT"))  # the test's own transaction
+    ]
+    assert len(statements) <= STATEMENTS_PER_APPLICATION, "\n".join(statements)
 
 
 def test_apply_with_the_session_and_get_waitlisted(

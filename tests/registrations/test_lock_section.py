@@ -31,9 +31,9 @@ def events(monkeypatch: pytest.MonkeyPatch) -> list[str]:
         seen.append("render")
         return render(**kwargs)
 
-    def locking(program_id: int) -> Program:
+    def locking(program_id: int, **options: bool) -> Program:
         seen.append("lock")
-        return lock(program_id)
+        return lock(program_id, **options)
 
     monkeypatch.setattr(core_mail, "mail_render", rendering)
     monkeypatch.setattr(applying, "_lock_program", locking)
@@ -81,10 +81,10 @@ def test_a_wrong_guess_is_rendered_again_under_the_lock(
     resident, faster = make_resident(), make_resident()
     lock = applying._lock_program
 
-    def someone_faster(program_id: int) -> Program:
+    def someone_faster(program_id: int, **options: bool) -> Program:
         monkeypatch.setattr(applying, "_lock_program", lock)
         registration_submit(program=program, user=faster, consent=True)
-        return lock(program_id)
+        return lock(program_id, **options)
 
     monkeypatch.setattr(applying, "_lock_program", someone_faster)
     registration = registration_submit(program=program, user=resident, consent=True)

@@ -12,6 +12,7 @@ from django.utils import translation
 
 from manabiba.core.figures import Figure, FigureFilter, FiscalYear, figures_changed, report
 from manabiba.core.models import Area, FigureSnapshot, FigureVersion
+from manabiba.programs.factories import ProgramFactory
 from manabiba.programs.models import Program
 from manabiba.programs.services import SessionTimes, program_update
 from manabiba.registrations.models import Registration
@@ -193,3 +194,104 @@ def test_the_page_says_when_a_changed_section_was_counted(city: City, settings: 
     page = client.get("/staff/reports/", HTTP_ACCEPT_LANGUAGE="ja").content.decode()
     assert "に集計したものです" in page
     assert "2026年12月3日（木）10:00" in page
+
+
+def _kept_years(*names: str) -> None:
+    """Count and keep both years of every section, so that each of ``names`` has a token to lose."""
+    figures(), figures(FY2025)
+    assert {(name, year) for name in names for year in (2025, 2026)} <= set(tokens())
+
+
+def test_a_new_registration_retires_only_the_participants_of_its_year(city: City) -> None:
+    """A burst of applications retires one token a year, not every year of the exchange meetings'
+    and the loop's sections (they read a registration only through what is written after it)."""
+    build_city(city)
+    _kept_years("registrations", "exchanges", "loop")
+    before = tokens()
+    program = Program.objects.filter(first_starts_at__year=2026).first()
+    assert program is not None
+
+    _register(program, Registration.Status.CONFIRMED)
+
+    assert confirmed() == 9
+    after = tokens()
+    assert after["registrations", 2026] != before["registrations", 2026]
+    unchanged = [key for key in before if key != ("registrations", 2026)]
+    assert {key: after[key] for key in unchanged} == {key: before[key] for key in unchanged}
+    assert figures() == figures(kept=False)
+
+
+def test_a_changed_registration_retires_the_loop_from_its_programmes_year_on(city: City) -> None:
+    """A learner's registration counts in the loop in its programme's year and in each later one in
+    which they teach or propose: a change retires those years, and no exchange meeting's."""
+    build_city(city)
+    _kept_years("loop", "exchanges")
+    this_year = Registration.objects.filter(program__first_starts_at__year=2026).first()
+    last_year = Registration.objects.filter(program__first_starts_at__year=2025).first()
+    assert this_year is not None
+    assert last_year is not None
+
+    before = tokens()
+    this_year.status = Registration.Status.CANCELLED
+    this_year.save()
+    figures()
+    after = tokens()
+    assert after["loop", 2026] != before["loop", 2026]
+    assert after["loop", 2025] == before["loop", 2025]
+    assert after["exchanges", 2026] == before["exchanges", 2026]
+
+    last_year.status = Registration.Status.CANCELLED
+    last_year.save()
+    figures()
+    again = tokens()
+    assert again["loop", 2025] != after["loop", 2025]
+    assert again["loop", 2026] != after["loop", 2026]
+    assert figures() == figures(kept=False)
+    assert figures(FY2025) == figures(FY2025, kept=False)
+
+
+def test_a_changed_registration_for_an_exchange_meeting_retires_that_meetings_year(city: City) -> None:
+    build_city(city)
+    meeting = ProgramFactory(
+        published=True, kind=Program.Kind.EXCHANGE, starts_at=datetime(2026, 7, 4, 13, tzinfo=TOKYO)
+    )
+    registration = Registration.objects.create(
+        program=meeting, status=Registration.Status.CONFIRMED, full_name="交流 会", party_size=3
+    )
+    _kept_years("exchanges")
+    before = tokens()
+
+    registration.status = Registration.Status.CANCELLED
+    registration.save()
+
+    figures()
+    after = tokens()
+    assert after["exchanges", 2026] != before["exchanges", 2026]
+    assert after["exchanges", 2025] == before["exchanges", 2025]
+
+
+def test_a_change_in_a_year_with_a_token_replaces_it_in_one_statement(
+    city: City, django_capture_on_commit_callbacks: Any
+) -> None:
+    """After each registration's commit: the programme's years read, and one UPDATE of their token
+    (a year nobody counted yet gets its token by an upsert instead)."""
+    build_city(city)
+    _kept_years("registrations")
+    program = Program.objects.filter(first_starts_at__year=2026).first()
+    assert program is not None
+    before = tokens()
+    with (
+        CaptureQueriesContext(connection) as captured,
+        django_capture_on_commit_callbacks(execute=True),
+        transaction.atomic(),
+    ):
+        _register(program, Registration.Status.CONFIRMED)
+    after_commit = [
+        q["sql"]
+        for q in captured.captured_queries
+        if not q["sql"].startswith(("SAVEPOINT", "RELEASE SAVEPOINT", 'INSERT INTO "registrations_registration"'))
+    ]
+    assert len(after_commit) == 2, after_commit  # the programme's years, the UPDATE
+    assert after_commit[1].startswith('UPDATE "core_figureversion"')
+    assert tokens()["registrations", 2026] != before["registrations", 2026]
+    assert confirmed() == 9

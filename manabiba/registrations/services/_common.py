@@ -20,14 +20,14 @@ from manabiba.registrations.services._mail import _mail, _mail_confirmed
 Status = Registration.Status
 
 
-def _lock_program(program_id: int) -> Program:
-    """Lock the programme's row: every allocation of its seats happens under this lock."""
+def _lock_program(program_id: int, *, organizer: bool = True) -> Program:
+    """Lock the programme's row: every allocation of its seats happens under this lock.
+
+    ``organizer=False`` leaves the organiser out of the read, for a caller that checks no
+    permission under the lock (a resident applying): the lock is then held for a narrower read."""
     # Only the programme's row is locked (OF self); its settings come in the same round trip.
-    return (
-        Program.objects.select_for_update(of=("self",))
-        .select_related("organizer", "registration_settings")
-        .get(pk=program_id)
-    )
+    related = ("organizer", "registration_settings") if organizer else ("registration_settings",)
+    return Program.objects.select_for_update(of=("self",)).select_related(*related).get(pk=program_id)
 
 
 def _settings_locked(program: Program) -> RegistrationSettings:

@@ -35,6 +35,7 @@ from manabiba.registrations.selectors import (
     lottery_drawn,
     online_application_refusal,
     seat_state,
+    seats_free,
 )
 from manabiba.registrations.services._common import (
     Status,
@@ -121,7 +122,7 @@ def _predicted_status(registration: Registration, program: Program, reg_settings
     rendering again under it."""
     if reg_settings.is_lottery and not lottery_drawn(program):
         return Status.APPLIED
-    free = seat_state(program).free(program)
+    free = seats_free(program)  # the seats alone: the waiting list and the person are the lock's to read
     return Status.CONFIRMED if free is None or registration.party_size <= free else Status.WAITLISTED
 
 
@@ -150,6 +151,7 @@ def _place_and_announce(
         RegistrationParticipant(registration=registration, position=n, name=p.name, age=p.age)
         for n, p in enumerate(participants, start=1)
     )
+    _hold_participants(registration, stored)
     details = {"program": registration.program_id, "status": registration.status, "party_size": registration.party_size}
     audit_log(action=action, actor=actor, target=registration, data={**details, **data})
     if prepared is not None and registration.status in prepared:
@@ -162,6 +164,15 @@ def _place_and_announce(
     else:
         _mail(registration, registration.status, {"participants": stored})  # applied / waitlisted
     return registration
+
+
+def _hold_participants(registration: Registration, stored: list[RegistrationParticipant]) -> None:
+    """Give ``registration.participants.all()`` the rows just stored (in position order, as the
+    model orders them), as a prefetch would: the API's answer and any mail rendered again name
+    them without reading back what this transaction wrote."""
+    held = registration.participants.all()
+    held._result_cache = list(stored)
+    registration.__dict__.setdefault("_prefetched_objects_cache", {})["participants"] = held
 
 
 def _unsaved(participants: Sequence[ParticipantSpec]) -> list[RegistrationParticipant]:
@@ -329,7 +340,11 @@ def registration_submit(
     )
     # The participants as given, checked against settings read without the lock: what the mail
     # rendered before it names. The lock checks them again; if they differ the mail is rendered there.
-    unlocked_settings = RegistrationSettings.objects.filter(program=program).first() or RegistrationSettings()
+    try:
+        # Read with the programme when the caller asked for them (``selectors.program_to_apply_for``).
+        unlocked_settings = program.registration_settings
+    except RegistrationSettings.DoesNotExist:
+        unlocked_settings = RegistrationSettings()
     guessed = _clean_participants(
         participants,
         party_size=party_size,
@@ -346,7 +361,7 @@ def registration_submit(
 
     # The transaction starts here: on SQLite its BEGIN IMMEDIATE is the lock.
     with transaction.atomic():
-        program = _lock_program(program.pk)
+        program = _lock_program(program.pk, organizer=False)
         reg_settings = _settings_locked(program)
         _check_open_online(program, now)
         state = seat_state(program, user=user, check_in_code=registration.check_in_code)
