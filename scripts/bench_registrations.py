@@ -3,7 +3,8 @@
 Run with `.venv/bin/python scripts/bench_registrations.py` (part of `make bench`). Runs on SQLite (a
 fresh file in a temporary directory) and, when DATABASE_URL is set, on that PostgreSQL database too
 (its bench programme and bench residents are replaced on each run). Starts gunicorn with production
-settings (`DATABASE_CONN_MAX_AGE=60`, as deployed), measures `/healthz` with wrk in the same run, then
+settings (`DATABASE_CONN_MAX_AGE=60`, as deployed) behind Debian's nginx (as deployed, and so that an idle
+connection never ties up a sync worker), measures `/healthz` through it with wrk in the same run, then
 fires every application with wrk and a Lua script (scripts/wrk_registrations.lua): one connection per
 wrk thread, each application a different resident with a token prepared beforehand, each request
 timed in the script. Prints throughput (and its share of /healthz), latency, seats confirmed and
@@ -34,6 +35,7 @@ from benchserver import (
     production_env,
     report_section_write,
     start_gunicorn,
+    start_nginx,
     wait_for_server,
     wrk_path,
     wrk_script,
@@ -174,16 +176,22 @@ TARGET_P99_MS = 1000.0
 
 NOTES = """Before issue 14 the same burst (then 64 Python client threads on the same machine, PostgreSQL) stored
 37.9 registrations a second, p99 3.1 s (and about 26 a second, p99 2.8–3.8 s, in the issue's own run). Since
-then the programme's lock is held for five statements and the commit (lock with the settings, one aggregate
-for the seats, the waiting list's end, the person's own registration and the check-in code, the
-registration, the audit entry, the prepared mail), where it was held for about thirteen statements and the
-rendering of the mail and its calendar file; the mail is rendered before the lock
-(`docs/registrations.md`, First come). The load generator changed too (wrk, one connection per thread), so
-the two runs are not the same measure. On a machine whose load average is many times its CPU count, every
-statement under the lock also waits for a CPU (and the commit for a disk other databases are flushing to),
-and everyone else waits for the lock's holder: such a run measures the machine's queue as much as the code,
-and it does not tell how much of the gap to the targets is which. Run it on a quiet machine before reading
-the figures as the server's.
+then the programme's lock is held for five statements and the commit, the mail is rendered before it
+(`docs/registrations.md`, First come), and an application takes 19 statements in all instead of 24 (the
+same document, "What one application costs"). The load generator changed too (wrk, one connection per
+thread), so the two runs are not the same measure.
+
+The burst now goes through nginx, as deployed (`deploy/nginx-cluster.conf`, one upstream), and `/healthz`
+is measured through it too. Straight to gunicorn, runs had stragglers answered after 120 s or more: wrk
+opens a new connection after each answer (the sync workers close theirs) and leaves it idle once its
+thread has sent its share, and a sync worker that accepted such a connection waited on it until
+gunicorn's 120-second timeout killed it, while the other requests queued (seen on 2026-12-03: the listen
+queue full, the workers idle in a read of a connection that had sent nothing). nginx reads each request
+whole before it passes it on, so no idle connection reaches a worker.
+
+On a machine whose load average is many times its CPU count, every statement under the lock also waits
+for a CPU, and everyone else waits for the lock's holder: run it on a quiet machine before reading the
+figures as the server's.
 """
 
 
@@ -220,7 +228,7 @@ def _write_report(runs: list[dict[str, Any]]) -> None:
         f"`scripts/bench_registrations.py`: {APPLICANTS} residents apply at once for {SEATS} seats through "
         f"`POST /api/v1/programs/{{id}}/registrations`; wrk with a Lua script (`scripts/wrk_registrations.lua`), "
         f"{CLIENTS} connections (one per wrk thread), each application a different resident with a token "
-        f"prepared beforehand; gunicorn with {WORKERS} sync workers on production settings "
+        f"prepared beforehand; nginx in front of gunicorn with {WORKERS} sync workers on production settings "
         f"(`DATABASE_CONN_MAX_AGE=60`), on the same machine ({machine}), shared with other work (load "
         "average in the table): the share of `/healthz` measured just before on the same server is the fair "
         "measure.\n\n" + "\n".join(rows) + "\n\n" + NOTES
@@ -244,17 +252,24 @@ def run_here() -> dict[str, Any]:
         program_id, tokens = seed()
         print(f"  seeded in {time.perf_counter() - seeded:.1f} s")
         connection.close()
-        port = free_port()
-        process = start_gunicorn(port=port, workers=WORKERS, env={**os.environ})
+        app_port, port = free_port(), free_port()
+        process = start_gunicorn(port=app_port, workers=WORKERS, env={**os.environ})
+        # Behind nginx, as deployed: wrk opens a new connection after each answer (gunicorn's sync
+        # workers close theirs) and leaves it idle once its thread is done; straight to gunicorn, a
+        # worker took such a connection and waited on it for the 120-second timeout while requests
+        # queued (the stragglers of earlier runs).
+        proxy = start_nginx(workdir, port, [app_port])
         load = os.getloadavg()[0]
         try:
-            wait_for_server(f"http://127.0.0.1:{port}/healthz", process)
+            wait_for_server(f"http://127.0.0.1:{app_port}/healthz", process)
+            wait_for_server(f"http://127.0.0.1:{port}/healthz", proxy)
             wrk_summary(f"http://127.0.0.1:{port}/healthz", workdir=workdir, connections=16, seconds=2)
             healthz = wrk_summary(f"http://127.0.0.1:{port}/healthz", workdir=workdir, connections=16, seconds=5)
             result = burst(port, program_id, tokens, workdir)
         finally:
-            process.terminate()
-            process.wait(timeout=30)
+            for running in (proxy, process):
+                running.terminate()
+                running.wait(timeout=30)
         outcome = check(program_id)
         latencies = result["latencies"]
         answered = len(result["statuses"])

@@ -12,7 +12,8 @@ import time
 import urllib.request
 from pathlib import Path
 
-REPORT = Path(__file__).resolve().parent.parent / "docs" / "benchmarks.md"
+ROOT = Path(__file__).resolve().parent.parent
+REPORT = ROOT / "docs" / "benchmarks.md"
 
 
 def report_section_write(heading: str, section: str, path: Path | None = None) -> None:
@@ -41,6 +42,45 @@ def production_env(workdir: Path, **extra: str) -> dict[str, str]:
         "LOG_LEVEL": "WARNING",
         **extra,
     }
+
+
+def nginx_path() -> str:
+    """Debian's nginx, installed with apt-get if missing."""
+    found = shutil.which("nginx") or ("/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists() else None)
+    if found:
+        return found
+    print("nginx is missing: installing Debian's package with apt-get install -y nginx")
+    command = ["apt-get", "install", "-y", "nginx"]
+    if os.geteuid() != 0 and shutil.which("sudo"):
+        command.insert(0, "sudo")
+    subprocess.run(command, check=False)  # noqa: S603 - fixed arguments
+    found = shutil.which("nginx") or ("/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists() else None)
+    if not found:
+        raise SystemExit("nginx is needed: apt-get install nginx")
+    return found
+
+
+def nginx_config(workdir: Path, port: int, upstreams: list[int]) -> Path:
+    """deploy/nginx-cluster.conf for nginx on ``port`` in front of the app servers on ``upstreams``."""
+    template = (ROOT / "deploy" / "nginx-cluster.conf").read_text(encoding="utf-8")
+    for name in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"):
+        (workdir / name).mkdir(exist_ok=True)
+    config = template.format(
+        user="user root;" if os.geteuid() == 0 else "",
+        workdir=workdir,
+        port=port,
+        servers="\n".join(f"        server 127.0.0.1:{upstream} max_fails=0;" for upstream in upstreams),
+    )
+    path = workdir / "nginx.conf"
+    path.write_text(config, encoding="utf-8")
+    return path
+
+
+def start_nginx(workdir: Path, port: int, upstreams: list[int]) -> subprocess.Popen[bytes]:
+    """nginx in front of the app servers, as deployed: it reads each request whole before passing
+    it on, so a client that connects and sends nothing ties up no gunicorn sync worker."""
+    config = nginx_config(workdir, port, upstreams)
+    return subprocess.Popen([nginx_path(), "-p", str(workdir), "-c", str(config)])  # noqa: S603
 
 
 def free_port() -> int:

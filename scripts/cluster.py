@@ -33,7 +33,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlparse
 
-from benchserver import free_port, production_env, wait_for_server
+from benchserver import free_port, nginx_config, nginx_path, production_env, wait_for_server
 
 ROOT = Path(__file__).resolve().parent.parent
 DATABASE_URL = os.environ.get("CLUSTER_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/manabiba_cluster")
@@ -42,21 +42,6 @@ VISIBLE_WITHIN = 1.0  # seconds
 MAIL_WAIT = float(os.environ.get("CLUSTER_MAIL_WAIT", "300"))
 OLD_TITLE = "クラスタ確認講座 はじめての合唱"
 NEW_WORD = "ミツバチ観察"
-
-
-def _nginx() -> str:
-    found = shutil.which("nginx") or ("/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists() else None)
-    if found:
-        return found
-    print("nginx is missing: installing Debian's package with apt-get install -y nginx")
-    command = ["apt-get", "install", "-y", "nginx"]
-    if os.geteuid() != 0 and shutil.which("sudo"):
-        command.insert(0, "sudo")
-    subprocess.run(command, check=False)  # noqa: S603 - fixed arguments
-    found = shutil.which("nginx") or ("/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists() else None)
-    if not found:
-        raise SystemExit("nginx is needed: apt-get install nginx")
-    return found
 
 
 def _database_exists() -> None:
@@ -168,21 +153,6 @@ def check_visibility(port_a: int, port_b: int, program_id: int, token: str) -> d
     return {"search page": seen[search], "programme page": seen[detail], "API search": seen[api]}
 
 
-def nginx_config(workdir: Path, port: int, upstreams: list[int]) -> Path:
-    template = (ROOT / "deploy" / "nginx-cluster.conf").read_text(encoding="utf-8")
-    for name in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"):
-        (workdir / name).mkdir(exist_ok=True)
-    config = template.format(
-        user="user root;" if os.geteuid() == 0 else "",
-        workdir=workdir,
-        port=port,
-        servers="\n".join(f"        server 127.0.0.1:{upstream} max_fails=0;" for upstream in upstreams),
-    )
-    path = workdir / "nginx.conf"
-    path.write_text(config, encoding="utf-8")
-    return path
-
-
 def check_mail(catcher: Any, program_id: int, since: Any) -> dict[str, Any]:
     """Wait for the worker to empty the outbox; compare what the SMTP server got with the outbox."""
     from manabiba.core.models import OutboxMessage
@@ -214,7 +184,7 @@ def check_mail(catcher: Any, program_id: int, since: Any) -> dict[str, Any]:
 
 
 def main() -> None:
-    nginx = _nginx()
+    nginx = nginx_path()
     workdir = Path(tempfile.mkdtemp(prefix="manabiba-cluster-"))
     processes: list[subprocess.Popen[bytes]] = []
     sys.path.insert(0, str(ROOT / "scripts"))

@@ -159,10 +159,10 @@ def _postings(
                 found = terms[term] = array("i")
             found.extend(holders)
     # Bits cost size/8 bytes however few they are, positions 4 bytes each but must become bits
-    # for every query: a term held by more than one entry in 256 is kept as bits (at most 32
-    # times its positions' memory), rarer ones as positions (at most 256 to turn into bits).
+    # for every query: a term held by more than one entry in 64 is kept as bits (at most twice
+    # its positions' memory), rarer ones as positions (at most one in 64 to turn into bits).
     postings: dict[str, Postings] = {
-        term: bits_of_positions(held, size) if len(held) * 256 > size else held for term, held in terms.items()
+        term: bits_of_positions(held, size) if len(held) * 64 > size else held for term, held in terms.items()
     }
     return postings, by_text
 
