@@ -6,7 +6,7 @@ from html import escape
 from typing import Any
 
 from django import template
-from django.utils.formats import localize
+from django.utils.formats import number_format
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
@@ -48,7 +48,7 @@ def _count(name: str, option: Any, brackets: tuple[str, str], extra: str = "") -
     opening, closing = brackets
     return (
         f'<span class="facet__count" id="count-{escape(name)}-{escape(str(option.value))}"{extra}>'
-        f"{opening}{localize(option.count)}{closing}</span>"
+        f"{opening}{number_format(option.count, force_grouping=True)}{closing}</span>"
     )
 
 
