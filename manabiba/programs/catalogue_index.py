@@ -3,9 +3,11 @@
 The listing asks, for every facet, how many programmes each value would give with the other
 filters kept: eighty-odd counts a page. Asked of the database, that is one GROUP BY per facet,
 each re-evaluating the keyword and the filters (tens of milliseconds at 100,000 programmes).
-Here every published programme has a position, and every facet value (a field, an audience, an
-area, a fee, a time of day …) a Python integer whose bits are the programmes that have it: a
-filter is an AND, a count a ``bit_count()``, each a few microseconds.
+Here every programme of the search index has a position (in the keyword ranking's order, from
+``core.search_memory``), and every facet value (a field, an audience, an area, a fee, a time of
+day …) and every term a Python integer whose bits are the programmes that have it: a filter or a
+keyword is an AND, a count a ``bit_count()``, a relevance page the first set bits, each a few
+microseconds.
 
 Exact, never estimated: the index is built from the database and rebuilt when the catalogue
 version changes (``catalogue_changed``, called by every service that changes a programme), and
