@@ -21,7 +21,6 @@ import os
 import platform
 import random
 import re
-import shutil
 import statistics
 import subprocess
 import sys
@@ -35,7 +34,7 @@ from datetime import time as dtime
 from pathlib import Path
 from typing import Any
 
-from benchserver import free_port, production_env, report_section_write, wait_for_server
+from benchserver import free_port, production_env, report_section_write, wait_for_server, wrk_path
 
 ROOT = Path(__file__).resolve().parent.parent
 OPENDATA = ROOT / "manabiba" / "opendata" / "samples"
@@ -571,21 +570,6 @@ def profile_search() -> str:
     return "\n".join(lines[:8])
 
 
-def _wrk() -> str:
-    found = shutil.which("wrk")
-    if found:
-        return found
-    print("wrk is missing: installing it with apt-get install -y wrk")
-    command = ["apt-get", "install", "-y", "wrk"]
-    if os.geteuid() != 0 and shutil.which("sudo"):
-        command.insert(0, "sudo")
-    subprocess.run(command, check=False)  # noqa: S603 - fixed arguments
-    found = shutil.which("wrk")
-    if not found:
-        raise SystemExit("wrk is needed: apt-get install wrk")
-    return found
-
-
 def _status(url: str) -> int:
     with urllib.request.urlopen(url, timeout=300) as response:  # noqa: S310 - our own local server
         status: int = response.status
@@ -602,7 +586,7 @@ def load(
     each once, instead of its one URL (which then only checks that the server answers).
     ``settings``: environment variables for this server only."""
     rotating = rotating or {}
-    wrk = _wrk()
+    wrk = wrk_path()
     port = free_port()
     env = {**os.environ, **_env(workdir, **(settings or {}))}
     env.pop("DEBUG", None)
@@ -684,7 +668,7 @@ def load(
 
 
 def _wrk_version() -> str:
-    run = subprocess.run([_wrk(), "-v"], capture_output=True, text=True, check=False)  # noqa: S603 - fixed arguments
+    run = subprocess.run([wrk_path(), "-v"], capture_output=True, text=True, check=False)  # noqa: S603 - fixed arguments
     return (run.stdout or run.stderr).split("\n")[0] or "wrk"
 
 

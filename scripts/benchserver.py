@@ -44,20 +44,24 @@ def production_env(workdir: Path, **extra: str) -> dict[str, str]:
     }
 
 
-def nginx_path() -> str:
-    """Debian's nginx, installed with apt-get if missing."""
-    found = shutil.which("nginx") or ("/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists() else None)
+def debian_tool(name: str) -> str:
+    """The path of Debian's package ``name`` (wrk, nginx), installed with apt-get if missing."""
+    found = shutil.which(name) or (f"/usr/sbin/{name}" if Path(f"/usr/sbin/{name}").exists() else None)
     if found:
         return found
-    print("nginx is missing: installing Debian's package with apt-get install -y nginx")
-    command = ["apt-get", "install", "-y", "nginx"]
+    print(f"{name} is missing: installing Debian's package with apt-get install -y {name}")
+    command = ["apt-get", "install", "-y", name]
     if os.geteuid() != 0 and shutil.which("sudo"):
         command.insert(0, "sudo")
     subprocess.run(command, check=False)  # noqa: S603 - fixed arguments
-    found = shutil.which("nginx") or ("/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists() else None)
+    found = shutil.which(name) or (f"/usr/sbin/{name}" if Path(f"/usr/sbin/{name}").exists() else None)
     if not found:
-        raise SystemExit("nginx is needed: apt-get install nginx")
+        raise SystemExit(f"{name} is needed: apt-get install {name}")
     return found
+
+
+def nginx_path() -> str:
+    return debian_tool("nginx")
 
 
 def nginx_config(workdir: Path, port: int, upstreams: list[int]) -> Path:
@@ -118,10 +122,7 @@ SCRIPTS = Path(__file__).resolve().parent
 
 
 def wrk_path() -> str:
-    found = shutil.which("wrk")
-    if found is None:
-        raise SystemExit("wrk is needed: apt-get install wrk")
-    return found
+    return debian_tool("wrk")
 
 
 def wrk_script(workdir: Path, name: str, *parts: str) -> Path:

@@ -74,9 +74,6 @@ class CatalogueIndex:
     # Keywords' matches, kept with the positions their bits refer to (``keyword_matches``): bits
     # of a rebuilt index would point at other programmes.
     keywords: dict[str, "KeywordMatches"] = dataclasses.field(default_factory=dict, compare=False)
-    # The programmes ended by the last moment asked (how many, their bits): moments mostly move on,
-    # so each ``visible`` adds only the programmes ended since.
-    _ended: list[tuple[int, int]] = dataclasses.field(default_factory=lambda: [(0, 0)], compare=False)
 
     @property
     def ids(self) -> tuple[int, ...]:
@@ -87,22 +84,10 @@ class CatalogueIndex:
         return self.terms.position
 
     def visible(self, now: datetime) -> int:
-        """Listed at ``now``: published, and the last session not ended (or undated)."""
-        count = bisect_left(self.ends, now.timestamp())
-        known, bits = self._ended[0]
-        if count < known:
-            known, bits = 0, 0
-        if count > known:
-            added = bytearray((len(self.ids) + 7) // 8)
-            for index in self.end_order[known:count]:
-                added[index >> 3] |= 1 << (index & 7)
-            bits |= int.from_bytes(added, "little")
-            self._ended[0] = (count, bits)
-        return self.all_bits & ~bits
-
-    def bits_of(self, ids: Iterable[int]) -> int:
-        position = self.position
-        return bits_of_positions((position[pk] for pk in ids if pk in position), len(self.ids))
+        """Listed at ``now``: published, and the last session not ended (or undated). Published
+        programmes that have ended are few: the daily ``programs_finish_past`` marks them finished."""
+        ended = self.end_order[: bisect_left(self.ends, now.timestamp())]
+        return self.all_bits & ~bits_of_positions(ended, len(self.ids)) if ended else self.all_bits
 
     def ids_of(self, bits: int) -> list[int]:
         """The programmes whose bits are set, by position."""
