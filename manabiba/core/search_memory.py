@@ -16,8 +16,11 @@ query's words, as ``search_ids`` does. A test holds this ranking to ``search_ids
 moments on both databases.
 """
 
+import dataclasses
+import threading
 from array import array
 from bisect import bisect_left, bisect_right
+from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
@@ -31,6 +34,42 @@ from manabiba.core.search import SCOPE_FIELDS, search_words
 Postings: TypeAlias = "int | array[int]"  # bits, or positions of a rare term
 
 _INF = float("inf")
+# Rare terms are kept as positions (memory), and turned into bits when a query asks for them: about a
+# tenth of a millisecond each at 100,000 entries. Queries share their words, so each process keeps
+# the bits of the terms asked most recently, up to this many bytes (a few hundred terms).
+TERM_BITS_KEPT_BYTES = 8_000_000
+
+
+class _RecentBits:
+    """The bits of the rare terms asked most recently, within ``TERM_BITS_KEPT_BYTES``."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._kept: OrderedDict[tuple[int, str], int] = OrderedDict()
+        self._bytes = 0
+
+    def get(self, key: tuple[int, str]) -> int | None:
+        with self._lock:
+            found = self._kept.get(key)
+            if found is not None:
+                self._kept.move_to_end(key)
+            return found
+
+    def put(self, key: tuple[int, str], bits: int) -> None:
+        size = (bits.bit_length() + 7) // 8
+        with self._lock:
+            if key in self._kept:
+                return
+            self._kept[key] = bits
+            self._bytes += size
+            while self._bytes > TERM_BITS_KEPT_BYTES and self._kept:
+                _key, dropped = self._kept.popitem(last=False)
+                self._bytes -= (dropped.bit_length() + 7) // 8
+
+    def clear(self) -> None:
+        with self._lock:
+            self._kept.clear()
+            self._bytes = 0
 
 
 def epoch_sql(column: str) -> str:
@@ -65,19 +104,27 @@ class TermIndex:
     gram_vocabulary: tuple[str, ...]
     gram_texts: tuple[str, ...]
     gram_text: "array[int]"
+    recent: _RecentBits = dataclasses.field(default_factory=_RecentBits, compare=False, repr=False)
 
     @property
     def size(self) -> int:
         return len(self.ids)
 
     def postings(self, field: int, term: str) -> int:
-        return self._bits(self.fields[field].get(term, 0))
+        return self._bits(field, term, self.fields[field].get(term, 0))
 
     def gram_postings(self, gram: str) -> int:
-        return self._bits(self.grams.get(gram, 0))
+        return self._bits(-1, gram, self.grams.get(gram, 0))
 
-    def _bits(self, found: Postings) -> int:
-        return found if isinstance(found, int) else bits_of_positions(found, self.size)
+    def _bits(self, field: int, term: str, found: Postings) -> int:
+        if isinstance(found, int):
+            return found
+        key = (field, term)
+        bits = self.recent.get(key)
+        if bits is None:
+            bits = bits_of_positions(found, self.size)
+            self.recent.put(key, bits)
+        return bits
 
     def positions_of(self, bits: int) -> list[int]:
         """The positions whose bits are set, ascending (for many: a pass over the bytes)."""

@@ -26,7 +26,7 @@ from manabiba.core.search import search_snippet
 from manabiba.core.templatetags.japanese import lang_ja
 from manabiba.programs.kept import KeptByProgramme
 from manabiba.programs.models import Program
-from manabiba.programs.selectors import catalogue_version, programs_by_id
+from manabiba.programs.selectors import catalogue_version, program_cards_by_id
 from manabiba.programs.templatetags.programme_dates import next_session
 
 # Where the summary or the snippet goes in a rendered card: a character no text of ours holds.
@@ -59,7 +59,7 @@ def program_cards(
             cards[pk] = card
     missing = [pk for pk in ids if pk not in cards]
     if missing:
-        for pk, program in programs_by_id(missing).items():
+        for pk, program in program_cards_by_id(missing).items():
             cards[pk] = _cards.put(pk, version, variant, _render(program, furigana_on))
     return [mark_safe(card.head + _text(card, query) + card.tail) for pk in ids if (card := cards.get(pk))]
 

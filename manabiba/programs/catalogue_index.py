@@ -73,7 +73,7 @@ class CatalogueIndex:
     weekday_when: dict[tuple[int, str], int]  # a session on that day and in that time of day
     # Keywords' matches, kept with the positions their bits refer to (``keyword_matches``): bits
     # of a rebuilt index would point at other programmes.
-    keywords: dict[str, "KeywordMatches"] = dataclasses.field(default_factory=dict, compare=False)
+    keywords: "KeptKeywords" = dataclasses.field(default_factory=lambda: KeptKeywords(), compare=False)
 
     @property
     def ids(self) -> tuple[int, ...]:
@@ -107,6 +107,24 @@ class KeywordMatches:
         return sum((tier.bit_length() + 7) // 8 for tier in self.tiers) + (self.bits.bit_length() + 7) // 8
 
 
+class KeptKeywords(dict[str, KeywordMatches]):
+    """Keywords' matches kept with an index, and the bytes they take (summed as they are added, not
+    over every kept keyword at each new one)."""
+
+    bytes = 0
+
+    def keep(self, key: str, found: KeywordMatches) -> None:
+        if self.bytes + found.size > KEYWORD_BYTES_KEPT or len(self) >= KEYWORDS_KEPT:
+            self.clear()
+        replaced = self.get(key)
+        self[key] = found
+        self.bytes += found.size - (replaced.size if replaced else 0)
+
+    def clear(self) -> None:
+        super().clear()
+        self.bytes = 0
+
+
 # What a process keeps of keywords' matches (summed over keywords), and how many keywords: each is
 # a few ANDs and ORs of the index's bits, computed in about a millisecond, so little is kept.
 KEYWORD_BYTES_KEPT = 16_000_000
@@ -126,10 +144,7 @@ def keyword_matches(index: CatalogueIndex, query: str, *, keep: bool = True) -> 
         found = KeywordMatches(tiers, every)
         if keep:
             with _lock:
-                kept_bytes = sum(kept.size for kept in index.keywords.values())
-                if kept_bytes + found.size > KEYWORD_BYTES_KEPT or len(index.keywords) >= KEYWORDS_KEPT:
-                    index.keywords.clear()
-                index.keywords[key] = found
+                index.keywords.keep(key, found)
     return found
 
 
@@ -139,9 +154,11 @@ def keyword_page(index: CatalogueIndex, matches: KeywordMatches, allowed: int, n
 
 
 def forget_keywords() -> None:
-    """Drop the keywords this process keeps (benchmarks measuring a keyword's first search)."""
+    """Drop the keywords and the terms' bits this process keeps (benchmarks measuring a keyword's
+    first search)."""
     for index in _current.values():
         index.keywords.clear()
+        index.terms.recent.clear()
 
 
 # The filters the bitsets answer (with the keyword's ranking and the order). A filter added to

@@ -3,6 +3,7 @@
 import hashlib
 import json
 import threading
+import time
 import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -413,6 +414,10 @@ def program_page_ids(
     return found
 
 
+def _sessions_in_order() -> Prefetch[str]:
+    return Prefetch("sessions", queryset=ProgramSession.objects.order_by("starts_at"))
+
+
 def programs_by_id(ids: Iterable[int]) -> dict[int, Program]:
     """The programmes ``ids`` with what a card or the API shows of them (organiser, venue, fields,
     audiences, sessions in order), in three queries whatever their number."""
@@ -420,6 +425,16 @@ def programs_by_id(ids: Iterable[int]) -> dict[int, Program]:
     if not ids:
         return {}
     return {p.pk: p for p in _with_relations(Program.objects.filter(pk__in=ids))}
+
+
+def program_cards_by_id(ids: Iterable[int]) -> dict[int, Program]:
+    """The programmes ``ids`` with what a catalogue card shows of them (organiser, venue, sessions in
+    order), in two queries: a card names no field, audience or area, so they are not read."""
+    ids = list(ids)
+    if not ids:
+        return {}
+    programs = Program.objects.filter(pk__in=ids).select_related("organizer", "facility", "room")
+    return {p.pk: p for p in programs.prefetch_related(_sessions_in_order())}
 
 
 def _page_ids(filters: ProgramFilters, *, offset: int, limit: int, now: datetime) -> tuple[int, list[int]]:
@@ -499,7 +514,7 @@ def _among(ids: list[int]) -> RawSQL:
 
 def _with_relations(programs: QuerySet[Program]) -> QuerySet[Program]:
     return programs.select_related("organizer", "facility", "room", "area").prefetch_related(
-        "categories", "audiences", Prefetch("sessions", queryset=ProgramSession.objects.order_by("starts_at"))
+        "categories", "audiences", _sessions_in_order()
     )
 
 
@@ -523,6 +538,56 @@ def program_facets(filters: ProgramFilters, *, now: datetime | None = None) -> d
     return facets
 
 
+@dataclass(frozen=True)
+class _FacetChoices:
+    """The fields, audiences and areas the facets list, as read at ``read_at`` (monotonic seconds)."""
+
+    version: str
+    read_at: float
+    categories: tuple[Category, ...]
+    audiences: tuple[Audience, ...]
+    areas: tuple[Area, ...]
+
+
+# Reference data changes only when ``load_reference`` runs (at a deploy), so each process reads it
+# at most once a minute (as often as the catalogue index checks the database) instead of three
+# queries a page; a new catalogue version reads it again at once.
+FACET_CHOICES_MAX_AGE = 60.0
+_facet_choices_kept: dict[str, _FacetChoices] = {}
+
+
+def _facet_choices() -> _FacetChoices:
+    version, now = catalogue_version(), time.monotonic()
+    kept = _facet_choices_kept.get(connection.alias)
+    if kept is None or kept.version != version or now - kept.read_at >= FACET_CHOICES_MAX_AGE:
+        kept = _FacetChoices(
+            version=version,
+            read_at=now,
+            categories=tuple(Category.objects.order_by("sort_order")),
+            audiences=tuple(Audience.objects.order_by("sort_order")),
+            areas=tuple(Area.objects.all()),
+        )
+        _facet_choices_kept[connection.alias] = kept
+    return kept
+
+
+def _listed_facets(
+    filters: ProgramFilters, *, categories: dict[Any, int], audiences: dict[Any, int], areas: dict[Any, int]
+) -> dict[str, list[FacetValue]]:
+    """The field, audience and area facets: every value the city lists, with its count."""
+    choices = _facet_choices()
+    return {
+        "categories": [
+            FacetValue(str(c.pk), c.label, categories.get(c.pk, 0), c.pk in filters.categories)
+            for c in choices.categories
+        ],
+        "audiences": [
+            FacetValue(str(a.pk), a.label, audiences.get(a.pk, 0), a.pk in filters.audiences) for a in choices.audiences
+        ],
+        "areas": [FacetValue(str(a.pk), a.label, areas.get(a.pk, 0), a.pk in filters.areas) for a in choices.areas],
+    }
+
+
 def _indexed_facets(index: CatalogueIndex, filters: ProgramFilters, now: datetime) -> dict[str, list[FacetValue]]:
     """``_facets`` from the catalogue's bitsets: the same counts, without a query per facet."""
     base = index.visible(now)
@@ -534,21 +599,12 @@ def _indexed_facets(index: CatalogueIndex, filters: ProgramFilters, now: datetim
         among = combined(applied, base, skip=skip)
         return {value: (among & bits).bit_count() for value, bits in table.items()}
 
-    facets: dict[str, list[FacetValue]] = {}
-    category_counts = counts("categories", index.categories)
-    facets["categories"] = [
-        FacetValue(str(c.pk), c.label, category_counts.get(c.pk, 0), c.pk in filters.categories)
-        for c in Category.objects.order_by("sort_order")
-    ]
-    audience_counts = counts("audiences", index.audiences)
-    facets["audiences"] = [
-        FacetValue(str(a.pk), a.label, audience_counts.get(a.pk, 0), a.pk in filters.audiences)
-        for a in Audience.objects.order_by("sort_order")
-    ]
-    area_counts = counts("areas", index.areas)
-    facets["areas"] = [
-        FacetValue(str(a.pk), a.label, area_counts.get(a.pk, 0), a.pk in filters.areas) for a in Area.objects.all()
-    ]
+    facets = _listed_facets(
+        filters,
+        categories=counts("categories", index.categories),
+        audiences=counts("audiences", index.audiences),
+        areas=counts("areas", index.areas),
+    )
     kind_counts = counts("organizer_kinds", index.organizer_kinds)
     facets["organizer_kinds"] = [
         FacetValue(value, str(label), kind_counts.get(value, 0), value in filters.organizer_kinds)
@@ -583,21 +639,12 @@ def _facets(filters: ProgramFilters, now: datetime) -> dict[str, list[FacetValue
         grouped = rows.filter(**{f"{link}__in": ids}).values(key).annotate(n=Count(link, distinct=True))
         return {row[key]: row["n"] for row in grouped}
 
-    facets: dict[str, list[FacetValue]] = {}
-    category_counts = counts("categories", Program.categories.through.objects.all(), "category_id")
-    facets["categories"] = [
-        FacetValue(str(c.pk), c.label, category_counts.get(c.pk, 0), c.pk in filters.categories)
-        for c in Category.objects.order_by("sort_order")
-    ]
-    audience_counts = counts("audiences", Program.audiences.through.objects.all(), "audience_id")
-    facets["audiences"] = [
-        FacetValue(str(a.pk), a.label, audience_counts.get(a.pk, 0), a.pk in filters.audiences)
-        for a in Audience.objects.order_by("sort_order")
-    ]
-    area_counts = counts("areas", Program.objects.all(), "area_id")
-    facets["areas"] = [
-        FacetValue(str(a.pk), a.label, area_counts.get(a.pk, 0), a.pk in filters.areas) for a in Area.objects.all()
-    ]
+    facets = _listed_facets(
+        filters,
+        categories=counts("categories", Program.categories.through.objects.all(), "category_id"),
+        audiences=counts("audiences", Program.audiences.through.objects.all(), "audience_id"),
+        areas=counts("areas", Program.objects.all(), "area_id"),
+    )
     kind_counts = counts("organizer_kinds", Program.objects.all(), "organizer__kind")
     facets["organizer_kinds"] = [
         FacetValue(value, str(label), kind_counts.get(value, 0), value in filters.organizer_kinds)

@@ -310,3 +310,42 @@ def test_the_index_in_memory_ranks_as_the_database_at_every_moment(catalogue: No
             odd = [pk for pk in expected if pk % 2]
             assert search_memory.ranked_ids(index, tiers, now, allowed=odd_bits, limit=3) == odd[:3], (query, hours)
     assert len(search_memory.ranked_ids(index, search_memory.query_tiers(index, "囲碁"), base, limit=100)) == 23
+
+
+def test_a_rare_terms_bits_kept_for_the_next_query_give_the_same_ranking(
+    catalogue: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A term held by fewer than one entry in 64 is kept as positions and made bits when a query asks;
+    # the bits are kept for the next query within a byte budget, and never change an answer.
+    base = timezone.now().replace(second=0, microsecond=0)
+    for n in range(140):
+        add(1000 + n, f"集会{n}", starts_at=base + timedelta(hours=n))
+    add(700, "盆栽の会", starts_at=base + timedelta(hours=3))
+    add(701, "盆栽教室", starts_at=base + timedelta(hours=5))
+    index = search_memory.term_index_build(KIND)
+    assert not isinstance(index.fields[0]["盆栽"], int)
+    expected = search_ids(kind=KIND, query="盆栽", now=base)
+    assert expected == [700, 701]
+    first = search_memory.ranked_ids(index, search_memory.query_tiers(index, "盆栽"), base, limit=100)
+    assert index.recent.get((0, "盆栽")) is not None
+    again = search_memory.ranked_ids(index, search_memory.query_tiers(index, "盆栽"), base, limit=100)
+    assert first == again == expected
+
+    monkeypatch.setattr(search_memory, "TERM_BITS_KEPT_BYTES", 0)
+    index.recent.clear()
+    assert search_memory.ranked_ids(index, search_memory.query_tiers(index, "盆栽"), base, limit=100) == expected
+    assert index.recent.get((0, "盆栽")) is None  # over the budget: not kept
+
+
+def test_the_most_recently_asked_terms_are_the_ones_kept() -> None:
+    recent = search_memory._RecentBits()
+    one = (1 << 800) | 1  # 101 bytes
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(search_memory, "TERM_BITS_KEPT_BYTES", 250)
+        recent.put((0, "a"), one)
+        recent.put((0, "b"), one << 1)
+        assert recent.get((0, "a")) == one  # asked again: now the most recent
+        recent.put((0, "c"), one << 2)
+        assert recent.get((0, "b")) is None
+        assert recent.get((0, "a")) == one
+        assert recent.get((0, "c")) == one << 2

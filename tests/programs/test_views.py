@@ -19,6 +19,7 @@ from manabiba.accounts.models import User
 from manabiba.accounts.roles import Role
 from manabiba.core.models import Area
 from manabiba.facilities.factories import FacilityFactory
+from manabiba.programs import selectors
 from manabiba.programs.models import Category, Organizer, Program
 from manabiba.programs.services import SessionTimes, program_cancel, program_create, program_publish, program_update
 
@@ -460,11 +461,12 @@ def test_list_pages_use_a_fixed_number_of_queries(
     # After a change every process reads the catalogue's bitsets once (six queries: five of the
     # programmes and one of their search entries, programs/catalogue_index.py); counts, facet
     # counts and a keyword's ranking then come from them.
-    # Listing: the bitsets, ids, the page, three prefetches and the facets' three label lists.
+    # Listing: the bitsets, ids, the cards' programmes and their sessions (a card names no field nor
+    # audience), and the facets' three label lists (read again with a new catalogue version).
     # Home: the bitsets, three short lists (ids, the page and prefetches each; the count of those
     # the bitsets cannot answer), the field counts, the fields and the facility counts. The footer's
     # desk status (weekly hours and special days) adds two, and its contact details one.
-    expected = 29 if path == "/" else 17
+    expected = 29 if path == "/" else 15
     cache.clear()
     with django_assert_num_queries(expected):
         client.get(path)
@@ -475,6 +477,23 @@ def test_list_pages_use_a_fixed_number_of_queries(
     # The next anonymous visitor gets the cached page: no query at all.
     with django_assert_num_queries(0):
         client.get(path)
+
+
+def test_facet_labels_are_read_once_a_minute_not_for_every_page(
+    client: Client, make: Make, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Fields, audiences and areas change only when load_reference runs: a page does not read them.
+    pottery = Category.objects.create(major="芸術・文化", minor="陶芸", sort_order=1)
+    make("陶芸講座", at(date(2026, 11, 28), 10), categories=[pottery])
+    assert "芸術・文化 / 陶芸" in listing(client, "?q=陶芸")
+    Category.objects.filter(pk=pottery.pk).update(minor="焼き物")  # renamed by a reference load
+    with CaptureQueriesContext(connection) as queries:
+        second = listing(client, "?q=陶芸&when=morning")  # another URL: not the page cache
+    assert not any("programs_category" in query["sql"] for query in queries.captured_queries)
+    assert "焼き物" not in second
+    # A minute on (here: no minute at all), the next page reads them again.
+    monkeypatch.setattr(selectors, "FACET_CHOICES_MAX_AGE", 0.0)
+    assert "芸術・文化 / 焼き物" in listing(client, "?q=陶芸&free=1")
 
 
 # --- Kept cards ------------------------------------------------------------------------------------
