@@ -551,6 +551,106 @@ def in_process(inputs: list[dict[str, Any]] | None = None) -> dict[str, tuple[fl
     return results
 
 
+PAGE_PHASES = (
+    (
+        "selectors: ids and count, facets, suggestion",
+        ("program_page_ids", "program_facets", "program_search_suggestion"),
+    ),
+    ("cards: programmes read from the database", ("program_cards_by_id",)),
+    ("cards: rendered (template)", ("_render",)),
+    ("page template, cards put in", ("render",)),
+)
+
+
+PHASE_PAGES = 520
+
+
+def _print_phases(phases: tuple[float, float, dict[str, float]]) -> None:
+    page, healthz, parts = phases
+    print(f"a distinct search page in process: {page:.2f} ms (/healthz {healthz:.2f} ms)")
+    for phase, ms in parts.items():
+        print(f"  {phase:<48} {ms:6.2f} ms")
+    print(f"  {'the rest: middleware, form, chips, page cache':<48} {page - sum(parts.values()):6.2f} ms")
+
+
+def page_phases(paths: list[str]) -> tuple[float, float, dict[str, float]]:
+    """Where a distinct search page's time goes, in this process through Django's whole stack
+    (middleware included, no HTTP): milliseconds per page over ``paths``, each asked once, after
+    twenty other pages (the index and the suggestions' vocabulary are built before, as in a worker
+    that has served a few pages), and /healthz's milliseconds for comparison. Returns (page, healthz,
+    phases)."""
+    import io as _io
+    from urllib.parse import urlsplit
+
+    from django.core.handlers.wsgi import WSGIHandler
+
+    import manabiba.programs.cards as cards_module
+    import manabiba.programs.views as views_module
+
+    handler = WSGIHandler()
+
+    def get(path: str) -> None:
+        parts = urlsplit(path)
+        environ = {
+            "REQUEST_METHOD": "GET",
+            "PATH_INFO": parts.path,
+            "QUERY_STRING": parts.query,
+            "SERVER_NAME": "127.0.0.1",
+            "SERVER_PORT": "80",
+            "HTTP_HOST": "127.0.0.1",
+            "REMOTE_ADDR": "127.0.0.1",
+            "SCRIPT_NAME": "",
+            "wsgi.url_scheme": "http",
+            "wsgi.input": _io.BytesIO(b""),
+            "wsgi.errors": sys.stderr,
+        }
+        statuses: list[str] = []
+        b"".join(handler(environ, lambda status, headers, *_exc: statuses.append(status)))
+        if not statuses[0].startswith("200"):
+            raise SystemExit(f"{path}: {statuses[0]}")
+
+    spent: dict[str, float] = {}
+
+    def timed(module: Any, name: str, phase: str) -> Any:
+        original = getattr(module, name)
+
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            started = time.perf_counter()
+            try:
+                return original(*args, **kwargs)
+            finally:
+                spent[phase] = spent.get(phase, 0.0) + time.perf_counter() - started
+
+        setattr(module, name, wrapper)
+        return original
+
+    for path in paths[:20]:
+        get(path)
+    for _ in range(200):
+        get("/healthz")
+    started = time.perf_counter()
+    for _ in range(1000):
+        get("/healthz")
+    healthz = (time.perf_counter() - started) * 1000 / 1000  # milliseconds per request
+
+    saved = []
+    for phase, names in PAGE_PHASES:
+        for name in names:
+            module = cards_module if name in ("program_cards_by_id", "_render") else views_module
+            saved.append((module, name, timed(module, name, phase)))
+    measured = paths[20:]
+    try:
+        started = time.perf_counter()
+        for path in measured:
+            get(path)
+        total = time.perf_counter() - started
+    finally:
+        for module, name, original in saved:
+            setattr(module, name, original)
+    per_page = {phase: spent.get(phase, 0.0) * 1000 / len(measured) for phase, _names in PAGE_PHASES}
+    return total * 1000 / len(measured), healthz, per_page
+
+
 def profile_search() -> str:
     """Where the time of a keyword search goes: the top of cProfile's cumulative list."""
     import cProfile
@@ -722,6 +822,7 @@ def write_report(
     web: dict[str, dict[str, float]],
     selectors: dict[str, tuple[float, float]],
     profile: str,
+    phases: tuple[float, float, dict[str, float]],
 ) -> str:
     from django.db import connection
 
@@ -815,6 +916,26 @@ def write_report(
         "Under load the workers keep the keywords' matches and the programme cards (`programs/cards.py`) as",
         "they do in production; the distinct-URL runs are never answered by the page cache.",
     ]
+    page, healthz, parts = phases
+    lines += [
+        "",
+        f"### Where a distinct search page's time goes (in process, {PHASE_PAGES - 20} distinct URLs)",
+        "",
+        "Through Django's whole stack in one process (middleware included, no HTTP, no load), each URL",
+        "asked once, after twenty other pages (the index and the suggestions' vocabulary built), so",
+        "most cards are rendered for the first time: what a worker meets on distinct URLs.",
+        "",
+        "| part | ms per page | share |",
+        "|---|---:|---:|",
+        *[f"| {phase} | {ms:.2f} | {ms / page:.0%} |" for phase, ms in parts.items()],
+        f"| the rest: middleware, form, chips, page cache | {page - sum(parts.values()):.2f} | "
+        f"{(page - sum(parts.values())) / page:.0%} |",
+        f"| **the page** | **{page:.2f}** | |",
+        f"| /healthz, for comparison | {healthz:.2f} | |",
+        "",
+        f"A quarter of /healthz's throughput would need the page in about {4 * healthz:.1f} ms here",
+        "(plus what HTTP adds to both).",
+    ]
     lines += [
         "",
         "### Where a keyword search spends its time (cProfile, 100 searches, by own time)",
@@ -838,7 +959,9 @@ def main() -> None:
         seeded = seed(PROGRAMMES)
         if IN_PROCESS_ONLY:
             print(f"in process (up to {IN_PROCESS_RUNS} calls or {IN_PROCESS_BUDGET:.0f} s each):")
-            in_process(distinct_filters(DISTINCT_URLS + WARM_URLS)[WARM_URLS:])
+            inputs = distinct_filters(DISTINCT_URLS + WARM_URLS)
+            in_process(inputs[WARM_URLS:])
+            _print_phases(page_phases(distinct_paths(inputs[-PHASE_PAGES:], api=False)))
             return
         from django.db import connection
 
@@ -878,9 +1001,12 @@ def main() -> None:
         targets.append(("trivial view (/healthz), keyword cache off run", "/healthz"))
         print(f"in process (up to {IN_PROCESS_RUNS} calls or {IN_PROCESS_BUDGET:.0f} s each):")
         selectors = in_process(inputs[WARM_URLS:])
+        # The last URLs of the list: the load runs, which walk it from the start, never reach them.
+        phases = page_phases(rotating[SEARCH_DISTINCT][-PHASE_PAGES:])
+        _print_phases(phases)
         profile = profile_search()
         info = machine()
-        report = write_report(info, seeded, targets, web, selectors, profile)
+        report = write_report(info, seeded, targets, web, selectors, profile, phases)
         trivial = web["trivial view (/healthz)"]["rps"]
         print("ratio to the trivial view:")
         for name, figures in web.items():

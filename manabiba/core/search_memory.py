@@ -41,9 +41,11 @@ TERM_BITS_KEPT_BYTES = 8_000_000
 
 
 class _RecentBits:
-    """The bits of the rare terms asked most recently, within ``TERM_BITS_KEPT_BYTES``."""
+    """The bits of the rare terms asked most recently, within ``TERM_BITS_KEPT_BYTES`` (nothing
+    when not ``enabled``: to measure every query computed afresh)."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, enabled: bool = True) -> None:
+        self.enabled = enabled
         self._lock = threading.Lock()
         self._kept: OrderedDict[tuple[int, str], int] = OrderedDict()
         self._bytes = 0
@@ -57,6 +59,8 @@ class _RecentBits:
 
     def put(self, key: tuple[int, str], bits: int) -> None:
         size = (bits.bit_length() + 7) // 8
+        if not self.enabled:
+            return
         with self._lock:
             if key in self._kept:
                 return
@@ -147,9 +151,12 @@ class TermIndex:
         return found
 
 
-def term_index_build(kind: str, *, others: Iterable[tuple[int, float | None]] = ()) -> TermIndex:
+def term_index_build(
+    kind: str, *, others: Iterable[tuple[int, float | None]] = (), keep_term_bits: bool = True
+) -> TermIndex:
     """Read every entry of ``kind`` (one query) and place ``others`` (object id, start), objects
-    that have no entry but share the positions (the catalogue's programmes)."""
+    that have no entry but share the positions (the catalogue's programmes). ``keep_term_bits``:
+    keep the bits of rare terms asked recently (``TERM_BITS_KEPT_BYTES``)."""
     with connection.cursor() as cursor:
         cursor.execute(
             f'SELECT "object_id", {epoch_sql("starts_at")}, "title_terms", "body_terms", "venue_terms", "bigrams" '  # noqa: S608
@@ -182,6 +189,7 @@ def term_index_build(kind: str, *, others: Iterable[tuple[int, float | None]] = 
         gram_vocabulary=tuple(sorted(grams)),
         gram_texts=tuple(f" {text} " for text in gram_texts),
         gram_text=gram_text,
+        recent=_RecentBits(enabled=keep_term_bits),
     )
 
 

@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
 from django.db import connection
 
 from manabiba.core.search_memory import (
@@ -227,7 +228,12 @@ def _build(version: str) -> CatalogueIndex:
 
     # A published programme is always indexed (``program_reindex``); one that is not still gets a
     # position, at its next session, so that the filters find it.
-    terms = term_index_build(SEARCH_KIND, others=((int(row[0]), row[9]) for row in rows))
+    terms = term_index_build(
+        SEARCH_KIND,
+        others=((int(row[0]), row[9]) for row in rows),
+        # With the keywords' matches not kept (to measure each search computed afresh), nor their terms'.
+        keep_term_bits=settings.CATALOGUE_KEYWORD_CACHE,
+    )
     position = terms.position
     size = len(terms.ids)
     placed = [position[int(row[0])] for row in rows]
