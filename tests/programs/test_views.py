@@ -496,6 +496,40 @@ def test_facet_labels_are_read_once_a_minute_not_for_every_page(
     assert "芸術・文化 / 焼き物" in listing(client, "?q=陶芸&free=1")
 
 
+def test_a_card_escapes_what_people_wrote_and_says_everything_a_card_says(english: Client, make: Make) -> None:
+    # Cards are written as plain strings (programs/cards.py): every outside value must come out escaped.
+    club = Organizer.objects.create(kind=Organizer.Kind.CITIZEN, name="A&B <会>")
+    saturday = date(2026, 11, 28)
+    make(
+        "<b>陶芸</b> & 教室",
+        at(saturday, 10),
+        at(saturday + timedelta(days=7), 10),
+        at(saturday + timedelta(days=14), 10),
+        organizer=club,
+        venue_name="公民館 <2階>",
+        fee=Program.Fee.MATERIALS,
+        fee_amount=1500,
+        fee_note="粘土<持参>",
+        application=Program.Application.SITE,
+        applications_close_at=at(saturday - timedelta(days=1), 17),
+        wheelchair_accessible=True,
+        sign_language=True,
+    )
+    html = listing(english)
+    card = re.search(r'<li class="program-card">.*?</li>\n', html, re.S)
+    assert card is not None
+    text = card.group()
+    assert "&lt;b&gt;陶芸&lt;/b&gt; &amp; 教室" in text
+    assert "<b>" not in text
+    assert '<dd lang="ja">A&amp;B &lt;会&gt;</dd>' in text
+    assert '<dd lang="ja">公民館 &lt;2階&gt;</dd>' in text
+    assert "1,500 yen (materials)" in text
+    assert '<span lang="ja">粘土&lt;持参&gt;</span>' in text
+    assert " and 2 more sessions" in text
+    assert "Apply by" in text
+    assert '<li class="tag">Wheelchair access</li><li class="tag">Sign language</li>' in text
+
+
 # --- Kept cards ------------------------------------------------------------------------------------
 
 
