@@ -12,14 +12,15 @@ from django.core.cache import cache
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
+from django.utils import timezone, translation
 from pytest_django import DjangoAssertNumQueries
 
 from manabiba.accounts.models import User
 from manabiba.accounts.roles import Role
 from manabiba.core.models import Area
-from manabiba.facilities.factories import FacilityFactory
+from manabiba.facilities.factories import FacilityFactory, RoomFactory
 from manabiba.programs import selectors
+from manabiba.programs.cards import forget_cards, program_cards
 from manabiba.programs.models import Category, Organizer, Program
 from manabiba.programs.services import SessionTimes, program_cancel, program_create, program_publish, program_update
 
@@ -531,6 +532,41 @@ def test_a_card_escapes_what_people_wrote_and_says_everything_a_card_says(englis
 
 
 # --- Kept cards ------------------------------------------------------------------------------------
+
+
+def test_a_card_is_read_in_two_queries_whatever_it_shows(make: Make) -> None:
+    # The card's read takes only the columns a card shows: a column left out would be read again,
+    # one query per card, when the card is written.
+    room = RoomFactory(facility=FacilityFactory(name="田無公民館"), name="講座室1")
+    make(
+        "郷土の歴史講座",
+        at(date(2026, 12, 5), 13, 30),
+        at(date(2026, 12, 12), 13, 30),
+        facility=room.facility,
+        room=room,
+        summary="田無の昔を歩きます。",
+        easy_summary="むかしの たなしを あるきます。",
+        fee=Program.Fee.PAID,
+        fee_amount=500,
+        fee_note="資料代",
+        application=Program.Application.PHONE,
+        applications_close_at=at(date(2026, 11, 30), 17),
+        childcare_available=True,
+        wheelchair_accessible=True,
+        sign_language=True,
+    )
+    make("オンライン講座", at(date(2026, 12, 6), 10), is_online=True)
+    make("川辺の観察会", at(date(2026, 12, 7), 10), venue_name="東伏見の川辺", description="川の生き物を見ます。")
+    ids = list(Program.objects.order_by("pk").values_list("pk", flat=True))
+    forget_cards()
+    with CaptureQueriesContext(connection) as queries, translation.override("en"):
+        cards = program_cards(ids, query="生き物")  # a snippet of the description, where there is no summary
+    assert len(queries.captured_queries) == 2
+    assert "田無公民館 講座室1" in cards[0]
+    assert "Easy Japanese" in cards[0]
+    assert "online" in cards[1]
+    assert "東伏見の川辺" in cards[2]
+    assert "川の<mark>生き物</mark>を見ます。" in cards[2]
 
 
 def test_a_card_shown_once_is_not_read_again_for_another_listing(client: Client, make: Make) -> None:
