@@ -108,9 +108,12 @@ def error_summary(*items: object, row_label: str = "", label: str = "") -> dict[
 
 def _forms_in(values: Iterable[object]) -> Iterator[object]:
     for value in values:
-        if isinstance(value, forms.BaseForm | BaseFormSet):
+        # type(), not isinstance(): isinstance() would evaluate the context's lazy values, the CSRF
+        # token among them, and a page without a form would set a CSRF cookie for every visitor.
+        kind = type(value)
+        if issubclass(kind, forms.BaseForm | BaseFormSet):
             yield value
-        elif isinstance(value, list | tuple):
+        elif issubclass(kind, list | tuple) and isinstance(value, list | tuple):
             # Rows of a table of forms, such as (registration, form) pairs.
             for inner in value:
                 if isinstance(inner, forms.BaseForm | BaseFormSet):
