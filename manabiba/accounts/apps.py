@@ -21,10 +21,12 @@ class AccountsConfig(AppConfig):
 
         workspace_cards_register("accounts", account_cards, order=90)
 
+        from manabiba.accounts.selectors import department_contacts_export, personal_data_export_register
         from manabiba.accounts.services import account_erasure_register, department_contacts_erase
 
-        # A deleted account stops being named as a department's contact.
+        # A deleted account stops being named as a department's contact; the person's download says where.
         account_erasure_register("accounts.department_contacts", lambda user: department_contacts_erase(user=user))
+        personal_data_export_register("accounts.department_contacts", department_contacts_export)
 
         from manabiba.accounts.audit_actions import audit_register
 

@@ -1,11 +1,13 @@
 """Reads for accounts."""
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Model, Prefetch, Q, QuerySet
 
 from manabiba.accounts.models import ApiToken, Department, DepartmentContact, User
 from manabiba.core.addresses import normalise_email
@@ -147,9 +149,63 @@ def audit_rows(*, action_prefix: str = "", limit: int = 200) -> list[AuditRow]:
     ]
 
 
+PersonalDataExporter = Callable[[User], Any]
+_exporters: dict[str, PersonalDataExporter] = {}
+
+
+def personal_data_export_register(name: str, export: PersonalDataExporter) -> None:
+    """Let an app add what it holds about a person to their download (My page → "Download my data").
+
+    Apps call this from ``AppConfig.ready()`` with the name of their eraser
+    (``services.account_erasure_register``): what deleting the account removes, the person can see
+    first, and a test holds the two registries to the same names. ``export(user)`` returns data
+    ready for JSON (``personal_rows`` makes rows of model objects so), put under ``name``.
+    """
+    _exporters[name] = export
+
+
+def personal_data_exporters() -> dict[str, PersonalDataExporter]:
+    return dict(_exporters)
+
+
+def _plain(value: object) -> object:
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, Model):
+        return str(value)
+    return value
+
+
+def personal_rows(rows: Iterable[Model], fields: Sequence[str | tuple[str, str]]) -> list[dict[str, Any]]:
+    """Rows as the person's download gives them: each field by its name, or ``(name, path)`` where
+    ``path`` follows relations (``"department__name"``); a related object is written as its name,
+    dates as ISO 8601."""
+    written = []
+    for row in rows:
+        item: dict[str, Any] = {}
+        for field in fields:
+            name, path = (field, field) if isinstance(field, str) else field
+            value: object = row
+            for part in path.split("__"):
+                value = getattr(value, part, None) if value is not None else None
+            item[name] = _plain(value)
+        written.append(item)
+    return written
+
+
+def department_contacts_export(user: User) -> list[dict[str, Any]]:
+    """Where the person is named as a department's contact (the staff directory shows these)."""
+    contacts = DepartmentContact.objects.filter(user=user).select_related("department").order_by("pk")
+    fields = (("department", "department__name"), ("role", "role_note"), "phone", "extension", "email")
+    return personal_rows(contacts, fields)
+
+
 def user_export_data(user: User) -> dict[str, Any]:
-    """Everything the portal holds about a person, in a form they can take away (JSON)."""
-    return {
+    """Everything the portal holds about a person, in a form they can take away (JSON): the account
+    here, then what each part of the portal holds (``personal_data_export_register``)."""
+    data: dict[str, Any] = {
         "account": {
             "email": user.email,
             "full_name": user.full_name,
@@ -181,15 +237,7 @@ def user_export_data(user: User) -> dict[str, Any]:
             {"when": entry.created_at.isoformat(), "action": entry.action}
             for entry in AuditEntry.objects.filter(actor=user).order_by("created_at")
         ],
-        # Where the person is named as a department's contact (the staff directory shows these).
-        "department_contacts": [
-            {
-                "department": contact.department.name,
-                "role": contact.role_note,
-                "phone": contact.phone,
-                "extension": contact.extension,
-                "email": contact.email,
-            }
-            for contact in DepartmentContact.objects.filter(user=user).select_related("department")
-        ],
     }
+    for name, export in sorted(_exporters.items()):
+        data[name] = export(user)
+    return data

@@ -145,6 +145,10 @@ def account_erasure_register(name: str, erase: AccountEraser) -> None:
     _erasers[name] = erase
 
 
+def account_eraser_names() -> set[str]:
+    return set(_erasers)
+
+
 @transaction.atomic
 def user_delete(*, user: User, actor: Actor) -> None:
     """Close the account: remove what identifies the person, keep what the city's figures need.

@@ -8,9 +8,10 @@ class AlertsConfig(AppConfig):
     verbose_name = _("New-programme mail")
 
     def ready(self) -> None:
+        from manabiba.accounts.selectors import personal_data_export_register
         from manabiba.accounts.services import account_erasure_register
         from manabiba.alerts.audit_actions import audit_register
-        from manabiba.alerts.selectors import saved_search_described
+        from manabiba.alerts.selectors import saved_search_described, saved_searches_export
         from manabiba.alerts.services import (
             ALERTS_LIST,
             UNSUBSCRIBE_SALT,
@@ -21,6 +22,7 @@ class AlertsConfig(AppConfig):
 
         # A deleted account takes its saved searches with it.
         account_erasure_register("alerts", lambda user: alerts_erase_for_deleted_account(user=user))
+        personal_data_export_register("alerts", saved_searches_export)
         # Each alert mail's one-click unsubscribe link (and List-Unsubscribe header) stops that saved search.
         unsubscribe_list_register(
             UnsubscribeList(

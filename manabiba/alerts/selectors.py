@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from manabiba.accounts.models import User
+from manabiba.accounts.selectors import personal_rows
 from manabiba.alerts.models import SavedSearch
 from manabiba.core.dates import format_day
 from manabiba.core.models import Area, english_or
@@ -25,6 +26,12 @@ NAME_LENGTH = 200
 def saved_searches_of(user: User) -> list[SavedSearch]:
     """A resident's saved searches, oldest first (My page)."""
     return list(SavedSearch.objects.filter(user=user).order_by("created_at", "pk"))
+
+
+def saved_searches_export(user: User) -> list[dict[str, object]]:
+    """The person's saved conditions and their weekly mail, for their download."""
+    fields = ("name", "query", "language", "created_at", "last_sent_at", "mails_sent")
+    return personal_rows(SavedSearch.objects.filter(user=user).order_by("pk"), fields)
 
 
 def saved_search_filters(saved_search: SavedSearch) -> ProgramFilters:

@@ -8,8 +8,9 @@ class CommunitiesConfig(AppConfig):
     verbose_name = _("Community groups")
 
     def ready(self) -> None:
+        from manabiba.accounts.selectors import personal_data_export_register
         from manabiba.accounts.services import account_erasure_register
-        from manabiba.communities.selectors import SEARCH_KIND, group_search_documents
+        from manabiba.communities.selectors import SEARCH_KIND, communities_export, group_search_documents
         from manabiba.communities.services import communities_erase_for_deleted_account
         from manabiba.core.search import search_source_register
 
@@ -17,6 +18,7 @@ class CommunitiesConfig(AppConfig):
         search_source_register(SEARCH_KIND, group_search_documents)
         # A deleted account leaves the groups (an owner must hand the group over first).
         account_erasure_register("communities", lambda user: communities_erase_for_deleted_account(user=user))
+        personal_data_export_register("communities", communities_export)
 
         from manabiba.communities.workspace import community_cards
         from manabiba.core.workspace import workspace_cards_register

@@ -5,16 +5,20 @@ import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
+from manabiba.accounts.models import User
+from manabiba.accounts.selectors import personal_rows
 from manabiba.communities.models import (
     WEEKDAY_CHOICES,
     AbuseReport,
     ActivityPost,
     CommunityGroup,
     ContactMessage,
+    Follow,
     Invitation,
     Membership,
     Photo,
@@ -279,3 +283,18 @@ def invitation_token_digest(raw: str) -> str:
 
 def invitation_for(raw: str) -> Invitation | None:
     return Invitation.objects.select_related("group").filter(token=invitation_token_digest(raw)).first()
+
+
+def communities_export(user: User) -> dict[str, list[dict[str, Any]]]:
+    """The groups the person runs and follows, and the messages they sent to groups, for their download."""
+    memberships = Membership.objects.filter(user=user).select_related("group").order_by("created_at", "pk")
+    follows = Follow.objects.filter(user=user).select_related("group").order_by("created_at", "pk")
+    messages = ContactMessage.objects.filter(sender=user).select_related("group").order_by("created_at", "pk")
+    return {
+        "memberships": personal_rows(memberships, (("group", "group__name"), "role", ("since", "created_at"))),
+        "follows": personal_rows(follows, (("group", "group__name"), "digest", ("since", "created_at"))),
+        "messages": personal_rows(
+            messages,
+            (("group", "group__name"), "sender_name", "sender_email", "subject", "body", ("sent_at", "created_at")),
+        ),
+    }

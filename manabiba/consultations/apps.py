@@ -8,11 +8,15 @@ class ConsultationsConfig(AppConfig):
     verbose_name = _("Learning consultations")
 
     def ready(self) -> None:
+        from manabiba.accounts.selectors import personal_data_export_register
         from manabiba.accounts.services import account_erasure_register
+        from manabiba.consultations.selectors import consultations_export
         from manabiba.consultations.services import consultations_erase_for_deleted_account
 
-        # A deleted account's consultations are anonymised like those past the retention period.
+        # A deleted account's consultations are anonymised like those past the retention period;
+        # the person can download them first.
         account_erasure_register("consultations", lambda user: consultations_erase_for_deleted_account(user=user))
+        personal_data_export_register("consultations", consultations_export)
 
         from manabiba.consultations.workspace import consultation_cards
         from manabiba.core.workspace import workspace_cards_register

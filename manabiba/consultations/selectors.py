@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from statistics import median
+from typing import Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.db.models.functions import TruncMonth
@@ -10,6 +11,7 @@ from django.utils import timezone
 
 from manabiba.accounts.models import Department, User
 from manabiba.accounts.permissions import PERMISSIONS
+from manabiba.accounts.selectors import personal_rows
 from manabiba.consultations.models import (
     OPEN_STATUSES,
     CannedReply,
@@ -120,6 +122,47 @@ def consultation_by_token(token: str) -> Consultation | None:
 
 def consultations_of(user: User) -> QuerySet[Consultation]:
     return Consultation.objects.filter(resident=user, anonymised_at__isnull=True).order_by("-created_at")
+
+
+_EXPORTED_CONSULTATION_FIELDS = (
+    "reference",
+    "topic",
+    ("question", "body"),
+    "reply_channel",
+    "preferred_times",
+    "channel",
+    "name",
+    "email",
+    "phone",
+    "language",
+    "status",
+    "created_at",
+    "answered_at",
+    "closed_at",
+)
+
+
+def _thread_export(consultation: Consultation) -> list[dict[str, Any]]:
+    # The thread as the resident's page shows it: internal notes and routing stay the city's.
+    messages = consultation.messages.all()
+    rows = personal_rows(messages, ("kind", "via", "created_at", "body"))
+    for message, row in zip(messages, rows, strict=True):
+        row["recommended_programmes"] = [program.title for program in message.programs.all()]
+    return rows
+
+
+def consultations_export(user: User) -> list[dict[str, Any]]:
+    """The person's consultations with their thread (what they asked and were answered), for their download."""
+    public = Message.objects.filter(kind__in=[Message.Kind.RESIDENT, Message.Kind.REPLY]).order_by("created_at", "pk")
+    consultations = list(
+        Consultation.objects.filter(resident=user, anonymised_at__isnull=True)
+        .prefetch_related(Prefetch("messages", queryset=public.prefetch_related("programs")))
+        .order_by("created_at", "pk")
+    )
+    rows = personal_rows(consultations, _EXPORTED_CONSULTATION_FIELDS)
+    for consultation, row in zip(consultations, rows, strict=True):
+        row["messages"] = _thread_export(consultation)
+    return rows
 
 
 def assignable_staff() -> QuerySet[User]:

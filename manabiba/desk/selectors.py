@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from manabiba.accounts.models import User
+from manabiba.accounts.selectors import personal_rows
 from manabiba.core.holidays import holiday_name, is_year_end_closure
 from manabiba.desk.models import Appointment, DeskContact, Shift, SpecialDay, WeeklyHours
 
@@ -346,6 +347,25 @@ def appointments_of(user: User, *, now: datetime | None = None) -> QuerySet[Appo
     return Appointment.objects.filter(resident=user, status=Appointment.Status.BOOKED, ends_at__gt=now).order_by(
         "starts_at"
     )
+
+
+def appointments_export(user: User) -> list[dict[str, Any]]:
+    """The person's desk appointments, past, coming and cancelled, as booked, for their download."""
+    fields = (
+        "starts_at",
+        "ends_at",
+        "topic",
+        "note",
+        "name",
+        "phone",
+        "email",
+        "language",
+        "channel",
+        "status",
+        "created_at",
+        "cancelled_at",
+    )
+    return personal_rows(Appointment.objects.filter(resident=user).order_by("starts_at", "pk"), fields)
 
 
 def appointments_between(first: date, last: date, *, include_cancelled: bool = False) -> QuerySet[Appointment]:

@@ -1,14 +1,18 @@
 """Reads for exchange meetings: the timetable, the floor list, the generations' mix, the materials
 shown after the day, what a group sees and can do, the staff's queues and the survey's results."""
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Avg, Count, Q, QuerySet, Sum
 from django.utils import timezone
 
+from manabiba.accounts.models import User
+from manabiba.accounts.selectors import personal_rows
 from manabiba.communities.models import CommunityGroup
 from manabiba.communities.selectors import groups_of
 from manabiba.exchanges.models import (
@@ -16,10 +20,12 @@ from manabiba.exchanges.models import (
     FairTable,
     Generation,
     GroupAttendance,
+    IntroductionRequest,
     Material,
     Presentation,
     SurveyResponse,
     TimetableSlot,
+    generations_label,
 )
 from manabiba.programs.models import Program
 from manabiba.programs.permissions import program_manager_q
@@ -278,3 +284,89 @@ def survey_recipients(program: Program) -> QuerySet[Registration]:
     """Who is asked for the survey: registrations that held seats and have an address (groups included,
     through their contact address)."""
     return Registration.objects.filter(program=program, status__in=Registration.SEATED).exclude(email="")
+
+
+_MEETING_AND_GROUP = (("meeting", "program__title"), ("group", "group__name"))
+
+
+def _rows_with_generations(
+    rows: Sequence[Presentation | FairTable | GroupAttendance], fields: Sequence[str | tuple[str, str]]
+) -> list[dict[str, Any]]:
+    # Stored as one letter each; the person chose them by name.
+    written = personal_rows(rows, fields)
+    for row, item in zip(rows, written, strict=True):
+        item["generations"] = generations_label(row.generations)
+    return written
+
+
+def exchanges_export(user: User) -> dict[str, list[dict[str, Any]]]:
+    """What the person did for their groups at exchange meetings, and decided there as staff, for their download."""
+    presentations = list(
+        Presentation.objects.filter(applied_by=user).select_related("program", "group").order_by("created_at", "id")
+    )
+    tables = list(
+        FairTable.objects.filter(applied_by=user).select_related("program", "group").order_by("created_at", "id")
+    )
+    attendances = list(
+        GroupAttendance.objects.filter(registered_by=user)
+        .select_related("program", "group")
+        .order_by("created_at", "id")
+    )
+    decided = (
+        Presentation.objects.filter(decided_by=user).select_related("program", "group").order_by("decided_at", "id")
+    )
+    materials = (
+        Material.objects.filter(uploaded_by=user).select_related("presentation__program").order_by("created_at", "id")
+    )
+    introductions = (
+        IntroductionRequest.objects.filter(requested_by=user)
+        .select_related("program", "from_group", "to_group")
+        .order_by("created_at", "id")
+    )
+    return {
+        "presentations": _rows_with_generations(
+            presentations,
+            (
+                *_MEETING_AND_GROUP,
+                "title",
+                "summary",
+                "minutes_needed",
+                "equipment",
+                "materials_public",
+                "status",
+                "decision_note",
+                "created_at",
+                "decided_at",
+            ),
+        ),
+        "fair_tables": _rows_with_generations(
+            tables, (*_MEETING_AND_GROUP, "shows", "status", ("table", "table_label"), "created_at")
+        ),
+        "group_attendance": _rows_with_generations(
+            attendances, (*_MEETING_AND_GROUP, "members", "members_present", "created_at")
+        ),
+        "materials": personal_rows(
+            materials,
+            (
+                ("meeting", "presentation__program__title"),
+                ("presentation", "presentation__title"),
+                "title",
+                "kind",
+                ("file", "file__name"),
+                "created_at",
+            ),
+        ),
+        "introduction_requests": personal_rows(
+            introductions,
+            (
+                ("meeting", "program__title"),
+                ("from_group", "from_group__name"),
+                ("to_group", "to_group__name"),
+                "message",
+                "created_at",
+            ),
+        ),
+        "presentations_decided": personal_rows(
+            decided, (*_MEETING_AND_GROUP, "title", "status", "decision_note", "decided_at")
+        ),
+    }

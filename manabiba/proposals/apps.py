@@ -10,13 +10,16 @@ class ProposalsConfig(AppConfig):
     verbose_name = _("Citizen-proposal lectures")
 
     def ready(self) -> None:
+        from manabiba.accounts.selectors import personal_data_export_register
         from manabiba.accounts.services import account_erasure_register
         from manabiba.core.workspace import workspace_cards_register
+        from manabiba.proposals.selectors import proposals_export
         from manabiba.proposals.services import proposals_erase_for_deleted_account
         from manabiba.proposals.workspace import proposal_cards
 
         # A deleted account takes its proposals with it; its reviews stay, without the person.
         account_erasure_register("proposals", lambda user: proposals_erase_for_deleted_account(user=user))
+        personal_data_export_register("proposals", proposals_export)
         # Proposals to assign and decide, and reviews assigned to me, on the staff workspace.
         workspace_cards_register("proposals", proposal_cards, order=46)
 

@@ -2,13 +2,22 @@
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import Any
 
 from django.db.models import Avg, Count, Exists, OuterRef, Q, QuerySet, Sum
 from django.utils import timezone
 
 from manabiba.accounts.models import User
+from manabiba.accounts.selectors import personal_rows
 from manabiba.programs.models import Program
-from manabiba.proposals.models import Proposal, ProposalCall, ProposalReport, Review, SurveyAnswer
+from manabiba.proposals.models import (
+    Proposal,
+    ProposalCall,
+    ProposalReport,
+    Review,
+    SurveyAnswer,
+    SurveyInvitation,
+)
 from manabiba.proposals.permissions import can_manage_proposals
 from manabiba.registrations.models import Attendance, ParticipationFigure, Registration
 
@@ -359,3 +368,108 @@ def round_summary(call: ProposalCall, now: datetime | None = None) -> RoundSumma
         satisfaction=round(sum(scores) / answers, 1) if answers and scores else None,
         lectures=lectures,
     )
+
+
+# A lecturer from the talent bank is named as the directory names them: a private name stays private.
+_EXPORTED_PROPOSAL_FIELDS: tuple[str | tuple[str, str], ...] = (
+    "reference",
+    ("call", "call__name"),
+    "kind",
+    ("group", "group__name"),
+    "status",
+    "group_name",
+    "representative",
+    "contact_name",
+    "contact_email",
+    "contact_phone",
+    "founded_year",
+    "members_count",
+    "members_in_city",
+    "record",
+    "other_subsidies",
+    "title",
+    "aim",
+    ("lecturer_from_talent_bank", "lecturer_talent__public_name"),
+    "lecturer_name",
+    "lecturer_title",
+    "lecturer_profile",
+    "lecturer_status",
+    "honorarium_planned",
+    "hours_per_session",
+    "fee_per_person",
+    "capacity",
+    "audience",
+    "appeal",
+    "created_at",
+    "submitted_at",
+    "decision",
+    "decision_reason",
+    "conditions",
+    "decided_at",
+    ("programme", "program__title"),
+)
+
+_EXPORTED_REPORT_FIELDS = (
+    "status",
+    "content",
+    "outcomes",
+    "income",
+    "spending",
+    "money_note",
+    "self_evaluation",
+    "self_evaluation_note",
+    "next_steps",
+    "sessions_held",
+    "participants_confirmed",
+    "participants_attended",
+    "attendances",
+    "submitted_at",
+    "change_request",
+    "accepted_at",
+)
+
+
+def _proposals_export(user: User) -> list[dict[str, Any]]:
+    proposals = list(
+        Proposal.objects.filter(proposer=user)
+        .select_related("call", "group", "lecturer_talent", "program", "report")
+        .prefetch_related("sessions")
+        .order_by("created_at", "pk")
+    )
+    rows = personal_rows(proposals, _EXPORTED_PROPOSAL_FIELDS)
+    for proposal, row in zip(proposals, rows, strict=True):
+        row["sessions"] = personal_rows(proposal.sessions.all(), ("number", "topic", "content"))
+        # Without a report the reverse accessor raises (an AttributeError), hence the default.
+        report = getattr(proposal, "report", None)
+        row["report"] = personal_rows([report], _EXPORTED_REPORT_FIELDS)[0] if report is not None else None
+    return rows
+
+
+def proposals_export(user: User) -> dict[str, list[dict[str, Any]]]:
+    """The person's proposals with outlines and reports, their reviews and their surveys, for their download."""
+    reviews = Review.objects.filter(reviewer=user).select_related("proposal").order_by("created_at", "pk")
+    invitations = SurveyInvitation.objects.filter(user=user).select_related("proposal").order_by("sent_at", "pk")
+    answers = SurveyAnswer.objects.filter(respondent=user).select_related("proposal").order_by("answered_on", "pk")
+    return {
+        "proposals": _proposals_export(user),
+        "reviews": personal_rows(
+            reviews,
+            (
+                ("proposal", "proposal__title"),
+                "conflict",
+                "conflict_note",
+                "pioneering",
+                "public_benefit",
+                "feasibility",
+                "comment",
+                "submitted_at",
+            ),
+        ),
+        "survey_invitations": personal_rows(
+            invitations, (("proposal", "proposal__title"), "sent_at", "closes_at", "answered_at")
+        ),
+        "survey_answers": personal_rows(
+            answers,
+            (("proposal", "proposal__title"), "satisfaction", "join_again", "would_teach", "comment", "answered_on"),
+        ),
+    }

@@ -8,13 +8,16 @@ class RegistrationsConfig(AppConfig):
     verbose_name = _("Registrations")
 
     def ready(self) -> None:
+        from manabiba.accounts.selectors import personal_data_export_register
         from manabiba.accounts.services import account_erasure_register
         from manabiba.programs.availability import seats_free_register
-        from manabiba.registrations.selectors import seats_free
+        from manabiba.registrations.selectors import registrations_export, seats_free
         from manabiba.registrations.services import registrations_erase_for_deleted_account
 
-        # A deleted account's registrations lose the person's data (see docs/registrations.md).
+        # A deleted account's registrations lose the person's data (see docs/registrations.md); the
+        # person can download that data first.
         account_erasure_register("registrations", lambda user: registrations_erase_for_deleted_account(user=user))
+        personal_data_export_register("registrations", registrations_export)
         # A programme's structured data says "sold out" when its seats are taken.
         seats_free_register(seats_free)
 

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from manabiba.accounts.models import User
+from manabiba.accounts.selectors import personal_rows
 from manabiba.core.addresses import normalise_email
 from manabiba.core.audit import audit_log
 from manabiba.core.japanese import normalize
@@ -489,3 +490,57 @@ def duplicate_registration(program: Program, full_name: str, phone: str, email: 
         if address and normalise_email(registration.email) == address:
             return registration
     return None
+
+
+# What the person gave or was told, in their download; the person token, who registered them at the
+# desk and the like are the city's, not theirs.
+_EXPORTED_REGISTRATION_FIELDS = (
+    ("programme", "program__title"),
+    "status",
+    "channel",
+    "party_size",
+    "full_name",
+    "full_name_kana",
+    "phone",
+    "email",
+    "language",
+    "lives_in_city",
+    "works_in_city",
+    "studies_in_city",
+    "first_timer",
+    "attends_every_session",
+    "age_band",
+    ("area", "area__name"),
+    "waitlist_position",
+    "offer_expires_at",
+    "check_in_code",
+    "consent_at",
+    "created_at",
+    "confirmed_at",
+    "cancelled_at",
+    "cancel_reason",
+)
+
+
+def _answers_as_asked(registration: Registration) -> list[dict[str, Any]]:
+    # Keys are the API's names; the person answered the question's label, in the form's order.
+    questions = list(registration.program.registration_questions.all())
+    labels = {q.key: q.label for q in questions}
+    order = {q.key: n for n, q in enumerate(questions)}
+    keys = sorted(registration.answers, key=lambda key: (order.get(key, len(order)), key))
+    return [{"question": labels.get(key, key), "answer": registration.answers[key]} for key in keys]
+
+
+def registrations_export(user: User) -> list[dict[str, Any]]:
+    """The person's registrations with their participants and answers, for their download."""
+    registrations = list(
+        Registration.objects.filter(user=user)
+        .select_related("program", "area")
+        .prefetch_related("participants", "program__registration_questions")
+        .order_by("created_at", "pk")
+    )
+    rows = personal_rows(registrations, _EXPORTED_REGISTRATION_FIELDS)
+    for registration, row in zip(registrations, rows, strict=True):
+        row["participants"] = personal_rows(registration.participants.all(), ("position", "name", "age"))
+        row["answers"] = _answers_as_asked(registration)
+    return rows

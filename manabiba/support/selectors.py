@@ -6,6 +6,8 @@ from typing import Any, Literal
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 
+from manabiba.accounts.models import User
+from manabiba.accounts.selectors import personal_rows
 from manabiba.communities.models import CommunityGroup
 from manabiba.communities.selectors import groups_of
 from manabiba.support.models import TASK_OPEN_STATUSES, SupportMessage, SupportRequest, SupportTask
@@ -113,3 +115,41 @@ def case_studies() -> QuerySet[SupportRequest]:
             case_published_at__isnull=False, case_consent_at__isnull=False, anonymised_at__isnull=True
         ).order_by("-case_published_at", "-id")
     )
+
+
+_EXPORTED_REQUEST_FIELDS = (
+    "reference",
+    ("group", "group_name"),
+    ("activity", "title"),
+    ("help_needed_with", "kinds"),
+    "description",
+    "starts_on",
+    "ends_on",
+    "contact_name",
+    "contact_email",
+    "contact_phone",
+    "language",
+    "status",
+    "created_at",
+    "closed_at",
+)
+_MESSAGE_REQUEST_FIELDS = (("request", "request__reference"), ("activity", "request__title"))
+
+
+def support_export(user: User) -> dict[str, list[dict[str, Any]]]:
+    """The person's support requests, group messages, case-study consents and staff entries, for their download."""
+    made = SupportRequest.objects.filter(requested_by=user).order_by("created_at", "id")
+    consented = SupportRequest.objects.filter(case_consent_by=user).order_by("case_consent_at", "id")
+    messages = list(SupportMessage.objects.filter(author=user).select_related("request").order_by("created_at", "id"))
+    for_group = [m for m in messages if m.kind == SupportMessage.Kind.GROUP]
+    # What staff write is the city's record (notes may be about others): the person gets that it
+    # names them, not the text.
+    as_staff = [m for m in messages if m.kind != SupportMessage.Kind.GROUP]
+    return {
+        "requests": personal_rows(made, _EXPORTED_REQUEST_FIELDS),
+        "messages": personal_rows(for_group, (*_MESSAGE_REQUEST_FIELDS, "via", "created_at", "body")),
+        "case_study_consents": personal_rows(
+            consented, ("reference", ("group", "group_name"), ("activity", "title"), "case_consent_at")
+        ),
+        "written_as_staff": personal_rows(as_staff, (*_MESSAGE_REQUEST_FIELDS, "kind", "created_at")),
+    }

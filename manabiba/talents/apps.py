@@ -8,9 +8,11 @@ class TalentsConfig(AppConfig):
     verbose_name = _("Talent bank")
 
     def ready(self) -> None:
+        from manabiba.accounts.selectors import personal_data_export_register
         from manabiba.accounts.services import account_erasure_register
         from manabiba.core.search import search_source_register
         from manabiba.core.workspace import workspace_cards_register
+        from manabiba.talents.selectors import talents_export
         from manabiba.talents.services import SEARCH_KIND, talent_search_documents, talents_erase_for_deleted_account
         from manabiba.talents.workspace import talent_cards
 
@@ -18,6 +20,7 @@ class TalentsConfig(AppConfig):
         search_source_register(SEARCH_KIND, talent_search_documents)
         # A deleted account takes its cards with it; its introduction requests lose their contact details.
         account_erasure_register("talents", lambda user: talents_erase_for_deleted_account(user=user))
+        personal_data_export_register("talents", talents_export)
         # Cards to screen and introductions to forward, on the staff workspace.
         workspace_cards_register("talents", talent_cards, order=45)
 

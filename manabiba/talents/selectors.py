@@ -1,11 +1,14 @@
 """Reads of the talent bank: the directory with its facets, a talent's page and history, the queues."""
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db.models import Avg, Count, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from manabiba.accounts.models import User
+from manabiba.accounts.selectors import personal_rows
 from manabiba.core.listing import page_ids
 from manabiba.core.models import Area
 from manabiba.core.search import search_ids
@@ -271,3 +274,90 @@ def lectures_given(talent: TalentProfile | None = None, *, user_id: int | None =
         .distinct()
         .order_by("-last_ends_at", "-pk")[:20]
     )
+
+
+_EXPORTED_CARD_FIELDS: tuple[str | tuple[str, str], ...] = (
+    "name",
+    "name_kana",
+    "name_public",
+    ("registered_by_group", "group_name"),
+    "consented_at",
+    "teaches",
+    "qualifications",
+    "qualifications_public",
+    "experience",
+    "experience_public",
+    ("days", "day_labels"),
+    ("times", "time_labels"),
+    "availability_note",
+    "availability_public",
+    "languages",
+    "free_of_charge",
+    ("honorarium_scale", "honorarium_rate__name"),
+    "honorarium_per_hour",
+    "honorarium_public",
+    ("photo", "photo__name"),
+    "photo_alt",
+    "photo_public",
+    "contact_email",
+    "contact_phone",
+    "declared_at",
+    "status",
+    "status_reason",
+    "submitted_at",
+    "approved_at",
+    "valid_until",
+    "closed_at",
+    "created_at",
+)
+
+# The requester sees the talent as the directory shows them: a private name stays private. The
+# office's note when forwarding is addressed to the talent, so ``status_reason`` is left out.
+_EXPORTED_REQUEST_FIELDS: tuple[str | tuple[str, str], ...] = (
+    ("talent", "talent__public_name"),
+    "requester_kind",
+    "organisation",
+    "contact_name",
+    "contact_email",
+    "contact_phone",
+    "purpose",
+    "dates",
+    "audience",
+    "expected_participants",
+    "budget",
+    "status",
+    "forwarded_at",
+    "answered_at",
+    "held",
+    "participants",
+    "satisfaction",
+    "comment",
+    "comment_public",
+    "outcome_recorded_at",
+    "created_at",
+)
+
+
+def _cards_export(user: User) -> list[dict[str, Any]]:
+    # The cards the eraser deletes: the person's own, and those they filled in for an instructor
+    # who has not consented yet.
+    cards = list(
+        TalentProfile.objects.filter(Q(user=user) | Q(registered_by=user, status=TalentProfile.Status.AWAITING_CONSENT))
+        .select_related("honorarium_rate")
+        .prefetch_related("categories", "areas", "audiences", "lectures__program")
+        .order_by("created_at", "pk")
+    )
+    rows = personal_rows(cards, _EXPORTED_CARD_FIELDS)
+    for card, row in zip(cards, rows, strict=True):
+        row["for_someone_else"] = card.user_id != user.pk
+        row["fields"] = [str(category) for category in card.categories.all()]
+        row["areas"] = [area.name for area in card.areas.all()]
+        row["audiences"] = [audience.name for audience in card.audiences.all()]
+        row["lectures_given"] = [lecture.program.title for lecture in card.lectures.all()]
+    return rows
+
+
+def talents_export(user: User) -> dict[str, list[dict[str, Any]]]:
+    """The person's talent-bank cards and the introductions they asked for, for their download."""
+    requests = IntroductionRequest.objects.filter(requester=user).select_related("talent").order_by("created_at", "pk")
+    return {"cards": _cards_export(user), "introduction_requests": personal_rows(requests, _EXPORTED_REQUEST_FIELDS)}

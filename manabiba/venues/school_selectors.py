@@ -2,12 +2,14 @@
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext
 
 from manabiba.accounts.models import User
 from manabiba.accounts.permissions import has_permission
+from manabiba.accounts.selectors import personal_rows
 from manabiba.facilities.models import Facility
 from manabiba.talents.models import TalentProfile
 from manabiba.talents.selectors import listed_talents
@@ -175,3 +177,26 @@ def project_talent_suggestions(project: SchoolProject) -> list[TalentSuggestion]
         suggestions.append(TalentSuggestion(talent, reasons))
     suggestions.sort(key=lambda suggestion: -len(suggestion.reasons))
     return suggestions[:SUGGESTED_TALENTS]
+
+
+def schools_export(user: User) -> list[dict[str, Any]]:
+    """The person's offers to help with school projects, for their download."""
+    offers = (
+        ProjectVolunteer.objects.filter(user=user)
+        .select_related("project__school", "talent")
+        .order_by("created_at", "pk")
+    )
+    fields: tuple[str | tuple[str, str], ...] = (
+        ("project", "project__title"),
+        ("school", "project__school__name"),
+        "offered_as",
+        "group_name",
+        ("talent_card", "talent__name"),
+        "name",
+        "phone",
+        "message",
+        "status",
+        ("offered_at", "created_at"),
+        "answered_at",
+    )
+    return personal_rows(offers, fields)

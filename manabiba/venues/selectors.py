@@ -9,14 +9,16 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db.models import Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext, pgettext
 
 from manabiba.accounts.models import User
+from manabiba.accounts.selectors import personal_rows
 from manabiba.core.addresses import normalise_email
 from manabiba.core.lottery import Recheck, Wish, allocate_items
 from manabiba.facilities.models import Facility, Room, TimeFrame
@@ -720,3 +722,117 @@ def followers_of(room: Room) -> QuerySet[UserGroup]:
     return UserGroup.objects.filter(
         pk__in=RoomFollow.objects.filter(room=room).values("group_id"), status=UserGroup.Status.APPROVED
     )
+
+
+# --- the person's download ---------------------------------------------------------------------------
+
+# The ``*_key`` fields are the duplicate finder's normal forms of these, nothing the person gave.
+_EXPORTED_GROUP_FIELDS: tuple[str | tuple[str, str], ...] = (
+    "name",
+    ("community_group", "community_group__name"),
+    "representative_name",
+    "address",
+    "phone",
+    "email",
+    "members_count",
+    "members_in_city",
+    "has_minor_members",
+    "representative_is_adult",
+    "purpose",
+    "declared_at",
+    "status",
+    "reviewed_at",
+    "review_note",
+    "suspended_until",
+    "created_at",
+)
+
+_EXPORTED_BOOKING_FIELDS: tuple[str | tuple[str, str], ...] = (
+    ("group", "group__name"),
+    "room",
+    "day",
+    "frame",
+    "starts_at",
+    "ends_at",
+    "purpose",
+    "attendees",
+    "fee",
+    ("exemption", "exemption__name"),
+    "exemption_percent",
+    "amount_due",
+    "source",
+    "channel",
+    "status",
+    ("booked_at", "created_at"),
+    "confirm_by",
+    "confirmed_at",
+    "cancelled_at",
+    "cancel_reason",
+    "cancelled_late",
+    "attendance",
+)
+
+
+def _lottery_entries_export(user: User) -> list[dict[str, Any]]:
+    wishes = LotteryWish.objects.select_related("room__facility", "frame").order_by("rank")
+    entries = list(
+        LotteryEntry.objects.filter(group__owner=user)
+        .select_related("group", "round__facility")
+        .prefetch_related(Prefetch("wishes", queryset=wishes))
+        .order_by("created_at", "pk")
+    )
+    rows = personal_rows(
+        entries,
+        (("group", "group__name"), "round", "channel", "purpose", "attendees", ("entered_at", "created_at")),
+    )
+    for entry, row in zip(entries, rows, strict=True):
+        row["wishes"] = personal_rows(entry.wishes.all(), ("rank", "room", "day", "frame", "result"))
+    return rows
+
+
+def venues_export(user: User) -> dict[str, list[dict[str, Any]]]:
+    """The user groups the person registered and everything held under them, for their download."""
+    # Matched as the eraser matches them (the groups the person owns): it scrubs those groups, so
+    # everything held under them stops being theirs.
+    groups = UserGroup.objects.filter(owner=user).select_related("community_group").order_by("created_at", "pk")
+    bookings = (
+        Booking.objects.filter(group__owner=user)
+        .select_related("group", "room__facility", "frame", "exemption")
+        .order_by("starts_at", "pk")
+    )
+    slots = (
+        RegularSlot.objects.filter(group__owner=user)
+        .select_related("group", "room__facility", "frame")
+        .order_by("fiscal_year", "pk")
+    )
+    follows = follows_of(user).order_by("created_at", "pk")
+    points = (
+        PenaltyPoint.objects.filter(group__owner=user)
+        .select_related("group", "booking__room__facility", "booking__frame")
+        .order_by("given_at", "pk")
+    )
+    return {
+        "groups": personal_rows(groups, _EXPORTED_GROUP_FIELDS),
+        "bookings": personal_rows(bookings, _EXPORTED_BOOKING_FIELDS),
+        "lottery_entries": _lottery_entries_export(user),
+        "regular_slots": personal_rows(
+            slots,
+            (
+                ("group", "group__name"),
+                "fiscal_year",
+                "room",
+                "weekday",
+                "frame",
+                "purpose",
+                "attendees",
+                "status",
+                ("requested_at", "created_at"),
+                "reviewed_at",
+                "review_note",
+            ),
+        ),
+        "room_follows": personal_rows(follows, (("group", "group__name"), "room", ("since", "created_at"))),
+        "penalty_points": personal_rows(
+            points, (("group", "group__name"), "booking", "reason", "points", "given_at", "spent_at")
+        ),
+    }

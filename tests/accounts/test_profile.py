@@ -79,6 +79,27 @@ def test_export_downloads_everything_held_about_the_person_as_json(client: Clien
     assert AuditEntry.objects.filter(action="accounts.personal_data.exported", actor=resident).exists()
 
 
+def test_every_part_that_erases_a_persons_data_gives_it_to_them_first() -> None:
+    # What deleting the account removes, the person can download before: one exporter per eraser.
+    from manabiba.accounts.selectors import personal_data_exporters
+    from manabiba.accounts.services import account_eraser_names
+
+    assert set(personal_data_exporters()) == account_eraser_names()
+
+
+def test_the_download_holds_the_persons_saved_searches_and_nobody_elses(
+    client: Client, resident: User, make_persona: object
+) -> None:
+    from manabiba.alerts.models import SavedSearch
+
+    other: User = make_persona(Role.RESIDENT, email="other@example.jp")  # type: ignore[operator]
+    SavedSearch.objects.create(user=resident, name="ヨガ、田無町", query="q=ヨガ", language="ja")
+    SavedSearch.objects.create(user=other, name="囲碁", query="q=囲碁", language="ja")
+    client.force_login(resident)
+    data = json.loads(client.get(reverse("accounts:profile_export")).content)
+    assert [(s["name"], s["query"]) for s in data["alerts"]] == [("ヨガ、田無町", "q=ヨガ")]
+
+
 def test_delete_needs_the_password_and_keeps_everything_when_it_is_wrong(client: Client, resident: User) -> None:
     client.force_login(resident)
     response = client.post(reverse("accounts:profile_delete"), {"password": "wrong", "confirm": "on"})

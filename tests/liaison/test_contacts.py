@@ -144,6 +144,6 @@ def test_a_persons_export_says_where_they_are_named_as_a_contact(office: Office)
     department_contact_save(
         department=office.sports, actor=office.coordinator, user=office.sports_staff, extension="2345"
     )
-    [named] = user_export_data(office.sports_staff)["department_contacts"]
+    [named] = user_export_data(office.sports_staff)["accounts.department_contacts"]
     assert named["department"] == "スポーツ振興課"
     assert named["extension"] == "2345"
