@@ -557,7 +557,7 @@ PAGE_PHASES = (
         ("program_page_ids", "program_facets", "program_search_suggestion"),
     ),
     ("cards: programmes read from the database", ("program_cards_by_id",)),
-    ("cards: rendered (template)", ("_render",)),
+    ("cards: written (HTML)", ("_render",)),
     ("page template, cards put in", ("render",)),
 )
 
