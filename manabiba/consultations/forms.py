@@ -100,6 +100,12 @@ class QueueFilterForm(forms.Form):
     topic = forms.ChoiceField(label=_("Topic"), required=False, choices=[("", _("Any topic")), *Topic.choices])
 
 
+def _assignee_label(person: User) -> str:
+    """「山田 花子（社会教育課）」, in the brackets of the page's language."""
+    opening, closing = pgettext("opening bracket", " ("), pgettext("closing bracket", ")")
+    return f"{person.full_name or person.email}{opening}{person.department or '—'}{closing}"
+
+
 class AssignForm(forms.Form):
     department = forms.ModelChoiceField(
         label=_("Department"),
@@ -122,10 +128,7 @@ class AssignForm(forms.Form):
         assignee_field = self.fields["assignee"]
         assert isinstance(assignee_field, forms.ModelChoiceField)
         assignee_field.queryset = selectors.assignable_staff()
-        assignee_field.label_from_instance = lambda person: (  # type: ignore[method-assign,assignment]
-            f"{person.full_name or person.email}{pgettext('opening bracket', ' (')}"
-            f"{person.department or '—'}{pgettext('closing bracket', ')')}"
-        )
+        assignee_field.label_from_instance = _assignee_label  # type: ignore[method-assign,assignment]
 
 
 class NoteForm(forms.Form):

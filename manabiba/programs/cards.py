@@ -78,21 +78,37 @@ def _render(program: Program, furigana_on: bool) -> _Card:
     return _Card(head, tail, summary, program.summary or program.description, until)
 
 
+def _card_words() -> dict[str, str]:
+    """The card's own words in the page's language, escaped. Each is a literal ``gettext`` call
+    outside any f-string: ``makemessages`` does not look inside f-strings, and a word it does not
+    find leaves the catalogue and shows in English on a Japanese page."""
+    return {
+        "cancelled": escape(gettext("Cancelled")),
+        "finished": escape(gettext("Finished")),
+        "date": escape(gettext("Date")),
+        "venue": escape(gettext("Venue")),
+        "organiser": escape(gettext("Organiser")),
+        "fee": escape(gettext("Fee")),
+        "apply_by": escape(gettext("Apply by")),
+        "support": escape(gettext("Support")),
+    }
+
+
 def _card_html(program: Program, furigana_on: bool) -> tuple[str, str]:
     """A card's HTML before and after its text: title, state, next session, venue, organiser, fee,
     closing date and support. Written as plain strings, not by a template: a distinct search page
     renders most of its twenty cards for the first time, and Django's template engine made that
     a sixth of the page's time. Every outside value is escaped."""
-    url = reverse("programs:detail", args=[program.pk])
+    url, words = reverse("programs:detail", args=[program.pk]), _card_words()
     head = [
         '<li class="program-card">\n',
         f'  <h3 class="program-card__title"{lang_ja(program.title)}><a href="{url}">'
         f"{ruby(program.title, furigana_on)}</a></h3>\n",
     ]
     if program.status == Program.Status.CANCELLED:
-        head.append(f'  <p class="tag tag--danger">{escape(gettext("Cancelled"))}</p>\n')
+        head.append(f'  <p class="tag tag--danger">{words["cancelled"]}</p>\n')
     elif program.status == Program.Status.FINISHED:
-        head.append(f'  <p class="tag">{escape(gettext("Finished"))}</p>\n')
+        head.append(f'  <p class="tag">{words["finished"]}</p>\n')
     head.append('  <dl class="details">\n')
     session = next_session(program)
     if session is not None:
@@ -104,16 +120,16 @@ def _card_html(program: Program, furigana_on: bool) -> tuple[str, str]:
             else ""
         )
         label = escape(session_label(session))
-        head.append(f"    <dt>{escape(gettext('Date'))}</dt>\n    <dd>{label}{escape(more)}</dd>\n")
+        head.append(f"    <dt>{words['date']}</dt>\n    <dd>{label}{escape(more)}</dd>\n")
     venue = program.venue_label
     if venue:
-        head.append(f"    <dt>{escape(gettext('Venue'))}</dt><dd{lang_ja(venue)}>{escape(venue)}</dd>\n")
+        head.append(f"    <dt>{words['venue']}</dt><dd{lang_ja(venue)}>{escape(venue)}</dd>\n")
     organizer = program.organizer.name
-    head.append(f"    <dt>{escape(gettext('Organiser'))}</dt><dd{lang_ja(organizer)}>{escape(organizer)}</dd>\n")
-    head.append(f"    <dt>{escape(gettext('Fee'))}</dt><dd>{fee_html(program)}</dd>\n")
+    head.append(f"    <dt>{words['organiser']}</dt><dd{lang_ja(organizer)}>{escape(organizer)}</dd>\n")
+    head.append(f"    <dt>{words['fee']}</dt><dd>{fee_html(program)}</dd>\n")
     if program.applications_close_at and program.application != Program.Application.NONE:
         closes = escape(datetime_label(program.applications_close_at))
-        head.append(f"    <dt>{escape(gettext('Apply by'))}</dt><dd>{closes}</dd>\n")
+        head.append(f"    <dt>{words['apply_by']}</dt><dd>{closes}</dd>\n")
     head.append("  </dl>\n  ")
     tags = [
         (program.easy_summary, "tag tag--easy", gettext("Easy Japanese")),
@@ -122,7 +138,7 @@ def _card_html(program: Program, furigana_on: bool) -> tuple[str, str]:
         (program.sign_language, "tag", gettext("Sign language")),
     ]
     shown = "".join(f'<li class="{css}">{escape(label)}</li>' for on, css, label in tags if on)
-    support = f'\n  <ul class="tags" aria-label="{escape(gettext("Support"))}">{shown}</ul>' if shown else ""
+    support = f'\n  <ul class="tags" aria-label="{words["support"]}">{shown}</ul>' if shown else ""
     return "".join(head), f"{support}\n</li>\n"
 
 

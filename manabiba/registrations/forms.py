@@ -287,7 +287,8 @@ class MinimumDecisionForm(forms.Form):
 
 class ProgramChoiceField(forms.ModelChoiceField[Program]):
     def label_from_instance(self, obj: Program) -> str:
-        return f"{obj.title}{pgettext('separator', ' — ')}{format_moment(obj.first_starts_at)}"
+        separator = pgettext("separator", " — ")
+        return f"{obj.title}{separator}{format_moment(obj.first_starts_at)}"
 
 
 class ProgramPickForm(PickerFormMixin, forms.Form):

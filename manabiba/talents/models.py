@@ -142,7 +142,10 @@ class TalentProfile(TimeStampedModel):
     @property
     def public_name(self) -> str:
         """The name the directory shows: the person's, or a card number if they keep it private."""
-        return self.name if self.name_public else f"{_('Talent')} T-{self.pk:04d}"
+        if self.name_public:
+            return self.name
+        talent = _("Talent")
+        return f"{talent} T-{self.pk:04d}"
 
     @property
     def day_labels(self) -> list[str]:

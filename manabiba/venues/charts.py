@@ -65,13 +65,15 @@ def percent_bar_chart(rows: list[tuple[str, float | None]], *, target: int, char
         f'stroke-dasharray="4 3"/>'
     )
     parts.append(f'<line x1="{LABEL_WIDTH}" y1="0" x2="{LABEL_WIDTH}" y2="{legend_y - 6}" stroke="{LINE}"/>')
+    at_least = escape(_("%(target)s%% or more") % {"target": target})
+    below = escape(_("under %(target)s%%") % {"target": target})
     parts.append(
         f'<rect x="{LABEL_WIDTH}" y="{legend_y}" width="14" height="12" fill="{BRAND}"/>'
         f'<text x="{LABEL_WIDTH + 20}" y="{legend_y + 11}" font-size="12" fill="{INK}">'
-        f"{escape(_('%(target)s%% or more') % {'target': target})}</text>"
+        f"{at_least}</text>"
         f'<rect x="{LABEL_WIDTH + 150}" y="{legend_y}" width="14" height="12" fill="url(#{cid}-hatch)" stroke="{INK}"/>'
         f'<text x="{LABEL_WIDTH + 170}" y="{legend_y + 11}" font-size="12" fill="{INK}">'
-        f"{escape(_('under %(target)s%%') % {'target': target})}</text>"
+        f"{below}</text>"
     )
     parts.append("</svg>")
     return mark_safe("".join(parts))  # every text in it went through escape()

@@ -534,6 +534,28 @@ def test_a_card_escapes_what_people_wrote_and_says_everything_a_card_says(englis
 # --- Kept cards ------------------------------------------------------------------------------------
 
 
+def test_a_japanese_card_says_everything_in_japanese(client: Client, make: Make) -> None:
+    # The card's words are gettext calls in Python: one that makemessages missed would show in English.
+    make(
+        "陶芸教室",
+        at(date(2026, 11, 28), 10),
+        at(date(2026, 12, 5), 10),
+        venue_name="田無公民館",
+        application=Program.Application.SITE,
+        applications_close_at=at(date(2026, 11, 27), 17),
+        easy_summary="やさしい説明",
+        wheelchair_accessible=True,
+    )
+    card = re.search(r'<li class="program-card">.*?</li>\n', listing(client), re.S)
+    assert card is not None
+    labels = ("開催日", "会場", "主催者", "参加費", "無料", "申込締切", 'aria-label="支援"')
+    words = (*labels, "やさしい日本語", "車いす対応")
+    for word in words:
+        assert word in card.group(), word
+    assert "（ほか1回）" in card.group()
+    assert re.search(r">[A-Za-z][a-z]+( [a-z]+)*<", card.group()) is None  # no English word between tags
+
+
 def test_a_card_is_read_in_two_queries_whatever_it_shows(make: Make) -> None:
     # The card's read takes only the columns a card shows: a column left out would be read again,
     # one query per card, when the card is written.

@@ -183,3 +183,24 @@ def test_japanese_uses_full_width_brackets_and_no_em_dash(messages: list[Entry])
     ]
 
     assert faults == [], "Half-width brackets or an em dash in Japanese:\n" + "\n".join(faults)
+
+
+def test_no_word_for_translation_hides_in_an_f_string() -> None:
+    # makemessages does not read inside f-strings: a word found only there leaves the catalogue at
+    # the next `make messages` and shows in English on Japanese pages (a card's 「申込締切」 did).
+    import ast
+    from pathlib import Path
+
+    import manabiba
+
+    translating = {"_", "gettext", "pgettext", "ngettext", "npgettext", "gettext_lazy", "pgettext_lazy"}
+    hidden = []
+    for path in sorted(Path(manabiba.__file__).parent.rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.JoinedStr):
+                hidden.extend(
+                    f"{path.name}:{inner.lineno}"
+                    for inner in ast.walk(node)
+                    if isinstance(inner, ast.Call) and isinstance(inner.func, ast.Name) and inner.func.id in translating
+                )
+    assert hidden == []
