@@ -624,6 +624,11 @@ def page_phases(paths: list[str]) -> tuple[float, float, dict[str, float]]:
         setattr(module, name, wrapper)
         return original
 
+    from manabiba.programs.catalogue_index import forget_keywords
+
+    # No keyword's matches nor term's bits kept from the runs before: the page meets its words as a
+    # worker does on distinct URLs (each computed once, then kept, as in production).
+    forget_keywords()
     for path in paths[:20]:
         get(path)
     for _ in range(200):

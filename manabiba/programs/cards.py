@@ -26,7 +26,7 @@ from django.utils.translation import gettext, ngettext
 from manabiba.core.search import search_snippet
 from manabiba.core.templatetags.japanese import lang_ja, ruby
 from manabiba.programs.kept import KeptByProgramme
-from manabiba.programs.models import Program
+from manabiba.programs.models import Program, ProgramSession
 from manabiba.programs.selectors import catalogue_version, program_cards_by_id
 from manabiba.programs.templatetags.programme_dates import datetime_label, next_session, session_label, sessions_after
 from manabiba.programs.templatetags.programme_fees import fee_html
@@ -69,8 +69,8 @@ def forget_cards() -> None:
 
 
 def _render(program: Program, furigana_on: bool) -> _Card:
-    head, tail = _card_html(program, furigana_on)
     session = next_session(program)
+    head, tail = _card_html(program, furigana_on, session)
     until = math.inf
     if session is not None and (session.ends_at or session.starts_at) >= timezone.now():
         until = (session.ends_at or session.starts_at).timestamp()
@@ -94,7 +94,7 @@ def _card_words() -> dict[str, str]:
     }
 
 
-def _card_html(program: Program, furigana_on: bool) -> tuple[str, str]:
+def _card_html(program: Program, furigana_on: bool, session: ProgramSession | None) -> tuple[str, str]:
     """A card's HTML before and after its text: title, state, next session, venue, organiser, fee,
     closing date and support. Written as plain strings, not by a template: a distinct search page
     renders most of its twenty cards for the first time, and Django's template engine made that
@@ -110,7 +110,6 @@ def _card_html(program: Program, furigana_on: bool) -> tuple[str, str]:
     elif program.status == Program.Status.FINISHED:
         head.append(f'  <p class="tag">{words["finished"]}</p>\n')
     head.append('  <dl class="details">\n')
-    session = next_session(program)
     if session is not None:
         later = sessions_after(program, session)
         # The space is the translation's: English wants one, Japanese brackets none.

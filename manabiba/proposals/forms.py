@@ -16,8 +16,8 @@ from manabiba.core.choices import WrittenNamesSelect
 from manabiba.core.picker import PickerFormMixin, SearchableSelect
 from manabiba.facilities.models import Facility, Room
 from manabiba.programs.services import SessionTimes
-from manabiba.proposals.models import Proposal, ProposalCall, ProposalReport, SurveyAnswer
-from manabiba.proposals.services import PROPOSAL_FIELDS, SessionOutline
+from manabiba.proposals.models import PROPOSAL_FIELDS, Proposal, ProposalCall, ProposalReport, SurveyAnswer
+from manabiba.proposals.services import SessionOutline
 from manabiba.talents.selectors import listed_talents
 
 PROPOSAL_FORM_FIELDS = list(PROPOSAL_FIELDS)

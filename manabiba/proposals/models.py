@@ -324,3 +324,31 @@ class ProposalReport(TimeStampedModel):
 
     def __str__(self) -> str:
         return str(self.proposal)
+
+
+# The proposal form (企画提案書) in the order the form shows it: the fields a form may set directly.
+PROPOSAL_FIELDS = (
+    "group_name",
+    "representative",
+    "contact_name",
+    "contact_email",
+    "contact_phone",
+    "founded_year",
+    "members_count",
+    "members_in_city",
+    "record",
+    "other_subsidies",
+    "title",
+    "aim",
+    "lecturer_talent",
+    "lecturer_name",
+    "lecturer_title",
+    "lecturer_profile",
+    "lecturer_status",
+    "honorarium_planned",
+    "hours_per_session",
+    "fee_per_person",
+    "capacity",
+    "audience",
+    "appeal",
+)

@@ -11,6 +11,7 @@ from manabiba.accounts.models import User
 from manabiba.accounts.selectors import personal_rows
 from manabiba.programs.models import Program
 from manabiba.proposals.models import (
+    PROPOSAL_FIELDS,
     Proposal,
     ProposalCall,
     ProposalReport,
@@ -377,29 +378,11 @@ _EXPORTED_PROPOSAL_FIELDS: tuple[str | tuple[str, str], ...] = (
     "kind",
     ("group", "group__name"),
     "status",
-    "group_name",
-    "representative",
-    "contact_name",
-    "contact_email",
-    "contact_phone",
-    "founded_year",
-    "members_count",
-    "members_in_city",
-    "record",
-    "other_subsidies",
-    "title",
-    "aim",
-    ("lecturer_from_talent_bank", "lecturer_talent__public_name"),
-    "lecturer_name",
-    "lecturer_title",
-    "lecturer_profile",
-    "lecturer_status",
-    "honorarium_planned",
-    "hours_per_session",
-    "fee_per_person",
-    "capacity",
-    "audience",
-    "appeal",
+    # The form's own fields, in its order (a lecturer from the talent bank as the directory names them).
+    *(
+        ("lecturer_from_talent_bank", "lecturer_talent__public_name") if name == "lecturer_talent" else name
+        for name in PROPOSAL_FIELDS
+    ),
     "created_at",
     "submitted_at",
     "decision",

@@ -32,6 +32,7 @@ from manabiba.facilities.models import Facility, Room
 from manabiba.programs import services as program_services
 from manabiba.programs.models import Organizer, Program
 from manabiba.proposals.models import (
+    PROPOSAL_FIELDS,
     Proposal,
     ProposalCall,
     ProposalReport,
@@ -80,32 +81,6 @@ CALL_FIELDS = frozenset(
         "honorarium_budget",
         "lectures_funded",
     }
-)
-# The proposal form (企画提案書) in the order the form shows it: the fields a form may set directly.
-PROPOSAL_FIELDS = (
-    "group_name",
-    "representative",
-    "contact_name",
-    "contact_email",
-    "contact_phone",
-    "founded_year",
-    "members_count",
-    "members_in_city",
-    "record",
-    "other_subsidies",
-    "title",
-    "aim",
-    "lecturer_talent",
-    "lecturer_name",
-    "lecturer_title",
-    "lecturer_profile",
-    "lecturer_status",
-    "honorarium_planned",
-    "hours_per_session",
-    "fee_per_person",
-    "capacity",
-    "audience",
-    "appeal",
 )
 SCORE_FIELDS = ("pioneering", "public_benefit", "feasibility")
 
