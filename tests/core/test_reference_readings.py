@@ -73,6 +73,12 @@ def test_the_readings_the_dictionary_got_wrong() -> None:
     assert to_hiragana(reading("向台コミュニティセンター")) == "むかいだいこみゅにてぃせんたー"
 
 
+def test_the_city_s_citizens_hall_is_read_over_its_own_words() -> None:
+    # 西東京市 alone left 民会館 behind: ruby 「みんかい」 over 民会, not 「かいかん」 over 会館.
+    assert furigana("西東京市民会館") == [("西東京市民", "にしとうきょうしみん"), ("会館", "かいかん")]
+    assert furigana("西東京市市民協働推進センター")[:2] == [("西東京市", "にしとうきょうし"), ("市民", "しみん")]
+
+
 def test_weekdays_in_brackets_read_as_weekdays() -> None:
     assert furigana("（木）") == [("（", None), ("木", "もく"), ("）", None)]
     assert to_hiragana(reading("12月3日（木）")) == "12がつ3か（もく）"
