@@ -1,6 +1,7 @@
 """Forms of the registration pages: they parse and label; the services decide."""
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any, cast
 
 from django import forms
@@ -195,7 +196,8 @@ def participant_formset(
 
 def participants_initial(data: Any, rows: int, applicant: str) -> list[dict[str, Any]]:
     """The rows' values from a draft (or a form sent to change the number of rows); the applicant
-    is participant 1 of a new form."""
+    is participant 1 while that row is empty (at the desk the caller's name is typed after the
+    page opened)."""
     initial = [
         {
             "name": data.get(f"{PARTICIPANTS_PREFIX}-{n}-name", ""),
@@ -203,7 +205,7 @@ def participants_initial(data: Any, rows: int, applicant: str) -> list[dict[str,
         }
         for n in range(rows)
     ]
-    if not any(f"{PARTICIPANTS_PREFIX}-0-name" in key for key in data):
+    if not str(initial[0]["name"]).strip():
         initial[0]["name"] = applicant
     return initial
 
@@ -313,6 +315,65 @@ class ProgramPickForm(PickerFormMixin, forms.Form):
         field = self.fields["program"]
         assert isinstance(field, ProgramChoiceField)
         field.queryset = programs
+
+
+def participants_for(
+    reg_settings: RegistrationSettings,
+    *,
+    data: Any = None,
+    source: Mapping[str, Any] | None = None,
+    applicant: str = "",
+) -> BaseParticipantFormSet | None:
+    """One row per person where the programme names its participants (``None`` where it does not):
+    bound to ``data``, or showing the values of ``source`` (a draft, a form sent to change the number
+    of rows) without judging them, the applicant in the first row of a new form."""
+    if not asks_for_participants(reg_settings):
+        return None
+    asks_age = reg_settings.asks_participant_age
+    if data is not None:
+        return participant_formset(rows=participant_rows(data, reg_settings), asks_age=asks_age, data=data)
+    values = source or {}
+    rows = participant_rows(values, reg_settings)
+    return participant_formset(rows=rows, asks_age=asks_age, initial=participants_initial(values, rows, applicant))
+
+
+@dataclass
+class WithParticipants:
+    """An application form and, where the programme names its participants, one row per person:
+    the resident's apply form and the desk's form read and report errors the same way."""
+
+    form: QuestionsMixin
+    participants: BaseParticipantFormSet | None
+
+    def is_valid(self) -> bool:
+        valid = self.form.is_valid()
+        return (self.participants is None or self.participants.is_valid()) and valid
+
+    def party_size(self) -> int:
+        """The rows named, or the number chosen where nobody is named."""
+        if self.participants is not None:
+            return len(self.participants.forms)
+        return int(self.form.cleaned_data["party_size"])
+
+    def specs(self) -> list[ParticipantSpec] | None:
+        return self.participants.specs() if self.participants is not None else None
+
+    def add_service_errors(self, error: ValidationError) -> None:
+        """The service's errors on the fields they name (``participants.<n>.name`` on row n)."""
+        if self.participants is None or not hasattr(error, "error_dict"):
+            self.form.add_service_errors(error)
+            return
+        rest: dict[str, list[str]] = {}
+        for key, messages in error.message_dict.items():
+            parts = key.split(".")
+            if len(parts) == 3 and parts[0] == "participants" and parts[1].isdigit():
+                row = self.participants.forms[int(parts[1]) - 1]
+                for message in messages:
+                    row.add_error(parts[2] if parts[2] in row.fields else None, message)
+            else:
+                rest[key] = messages
+        if rest:
+            self.form.add_service_errors(ValidationError(rest))
 
 
 class OnBehalfForm(QuestionsMixin):

@@ -38,6 +38,8 @@ from manabiba.registrations.forms import (
     StaffCancelForm,
     StatusFilterForm,
     WaitlistMoveForm,
+    WithParticipants,
+    participants_for,
     question_formset,
     question_initial,
 )
@@ -455,9 +457,19 @@ def register(request: HttpRequest, program_id: int) -> HttpResponse:
     _require(can_register_on_behalf(user, program))
     reg_settings = selectors.registration_settings_for(program)
     questions: list[RegistrationQuestion] = selectors.registration_questions(program)
-    form = OnBehalfForm(request.POST or None, reg_settings=reg_settings, questions=questions)
+    resize = request.method == "POST" and request.POST.get("step") == "resize"
+    if request.method == "POST" and not resize:
+        form = OnBehalfForm(request.POST, reg_settings=reg_settings, questions=questions)
+        forms = WithParticipants(form, participants_for(reg_settings, data=request.POST))
+    else:
+        # "Show a row for each person": the values typed so far, as many rows as people, no judgement yet.
+        values = {key: value for key, value in request.POST.items() if key != "csrfmiddlewaretoken"}
+        form = OnBehalfForm(initial=values, reg_settings=reg_settings, questions=questions)
+        forms = WithParticipants(
+            form, participants_for(reg_settings, source=values, applicant=request.POST.get("full_name", ""))
+        )
     duplicate: Registration | None = None
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and not resize and forms.is_valid():
         data = form.cleaned_data
         allow_duplicate = bool(data.get("allow_duplicate")) or "register_anyway" in request.POST
         try:
@@ -470,7 +482,8 @@ def register(request: HttpRequest, program_id: int) -> HttpResponse:
                 full_name_kana=data["full_name_kana"],
                 phone=data["phone"],
                 email=data["email"],
-                party_size=data["party_size"],
+                party_size=forms.party_size(),
+                participants=forms.specs(),
                 answers=form.answers(),
                 consent=data["consent"],
                 lives_in_city=data["lives_in_city"],
@@ -487,7 +500,7 @@ def register(request: HttpRequest, program_id: int) -> HttpResponse:
         except services.AlreadyRegisteredError:
             form.add_error("account", _("This account already has a registration for this programme."))
         except ValidationError as error:
-            form.add_service_errors(error)
+            forms.add_service_errors(error)
         else:
             messages.success(
                 request, _("Registered. Status: %(status)s.") % {"status": registration.get_status_display()}
@@ -496,7 +509,13 @@ def register(request: HttpRequest, program_id: int) -> HttpResponse:
     return render(
         request,
         "registrations/staff/register.html",
-        {**_program_context(user, program), "form": form, "duplicate": duplicate},
+        {
+            **_program_context(user, program),
+            "form": form,
+            "participants": forms.participants,
+            "reg_settings": reg_settings,
+            "duplicate": duplicate,
+        },
     )
 
 
@@ -515,6 +534,7 @@ def slip(request: HttpRequest, registration_id: int) -> HttpResponse:
         {
             "program": program,
             "registration": registration,
+            "participants": list(registration.participants.all()),
             "sessions": list(program.sessions.all()),
             "needs_slip": selectors.needs_printed_slip(registration),
             "draw_at": (reg_settings.draw_at or program.applications_close_at) if reg_settings.is_lottery else None,

@@ -22,12 +22,9 @@ from manabiba.registrations import selectors, services
 from manabiba.registrations.forms import (
     PARTICIPANTS_PREFIX,
     ApplyForm,
-    BaseParticipantFormSet,
     CancelForm,
-    asks_for_participants,
-    participant_formset,
-    participant_rows,
-    participants_initial,
+    WithParticipants,
+    participants_for,
 )
 from manabiba.registrations.models import Registration
 
@@ -54,43 +51,20 @@ DRAFT_KEY = "registrations:draft:%s"
 DRAFT_SKIP = frozenset({"csrfmiddlewaretoken", "step"})
 
 
-@dataclass
-class ApplyForms:
+class ApplyForms(WithParticipants):
     """The apply form and, where the programme names its participants, one row per person."""
 
     form: ApplyForm
-    participants: BaseParticipantFormSet | None
-
-    def is_valid(self) -> bool:
-        valid = self.form.is_valid()
-        return (self.participants is None or self.participants.is_valid()) and valid
 
     def submit_arguments(self) -> dict[str, Any]:
         data = self.form.cleaned_data
         return {
-            "party_size": len(self.participants.forms) if self.participants is not None else data["party_size"],
-            "participants": self.participants.specs() if self.participants is not None else None,
+            "party_size": self.party_size(),
+            "participants": self.specs(),
             "answers": self.form.answers(),
             "consent": data["consent"],
             "attends_every_session": bool(data.get("attends_every_session")),
         }
-
-    def add_service_errors(self, error: ValidationError) -> None:
-        """The service's errors on the fields they name (``participants.<n>.name`` on row n)."""
-        if self.participants is None or not hasattr(error, "error_dict"):
-            self.form.add_service_errors(error)
-            return
-        rest: dict[str, list[str]] = {}
-        for key, messages_ in error.message_dict.items():
-            parts = key.split(".")
-            if len(parts) == 3 and parts[0] == "participants" and parts[1].isdigit():
-                row = self.participants.forms[int(parts[1]) - 1]
-                for message in messages_:
-                    row.add_error(parts[2] if parts[2] in row.fields else None, message)
-            else:
-                rest[key] = messages_
-        if rest:
-            self.form.add_service_errors(ValidationError(rest))
 
 
 def _apply_forms(
@@ -104,18 +78,8 @@ def _apply_forms(
     number of rows) without judging them."""
     reg_settings = selectors.registration_settings_for(program)
     questions = selectors.registration_questions(program)
-    source: Mapping[str, Any] = data if data is not None else (initial or {})
     form = ApplyForm(data, initial=dict(initial or {}), reg_settings=reg_settings, questions=questions)
-    if not asks_for_participants(reg_settings):
-        return ApplyForms(form, None)
-    rows = participant_rows(source, reg_settings)
-    asks_age = reg_settings.asks_participant_age
-    if data is not None:
-        formset = participant_formset(rows=rows, asks_age=asks_age, data=data)
-    else:
-        values = participants_initial(source, rows, user.full_name)
-        formset = participant_formset(rows=rows, asks_age=asks_age, initial=values)
-    return ApplyForms(form, formset)
+    return ApplyForms(form, participants_for(reg_settings, data=data, source=initial, applicant=user.full_name))
 
 
 def _apply_page(

@@ -135,10 +135,20 @@ def test_without_a_list_the_applicant_is_the_one_named_and_ages_not_asked_are_no
     assert [(p.name, p.age) for p in other.participants.all()] == [("親 の 名前", None), ("子", None)]
 
 
-def test_the_desk_registers_without_a_list_even_where_ages_are_asked(make_program: MakeProgram, desk: User) -> None:
+def test_the_desk_names_the_participants_where_ages_are_asked(make_program: MakeProgram, desk: User) -> None:
     program = make_program(asks_participant_age=True)
+    call = {"program": program, "actor": desk, "channel": "phone", "full_name": "電話 一子", "phone": "042-000-0000"}
+    with pytest.raises(ValidationError) as error:
+        registration_submit_on_behalf(**call, consent=True)
+    assert "participants" in _errors(error)
+    assert not Registration.objects.filter(program=program).exists()
+    registration = registration_submit_on_behalf(**call, participants=[ParticipantSpec("電話 一子", 71)], consent=True)
+    assert [(p.name, p.age) for p in registration.participants.all()] == [("電話 一子", 71)]
+
+
+def test_the_desk_registers_a_party_of_one_without_a_list(make_program: MakeProgram, desk: User) -> None:
     registration = registration_submit_on_behalf(
-        program=program, actor=desk, channel="phone", full_name="電話 一子", phone="042-000-0000", consent=True
+        program=make_program(), actor=desk, channel="phone", full_name="電話 一子", phone="042-000-0000", consent=True
     )
     assert [p.name for p in registration.participants.all()] == ["電話 一子"]
 

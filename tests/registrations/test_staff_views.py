@@ -261,6 +261,8 @@ def test_desk_registers_a_caller_warns_of_a_duplicate_and_prints_a_slip(make_pro
         "full_name_kana": "でんわ はな",
         "phone": "0721-00-0000",
         "party_size": "2",
+        "participants-0-name": "電話 ハナ",
+        "participants-1-name": "電話 タロウ",
         "consent": "on",
         "lives_in_city": "on",
     }
@@ -282,6 +284,49 @@ def test_desk_registers_a_caller_warns_of_a_duplicate_and_prints_a_slip(make_pro
     assert Registration.objects.filter(program=program).count() == 1
     client.post(url, {**data, "party_size": "1", "register_anyway": "1"})
     assert Registration.objects.filter(program=program).count() == 2
+
+
+def test_desk_names_each_participant_with_their_age_and_the_slip_lists_them(
+    make_program: MakeProgram, desk: User
+) -> None:
+    program = make_program(capacity=10, max_party_size=3, asks_participant_age=True)
+    client = _client(desk)
+    url = reverse("staff_registrations:register", args=[program.pk])
+    caller = {
+        "channel": "phone",
+        "full_name": "電話 花子",
+        "phone": "042-000-0000",
+        "party_size": "3",
+        "consent": "on",
+    }
+    # The number of people changed without JavaScript: one row per person, the caller in the first.
+    rows = client.post(url, {**caller, "participants-0-name": "", "step": "resize"}).content.decode()
+    assert 'name="participants-2-name"' in rows
+    assert 'name="participants-3-name"' not in rows
+    assert 'name="participants-0-name" value="電話 花子"' in rows
+    assert "Participant 3" in rows
+    assert not Registration.objects.filter(program=program).exists()
+
+    people = {
+        "participants-0-name": "電話 花子",
+        "participants-0-age": "40",
+        "participants-1-name": "電話 一郎",
+        "participants-1-age": "9",
+        "participants-2-name": "電話 二葉",
+    }
+    missing_age = client.post(url, {**caller, **people}).content.decode()
+    assert 'href="#id_participants-2-age"' in missing_age
+    assert not Registration.objects.filter(program=program).exists()
+
+    slip = client.post(url, {**caller, **people, "participants-2-age": "6"}, follow=True).content.decode()
+    registration = Registration.objects.get(program=program)
+    assert [(p.name, p.age) for p in registration.participants.all()] == [
+        ("電話 花子", 40),
+        ("電話 一郎", 9),
+        ("電話 二葉", 6),
+    ]
+    assert registration.party_size == 3
+    assert '<span lang="ja">電話 二葉</span> (age 6)' in slip
 
 
 def test_desk_form_needs_a_phone_or_an_email(make_program: MakeProgram, desk: User) -> None:

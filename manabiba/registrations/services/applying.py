@@ -187,19 +187,18 @@ def _clean_participants(
     applicant: str,
     reg_settings: RegistrationSettings,
     errors: dict[str, list[str]],
-    list_required: bool = True,
 ) -> list[ParticipantSpec]:
     """The participants of an application, checked; problems go into ``errors`` by
     ``participants`` (the list as a whole) or ``participants.<position>.name|age`` (from 1).
 
     Without a list (older API clients, programmes that take parties of one) the applicant is the
-    one participant named; a programme that asks for ages needs the list, unless ``list_required``
-    is false (the desk's form does not name participants yet). A list must name one person per
+    one participant named; a programme that asks for ages needs the list, from the resident's form
+    and the desk's alike. A list must name one person per
     seat: as many as ``party_size``.
     """
     asks_age = reg_settings.asks_participant_age
     if participants is None:
-        if asks_age and list_required:
+        if asks_age:
             errors["participants"] = [_("Please give the name and age of each participant.")]
             return []
         return [ParticipantSpec(name=applicant.strip()[:100])] if applicant.strip() else []
@@ -513,7 +512,6 @@ def registration_submit_on_behalf(
         applicant=registration.full_name,
         reg_settings=reg_settings,
         errors=errors,
-        list_required=False,
     )
     registration.answers = _clean_answers(program, answers or {}, errors)
     if not consent:
