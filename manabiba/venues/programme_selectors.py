@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from manabiba.facilities.models import Facility, Room, TimeFrame
 from manabiba.facilities.selectors import facility_frames
-from manabiba.programs.models import Program, ProgramSession
+from manabiba.programs.models import Organizer, Program, ProgramSession
 from manabiba.venues.models import Booking
 from manabiba.venues.selectors import State, _held, _now, _state, closed_days
 
@@ -16,6 +16,24 @@ from manabiba.venues.selectors import State, _held, _now, _state, closed_days
 # (受付前) or while the month's lottery takes entries (the draw skips frames held before it, as it
 # skips regular weekly slots), never one that is closed, booked or over.
 HOLDABLE = frozenset({State.FREE, State.NOT_OPEN, State.LOTTERY})
+
+
+# A community group's programme, or a citizen lecturer's own, pays the room's fee per frame, as the
+# group would booking the frame itself. The city's programmes (主催事業: departments, the centre,
+# schools) and the lectures it commissions from citizens' proposals (市民企画講座) hold rooms free.
+# "Other" organisers stay free too: the open-data import files the city's own 公民館, centres and
+# offices under that kind beside outside organisations, so the kind cannot tell who should pay.
+PAYING_ORGANISERS = frozenset({Organizer.Kind.GROUP, Organizer.Kind.CITIZEN})
+
+
+def programme_pays_rooms(program: Program) -> bool:
+    """Whether the programme's frames cost the room's fee (``False``: the city's own programme)."""
+    return program.organizer.kind in PAYING_ORGANISERS and not program.citizen_proposal
+
+
+def programme_room_fee(program: Program, room: Room) -> int:
+    """What one frame of ``room`` costs the programme, in yen."""
+    return room.fee_per_frame if programme_pays_rooms(program) else 0
 
 
 def _local(moment: datetime) -> time:

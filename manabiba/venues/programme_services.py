@@ -16,7 +16,7 @@ from manabiba.programs.models import Program
 from manabiba.programs.permissions import can_manage_program
 from manabiba.venues import selectors
 from manabiba.venues.models import Booking
-from manabiba.venues.programme_selectors import HOLDABLE, frames_for_session, session_on
+from manabiba.venues.programme_selectors import HOLDABLE, frames_for_session, programme_room_fee, session_on
 from manabiba.venues.services import FrameUnavailableError
 
 Actor = AbstractBaseUser | AnonymousUser | None
@@ -61,7 +61,7 @@ def program_room_book(
                 purpose=program.title[:200],
                 attendees=attendees,
                 fee=room.fee_per_frame,
-                amount_due=room.fee_per_frame,
+                amount_due=programme_room_fee(program, room),
                 source=Booking.Source.PROGRAMME,
                 channel=Booking.Channel.ONLINE,
                 booked_by=actor if isinstance(actor, User) else None,

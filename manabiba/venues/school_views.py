@@ -126,6 +126,7 @@ def program_rooms(request: HttpRequest, program_id: int) -> HttpResponse:
             "facility": facility,
             "sessions": sessions,
             "orphans": orphans,
+            "pays_rooms": programme_selectors.programme_pays_rooms(program),
             "closed": program.status in programme_services.CLOSED_PROGRAMMES,
         },
     )

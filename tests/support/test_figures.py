@@ -5,7 +5,7 @@ from datetime import timedelta
 
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from manabiba.accounts.models import Department, User
 from manabiba.core.figures import FigureFilter, fiscal_year_of
@@ -41,7 +41,7 @@ def test_figures_count_kinds_departments_and_days_to_close(
     SupportRequest.objects.filter(pk=second.pk).update(created_at=timezone.now() - timedelta(days=4))
     year = fiscal_year_of(timezone.localdate())
 
-    with CaptureQueriesContext(connection) as captured:
+    with CaptureQueriesContext(connection) as captured, translation.override("en"):
         section = support_report_figures(year, FigureFilter())
     assert len(captured.captured_queries) == 2
     assert section is not None
@@ -54,7 +54,8 @@ def test_figures_count_kinds_departments_and_days_to_close(
     assert closing["Requests closed"] == (1,)
     assert closing["Median days to close"] == (4.0,)
 
-    only_pr = support_report_figures(year, FigureFilter(department_id=departments["pr"].pk))
+    with translation.override("en"):
+        only_pr = support_report_figures(year, FigureFilter(department_id=departments["pr"].pk))
     assert only_pr is not None
     assert _rows(only_pr, "support.by_department") == {"広報課": (1,)}
     assert _rows(only_pr, "support.by_kind")["A venue"] == (1,)

@@ -1,7 +1,7 @@
 """Programme sessions holding rooms through the bookings, and the room-utilisation figures."""
 
 from collections.abc import Callable, Iterator
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 import pytest
@@ -14,9 +14,9 @@ from manabiba.accounts.models import User
 from manabiba.accounts.roles import Role
 from manabiba.core.figures import FigureFilter, FiscalYear, report
 from manabiba.facilities.factories import FacilityFactory, RoomFactory
-from manabiba.facilities.models import Closure
-from manabiba.programs.factories import ProgramFactory
-from manabiba.programs.models import Program
+from manabiba.facilities.models import Closure, Room
+from manabiba.programs.factories import OrganizerFactory, ProgramFactory
+from manabiba.programs.models import Organizer, Program
 from manabiba.programs.services import SessionTimes, program_update
 from manabiba.venues import programme_selectors, school_services, selectors
 from manabiba.venues.factories import UserGroupFactory
@@ -26,6 +26,8 @@ from manabiba.venues.services import FrameUnavailableError, booking_create
 from manabiba.venues.utilisation import utilisation
 from tests.conftest import PERSONA_PASSWORD
 from tests.venues.conftest import NOW, SATURDAY, TOKYO, Place
+
+NEXT_SATURDAY = SATURDAY + timedelta(days=7)
 
 pytestmark = pytest.mark.django_db
 
@@ -147,6 +149,41 @@ def test_the_rooms_page_holds_and_releases_frames_for_its_managers_only(
     booking.refresh_from_db()
     assert booking.status == Booking.Status.CANCELLED
     assert selectors.frame_state(place.room, day=SATURDAY, frame=place.evening) == selectors.State.FREE
+
+
+def test_the_city_s_own_programmes_hold_rooms_free_and_others_pay_the_room_s_fee(
+    client: Client, place: Place, lecturer: User
+) -> None:
+    department = _program(place, created_by=lecturer)
+    commissioned = _program(place, created_by=lecturer, citizen_proposal=True, organizer=OrganizerFactory(citizen=True))
+    group_run = _program(place, NEXT_SATURDAY, created_by=lecturer, organizer=OrganizerFactory(group=True))
+
+    def hold(program: Program, room: Room, day: date) -> int:
+        return program_room_book(actor=lecturer, program=program, room=room, day=day, frame=place.evening).amount_due
+
+    assert hold(department, place.room, SATURDAY) == 0
+    assert hold(commissioned, place.small_room, SATURDAY) == 0
+    assert hold(group_run, place.room, NEXT_SATURDAY) == 1200
+    kinds = {
+        kind: programme_selectors.programme_pays_rooms(_program(place, organizer=OrganizerFactory(kind=kind)))
+        for kind in Organizer.Kind
+    }
+    assert kinds == {
+        Organizer.Kind.DEPARTMENT: False,
+        Organizer.Kind.CENTER: False,
+        Organizer.Kind.SCHOOL: False,
+        Organizer.Kind.GROUP: True,
+        Organizer.Kind.CITIZEN: True,
+        Organizer.Kind.OTHER: False,
+    }
+
+    signed_in(client, lecturer)
+    paying = client.get(f"/venues/programmes/{group_run.pk}/rooms/").content.decode()
+    assert "pays each frame it holds at the room" in paying
+    assert "夜間 18:00–21:00 (1,200 yen)" in paying
+    free = client.get(f"/venues/programmes/{department.pk}/rooms/").content.decode()
+    assert "The rooms this programme holds are free of charge." in free
+    assert "1,200 yen" not in free
 
 
 def test_a_held_frame_survives_editing_the_sessions_and_is_listed_when_no_session_falls_on_it(
