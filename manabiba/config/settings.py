@@ -303,6 +303,8 @@ SUPPORT_TASK_TARGET_DAYS = env_int_map(
     "SUPPORT_TASK_TARGET_DAYS",
     {"venue": 5, "publicity": 7, "lecturer": 10, "grant": 10, "permit": 10, "safety": 5, "other": 7},
 )
+# Days after closing that a request keeps its contact details, thread and answers (`support_purge`).
+SUPPORT_RETENTION_DAYS = env_int("SUPPORT_RETENTION_DAYS", 1095)
 
 # The one-stop desk (docs/desk.md).
 DESK_LOCATION = env_str("DESK_LOCATION")

@@ -15,6 +15,7 @@ ACTIONS = {
     "support.personal_data.viewed": pgettext_lazy("audit action", "Viewed a support request's personal data"),
     "support.request.closed": pgettext_lazy("audit action", "Closed a support request"),
     "support.request.erased": pgettext_lazy("audit action", "Erased a support request's personal data"),
+    "support.request.purged": pgettext_lazy("audit action", "Anonymised support requests past their retention"),
     "support.request.group_wrote": pgettext_lazy("audit action", "The group wrote"),
     "support.request.split": pgettext_lazy("audit action", "Split a support request among departments"),
     "support.request.submitted": pgettext_lazy("audit action", "A group asked for support"),

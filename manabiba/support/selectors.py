@@ -111,9 +111,9 @@ def request_of(user: Any, request_id: int) -> SupportRequest | None:
 def case_studies() -> QuerySet[SupportRequest]:
     """Published case studies, the newest first, with the parts (which departments helped with what)."""
     return _with_tasks(
-        SupportRequest.objects.filter(
-            case_published_at__isnull=False, case_consent_at__isnull=False, anonymised_at__isnull=True
-        ).order_by("-case_published_at", "-id")
+        SupportRequest.objects.filter(case_published_at__isnull=False, case_consent_at__isnull=False).order_by(
+            "-case_published_at", "-id"
+        )
     )
 
 

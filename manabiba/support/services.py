@@ -11,7 +11,7 @@ the workspace's overdue cards (the morning digest is the reminder) and ``core.in
 import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -511,3 +511,42 @@ def support_erase_for_deleted_account(*, user: User) -> int:
             data={"requests": [r.pk for r in requests], "messages": removed, "reason": "account_deleted"},
         )
     return len(requests)
+
+
+# --- retention -------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def support_purge(*, now: datetime | None = None) -> int:
+    """Anonymise requests closed longer ago than ``SUPPORT_RETENTION_DAYS``; returns how many.
+
+    Who asked and what was written go: the contact details, the link to the account, the
+    description, every message of the thread and the departments' instructions and answers. What
+    the figures count stays (the group's name, the activity's title and days, the kinds of help,
+    each part's department, kind and state, the dates), and so does a case study the group agreed
+    to publish: the coordinator wrote it for the public. The request leaves the staff's lists."""
+    now = now or timezone.now()
+    stale = list(
+        SupportRequest.objects.select_for_update(of=("self",)).filter(
+            anonymised_at__isnull=True,
+            status=SupportRequest.Status.CLOSED,
+            closed_at__lt=now - timedelta(days=settings.SUPPORT_RETENTION_DAYS),
+        )
+    )
+    if not stale:
+        return 0
+    ids = [request.pk for request in stale]
+    SupportRequest.objects.filter(pk__in=ids).update(
+        requested_by=None,
+        contact_name="",
+        contact_email="",
+        contact_phone="",
+        description="",
+        case_consent_by=None,
+        anonymised_at=now,
+        updated_at=now,
+    )
+    SupportMessage.objects.filter(request_id__in=ids).update(body="", author=None, mail_id="")
+    SupportTask.objects.filter(request_id__in=ids).update(instructions="", answer="", answered_by=None)
+    audit_log(action="support.request.purged", actor=None, data={"anonymised": len(ids)})
+    return len(ids)

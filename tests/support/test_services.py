@@ -10,20 +10,25 @@ from pathlib import Path
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import call_command
-from django.utils import timezone
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone, translation
 from pytest_django.fixtures import Settings
 
 from manabiba.accounts.models import Department, User
 from manabiba.accounts.services import staff_digest_send, user_delete
 from manabiba.communities.models import CommunityGroup, Membership
+from manabiba.core.figures import FigureFilter, fiscal_year_of
 from manabiba.core.models import AuditEntry, OutboxMessage
 from manabiba.support import selectors
+from manabiba.support.figures import support_report_figures
 from manabiba.support.models import SupportMessage, SupportRequest, SupportTask
 from manabiba.support.services import (
     TaskSpec,
     support_case_consent,
     support_case_publish,
     support_group_message,
+    support_purge,
     support_request_close,
     support_request_split,
     support_staff_message,
@@ -274,3 +279,68 @@ def test_a_group_writing_in_english_reads_the_departments_english_names(
         "Your request has been passed to: Facilities Division (a venue), "
         "Public Relations Division (publicity), Crisis Management (safety advice)."
     )
+
+
+def test_the_purge_anonymises_requests_closed_past_the_retention_and_keeps_figures_and_case_studies(
+    ask: Ask,
+    coordinator: User,
+    departments: dict[str, Department],
+    owner: User,
+    staff: dict[str, User],
+    client: Client,
+    settings: Settings,
+) -> None:
+    settings.SUPPORT_RETENTION_DAYS = 365
+    old = ask()
+    venue, _publicity, _safety = split_three(old, coordinator, departments)
+    support_task_update(task=venue, actor=staff["facilities"], status="done", answer="田中公園を8月1日に確保しました。")
+    support_group_message(request=old, body="代表の携帯は090-1111-2222です。", author=owner)
+    support_request_close(request=old, actor=coordinator)
+    support_case_consent(request=old, actor=owner, consent=True)
+    support_case_publish(request=old, actor=coordinator, title="町会の子ども祭り", summary="三つの課が協力しました。")
+    recent = ask(title="秋の防災訓練")
+    split_three(recent, coordinator, departments)
+    support_request_close(request=recent, actor=coordinator)
+    still_open = ask(title="冬の餅つき")
+    SupportRequest.objects.filter(pk=old.pk).update(closed_at=timezone.now() - timedelta(days=366))
+    SupportRequest.objects.filter(pk__in=[recent.pk, still_open.pk]).update(
+        created_at=timezone.now() - timedelta(days=800)
+    )
+    year = fiscal_year_of(timezone.localdate())
+    with translation.override("en"):
+        before = support_report_figures(year, FigureFilter())
+
+    out = StringIO()
+    call_command("support_purge", stdout=out)
+
+    assert "1 anonymised" in out.getvalue()
+    old.refresh_from_db()
+    assert old.anonymised_at is not None
+    assert (old.requested_by, old.contact_name, old.contact_email, old.contact_phone, old.description) == (
+        None,
+        "",
+        "",
+        "",
+        "",
+    )
+    assert set(old.messages.values_list("body", flat=True)) == {""}
+    assert not old.messages.exclude(author=None).exists()
+    assert set(old.tasks.values_list("instructions", "answer")) == {("", "")}
+    # What the figures count stays: the same report before and after.
+    assert (old.title, old.group_name, old.kinds) == (
+        "夏の子ども祭り",
+        "ひばりが丘町会",
+        ["venue", "publicity", "safety"],
+    )
+    with translation.override("en"):
+        assert support_report_figures(year, FigureFilter()) == before
+    # The staff no longer open it; the published case study stays on the public page.
+    assert selectors.request_for_staff(old.pk) is None
+    assert "町会の子ども祭り" in client.get(reverse("support:cases")).content.decode()
+    for kept in (recent, still_open):
+        kept.refresh_from_db()
+        assert kept.anonymised_at is None
+        assert kept.description
+    assert AuditEntry.objects.filter(action="support.request.purged", data__anonymised=1).exists()
+    # A second run finds nothing more.
+    assert support_purge() == 0
