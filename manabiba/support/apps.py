@@ -12,10 +12,11 @@ class SupportConfig(AppConfig):
         from manabiba.accounts.services import account_erasure_register
         from manabiba.core.figures import figures_register
         from manabiba.core.inbound_mail import inbound_mail_handler_register
+        from manabiba.core.search import search_source_register
         from manabiba.core.workspace import workspace_cards_register
         from manabiba.support.figures import support_report_figures
         from manabiba.support.inbound import support_mail_handle
-        from manabiba.support.selectors import support_export
+        from manabiba.support.selectors import SEARCH_KIND, case_search_documents, support_export
         from manabiba.support.services import support_erase_for_deleted_account
         from manabiba.support.workspace import support_cards
 
@@ -23,6 +24,7 @@ class SupportConfig(AppConfig):
         account_erasure_register("support", lambda user: support_erase_for_deleted_account(user=user))
         personal_data_export_register("support", support_export)
         workspace_cards_register("support", support_cards, order=15)
+        search_source_register(SEARCH_KIND, case_search_documents)
         figures_register("support", support_report_figures, order=35)
         # Groups answer mail from the same reply address and mailbox as residents (consultations first).
         inbound_mail_handler_register("support", support_mail_handle, order=20)

@@ -1,15 +1,18 @@
 """Reads for support requests: the staff lists and their counts, one request, the group's own,
 the public case studies."""
 
+from collections.abc import Iterator
 from datetime import datetime
 from typing import Any, Literal
 
 from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils import timezone, translation
 
 from manabiba.accounts.models import User
 from manabiba.accounts.selectors import personal_rows
 from manabiba.communities.models import CommunityGroup
 from manabiba.communities.selectors import groups_of
+from manabiba.core.search import SearchDocument, search_ids
 from manabiba.support.models import TASK_OPEN_STATUSES, SupportMessage, SupportRequest, SupportTask
 from manabiba.support.permissions import can_manage
 
@@ -17,6 +20,8 @@ RequestView = Literal["all", "to_split", "in_progress", "answered", "closed"]
 TaskView = Literal["department_open", "overdue"]
 REQUEST_VIEWS: tuple[str, ...] = ("all", "to_split", "in_progress", "answered", "closed")
 TASK_VIEWS: tuple[str, ...] = ("department_open", "overdue")
+# Published case studies in the shared search index (core.search): the case-study page's keyword search.
+SEARCH_KIND = "support.case"
 
 
 def _with_tasks(requests: QuerySet[SupportRequest]) -> QuerySet[SupportRequest]:
@@ -108,13 +113,38 @@ def request_of(user: Any, request_id: int) -> SupportRequest | None:
     return requests_of(user).filter(pk=request_id).first()
 
 
-def case_studies() -> QuerySet[SupportRequest]:
-    """Published case studies, the newest first, with the parts (which departments helped with what)."""
-    return _with_tasks(
-        SupportRequest.objects.filter(case_published_at__isnull=False, case_consent_at__isnull=False).order_by(
-            "-case_published_at", "-id"
-        )
-    )
+def _published_cases() -> QuerySet[SupportRequest]:
+    return _with_tasks(SupportRequest.objects.filter(case_published_at__isnull=False, case_consent_at__isnull=False))
+
+
+def case_studies(query: str = "") -> list[SupportRequest]:
+    """Published case studies, with the parts (which departments helped with what): the newest first,
+    or, for a keyword, those that match it, best first."""
+    cases = _published_cases().order_by("-case_published_at", "-id")
+    if not query.strip():
+        return list(cases)
+    ranked = search_ids(kind=SEARCH_KIND, query=query, now=timezone.now())
+    found = {case.pk: case for case in cases.filter(pk__in=ranked)}
+    return [found[pk] for pk in ranked if pk in found]
+
+
+def is_published_case(request: SupportRequest) -> bool:
+    return request.case_published_at is not None and request.case_consent_at is not None
+
+
+def case_search_document(request: SupportRequest) -> SearchDocument:
+    """What a keyword finds a case study by: its title; its account, the activity, the group, the
+    kinds of help (in Japanese, as residents search) and the departments that helped."""
+    with translation.override("ja"):
+        kinds = request.kind_labels
+    departments = [task.department.name for task in request.tasks.all()]
+    body = [request.case_summary, request.title, request.group_name, *kinds, *departments]
+    return SearchDocument(object_id=request.pk, title=request.case_title, body=" ".join(filter(None, body)))
+
+
+def case_search_documents() -> Iterator[SearchDocument]:
+    for request in _published_cases().order_by("pk"):
+        yield case_search_document(request)
 
 
 _EXPORTED_REQUEST_FIELDS = (

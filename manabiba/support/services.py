@@ -30,6 +30,8 @@ from manabiba.communities.models import CommunityGroup
 from manabiba.core.audit import audit_log
 from manabiba.core.dates import response_target
 from manabiba.core.mail import mail_send
+from manabiba.core.search import search_index_remove, search_index_update
+from manabiba.support import selectors
 from manabiba.support.models import TASK_OPEN_STATUSES, Kind, SupportMessage, SupportRequest, SupportTask
 from manabiba.support.permissions import (
     can_answer_task,
@@ -420,6 +422,15 @@ def support_request_close(*, request: SupportRequest, actor: User) -> SupportReq
 # --- case studies ----------------------------------------------------------------------------------
 
 
+def _case_reindex(request: SupportRequest) -> None:
+    """A published case study is in the search index; any other request is not. Same transaction."""
+    if selectors.is_published_case(request):
+        document = selectors.case_search_document(request)
+        search_index_update(kind=selectors.SEARCH_KIND, object_id=request.pk, title=document.title, body=document.body)
+    else:
+        search_index_remove(kind=selectors.SEARCH_KIND, object_id=request.pk)
+
+
 @transaction.atomic
 def support_case_consent(*, request: SupportRequest, actor: User, consent: bool) -> SupportRequest:
     """The group agrees (or no longer agrees) that its request be told as a public case study.
@@ -435,6 +446,7 @@ def support_case_consent(*, request: SupportRequest, actor: User, consent: bool)
         request.case_consent_by = None
         request.case_published_at = None
     request.save(update_fields=["case_consent_at", "case_consent_by", "case_published_at", "updated_at"])
+    _case_reindex(request)
     audit_log(
         action="support.case.consent_given" if consent else "support.case.consent_withdrawn",
         actor=actor,
@@ -459,6 +471,7 @@ def support_case_publish(*, request: SupportRequest, actor: User, title: str, su
     request.case_summary = summary.strip()
     request.case_published_at = request.case_published_at or timezone.now()
     request.save(update_fields=["case_title", "case_summary", "case_published_at", "updated_at"])
+    _case_reindex(request)
     audit_log(action="support.case.published", actor=actor, target=request, data={"title": request.case_title})
     return request
 
@@ -470,6 +483,7 @@ def support_case_unpublish(*, request: SupportRequest, actor: User) -> SupportRe
     request = _locked(request)
     request.case_published_at = None
     request.save(update_fields=["case_published_at", "updated_at"])
+    _case_reindex(request)
     audit_log(action="support.case.unpublished", actor=actor, target=request)
     return request
 

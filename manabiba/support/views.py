@@ -31,7 +31,8 @@ def errors_to_form(form: Any, error: ValidationError) -> None:
 
 
 def case_studies(request: HttpRequest) -> HttpResponse:
-    return render(request, "support/cases.html", {"cases": selectors.case_studies()})
+    query = request.GET.get("q", "").strip()[:200]
+    return render(request, "support/cases.html", {"cases": selectors.case_studies(query), "q": query})
 
 
 @login_required

@@ -8,7 +8,16 @@ from django.urls import reverse
 from manabiba.accounts.models import Department, User
 from manabiba.communities.models import CommunityGroup
 from manabiba.support.models import SupportMessage, SupportRequest
-from manabiba.support.services import TaskSpec, support_request_close, support_request_split, support_task_update
+from manabiba.support.selectors import case_search_documents
+from manabiba.support.services import (
+    TaskSpec,
+    support_case_consent,
+    support_case_publish,
+    support_case_unpublish,
+    support_request_close,
+    support_request_split,
+    support_task_update,
+)
 
 Ask = Callable[..., SupportRequest]
 
@@ -107,3 +116,40 @@ def test_the_group_agrees_to_a_case_study_and_the_coordinator_publishes_it(
     assert "町会の夏祭りの広報" in public
     assert "広報課" in public
     assert "owner@example.jp" not in public
+
+
+def test_case_studies_are_found_by_keyword_and_leave_the_search_when_taken_down(
+    client: Client, ask: Ask, owner: User, coordinator: User, departments: dict[str, Department]
+) -> None:
+    def published(title: str, kinds: list[str], department: str, case_title: str, summary: str) -> SupportRequest:
+        request = ask(title=title, kinds=kinds)
+        support_request_split(
+            request=request, actor=coordinator, parts=[TaskSpec(department=departments[department], kind=kinds[0])]
+        )
+        support_request_close(request=request, actor=coordinator)
+        support_case_consent(request=request, actor=owner, consent=True)
+        return support_case_publish(request=request, actor=coordinator, title=case_title, summary=summary)
+
+    festival = published("夏の子ども祭り", ["publicity"], "pr", "町会の夏祭りの広報", "市報とポスターで告知しました。")
+    drill = published("秋の防災訓練", ["safety"], "safety", "自主防災訓練の助言", "消火器の使い方を教わりました。")
+
+    def found(query: str) -> str:
+        return client.get(reverse("support:cases"), {"q": query}).content.decode()
+
+    # By the account's words, by the department that helped, by the kind of help in Japanese.
+    assert "町会の夏祭りの広報" in found("ポスター")
+    assert "自主防災訓練の助言" not in found("ポスター")
+    assert "自主防災訓練の助言" in found("危機管理課")
+    page = found("広報")
+    assert "町会の夏祭りの広報" in page
+    assert "1 case study matches “広報”" in page
+    nothing = found("テニス")
+    assert "No case study matches." in nothing
+    assert "Show all case studies" in nothing
+    # Withdrawing the consent takes it out of the search too.
+    support_case_consent(request=drill, actor=owner, consent=False)
+    assert "自主防災訓練の助言" not in found("危機管理課")
+    support_case_unpublish(request=festival, actor=coordinator)
+    assert "0 case studies match" in found("ポスター")
+    # The index can be rebuilt from the published case studies alone.
+    assert [document.object_id for document in case_search_documents()] == []
