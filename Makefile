@@ -37,13 +37,18 @@ contracts: $(STAMP)
 migrations-check: $(STAMP)
 	DEBUG=1 $(BIN)/manabiba makemigrations --check --dry-run
 
+# The suite runs on every core (pytest-xdist); TEST_WORKERS=0 runs it in one process. Tests that open
+# hundreds of database connections share the group "connections" and so run one after another.
+TEST_WORKERS ?= auto
+XDIST = $(if $(filter 0,$(TEST_WORKERS)),,-n $(TEST_WORKERS) --dist loadgroup)
+
 pytest: $(STAMP)
 	@if [ -x /usr/bin/chromium ]; then \
-	  DJANGO_SETTINGS_MODULE=manabiba.config.settings_test $(BIN)/pytest --cov --cov-report=term-missing:skip-covered $(PYTEST_ARGS); \
+	  DJANGO_SETTINGS_MODULE=manabiba.config.settings_test $(BIN)/pytest $(XDIST) --cov --cov-report=term-missing:skip-covered $(PYTEST_ARGS); \
 	else \
 	  echo "NOTE: /usr/bin/chromium is missing, so the browser tests were NOT run."; \
 	  echo "      Install Debian's Chromium with: sudo apt-get install chromium"; \
-	  DJANGO_SETTINGS_MODULE=manabiba.config.settings_test $(BIN)/pytest -m "not browser" --cov --cov-report=term-missing:skip-covered --cov-fail-under=0 $(PYTEST_ARGS); \
+	  DJANGO_SETTINGS_MODULE=manabiba.config.settings_test $(BIN)/pytest $(XDIST) -m "not browser" --cov --cov-report=term-missing:skip-covered --cov-fail-under=0 $(PYTEST_ARGS); \
 	fi
 
 # Prints figures (page times, query counts); BENCH_SCALE=N generates N thousand residents.

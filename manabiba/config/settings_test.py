@@ -8,7 +8,7 @@ os.environ.setdefault("ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
 os.environ["SECURE_SSL_REDIRECT"] = "0"
 
 from manabiba.config.settings import *  # noqa: F403
-from manabiba.config.settings import TASKS
+from manabiba.config.settings import CACHES, REDIS_URL, TASKS
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 TASKS = {**TASKS, "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
@@ -23,3 +23,13 @@ LANGUAGE_COOKIE_SECURE = False
 # Serve static files from the apps directly, as in development; there is no collectstatic in tests.
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
+
+# Each pytest-xdist worker (gw0, gw1, …) its own Redis database: every test empties the cache with
+# FLUSHDB, which would empty the other worker's too. gw0 keeps the database it was given.
+_worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+_base, _, _number = REDIS_URL.rpartition("/")
+if _worker.startswith("gw") and _number.isdigit():
+    REDIS_URL = f"{_base}/{int(_number) + int(_worker[2:])}"
+    os.environ["REDIS_URL"] = REDIS_URL  # for the tests that start an RQ worker of their own
+    CACHES = {**CACHES, "default": {**CACHES["default"], "LOCATION": REDIS_URL}}
+    RQ_QUEUES = {"default": {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 600}}

@@ -19,6 +19,9 @@ from manabiba.desk.reference import weekly_hours_load
 from manabiba.desk.services import SlotUnavailableError, appointment_book
 from tests.desk.conftest import at
 
+# Many connections at once: these tests run one at a time, on one worker (make pytest, .ci/run).
+pytestmark = pytest.mark.xdist_group("connections")
+
 NOW = at(date(2026, 11, 25), 10)
 SLOT = at(date(2026, 11, 28), 10)
 PEOPLE = 6

@@ -15,6 +15,9 @@ from pytest_django.fixtures import Settings
 
 from tests.exchanges.concurrency_scenario import GROUPS, MEMBERS, SEATS, run_scenario
 
+# Many connections at once: these tests run one at a time, on one worker (make pytest, .ci/run).
+pytestmark = pytest.mark.xdist_group("connections")
+
 ROOT = Path(__file__).resolve().parents[2]
 
 

@@ -20,6 +20,9 @@ from pytest_django.fixtures import Settings as SettingsWrapper
 
 from tests.registrations.concurrency_scenario import run_scenario
 
+# Many connections at once: these tests run one at a time, on one worker (make pytest, .ci/run).
+pytestmark = pytest.mark.xdist_group("connections")
+
 ROOT = Path(__file__).resolve().parents[2]
 SEATS, APPLICANTS, CANCELLATIONS = 20, 200, 10
 

@@ -18,6 +18,9 @@ from manabiba.venues.models import Booking, UserGroup
 from manabiba.venues.services import FrameUnavailableError, booking_create
 from tests.venues.conftest import NOW, SATURDAY, Place
 
+# Many connections at once: these tests run one at a time, on one worker (make pytest, .ci/run).
+pytestmark = pytest.mark.xdist_group("connections")
+
 ATTEMPTS = 100
 
 
