@@ -20,16 +20,26 @@ commit those years' ``FigureVersion`` token is replaced, which retires every sec
 the old token, so a kept section is never served once its rows have changed (the next view, or
 ``manabiba figures_refresh``, recomputes it). A provider without ``sources`` is counted on each
 view, as before: correct for any provider, kept only when it says what it reads.
+
+A kept section also records the fingerprint of the code that counted it (``figures_code``: the
+provider's module, this module, Django's version and the language's catalogue), so that a section
+counted before a deployment that changed how it counts, or its words, is counted again, not served.
 """
 
+import hashlib
+import inspect
+import sys
 import threading
 import time as clock
 import uuid
 from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
+from functools import cache
+from pathlib import Path
 from typing import Any, Literal
 
+import django
 from django.conf import settings
 from django.db import connection, models, transaction
 from django.db.models import Q
@@ -217,6 +227,40 @@ def figures_register(
 def figures_kept(name: str) -> bool:
     """Whether ``name``'s sections are kept (it said which rows it reads)."""
     return bool(_sources.get(name))
+
+
+def _code_of(name: str) -> str:
+    """The source text that decides how ``name``'s section is counted: its provider's module and this one."""
+    provider = dict(iter(figures_registry))[name]
+    try:
+        return inspect.getsource(sys.modules[provider.__module__]) + inspect.getsource(sys.modules[__name__])
+    except (OSError, TypeError):  # installed without its source: only the catalogue and Django tell
+        return provider.__module__
+
+
+@cache
+def _catalogue_digest(language: str) -> str:
+    """The project's compiled catalogue for ``language``, as a digest (labels are translated when counted)."""
+    for folder in settings.LOCALE_PATHS:
+        path = Path(folder) / language / "LC_MESSAGES" / "django.mo"
+        if path.exists():
+            return hashlib.sha256(path.read_bytes()).hexdigest()
+    return ""
+
+
+_codes: dict[tuple[str, str], str] = {}
+
+
+def figures_code(name: str) -> str:
+    """The fingerprint of what counts ``name``'s section in the active language, read once per process."""
+    language = translation.get_language() or ""
+    key = (name, language)
+    if key not in _codes:
+        digest = hashlib.sha256(_code_of(name).encode())
+        digest.update(django.get_version().encode())
+        digest.update(_catalogue_digest(language).encode())
+        _codes[key] = digest.hexdigest()[:16]
+    return _codes[key]
 
 
 # Changes noted in this thread, flushed at commit (or before this thread reads a report, so a
@@ -474,6 +518,7 @@ def section_compute_and_keep(name: str, year: FiscalYear, filters: FigureFilter)
         language=translation.get_language() or "",
         defaults={
             "token": version.token,
+            "code": figures_code(name),
             "section": _dump(section),
             "compute_ms": int((clock.perf_counter() - started) * 1000),
         },
@@ -510,13 +555,13 @@ def sections_for(
     tokens = _tokens(kept, numbers) if kept else {}
     snapshots = (
         {
-            (name, year): (token, section, computed_at)
-            for name, year, token, section, computed_at in FigureSnapshot.objects.filter(
+            (name, year): (token, section, computed_at, code)
+            for name, year, token, section, computed_at, code in FigureSnapshot.objects.filter(
                 source__in=kept,
                 fiscal_year__in=numbers,
                 slice_key=slice_key(filters),
                 language=translation.get_language() or "",
-            ).values_list("source", "fiscal_year", "token", "section", "computed_at")
+            ).values_list("source", "fiscal_year", "token", "section", "computed_at", "code")
         }
         if kept
         else {}
@@ -527,6 +572,8 @@ def sections_for(
     for name, provider in providers:
         for year in years:
             snapshot = snapshots.get((name, year.year))
+            if snapshot is not None and snapshot[3] != figures_code(name):
+                snapshot = None  # counted by other code: neither served nor shown marked
             if name not in kept:
                 if not kept_only:
                     found[name, year.year] = provider(year, filters)

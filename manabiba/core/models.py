@@ -180,13 +180,16 @@ class FigureSnapshot(models.Model):
     """One app's report section for one fiscal year and filter, as computed, kept to be read back.
 
     ``token`` is the ``FigureVersion`` token read before computing (empty when the year had none);
-    a snapshot whose token is no longer current is never served, only recomputed."""
+    a snapshot whose token is no longer current is never served, only recomputed. ``code`` is the
+    fingerprint of the code and the catalogue that counted it (``core.figures.figures_code``): a
+    snapshot counted by other code (a deployment since) is not served either."""
 
     source = models.CharField(_("figure source"), max_length=100)
     fiscal_year = models.PositiveSmallIntegerField(_("fiscal year"))
     slice_key = models.CharField(_("filter"), max_length=100)
     language = models.CharField(_("language"), max_length=10)
     token = models.CharField(_("token"), max_length=32, blank=True)
+    code = models.CharField(_("code fingerprint"), max_length=16, blank=True)
     section = models.JSONField(_("section"), null=True)
     computed_at = models.DateTimeField(_("computed at"), auto_now=True)
     compute_ms = models.PositiveIntegerField(_("milliseconds to compute"), default=0)

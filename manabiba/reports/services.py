@@ -13,7 +13,14 @@ from django.conf import settings
 from django.utils import timezone, translation
 
 from manabiba.accounts.models import Department
-from manabiba.core.figures import FigureFilter, figures_changes_flush, figures_kept, sections_for, slice_from_key
+from manabiba.core.figures import (
+    FigureFilter,
+    figures_changes_flush,
+    figures_code,
+    figures_kept,
+    sections_for,
+    slice_from_key,
+)
 from manabiba.core.models import FigureSnapshot, FigureVersion
 from manabiba.reports.selectors import report_years
 
@@ -47,17 +54,19 @@ def figures_refresh(*, today: date | None = None) -> RefreshReport:
 
 
 def _current_snapshots(years: list[int]) -> int:
-    """How many kept sections are up to date (their token is the year's current one)."""
+    """How many kept sections are up to date (their token is the year's current one, and the code
+    that counted them is this one)."""
     tokens = {
         (source, year): token
         for source, year, token in FigureVersion.objects.filter(fiscal_year__in=years).values_list(
             "source", "fiscal_year", "token"
         )
     }
-    return sum(
-        1
-        for source, year, token in FigureSnapshot.objects.filter(fiscal_year__in=years).values_list(
-            "source", "fiscal_year", "token"
-        )
-        if figures_kept(source) and token and tokens.get((source, year)) == token
-    )
+    current = 0
+    for source, year, token, code, language in FigureSnapshot.objects.filter(fiscal_year__in=years).values_list(
+        "source", "fiscal_year", "token", "code", "language"
+    ):
+        if figures_kept(source) and token and tokens.get((source, year)) == token:
+            with translation.override(language):
+                current += code == figures_code(source)
+    return current

@@ -10,6 +10,7 @@ from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
+from manabiba.core import figures as figures_module
 from manabiba.core.figures import Figure, FigureFilter, FiscalYear, figures_changed, report
 from manabiba.core.models import Area, FigureSnapshot, FigureVersion
 from manabiba.programs.factories import ProgramFactory
@@ -295,3 +296,35 @@ def test_a_change_in_a_year_with_a_token_replaces_it_in_one_statement(
     assert after_commit[1].startswith('UPDATE "core_figureversion"')
     assert tokens()["registrations", 2026] != before["registrations", 2026]
     assert confirmed() == 9
+
+
+def _deployed(monkeypatch: pytest.MonkeyPatch, source: str) -> None:
+    """New code counts ``source``'s section (its provider's module changed), as after a deployment."""
+    code_of = figures_module._code_of
+    monkeypatch.setattr(
+        figures_module, "_code_of", lambda name: code_of(name) + ("# changed\n" if name == source else "")
+    )
+    monkeypatch.setattr(figures_module, "_codes", {})
+
+
+def test_a_section_counted_by_older_code_is_counted_again_not_served(
+    city: City, settings: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    build_city(city)
+    assert figures_refresh().recomputed > 0
+    settings.REPORTS_REFRESH_GRACE_SECONDS = 3600  # not even shown marked as "counted before changes"
+    _deployed(monkeypatch, "registrations")
+
+    with CaptureQueriesContext(connection) as captured:
+        again = figures()
+    assert [q for q in captured.captured_queries if "registrations_registration" in q["sql"]] != []
+    assert again == figures(kept=False)
+    assert not any(section.counted_before_changes_at for section in report(FY2026, FigureFilter()))
+    # The refresh counts every slice and language of that section again, and only that section.
+    others = dict(FigureSnapshot.objects.exclude(source="registrations").values_list("pk", "computed_at"))
+    assert figures_refresh().recomputed > 0
+    for language, code in FigureSnapshot.objects.filter(source="registrations").values_list("language", "code"):
+        with translation.override(language):
+            assert code == figures_module.figures_code("registrations")
+    assert dict(FigureSnapshot.objects.exclude(source="registrations").values_list("pk", "computed_at")) == others
+    assert figures_refresh().recomputed == 0
