@@ -37,10 +37,11 @@ contracts: $(STAMP)
 migrations-check: $(STAMP)
 	DEBUG=1 $(BIN)/manabiba makemigrations --check --dry-run
 
-# The suite runs on every core (pytest-xdist); TEST_WORKERS=0 runs it in one process. Tests that open
+# The suite runs on every core, eight at most (pytest-xdist; each worker takes a Redis database of its
+# own, and Redis has sixteen); TEST_WORKERS=0 runs it in one process. Tests that open
 # hundreds of database connections share the group "connections" and so run one after another.
 TEST_WORKERS ?= auto
-XDIST = $(if $(filter 0,$(TEST_WORKERS)),,-n $(TEST_WORKERS) --dist loadgroup)
+XDIST = $(if $(filter 0,$(TEST_WORKERS)),,-n $(TEST_WORKERS) --maxprocesses 8 --dist loadgroup)
 
 pytest: $(STAMP)
 	@if [ -x /usr/bin/chromium ]; then \

@@ -29,6 +29,8 @@ WHITENOISE_USE_FINDERS = True
 _worker = os.environ.get("PYTEST_XDIST_WORKER", "")
 _base, _, _number = REDIS_URL.rpartition("/")
 if _worker.startswith("gw") and _number.isdigit():
+    if int(_number) + int(_worker[2:]) > 15:
+        raise RuntimeError(f"Redis has databases 0–15: {REDIS_URL} leaves too few for worker {_worker}.")
     REDIS_URL = f"{_base}/{int(_number) + int(_worker[2:])}"
     os.environ["REDIS_URL"] = REDIS_URL  # for the tests that start an RQ worker of their own
     CACHES = {**CACHES, "default": {**CACHES["default"], "LOCATION": REDIS_URL}}
