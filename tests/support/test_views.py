@@ -142,7 +142,7 @@ def test_case_studies_are_found_by_keyword_and_leave_the_search_when_taken_down(
     assert "自主防災訓練の助言" in found("危機管理課")
     page = found("広報")
     assert "町会の夏祭りの広報" in page
-    assert "1 case study matches “広報”" in page
+    assert '1 case study matches “<span lang="ja">広報</span>”' in page
     nothing = found("テニス")
     assert "No case study matches." in nothing
     assert "Show all case studies" in nothing
