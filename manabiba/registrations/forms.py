@@ -155,22 +155,34 @@ class ParticipantForm(forms.Form):
         widget=forms.NumberInput(attrs={"inputmode": "numeric", "class": "input--short"}),
     )
 
-    def __init__(self, *args: Any, asks_age: bool = False, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, asks_age: bool = False, name_optional: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if not asks_age:
             del self.fields["age"]
+        # At the desk the first row is the caller: left empty, the service names them.
+        self.fields["name"].required = not name_optional
 
     def spec(self) -> ParticipantSpec:
         return ParticipantSpec(name=self.cleaned_data["name"], age=self.cleaned_data.get("age"))
 
 
 class BaseParticipantFormSet(forms.BaseFormSet[ParticipantForm]):
+    first_name_optional = False
+
+    def get_form_kwargs(self, index: int | None) -> dict[str, Any]:
+        return {**super().get_form_kwargs(index), "name_optional": self.first_name_optional and index == 0}
+
     def specs(self) -> list[ParticipantSpec]:
         return [form.spec() for form in self.forms]
 
 
 def participant_formset(
-    *, rows: int, asks_age: bool, data: Any = None, initial: list[dict[str, Any]] | None = None
+    *,
+    rows: int,
+    asks_age: bool,
+    data: Any = None,
+    initial: list[dict[str, Any]] | None = None,
+    first_name_optional: bool = False,
 ) -> BaseParticipantFormSet:
     """Exactly ``rows`` participant forms, every one required (the number comes from the party size,
     not from the management form a client sends)."""
@@ -181,7 +193,9 @@ def participant_formset(
         min_num=rows,
         max_num=rows,
         absolute_max=rows,
-        validate_min=True,
+        # Every row is below min_num, so none may be left empty: each is checked as a form (names
+        # required). Counting "changed" rows instead would refuse the desk's empty caller row.
+        validate_min=False,
         validate_max=True,
     )
     if data is not None:
@@ -191,7 +205,9 @@ def participant_formset(
         formset = formset_class(data, prefix=PARTICIPANTS_PREFIX, form_kwargs={"asks_age": asks_age})
     else:
         formset = formset_class(initial=initial, prefix=PARTICIPANTS_PREFIX, form_kwargs={"asks_age": asks_age})
-    return cast(BaseParticipantFormSet, formset)
+    formset = cast(BaseParticipantFormSet, formset)
+    formset.first_name_optional = first_name_optional
+    return formset
 
 
 def participants_initial(data: Any, rows: int, applicant: str) -> list[dict[str, Any]]:
@@ -323,18 +339,22 @@ def participants_for(
     data: Any = None,
     source: Mapping[str, Any] | None = None,
     applicant: str = "",
+    first_name_optional: bool = False,
 ) -> BaseParticipantFormSet | None:
     """One row per person where the programme names its participants (``None`` where it does not):
     bound to ``data``, or showing the values of ``source`` (a draft, a form sent to change the number
-    of rows) without judging them, the applicant in the first row of a new form."""
+    of rows) without judging them, the applicant in the first row of a new form.
+    ``first_name_optional``: the first row's name may stay empty (the desk's caller, named by the service)."""
     if not asks_for_participants(reg_settings):
         return None
     asks_age = reg_settings.asks_participant_age
     if data is not None:
-        return participant_formset(rows=participant_rows(data, reg_settings), asks_age=asks_age, data=data)
+        rows = participant_rows(data, reg_settings)
+        return participant_formset(rows=rows, asks_age=asks_age, data=data, first_name_optional=first_name_optional)
     values = source or {}
     rows = participant_rows(values, reg_settings)
-    return participant_formset(rows=rows, asks_age=asks_age, initial=participants_initial(values, rows, applicant))
+    initial = participants_initial(values, rows, applicant)
+    return participant_formset(rows=rows, asks_age=asks_age, initial=initial, first_name_optional=first_name_optional)
 
 
 @dataclass
@@ -433,6 +453,8 @@ class OnBehalfForm(QuestionsMixin):
         assert isinstance(party, forms.TypedChoiceField)
         party.choices = _party_choices(reg_settings.max_party_size)
         party.initial = 1
+        if reg_settings.max_party_size <= 1:
+            party.widget = forms.HiddenInput()
         self.add_questions(questions)
         self.order_fields([name for name in self.fields if name not in {"consent", "allow_duplicate"}] + ["consent"])
 

@@ -460,13 +460,16 @@ def register(request: HttpRequest, program_id: int) -> HttpResponse:
     resize = request.method == "POST" and request.POST.get("step") == "resize"
     if request.method == "POST" and not resize:
         form = OnBehalfForm(request.POST, reg_settings=reg_settings, questions=questions)
-        forms = WithParticipants(form, participants_for(reg_settings, data=request.POST))
+        forms = WithParticipants(form, participants_for(reg_settings, data=request.POST, first_name_optional=True))
     else:
         # "Show a row for each person": the values typed so far, as many rows as people, no judgement yet.
         values = {key: value for key, value in request.POST.items() if key != "csrfmiddlewaretoken"}
         form = OnBehalfForm(initial=values, reg_settings=reg_settings, questions=questions)
         forms = WithParticipants(
-            form, participants_for(reg_settings, source=values, applicant=request.POST.get("full_name", ""))
+            form,
+            participants_for(
+                reg_settings, source=values, applicant=request.POST.get("full_name", ""), first_name_optional=True
+            ),
         )
     duplicate: Registration | None = None
     if request.method == "POST" and not resize and forms.is_valid():

@@ -329,6 +329,37 @@ def test_desk_names_each_participant_with_their_age_and_the_slip_lists_them(
     assert '<span lang="ja">電話 二葉</span> (age 6)' in slip
 
 
+def test_desk_leaves_the_caller_s_row_empty_and_the_caller_or_their_account_is_named(
+    make_program: MakeProgram, desk: User, make_resident: Callable[..., User]
+) -> None:
+    program = make_program(capacity=10, max_party_size=2)
+    caller_with_account = make_resident(email="account@example.jp", full_name="口座 持子")
+    client = _client(desk)
+    url = reverse("staff_registrations:register", args=[program.pk])
+    common = {"party_size": "2", "participants-0-name": "", "participants-1-name": "連れ 一郎", "consent": "on"}
+    client.post(url, {**common, "channel": "phone", "full_name": "電話 花子", "phone": "042-000-0000"})
+    client.post(url, {**common, "channel": "desk", "account": "account@example.jp"})
+    named = {
+        registration.full_name: [p.name for p in registration.participants.all()]
+        for registration in Registration.objects.filter(program=program)
+    }
+    assert named == {"電話 花子": ["電話 花子", "連れ 一郎"], "口座 持子": ["口座 持子", "連れ 一郎"]}
+    assert Registration.objects.get(program=program, user=caller_with_account).party_size == 2
+    # The second row still needs its name.
+    missing = client.post(
+        url, {**common, "participants-1-name": "", "channel": "phone", "full_name": "別 人", "phone": "042-000-1111"}
+    )
+    assert 'href="#id_participants-1-name"' in missing.content.decode()
+
+
+def test_desk_form_for_parties_of_one_asks_no_number_of_people(make_program: MakeProgram, desk: User) -> None:
+    program = make_program(capacity=10, max_party_size=1, asks_participant_age=True)
+    form = _client(desk).get(reverse("staff_registrations:register", args=[program.pk])).content.decode()
+    assert 'type="hidden" name="party_size"' in form
+    assert 'value="resize"' not in form
+    assert 'name="participants-0-age"' in form
+
+
 def test_desk_form_needs_a_phone_or_an_email(make_program: MakeProgram, desk: User) -> None:
     program = make_program()
     response = _client(desk).post(

@@ -208,6 +208,8 @@ def _clean_participants(
     cleaned: list[ParticipantSpec] = []
     for position, participant in enumerate(participants, start=1):
         name = " ".join((participant.name or "").split())  # as written, spaces collapsed
+        if position == 1 and not name:
+            name = " ".join(applicant.split())  # the person applying (the desk leaves their row empty)
         if not name:
             errors[f"participants.{position}.name"] = [
                 _("Please enter the name of participant %(number)s.") % {"number": position}
