@@ -114,7 +114,11 @@ def request_of(user: Any, request_id: int) -> SupportRequest | None:
 
 
 def _published_cases() -> QuerySet[SupportRequest]:
-    return _with_tasks(SupportRequest.objects.filter(case_published_at__isnull=False, case_consent_at__isnull=False))
+    return _with_tasks(
+        SupportRequest.objects.filter(
+            case_published_at__isnull=False, case_consent_at__isnull=False, anonymised_at__isnull=True
+        )
+    )
 
 
 def case_studies(query: str = "") -> list[SupportRequest]:
@@ -129,16 +133,19 @@ def case_studies(query: str = "") -> list[SupportRequest]:
 
 
 def is_published_case(request: SupportRequest) -> bool:
-    return request.case_published_at is not None and request.case_consent_at is not None
+    return (
+        request.case_published_at is not None and request.case_consent_at is not None and request.anonymised_at is None
+    )
 
 
 def case_search_document(request: SupportRequest) -> SearchDocument:
-    """What a keyword finds a case study by: its title; its account, the activity, the group, the
-    kinds of help (in Japanese, as residents search) and the departments that helped."""
+    """What a keyword finds a case study by, all of it shown on the public page: its title; its
+    account, the group, the kinds of help (in Japanese, as residents search) and the departments
+    that helped."""
     with translation.override("ja"):
         kinds = request.kind_labels
     departments = [task.department.name for task in request.tasks.all()]
-    body = [request.case_summary, request.title, request.group_name, *kinds, *departments]
+    body = [request.case_summary, request.group_name, *kinds, *departments]
     return SearchDocument(object_id=request.pk, title=request.case_title, body=" ".join(filter(None, body)))
 
 

@@ -537,8 +537,9 @@ def support_purge(*, now: datetime | None = None) -> int:
     Who asked and what was written go: the contact details, the link to the account, the
     description, every message of the thread and the departments' instructions and answers. What
     the figures count stays (the group's name, the activity's title and days, the kinds of help,
-    each part's department, kind and state, the dates), and so does a case study the group agreed
-    to publish: the coordinator wrote it for the public. The request leaves the staff's lists."""
+    each part's department, kind and state, the dates). A published case study is taken down with
+    the rest: once anonymised, neither the group nor the staff could open the request to withdraw it.
+    The request leaves the staff's lists."""
     now = now or timezone.now()
     stale = list(
         SupportRequest.objects.select_for_update(of=("self",)).filter(
@@ -557,10 +558,13 @@ def support_purge(*, now: datetime | None = None) -> int:
         contact_phone="",
         description="",
         case_consent_by=None,
+        case_published_at=None,
         anonymised_at=now,
         updated_at=now,
     )
     SupportMessage.objects.filter(request_id__in=ids).update(body="", author=None, mail_id="")
     SupportTask.objects.filter(request_id__in=ids).update(instructions="", answer="", answered_by=None)
+    for request_id in ids:
+        search_index_remove(kind=selectors.SEARCH_KIND, object_id=request_id)
     audit_log(action="support.request.purged", actor=None, data={"anonymised": len(ids)})
     return len(ids)

@@ -20,6 +20,7 @@ from manabiba.accounts.services import staff_digest_send, user_delete
 from manabiba.communities.models import CommunityGroup, Membership
 from manabiba.core.figures import FigureFilter, fiscal_year_of
 from manabiba.core.models import AuditEntry, OutboxMessage
+from manabiba.core.search import search_ids
 from manabiba.support import selectors
 from manabiba.support.figures import support_report_figures
 from manabiba.support.models import SupportMessage, SupportRequest, SupportTask
@@ -281,7 +282,7 @@ def test_a_group_writing_in_english_reads_the_departments_english_names(
     )
 
 
-def test_the_purge_anonymises_requests_closed_past_the_retention_and_keeps_figures_and_case_studies(
+def test_the_purge_anonymises_requests_closed_past_the_retention_keeps_the_figures_and_takes_case_studies_down(
     ask: Ask,
     coordinator: User,
     departments: dict[str, Department],
@@ -298,6 +299,7 @@ def test_the_purge_anonymises_requests_closed_past_the_retention_and_keeps_figur
     support_request_close(request=old, actor=coordinator)
     support_case_consent(request=old, actor=owner, consent=True)
     support_case_publish(request=old, actor=coordinator, title="町会の子ども祭り", summary="三つの課が協力しました。")
+    assert search_ids(kind=selectors.SEARCH_KIND, query="子ども祭り", now=timezone.now()) == [old.pk]
     recent = ask(title="秋の防災訓練")
     split_three(recent, coordinator, departments)
     support_request_close(request=recent, actor=coordinator)
@@ -334,9 +336,11 @@ def test_the_purge_anonymises_requests_closed_past_the_retention_and_keeps_figur
     )
     with translation.override("en"):
         assert support_report_figures(year, FigureFilter()) == before
-    # The staff no longer open it; the published case study stays on the public page.
+    # The staff no longer open it, so its case study goes with it: off the page and out of the search.
     assert selectors.request_for_staff(old.pk) is None
-    assert "町会の子ども祭り" in client.get(reverse("support:cases")).content.decode()
+    assert old.case_published_at is None
+    assert "町会の子ども祭り" not in client.get(reverse("support:cases")).content.decode()
+    assert search_ids(kind=selectors.SEARCH_KIND, query="子ども祭り", now=timezone.now()) == []
     for kept in (recent, still_open):
         kept.refresh_from_db()
         assert kept.anonymised_at is None

@@ -4,11 +4,13 @@ from collections.abc import Callable
 
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from manabiba.accounts.models import Department, User
 from manabiba.communities.models import CommunityGroup
+from manabiba.core.search import search_ids
 from manabiba.support.models import SupportMessage, SupportRequest
-from manabiba.support.selectors import case_search_documents
+from manabiba.support.selectors import SEARCH_KIND, case_search_documents
 from manabiba.support.services import (
     TaskSpec,
     support_case_consent,
@@ -146,10 +148,17 @@ def test_case_studies_are_found_by_keyword_and_leave_the_search_when_taken_down(
     nothing = found("テニス")
     assert "No case study matches." in nothing
     assert "Show all case studies" in nothing
-    # Withdrawing the consent takes it out of the search too.
+
+    # Withdrawing the consent, or taking it down, takes it out of the index itself.
+    def indexed(query: str) -> list[int]:
+        return search_ids(kind=SEARCH_KIND, query=query, now=timezone.now())
+
+    assert indexed("危機管理課") == [drill.pk]
     support_case_consent(request=drill, actor=owner, consent=False)
+    assert indexed("危機管理課") == []
     assert "自主防災訓練の助言" not in found("危機管理課")
     support_case_unpublish(request=festival, actor=coordinator)
+    assert indexed("ポスター") == []
     assert "0 case studies match" in found("ポスター")
     # The index can be rebuilt from the published case studies alone.
     assert [document.object_id for document in case_search_documents()] == []
