@@ -22,13 +22,11 @@ the old token, so a kept section is never served once its rows have changed (the
 view, as before: correct for any provider, kept only when it says what it reads.
 
 A kept section also records the fingerprint of the code that counted it (``figures_code``: the
-provider's module, this module, Django's version and the language's catalogue), so that a section
-counted before a deployment that changed how it counts, or its words, is counted again, not served.
+project's modules, Django's version and the catalogues), so that a section counted before a
+deployment that changed how it counts, or its words, is counted again, not served.
 """
 
 import hashlib
-import inspect
-import sys
 import threading
 import time as clock
 import uuid
@@ -229,38 +227,28 @@ def figures_kept(name: str) -> bool:
     return bool(_sources.get(name))
 
 
-def _code_of(name: str) -> str:
-    """The source text that decides how ``name``'s section is counted: its provider's module and this one."""
-    provider = dict(iter(figures_registry))[name]
-    try:
-        return inspect.getsource(sys.modules[provider.__module__]) + inspect.getsource(sys.modules[__name__])
-    except (OSError, TypeError):  # installed without its source: only the catalogue and Django tell
-        return provider.__module__
-
-
 @cache
-def _catalogue_digest(language: str) -> str:
-    """The project's compiled catalogue for ``language``, as a digest (labels are translated when counted)."""
+def _release_digest() -> str:
+    """The project's code (every module under ``manabiba/``), Django's version and the compiled
+    catalogues, as one digest. Read as the process starts (``CoreConfig.ready``), so that a process
+    still running the old code after files were replaced never takes the new code's fingerprint.
+    Installed without its sources, only Django's version and the catalogues tell."""
+    package = Path(__file__).resolve().parent.parent
+    digest = hashlib.sha256(django.get_version().encode())
+    for path in sorted(package.rglob("*.py")):
+        digest.update(path.relative_to(package).as_posix().encode())
+        digest.update(path.read_bytes())
     for folder in settings.LOCALE_PATHS:
-        path = Path(folder) / language / "LC_MESSAGES" / "django.mo"
-        if path.exists():
-            return hashlib.sha256(path.read_bytes()).hexdigest()
-    return ""
-
-
-_codes: dict[tuple[str, str], str] = {}
+        for path in sorted(Path(folder).rglob("*.mo")):
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
 
 
 def figures_code(name: str) -> str:
-    """The fingerprint of what counts ``name``'s section in the active language, read once per process."""
-    language = translation.get_language() or ""
-    key = (name, language)
-    if key not in _codes:
-        digest = hashlib.sha256(_code_of(name).encode())
-        digest.update(django.get_version().encode())
-        digest.update(_catalogue_digest(language).encode())
-        _codes[key] = digest.hexdigest()[:16]
-    return _codes[key]
+    """The fingerprint of the code that counts ``name``'s section now (for a kept section, the code
+    that counted it): any change of the project's code or words since retires every kept section.
+    A provider reads through other apps' modules too, so nothing narrower than the whole is safe."""
+    return _release_digest()
 
 
 # Changes noted in this thread, flushed at commit (or before this thread reads a report, so a

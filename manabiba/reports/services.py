@@ -62,11 +62,10 @@ def _current_snapshots(years: list[int]) -> int:
             "source", "fiscal_year", "token"
         )
     }
-    current = 0
-    for source, year, token, code, language in FigureSnapshot.objects.filter(fiscal_year__in=years).values_list(
-        "source", "fiscal_year", "token", "code", "language"
-    ):
-        if figures_kept(source) and token and tokens.get((source, year)) == token:
-            with translation.override(language):
-                current += code == figures_code(source)
-    return current
+    return sum(
+        1
+        for source, year, token, code in FigureSnapshot.objects.filter(fiscal_year__in=years).values_list(
+            "source", "fiscal_year", "token", "code"
+        )
+        if figures_kept(source) and token and tokens.get((source, year)) == token and code == figures_code(source)
+    )
