@@ -1,6 +1,7 @@
 """Test overlay: the same settings, with fast hashing and tasks run in process."""
 
 import os
+from urllib.parse import urlsplit
 
 # Tests run with DEBUG off, as production does, over plain HTTP on localhost.
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz")
@@ -25,13 +26,16 @@ WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
 
 # Each pytest-xdist worker (gw0, gw1, …) its own Redis database: every test empties the cache with
-# FLUSHDB, which would empty the other worker's too. gw0 keeps the database it was given.
+# FLUSHDB, which would empty the other worker's too. gw0 keeps the database it was given. The URL as
+# given is kept aside, so that a process a test starts (it inherits both variables) shifts from it
+# again and lands on its worker's database, not one further.
 _worker = os.environ.get("PYTEST_XDIST_WORKER", "")
-_base, _, _number = REDIS_URL.rpartition("/")
-if _worker.startswith("gw") and _number.isdigit():
-    if int(_number) + int(_worker[2:]) > 15:
-        raise RuntimeError(f"Redis has databases 0–15: {REDIS_URL} leaves too few for worker {_worker}.")
-    REDIS_URL = f"{_base}/{int(_number) + int(_worker[2:])}"
+if REDIS_URL and _worker.startswith("gw"):
+    _given = urlsplit(os.environ.setdefault("MANABIBA_TEST_REDIS_URL", REDIS_URL))
+    _database = int(_given.path.strip("/") or 0) + int(_worker[2:])
+    if _database > 15:
+        raise RuntimeError(f"Redis has databases 0–15: {_given.geturl()} leaves too few for worker {_worker}.")
+    REDIS_URL = _given._replace(path=f"/{_database}").geturl()
     os.environ["REDIS_URL"] = REDIS_URL  # for the tests that start an RQ worker of their own
     CACHES = {**CACHES, "default": {**CACHES["default"], "LOCATION": REDIS_URL}}
     RQ_QUEUES = {"default": {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 600}}
