@@ -60,6 +60,18 @@ class SmtpServer:
 
 
 @pytest.fixture(autouse=True)
+def _default_language() -> Iterator[None]:
+    """Each test starts in the site's default language: a request through the test client activates
+    the visitor's (LocaleMiddleware) and leaves it active for whatever the test, or the next test in
+    the same worker, runs after it."""
+    from django.utils import translation
+
+    translation.deactivate()
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def _empty_cache() -> Iterator[None]:
     """Each test starts with an empty cache (it is shared: in-process, or Redis in CI)."""
     from django.core.cache import cache

@@ -99,7 +99,8 @@ def test_a_resident_applies_for_three_named_participants_through_a_confirmation_
     expect(page.locator("input[name='participants-1-name']")).to_have_value("木工 一郎")
     expect(page.locator("input[name='participants-2-age']")).to_have_value("6")
     page.locator("input[name='participants-1-name']").fill("木工 一樹")
-    page.get_by_role("button", name="確認画面へ進む").click()
+    # Enter in a field goes on to the confirmation, as the main button does (not to "rows for each person").
+    page.locator("input[name='participants-1-name']").press("Enter")
     expect(page.locator("ol.participants li").nth(1)).to_have_text("木工 一樹（9歳）")
 
     # 申し込む: 完了, with the result and the reference.

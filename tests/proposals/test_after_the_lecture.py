@@ -10,6 +10,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import call_command
 from django.test import Client
+from django.utils import translation
 
 from manabiba.accounts.models import User
 from manabiba.accounts.roles import Role
@@ -312,7 +313,7 @@ def test_the_report_waits_for_the_last_session_and_the_survey_for_its_deadline(
     services.surveys_send_due()
     token = _tokens()[0]
     time_machine.move_to(held.after + timedelta(days=services.SURVEY_DAYS + 1), tick=False)
-    with pytest.raises(ValidationError, match="closed"):
+    with pytest.raises(ValidationError, match="closed"), translation.override("en"):
         services.survey_answer(token=token, satisfaction=5, join_again="yes", would_teach="yes")
     assert "This survey is closed." in client.get(f"/proposals/survey/{token}/").content.decode()
     assert not SurveyAnswer.objects.exists()
@@ -335,7 +336,7 @@ def test_the_report_cannot_be_filed_before_the_last_session(
         make_persona=make_persona,
         score=score,
     )
-    with pytest.raises(ValidationError, match="last session"):
+    with pytest.raises(ValidationError, match="last session"), translation.override("en"):
         services.report_file(proposal=lecture.proposal, actor=group_owner, **REPORT)
     client.force_login(group_owner)
     page = client.get(f"/proposals/{lecture.proposal.pk}/report/").content.decode()
