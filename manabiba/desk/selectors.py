@@ -6,7 +6,6 @@ week applies. Every time is local (Asia/Tokyo); a range never crosses midnight.
 """
 
 from collections import defaultdict
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -28,7 +27,8 @@ SLOT_MINUTES = 30
 BOOKING_DAYS_AHEAD = 60
 # How far ahead "opens next at" looks; a longer closure says only "closed".
 STATUS_LOOKAHEAD_DAYS = 45
-STATUS_CACHE_SECONDS = 60
+# A day's openings are kept a little longer than the day they start from (the key names the day).
+OPENINGS_CACHE_SECONDS = 26 * 60 * 60
 VERSION_KEY = "desk:hours:version"
 
 
@@ -161,14 +161,18 @@ def desk_hours_for_month(year: int, month: int) -> list[DayHours]:
     return desk_hours_between(first, following - timedelta(days=1))
 
 
-def _status_from(days: Iterable[DayHours], now: datetime) -> DeskStatus:
-    intervals = [(at(d.day, start), at(d.day, end)) for d in days for start, end in d.ranges]
-    intervals.sort()
-    for index, (start, end) in enumerate(intervals):
+def _openings(today: date) -> list[tuple[datetime, datetime]]:
+    """When the desk is open from ``today`` to the end of the look-ahead, in order (two queries)."""
+    days = desk_hours_between(today, today + timedelta(days=STATUS_LOOKAHEAD_DAYS))
+    return sorted((at(d.day, start), at(d.day, end)) for d in days for start, end in d.ranges)
+
+
+def _status_at(openings: list[tuple[datetime, datetime]], now: datetime) -> DeskStatus:
+    for index, (start, end) in enumerate(openings):
         if start <= now < end:
             # Ranges that touch (12:00 closes, 12:00 opens) are one opening.
             closes = end
-            for next_start, next_end in intervals[index + 1 :]:
+            for next_start, next_end in openings[index + 1 :]:
                 if next_start > closes:
                     break
                 closes = max(closes, next_end)
@@ -180,20 +184,23 @@ def _status_from(days: Iterable[DayHours], now: datetime) -> DeskStatus:
 
 def desk_status(now: datetime) -> DeskStatus:
     """Open now (and until when), or when it opens next."""
-    today = timezone.localtime(now, local_zone()).date()
-    return _status_from(desk_hours_between(today, today + timedelta(days=STATUS_LOOKAHEAD_DAYS)), now)
+    return _status_at(_openings(timezone.localtime(now, local_zone()).date()), now)
 
 
 def desk_status_cached(now: datetime | None = None) -> DeskStatus:
-    """``desk_status`` for the current minute, shared by every page and every server."""
+    """``desk_status`` at the current minute, from the openings of today and the days after it, read
+    once a day (and again after a change of the hours) and shared by every page and every server: the
+    status of a new minute costs no query."""
     now = now or timezone.now()
-    minute = now.replace(second=0, microsecond=0)
-    key = f"desk:status:{hours_version()}:{minute.astimezone(local_zone()):%Y%m%d%H%M}"
-    data: dict[str, Any] | None = cache.get(key)
-    if data is None:
-        data = desk_status(minute).as_dict()
-        cache.set(key, data, STATUS_CACHE_SECONDS * 2)
-    return DeskStatus.from_dict(data)
+    today = timezone.localtime(now, local_zone()).date()
+    key = f"desk:openings:{hours_version()}:{today:%Y%m%d}"
+    stored: list[tuple[str, str]] | None = cache.get(key)
+    if stored is None:
+        openings = _openings(today)
+        cache.set(key, [(start.isoformat(), end.isoformat()) for start, end in openings], OPENINGS_CACHE_SECONDS)
+    else:
+        openings = [(datetime.fromisoformat(start), datetime.fromisoformat(end)) for start, end in stored]
+    return _status_at(openings, now.replace(second=0, microsecond=0))
 
 
 # --- roster ----------------------------------------------------------------------------------------

@@ -1,6 +1,7 @@
 """Opening hours with a frozen clock: the regular week, national holidays, the year-end closure, special days."""
 
-from datetime import date, time
+from datetime import date, time, timedelta
+from typing import Any
 
 import pytest
 import time_machine
@@ -96,6 +97,19 @@ def test_the_cached_status_is_the_status_of_the_minute() -> None:
         assert not desk_status_cached().is_open
     with time_machine.travel(at(WEDNESDAY, 17, 0), tick=False):
         assert desk_status_cached().is_open
+
+
+def test_a_new_minute_costs_no_query_and_a_new_day_reads_the_hours_again(
+    django_assert_num_queries: Any,
+) -> None:
+    with time_machine.travel(at(WEDNESDAY, 16, 58), tick=False):
+        desk_status_cached()  # reads the day's openings
+    with time_machine.travel(at(WEDNESDAY, 17, 1), tick=False), django_assert_num_queries(0):
+        assert desk_status_cached().is_open
+    with time_machine.travel(at(WEDNESDAY, 22, 0), tick=False), django_assert_num_queries(0):
+        assert desk_status_cached().opens_at is not None
+    with time_machine.travel(at(WEDNESDAY + timedelta(days=1), 9, 0), tick=False), django_assert_num_queries(2):
+        desk_status_cached()
 
 
 def test_months_have_one_row_per_day() -> None:
