@@ -244,9 +244,9 @@ def _release_digest() -> str:
     return digest.hexdigest()[:16]
 
 
-def figures_code(name: str) -> str:
-    """The fingerprint of the code that counts ``name``'s section now (for a kept section, the code
-    that counted it): any change of the project's code or words since retires every kept section.
+def figures_code() -> str:
+    """The fingerprint of the code that counts the sections now (for a kept section, the code that
+    counted it): any change of the project's code or words since retires every kept section.
     A provider reads through other apps' modules too, so nothing narrower than the whole is safe."""
     return _release_digest()
 
@@ -506,7 +506,7 @@ def section_compute_and_keep(name: str, year: FiscalYear, filters: FigureFilter)
         language=translation.get_language() or "",
         defaults={
             "token": version.token,
-            "code": figures_code(name),
+            "code": figures_code(),
             "section": _dump(section),
             "compute_ms": int((clock.perf_counter() - started) * 1000),
         },
@@ -560,7 +560,7 @@ def sections_for(
     for name, provider in providers:
         for year in years:
             snapshot = snapshots.get((name, year.year))
-            if snapshot is not None and snapshot[3] != figures_code(name):
+            if snapshot is not None and snapshot[3] != figures_code():
                 snapshot = None  # counted by other code: neither served nor shown marked
             if name not in kept:
                 if not kept_only:

@@ -67,5 +67,5 @@ def _current_snapshots(years: list[int]) -> int:
         for source, year, token, code in FigureSnapshot.objects.filter(fiscal_year__in=years).values_list(
             "source", "fiscal_year", "token", "code"
         )
-        if figures_kept(source) and token and tokens.get((source, year)) == token and code == figures_code(source)
+        if figures_kept(source) and token and tokens.get((source, year)) == token and code == figures_code()
     )

@@ -564,7 +564,8 @@ def support_purge(*, now: datetime | None = None) -> int:
     )
     SupportMessage.objects.filter(request_id__in=ids).update(body="", author=None, mail_id="")
     SupportTask.objects.filter(request_id__in=ids).update(instructions="", answer="", answered_by=None)
-    for request_id in ids:
-        search_index_remove(kind=selectors.SEARCH_KIND, object_id=request_id)
+    for request in stale:
+        if selectors.is_published_case(request):  # read before the update: only these are in the index
+            search_index_remove(kind=selectors.SEARCH_KIND, object_id=request.pk)
     audit_log(action="support.request.purged", actor=None, data={"anonymised": len(ids)})
     return len(ids)
