@@ -13,8 +13,7 @@ from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import BooleanField
-from django.http import HttpRequest
-from django.urls import reverse
+from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -25,6 +24,7 @@ from manabiba.accounts.authentication import token_auth
 from manabiba.accounts.models import User
 from manabiba.core.api_body import BodyIn, Id
 from manabiba.core.api_errors import ErrorOut, field_errors
+from manabiba.core.api_out import Out
 from manabiba.core.dates import MAX_OFFSET, require_day_in_range, require_moment_in_range
 from manabiba.core.models import Area
 from manabiba.programs import services
@@ -34,8 +34,8 @@ from manabiba.programs.selectors import (
     ProgramFilters,
     catalogue_version,
     program_detail,
+    program_listings,
     program_page_ids,
-    programs_by_id,
 )
 
 router = Router(tags=["programs"])
@@ -107,32 +107,32 @@ class ProgramQuery(Schema):
         )
 
 
-class NamedOut(Schema):
+class NamedOut(Out):
     id: int
     name: str
 
 
-class OrganizerOut(Schema):
+class OrganizerOut(Out):
     id: int
     name: str
     kind: str
     url: str
 
 
-class SessionOut(Schema):
+class SessionOut(Out):
     start: datetime
     end: datetime | None
     note: str = ""
 
 
-class VenueOut(Schema):
+class VenueOut(Out):
     name: str
     address: str
     facility_id: int | None
     online: bool
 
 
-class ProgramOut(Schema):
+class ProgramOut(Out):
     id: int
     title: str
     title_kana: str
@@ -176,7 +176,7 @@ class ProgramDetailOut(ProgramOut):
     published_at: datetime | None
 
 
-class ProgramPageOut(Schema):
+class ProgramPageOut(Out):
     count: int
     items: list[ProgramOut]
 
@@ -243,41 +243,12 @@ def _organizer(organizer: Organizer) -> dict[str, Any]:
     return {"id": organizer.pk, "name": organizer.name, "kind": organizer.kind, "url": organizer.url}
 
 
-def _program(request: HttpRequest, program: Program) -> dict[str, Any]:
-    return {**_item(program), "url": request.build_absolute_uri(reverse("programs:detail", args=[program.pk]))}
-
-
-def _item(program: Program) -> dict[str, Any]:
-    """A programme as the catalogue's list gives it, but for its address (which depends on the host asked)."""
-    address = program.facility.address if program.facility is not None else program.venue_address
-    return {
-        "id": program.pk,
-        "title": program.title,
-        "title_kana": program.title_kana,
-        "organizer": _organizer(program.organizer),
-        "categories": [{"id": c.pk, "name": str(c)} for c in program.categories.all()],
-        "audiences": [{"id": a.pk, "name": a.name} for a in program.audiences.all()],
-        "sessions": [
-            {"start": _local(s.starts_at), "end": _local(s.ends_at), "note": s.note} for s in program.sessions.all()
-        ],
-        "venue": {
-            "name": program.venue_label,
-            "address": address,
-            "facility_id": program.facility_id,
-            "online": program.is_online,
-        },
-        "area": {"id": program.area.pk, "name": program.area.name} if program.area else None,
-        "fee": program.fee,
-        "fee_amount": program.fee_amount,
-        "capacity": program.capacity,
-        "application": program.application,
-        "applications_close_at": _local(program.applications_close_at),
-        "status": program.status,
-    }
+def _with_host(request: HttpRequest, item: dict[str, Any]) -> dict[str, Any]:
+    return {**item, "url": request.build_absolute_uri(item["url"])}
 
 
 def _program_detail(request: HttpRequest, program: Program) -> dict[str, Any]:
-    detail = _program(request, program)
+    detail = _with_host(request, program_listings([program.pk])[program.pk])
     for name in (
         "title_en",
         "kind",
@@ -314,20 +285,16 @@ _items: KeptByProgramme[dict[str, Any]] = KeptByProgramme(lambda: settings.CATAL
 
 
 @router.get("/programs", response=ProgramPageOut, auth=None, summary="Search the catalogue")
-def program_list(request: HttpRequest, query: Query[ProgramQuery]) -> dict[str, Any]:
+def program_list(request: HttpRequest, query: Query[ProgramQuery]) -> HttpResponse:
     count, ids = program_page_ids(query.filters(), offset=query.offset, limit=query.limit)
     version, language = catalogue_version(), get_language() or ""
     items = {pk: item for pk in ids if (item := _items.get(pk, version, language)) is not None}
-    for pk, program in programs_by_id(pk for pk in ids if pk not in items).items():
-        items[pk] = _items.put(pk, version, language, _item(program))
-    return {
-        "count": count,
-        "items": [
-            {**items[pk], "url": request.build_absolute_uri(reverse("programs:detail", args=[pk]))}
-            for pk in ids
-            if pk in items
-        ],
-    }
+    for pk, listing in program_listings(pk for pk in ids if pk not in items).items():
+        items[pk] = _items.put(pk, version, language, listing)
+    page = ProgramPageOut.model_validate(
+        {"count": count, "items": [_with_host(request, items[pk]) for pk in ids if pk in items]}
+    )
+    return HttpResponse(page.model_dump_json(), content_type="application/json; charset=utf-8")
 
 
 @router.get(

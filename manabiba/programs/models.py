@@ -255,10 +255,18 @@ class Program(TimeStampedModel):
     def venue_label(self) -> str:
         if self.facility_id is not None:
             assert self.facility is not None
-            return f"{self.facility.name} {self.room.name}" if self.room else self.facility.name
-        if self.is_online and not self.venue_name:
-            return str(_("online"))
-        return self.venue_name
+            return venue_label(self.facility.name, self.room.name if self.room else "", False, "")
+        return venue_label(None, "", self.is_online, self.venue_name)
+
+
+def venue_label(facility_name: str | None, room_name: str, is_online: bool, venue_name: str) -> str:
+    """Where a programme takes place, in words: the facility (and room), else the place written in,
+    else "online". A function of plain values, for lists read without model instances."""
+    if facility_name is not None:
+        return f"{facility_name} {room_name}" if room_name else facility_name
+    if is_online and not venue_name:
+        return str(_("online"))
+    return venue_name
 
 
 # A session whose time is not known (an open-data row that gives only a date) is stored from

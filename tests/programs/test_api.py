@@ -15,6 +15,7 @@ from manabiba.accounts.models import User
 from manabiba.accounts.roles import Role
 from manabiba.accounts.services import api_token_create
 from manabiba.core.models import AuditEntry
+from manabiba.facilities.factories import FacilityFactory, RoomFactory
 from manabiba.programs.factories import AudienceFactory, CategoryFactory, OrganizerFactory, ProgramFactory
 from manabiba.programs.models import Organizer, Program
 from manabiba.programs.services import program_update
@@ -77,6 +78,46 @@ def test_the_search_answers_count_and_items_with_absolute_urls(client: Client) -
     assert item["sessions"][0]["start"].endswith("+09:00")
     assert item["venue"]["name"] == "テスト会場"
     assert (item["fee"], item["fee_amount"], item["capacity"], item["status"]) == ("paid", 800, 12, "published")
+
+
+def test_an_item_names_its_venue_area_fields_and_audiences_as_the_programme_page_does(client: Client) -> None:
+    room = RoomFactory(facility=FacilityFactory(name="谷戸公民館", address="西東京市谷戸町二丁目"), name="講座室")
+    later_field = CategoryFactory(major="健康・スポーツ", minor="ヨガ", sort_order=2)
+    first_field = CategoryFactory(major="芸術・文化", sort_order=1)
+    held = ProgramFactory(
+        published=True,
+        course=True,
+        title="谷戸のヨガ",
+        facility=room.facility,
+        room=room,
+        area=room.facility.area,
+        venue_address="",
+        categories=[later_field, first_field],
+        audiences=[AudienceFactory(name="高齢者", sort_order=2), AudienceFactory(name="親子", sort_order=1)],
+    )
+    online = ProgramFactory(
+        published=True, course=True, title="オンライン講座", venue_name="", is_online=True, area=None
+    )
+
+    items = {item["id"]: item for item in get(client, "/api/v1/programs")["items"]}
+
+    item = items[held.pk]
+    assert item["venue"] == {
+        "name": "谷戸公民館 講座室",
+        "address": "西東京市谷戸町二丁目",
+        "facility_id": room.facility.pk,
+        "online": False,
+    }
+    assert item["area"] == {"id": room.facility.area.pk, "name": room.facility.area.name}
+    assert [c["name"] for c in item["categories"]] == ["芸術・文化", "健康・スポーツ / ヨガ"]
+    assert [a["name"] for a in item["audiences"]] == ["親子", "高齢者"]
+    starts = [datetime.fromisoformat(s["start"]) for s in item["sessions"]]
+    assert starts == [session.starts_at for session in held.sessions.order_by("starts_at")]
+    assert all(s["start"].endswith("+09:00") for s in item["sessions"])
+    assert items[online.pk]["venue"]["name"] == "オンライン"
+    assert items[online.pk]["area"] is None
+    detail = get(client, f"/api/v1/programs/{held.pk}")
+    assert {name: detail[name] for name in item} == item
 
 
 def test_the_search_takes_the_listings_filters_and_a_keyword(client: Client) -> None:
