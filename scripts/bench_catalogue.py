@@ -77,7 +77,10 @@ _WORDS_TEXT = (
 )
 WORDS = _WORDS_TEXT.split()
 WHEN_VALUES = ("morning", "afternoon", "weekday_evening", "weekend")
-DISTINCT_URLS = int(os.environ.get("BENCH_DISTINCT_URLS", "6000"))
+# Enough that the fastest rotating run (the API's, some 800 a second here) asks each URL once in its
+# ten seconds: a run that goes round its list meets answers kept from its first round, and the
+# report then says so and judges it missed.
+DISTINCT_URLS = int(os.environ.get("BENCH_DISTINCT_URLS", "20000"))
 # Before a rotating run, the server answers other distinct URLs for this long: 2 s by default, so
 # the judged run meets workers that have kept almost no word or card yet (cold). BENCH_WARM_SECONDS=20
 # shows a server that has been up a while (words and cards kept): a warm figure, never judged.
@@ -752,9 +755,11 @@ def load(
             if match is None:
                 raise SystemExit(run.stdout + run.stderr)
             figures = {k: float(v) for k, v in (pair.split("=") for pair in match.group(1).split())}
-            if name in rotating and figures["requests"] > len(rotating[name]) - WARM_URLS:
+            went_round = name in rotating and figures["requests"] > len(rotating[name]) - WARM_URLS
+            if went_round:
                 print(f"  {name}: {figures['requests']:.0f} requests went round {len(rotating[name]) - WARM_URLS} URLs")
             results[name] = {
+                "went_round": float(went_round),
                 "rps": figures["requests"] / (figures["duration_us"] / 1e6),
                 "p50": figures["p50"] / 1000,
                 "p95": figures["p95"] / 1000,
@@ -861,6 +866,11 @@ def write_report(
         ratio_base = uncached_trivial if name == SEARCH_UNCACHED or name.endswith("keyword cache off run") else trivial
         if name in (SEARCH_DISTINCT, API_DISTINCT, SEARCH_UNCACHED):
             where = f"{DISTINCT_URLS:,} URLs in turn, each asked once, such as `{paths[name]}`"
+            if figures.get("went_round"):
+                where = (
+                    f"{DISTINCT_URLS:,} URLs in turn, **some asked twice** (the run went round them), "
+                    f"such as `{paths[name]}`"
+                )
         elif name.startswith("trivial"):
             where = f"`{paths[name]}`"
         else:
@@ -894,11 +904,13 @@ def write_report(
         figures = web[name]
         share = figures["rps"] / (uncached_trivial if name == SEARCH_UNCACHED else trivial)
         page = name in (SEARCH_DISTINCT, SEARCH_UNCACHED)
-        met = share >= target and (not page or figures["p99"] < 50)
+        # A run that went round its URLs answered some from what its first round kept: not judged.
+        met = share >= target and (not page or figures["p99"] < 50) and not figures.get("went_round")
         p99_target = " (target < 50 ms)" if page else ""
+        repeated = ", some URLs asked twice (not judged)" if figures.get("went_round") else ""
         lines.append(
             f"- {name}: {share:.3f} of the trivial view's throughput (target ≥ {target}), "
-            f"p99 {figures['p99']:.1f} ms{p99_target}: **{'met' if met else 'missed'}**"
+            f"p99 {figures['p99']:.1f} ms{p99_target}{repeated}: **{'met' if met else 'missed'}**"
         )
     for label in (COLD_MIX, CATALOGUE_REBUILT):
         cold = next(((p50, p95) for name, (p50, p95) in selectors.items() if name.startswith(label)), None)

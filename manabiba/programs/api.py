@@ -243,12 +243,20 @@ def _organizer(organizer: Organizer) -> dict[str, Any]:
     return {"id": organizer.pk, "name": organizer.name, "kind": organizer.kind, "url": organizer.url}
 
 
-def _with_host(request: HttpRequest, item: dict[str, Any]) -> dict[str, Any]:
-    return {**item, "url": request.build_absolute_uri(item["url"])}
+def _with_host(origin: str, item: dict[str, Any]) -> dict[str, Any]:
+    """``item`` with its page's address in full: ``origin`` is ``_origin(request)``."""
+    return {**item, "url": origin + item["url"]}
+
+
+def _origin(request: HttpRequest) -> str:
+    """The scheme and host the caller asked, once a request: an item's address is a path from the
+    root (``reverse``), so the full address is the two put together, as ``build_absolute_uri``
+    would make it for each item."""
+    return request.build_absolute_uri("/").removesuffix("/")
 
 
 def _program_detail(request: HttpRequest, program: Program) -> dict[str, Any]:
-    detail = _with_host(request, program_listings([program.pk])[program.pk])
+    detail = _with_host(_origin(request), program_listings([program.pk])[program.pk])
     for name in (
         "title_en",
         "kind",
@@ -291,8 +299,9 @@ def program_list(request: HttpRequest, query: Query[ProgramQuery]) -> HttpRespon
     items = {pk: item for pk in ids if (item := _items.get(pk, version, language)) is not None}
     for pk, listing in program_listings(pk for pk in ids if pk not in items).items():
         items[pk] = _items.put(pk, version, language, listing)
+    origin = _origin(request)
     page = ProgramPageOut.model_validate(
-        {"count": count, "items": [_with_host(request, items[pk]) for pk in ids if pk in items]}
+        {"count": count, "items": [_with_host(origin, items[pk]) for pk in ids if pk in items]}
     )
     return HttpResponse(page.model_dump_json(), content_type="application/json; charset=utf-8")
 

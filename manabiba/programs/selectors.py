@@ -1,5 +1,6 @@
 """Reads of programmes and their classifications."""
 
+import functools
 import hashlib
 import json
 import threading
@@ -7,7 +8,7 @@ import time
 import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, tzinfo
 from enum import StrEnum
 from typing import Any
 
@@ -442,6 +443,7 @@ def program_listings(ids: Iterable[int]) -> dict[int, dict[str, Any]]:
     if not ids:
         return {}
     listings: dict[int, dict[str, Any]] = {}
+    zone = timezone.get_current_timezone()
     with connection.cursor() as cursor:
         cursor.execute(_listing_sql("programs", len(ids)), ids)
         for row in cursor.fetchall():
@@ -468,7 +470,7 @@ def program_listings(ids: Iterable[int]) -> dict[int, dict[str, Any]]:
                 "fee_amount": fee_amount,
                 "capacity": capacity,
                 "application": application,
-                "applications_close_at": _local(closes),
+                "applications_close_at": _local(closes, zone),
                 "status": status,
             }
         found = list(listings)
@@ -482,13 +484,16 @@ def program_listings(ids: Iterable[int]) -> dict[int, dict[str, Any]]:
             listings[pk]["audiences"].append({"id": audience_id, "name": name})
         cursor.execute(_listing_sql("sessions", len(found)), found)
         for pk, starts_at, ends_at, note in cursor.fetchall():
-            listings[pk]["sessions"].append({"start": _local(starts_at), "end": _local(ends_at), "note": note})
+            listings[pk]["sessions"].append(
+                {"start": _local(starts_at, zone), "end": _local(ends_at, zone), "note": note}
+            )
     return listings
 
 
-def _listing_sql(part: str, count: int) -> str:
-    """One of ``program_listings``'s statements, for ``count`` programme ids (passed as parameters)."""
-    table = {
+@functools.cache
+def _listing_tables(vendor: str) -> dict[str, str]:
+    """The quoted names of the tables ``program_listings`` reads, for the database ``vendor``."""
+    return {
         name: connection.ops.quote_name(model._meta.db_table)
         for name, model in (
             ("program", Program),
@@ -503,6 +508,11 @@ def _listing_sql(part: str, count: int) -> str:
             ("session", ProgramSession),
         )
     }
+
+
+def _listing_sql(part: str, count: int) -> str:
+    """One of ``program_listings``'s statements, for ``count`` programme ids (passed as parameters)."""
+    table = _listing_tables(connection.vendor)
     ids = ", ".join(["%s"] * count)
     if part == "programs":
         return (
@@ -534,14 +544,14 @@ def _listing_sql(part: str, count: int) -> str:
     )
 
 
-def _local(moment: datetime | None) -> datetime | None:
-    """A moment read by hand-written SQL, in the site's time zone: SQLite gives it without a zone
-    (stored in UTC, as Django stores every moment), PostgreSQL with one."""
+def _local(moment: datetime | None, zone: tzinfo) -> datetime | None:
+    """A moment read by hand-written SQL, in ``zone``: SQLite gives it without a zone (stored in
+    UTC, as Django stores every moment), PostgreSQL with one."""
     if moment is None:
         return None
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(timezone.get_current_timezone())
+    return moment.astimezone(zone)
 
 
 def program_cards_by_id(ids: Iterable[int]) -> dict[int, Program]:
