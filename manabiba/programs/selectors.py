@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, tzinfo
 from enum import StrEnum
-from typing import Any
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.core.cache import cache
@@ -431,25 +431,34 @@ def programs_by_id(ids: Iterable[int]) -> dict[int, Program]:
 
 def program_listings(ids: Iterable[int]) -> dict[int, dict[str, Any]]:
     """What the API's catalogue list gives of each programme ``ids`` (its page's address without
-    the host), as plain values, in four statements whatever their number.
+    the host), as plain values, in three statements whatever their number.
 
     Hand-written SQL, as the catalogue index's build is (table names from the models, values as
-    parameters, the same text on SQLite and PostgreSQL): on a distinct API search, reading twenty
-    programmes with their relations as model instances took three quarters of the request, and
-    through ``values_list`` the ORM still spent six times the database's own time building the
-    statements and converting the columns (docs/performance.md). ``tests/programs/test_api.py``
-    checks an item against the programme's fields."""
+    parameters, the same text on SQLite and PostgreSQL), and without joins: the names of the
+    organisers, venues, areas, fields and audiences come from ``_listing_names``, read once a
+    minute. On a distinct API search, reading twenty programmes with their relations as model
+    instances took three quarters of the request; through ``values_list`` the ORM still spent six
+    times the database's own time building the statements and converting the columns; and on
+    PostgreSQL, planning a join of five tables cost more than running it (docs/performance.md).
+    ``tests/programs/test_api.py`` checks an item against the programme's fields."""
     ids = list(ids)
     if not ids:
         return {}
+    names = _listing_names()
     listings: dict[int, dict[str, Any]] = {}
     zone = timezone.get_current_timezone()
     with connection.cursor() as cursor:
         cursor.execute(_listing_sql("programs", len(ids)), ids)
-        for row in cursor.fetchall():
+        rows = cursor.fetchall()
+        if any(not names.knows(*row[12:]) for row in rows):
+            # An organiser or venue added since the names were read, without a change of programme
+            # (one made outside the services): read them again rather than list it without a name.
+            names = _listing_names(fresh=True)
+        for row in rows:
             (pk, title, title_kana, fee, fee_amount, capacity, application, closes, status, venue_name) = row[:10]
-            (venue_address, is_online, facility_id, facility_name, facility_address, room_name) = row[10:16]
-            (organizer_id, organizer_name, organizer_kind, organizer_url, area_id, area_name) = row[16:]
+            (venue_address, is_online, facility_id, room_id, organizer_id, area_id) = row[10:]
+            organizer_name, organizer_kind, organizer_url = names.organizers.get(organizer_id, ("", "", ""))
+            facility_name, facility_address = names.facilities.get(facility_id, (None, ""))
             listings[pk] = {
                 "id": pk,
                 "title": title,
@@ -460,12 +469,12 @@ def program_listings(ids: Iterable[int]) -> dict[int, dict[str, Any]]:
                 "audiences": [],
                 "sessions": [],
                 "venue": {
-                    "name": venue_label(facility_name, room_name or "", bool(is_online), venue_name),
+                    "name": venue_label(facility_name, names.rooms.get(room_id, ""), bool(is_online), venue_name),
                     "address": facility_address if facility_id is not None else venue_address,
                     "facility_id": facility_id,
                     "online": bool(is_online),
                 },
-                "area": {"id": area_id, "name": area_name} if area_id is not None else None,
+                "area": {"id": area_id, "name": names.areas.get(area_id, "")} if area_id is not None else None,
                 "fee": fee,
                 "fee_amount": fee_amount,
                 "capacity": capacity,
@@ -476,18 +485,70 @@ def program_listings(ids: Iterable[int]) -> dict[int, dict[str, Any]]:
         found = list(listings)
         if not found:
             return {}
-        cursor.execute(_listing_sql("categories", len(found)), found)
-        for pk, category_id, major, minor in cursor.fetchall():
-            listings[pk]["categories"].append({"id": category_id, "name": f"{major} / {minor}" if minor else major})
-        cursor.execute(_listing_sql("audiences", len(found)), found)
-        for pk, audience_id, name in cursor.fetchall():
-            listings[pk]["audiences"].append({"id": audience_id, "name": name})
+        # Fields and audiences in one statement, in the order the catalogue lists them.
+        cursor.execute(_listing_sql("links", len(found)), [*found, *found])
+        links = cursor.fetchall()
+        if any((category_id, audience_id) not in names.order for _pk, category_id, audience_id in links):
+            names = _listing_names(fresh=True)  # a field or audience added since: as above
+        for pk, category_id, audience_id in sorted(links, key=lambda link: names.order.get((link[1], link[2]), (0, 0))):
+            if category_id is not None:
+                name = names.categories.get(category_id, "")
+                listings[pk]["categories"].append({"id": category_id, "name": name})
+            else:
+                listings[pk]["audiences"].append({"id": audience_id, "name": names.audiences.get(audience_id, "")})
         cursor.execute(_listing_sql("sessions", len(found)), found)
         for pk, starts_at, ends_at, note in cursor.fetchall():
             listings[pk]["sessions"].append(
                 {"start": _local(starts_at, zone), "end": _local(ends_at, zone), "note": note}
             )
     return listings
+
+
+@dataclass(frozen=True)
+class _ListingNames:
+    """What ``program_listings`` names by id: organisers (name, kind, address), facilities (name,
+    address), rooms, areas, fields and audiences, and the list order of fields and audiences."""
+
+    organizers: dict[int, tuple[str, str, str]]
+    facilities: dict[int, tuple[str, str]]
+    rooms: dict[int, str]
+    areas: dict[int, str]
+    categories: dict[int, str]
+    audiences: dict[int, str]
+    order: dict[tuple[int | None, int | None], tuple[int, int]]
+
+    def knows(self, facility_id: int | None, room_id: int | None, organizer_id: int, area_id: int | None) -> bool:
+        return (
+            organizer_id in self.organizers
+            and (facility_id is None or facility_id in self.facilities)
+            and (room_id is None or room_id in self.rooms)
+            and (area_id is None or area_id in self.areas)
+        )
+
+
+def _listing_names(*, fresh: bool = False) -> _ListingNames:
+    def read() -> _ListingNames:
+        categories = list(Category.objects.order_by("sort_order", "pk"))
+        audiences = list(Audience.objects.order_by("sort_order", "pk"))
+        return _ListingNames(
+            organizers={
+                pk: (name, kind, url)
+                for pk, name, kind, url in Organizer.objects.values_list("pk", "name", "kind", "url")
+            },
+            facilities={
+                pk: (name, address) for pk, name, address in Facility.objects.values_list("pk", "name", "address")
+            },
+            rooms=dict(Room.objects.values_list("pk", "name")),
+            areas=dict(Area.objects.values_list("pk", "name")),
+            categories={c.pk: str(c) for c in categories},
+            audiences={a.pk: a.name for a in audiences},
+            order={
+                **{(c.pk, None): (0, place) for place, c in enumerate(categories)},
+                **{(None, a.pk): (1, place) for place, a in enumerate(audiences)},
+            },
+        )
+
+    return _kept_reference("listing names", read, fresh=fresh)
 
 
 @functools.cache
@@ -497,13 +558,7 @@ def _listing_tables(vendor: str) -> dict[str, str]:
         name: connection.ops.quote_name(model._meta.db_table)
         for name, model in (
             ("program", Program),
-            ("organizer", Organizer),
-            ("facility", Facility),
-            ("room", Room),
-            ("area", Area),
-            ("category", Category),
             ("program_category", Program.categories.through),
-            ("audience", Audience),
             ("program_audience", Program.audiences.through),
             ("session", ProgramSession),
         )
@@ -511,31 +566,22 @@ def _listing_tables(vendor: str) -> dict[str, str]:
 
 
 def _listing_sql(part: str, count: int) -> str:
-    """One of ``program_listings``'s statements, for ``count`` programme ids (passed as parameters)."""
+    """One of ``program_listings``'s statements, for ``count`` programme ids (passed as parameters;
+    twice for ``links``)."""
     table = _listing_tables(connection.vendor)
     ids = ", ".join(["%s"] * count)
     if part == "programs":
         return (
-            "SELECT p.id, p.title, p.title_kana, p.fee, p.fee_amount, p.capacity, p.application,"  # noqa: S608
-            " p.applications_close_at, p.status, p.venue_name, p.venue_address, p.is_online, p.facility_id,"
-            " f.name, f.address, r.name, o.id, o.name, o.kind, o.url, a.id, a.name"
-            f" FROM {table['program']} p JOIN {table['organizer']} o ON o.id = p.organizer_id"
-            f" LEFT JOIN {table['facility']} f ON f.id = p.facility_id"
-            f" LEFT JOIN {table['room']} r ON r.id = p.room_id"
-            f" LEFT JOIN {table['area']} a ON a.id = p.area_id"
-            f" WHERE p.id IN ({ids})"
+            "SELECT id, title, title_kana, fee, fee_amount, capacity, application, applications_close_at,"  # noqa: S608
+            " status, venue_name, venue_address, is_online, facility_id, room_id, organizer_id, area_id"
+            f" FROM {table['program']} WHERE id IN ({ids})"
         )
-    if part == "categories":
+    if part == "links":
         return (
-            f"SELECT pc.program_id, c.id, c.major, c.minor FROM {table['program_category']} pc"  # noqa: S608
-            f" JOIN {table['category']} c ON c.id = pc.category_id"
-            f" WHERE pc.program_id IN ({ids}) ORDER BY c.sort_order, c.id"
-        )
-    if part == "audiences":
-        return (
-            f"SELECT pa.program_id, au.id, au.name FROM {table['program_audience']} pa"  # noqa: S608
-            f" JOIN {table['audience']} au ON au.id = pa.audience_id"
-            f" WHERE pa.program_id IN ({ids}) ORDER BY au.sort_order, au.id"
+            f"SELECT program_id, category_id, NULL FROM {table['program_category']}"  # noqa: S608
+            f" WHERE program_id IN ({ids})"
+            f" UNION ALL SELECT program_id, NULL, audience_id FROM {table['program_audience']}"
+            f" WHERE program_id IN ({ids})"
         )
     assert part == "sessions", part
     return (
@@ -697,35 +743,43 @@ def program_facets(filters: ProgramFilters, *, now: datetime | None = None) -> d
 
 @dataclass(frozen=True)
 class _FacetChoices:
-    """The fields, audiences and areas the facets list, as read at ``read_at`` (monotonic seconds)."""
+    """The fields, audiences and areas the facets list."""
 
-    version: str
-    read_at: float
     categories: tuple[Category, ...]
     audiences: tuple[Audience, ...]
     areas: tuple[Area, ...]
 
 
-# Reference data changes only when ``load_reference`` runs (at a deploy), so each process reads it
-# at most once a minute (as often as the catalogue index checks the database) instead of three
-# queries a page; a new catalogue version reads it again at once.
+# Reference data changes only when ``load_reference`` runs (at a deploy), or when staff add an
+# organiser or a venue, so each process reads what it needs of it at most once a minute (as often as
+# the catalogue index checks the database) instead of at every page; a new catalogue version reads
+# it again at once.
 FACET_CHOICES_MAX_AGE = 60.0
-_facet_choices_kept: dict[str, _FacetChoices] = {}
+_reference_kept: dict[tuple[str, str], tuple[str, float, Any]] = {}
+T = TypeVar("T")
+
+
+def _kept_reference(name: str, read: Callable[[], T], *, fresh: bool = False) -> T:
+    """``read()``, kept in this process under ``name`` for FACET_CHOICES_MAX_AGE seconds and the
+    catalogue's version (``fresh``: read again now)."""
+    version, now, key = catalogue_version(), time.monotonic(), (connection.alias, name)
+    kept = _reference_kept.get(key)
+    if fresh or kept is None or kept[0] != version or now - kept[1] >= FACET_CHOICES_MAX_AGE:
+        kept = (version, now, read())
+        _reference_kept[key] = kept
+    value: T = kept[2]
+    return value
 
 
 def _facet_choices() -> _FacetChoices:
-    version, now = catalogue_version(), time.monotonic()
-    kept = _facet_choices_kept.get(connection.alias)
-    if kept is None or kept.version != version or now - kept.read_at >= FACET_CHOICES_MAX_AGE:
-        kept = _FacetChoices(
-            version=version,
-            read_at=now,
+    return _kept_reference(
+        "facet choices",
+        lambda: _FacetChoices(
             categories=tuple(Category.objects.order_by("sort_order")),
             audiences=tuple(Audience.objects.order_by("sort_order")),
             areas=tuple(Area.objects.all()),
-        )
-        _facet_choices_kept[connection.alias] = kept
-    return kept
+        ),
+    )
 
 
 def _listed_facets(

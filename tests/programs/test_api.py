@@ -120,6 +120,27 @@ def test_an_item_names_its_venue_area_fields_and_audiences_as_the_programme_page
     assert {name: detail[name] for name in item} == item
 
 
+def test_an_organiser_venue_or_field_added_since_the_last_search_is_named(client: Client) -> None:
+    ProgramFactory(published=True, course=True, title="陶芸入門")
+    later = ProgramFactory(published=True, course=True, title="茶道入門")
+    assert get(client, "/api/v1/programs", q="陶芸")["count"] == 1  # the names are read, and kept
+    # Rows written outside the services (as a shell or a script would): no new catalogue version.
+    room = RoomFactory(facility=FacilityFactory(name="新しい公民館"), name="和室")
+    Program.objects.filter(pk=later.pk).update(
+        organizer=OrganizerFactory(name="新しい市民団体"), facility=room.facility, room=room
+    )
+    later.categories.add(CategoryFactory(major="茶道"))
+    later.audiences.add(AudienceFactory(name="新しい対象"))
+
+    item = get(client, "/api/v1/programs", q="茶道")["items"][0]
+
+    assert item["id"] == later.pk
+    assert item["organizer"]["name"] == "新しい市民団体"
+    assert item["venue"]["name"] == "新しい公民館 和室"
+    assert [c["name"] for c in item["categories"]] == ["茶道"]
+    assert [a["name"] for a in item["audiences"]] == ["新しい対象"]
+
+
 def test_the_search_takes_the_listings_filters_and_a_keyword(client: Client) -> None:
     ProgramFactory(published=True, weekend=True, title="週末の陶芸")
     ProgramFactory(published=True, title="平日の陶芸")
