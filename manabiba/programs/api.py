@@ -14,6 +14,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, Validatio
 from django.db import transaction
 from django.db.models import BooleanField
 from django.http import HttpRequest, HttpResponse
+from django.urls import get_script_prefix
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -24,7 +25,7 @@ from manabiba.accounts.authentication import token_auth
 from manabiba.accounts.models import User
 from manabiba.core.api_body import BodyIn, Id
 from manabiba.core.api_errors import ErrorOut, field_errors
-from manabiba.core.api_out import Out
+from manabiba.core.api_out import Out, OutMoment
 from manabiba.core.dates import MAX_OFFSET, require_day_in_range, require_moment_in_range
 from manabiba.core.models import Area
 from manabiba.programs import services
@@ -120,8 +121,8 @@ class OrganizerOut(Out):
 
 
 class SessionOut(Out):
-    start: datetime
-    end: datetime | None
+    start: OutMoment
+    end: OutMoment | None
     note: str = ""
 
 
@@ -147,7 +148,7 @@ class ProgramOut(Out):
     fee_amount: int | None
     capacity: int | None
     application: str
-    applications_close_at: datetime | None
+    applications_close_at: OutMoment | None
     status: str
 
 
@@ -164,7 +165,7 @@ class ProgramDetailOut(ProgramOut):
     min_participants: int | None
     application_url: str
     application_note: str
-    applications_open_at: datetime | None
+    applications_open_at: OutMoment | None
     contact_name: str
     contact_phone: str
     contact_email: str
@@ -173,7 +174,7 @@ class ProgramDetailOut(ProgramOut):
     sign_language: bool
     accessibility_notes: str
     status_reason: str
-    published_at: datetime | None
+    published_at: OutMoment | None
 
 
 class ProgramPageOut(Out):
@@ -255,8 +256,12 @@ def _origin(request: HttpRequest) -> str:
     return request.build_absolute_uri("/").removesuffix("/")
 
 
-def _program_detail(request: HttpRequest, program: Program) -> dict[str, Any]:
-    detail = _with_host(_origin(request), program_listings([program.pk])[program.pk])
+def _program_detail(request: HttpRequest, program: Program) -> dict[str, Any] | None:
+    """The detail answer, or None if the programme went away since ``program`` was read."""
+    listing = program_listings([program.pk]).get(program.pk)
+    if listing is None:
+        return None
+    detail = _with_host(_origin(request), listing)
     for name in (
         "title_en",
         "kind",
@@ -295,10 +300,12 @@ _items: KeptByProgramme[dict[str, Any]] = KeptByProgramme(lambda: settings.CATAL
 @router.get("/programs", response=ProgramPageOut, auth=None, summary="Search the catalogue")
 def program_list(request: HttpRequest, query: Query[ProgramQuery]) -> HttpResponse:
     count, ids = program_page_ids(query.filters(), offset=query.offset, limit=query.limit)
-    version, language = catalogue_version(), get_language() or ""
-    items = {pk: item for pk in ids if (item := _items.get(pk, version, language)) is not None}
+    version = catalogue_version()
+    # The item's address is a path under the script prefix of the request that read it.
+    variant = (get_language() or "", get_script_prefix())
+    items = {pk: item for pk in ids if (item := _items.get(pk, version, variant)) is not None}
     for pk, listing in program_listings(pk for pk in ids if pk not in items).items():
-        items[pk] = _items.put(pk, version, language, listing)
+        items[pk] = _items.put(pk, version, variant, listing)
     origin = _origin(request)
     page = ProgramPageOut.model_validate(
         {"count": count, "items": [_with_host(origin, items[pk]) for pk in ids if pk in items]}
@@ -314,9 +321,10 @@ def program_list(request: HttpRequest, query: Query[ProgramQuery]) -> HttpRespon
 )
 def program_get(request: HttpRequest, program_id: int) -> Status[dict[str, Any]]:
     program = program_detail(program_id)
-    if program is None:
+    detail = _program_detail(request, program) if program is not None else None
+    if detail is None:
         return Status(404, {"detail": _("No such programme.")})
-    return Status(200, _program_detail(request, program))
+    return Status(200, detail)
 
 
 # --- writes ----------------------------------------------------------------------------------------
@@ -423,8 +431,9 @@ def _write(request: HttpRequest, act: Callable[[User], Program], success: int) -
         message, field = _validation_detail(error)
         return field_errors({field or "__all__": [message]})
     fresh = program_detail(program.pk, user=user)
-    assert fresh is not None
-    return Status(success, _program_detail(request, fresh))
+    detail = _program_detail(request, fresh) if fresh is not None else None
+    assert detail is not None  # written in this request: only a delete at this very moment could take it
+    return Status(success, detail)
 
 
 def _editable(program_id: int, user: User) -> Program:

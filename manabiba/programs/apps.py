@@ -29,3 +29,7 @@ class ProgramsConfig(AppConfig):
 
         # What this app's audit log codes mean, for the log page (core/audit.py).
         audit_register()
+
+        from manabiba.programs.selectors import catalogue_names_watch
+
+        catalogue_names_watch()

@@ -14,9 +14,10 @@ from typing import Any, TypeVar
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import connection, models
+from django.db import connection, models, transaction
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.db.models.expressions import RawSQL
+from django.db.models.signals import post_delete, post_save
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
@@ -169,6 +170,21 @@ _VERSION_KEY = "programs:catalogue-version"
 def catalogue_changed() -> None:
     """Forget cached listings: called by the services whenever a programme changes."""
     cache.set(_VERSION_KEY, uuid.uuid4().hex, None)
+
+
+def catalogue_names_watch() -> None:
+    """A saved or deleted organiser, venue, room, area, field or audience is a change of the
+    catalogue: kept cards, API items and names (``_listing_names``) name it, and a rename (by
+    staff, a group's page, ``load_reference``) must show at once, not after the next programme
+    changes. Connected once, by ``ProgramsConfig.ready``."""
+    for model in (Organizer, Facility, Room, Area, Category, Audience):
+        uid = f"catalogue-names-{model._meta.label_lower}"
+        post_save.connect(_named_row_changed, sender=model, dispatch_uid=uid)
+        post_delete.connect(_named_row_changed, sender=model, dispatch_uid=uid)
+
+
+def _named_row_changed(**_kwargs: Any) -> None:
+    transaction.on_commit(catalogue_changed)
 
 
 def catalogue_version() -> str:
@@ -750,10 +766,10 @@ class _FacetChoices:
     areas: tuple[Area, ...]
 
 
-# Reference data changes only when ``load_reference`` runs (at a deploy), or when staff add an
-# organiser or a venue, so each process reads what it needs of it at most once a minute (as often as
-# the catalogue index checks the database) instead of at every page; a new catalogue version reads
-# it again at once.
+# Reference data changes only when ``load_reference`` runs (at a deploy), or when staff add or
+# rename an organiser or a venue, so each process reads what it needs of it at most once a minute (as
+# often as the catalogue index checks the database) instead of at every page; a new catalogue
+# version (which such a change makes: ``catalogue_names_watch``) reads it again at once.
 FACET_CHOICES_MAX_AGE = 60.0
 _reference_kept: dict[tuple[str, str], tuple[str, float, Any]] = {}
 T = TypeVar("T")

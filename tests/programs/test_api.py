@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.db import connection
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
+from django.test.utils import CaptureQueriesContext, override_script_prefix
 
 from manabiba.accounts.factories import DepartmentFactory
 from manabiba.accounts.models import User
@@ -18,6 +18,7 @@ from manabiba.core.models import AuditEntry
 from manabiba.facilities.factories import FacilityFactory, RoomFactory
 from manabiba.programs.factories import AudienceFactory, CategoryFactory, OrganizerFactory, ProgramFactory
 from manabiba.programs.models import Organizer, Program
+from manabiba.programs.selectors import catalogue_changed
 from manabiba.programs.services import program_update
 
 pytestmark = pytest.mark.django_db
@@ -139,6 +140,67 @@ def test_an_organiser_venue_or_field_added_since_the_last_search_is_named(client
     assert item["venue"]["name"] == "新しい公民館 和室"
     assert [c["name"] for c in item["categories"]] == ["茶道"]
     assert [a["name"] for a in item["audiences"]] == ["新しい対象"]
+
+
+def test_a_renamed_organiser_venue_or_field_shows_at_once_in_the_list_and_the_detail(
+    client: Client, django_capture_on_commit_callbacks: Any
+) -> None:
+    room = RoomFactory(facility=FacilityFactory(name="谷戸公民館"), name="講座室")
+    field = CategoryFactory(major="芸術・文化")
+    program = ProgramFactory(
+        published=True, course=True, title="陶芸入門", facility=room.facility, room=room, categories=[field]
+    )
+    assert get(client, "/api/v1/programs", q="陶芸")["items"][0]["venue"]["name"] == "谷戸公民館 講座室"
+
+    with django_capture_on_commit_callbacks(execute=True):
+        organizer = program.organizer
+        organizer.name = "生涯学習課"
+        organizer.save()
+        room.facility.name = "谷戸公民館（新館）"
+        room.facility.save()
+        field.major = "文化・芸術"
+        field.save()
+
+    for item in (
+        get(client, "/api/v1/programs", q="陶芸", limit=5)["items"][0],
+        get(client, f"/api/v1/programs/{program.pk}"),
+    ):
+        assert item["organizer"]["name"] == "生涯学習課"
+        assert item["venue"]["name"] == "谷戸公民館（新館） 講座室"
+        assert [c["name"] for c in item["categories"]] == ["文化・芸術"]
+
+
+def test_an_items_address_follows_the_path_the_site_is_served_under(client: Client) -> None:
+    program = ProgramFactory(published=True, title="陶芸入門")
+
+    with override_script_prefix("/manabiba/"):
+        under = get(client, "/api/v1/programs")["items"][0]["url"]
+    at_root = get(client, "/api/v1/programs")["items"][0]["url"]
+
+    assert under == f"http://testserver/manabiba/programs/{program.pk}/"
+    assert at_root == f"http://testserver/programs/{program.pk}/"
+
+
+def test_moments_are_written_alike_in_the_list_and_the_detail(client: Client) -> None:
+    program = ProgramFactory(published=True, title="陶芸入門")
+    session = program.sessions.get()
+    session.starts_at = session.starts_at.replace(microsecond=123456)
+    session.save()
+    Program.objects.filter(pk=program.pk).update(
+        applications_close_at=session.starts_at - timedelta(days=1), application=Program.Application.SITE
+    )
+    catalogue_changed()
+
+    listed = client.get("/api/v1/programs").content.decode()
+    detail = client.get(f"/api/v1/programs/{program.pk}").content.decode()
+
+    start = datetime.fromisoformat(get(client, "/api/v1/programs")["items"][0]["sessions"][0]["start"])
+    written = start.isoformat(timespec="milliseconds")
+    assert written.endswith(".123+09:00")
+    assert f'"start":"{written}"' in listed.replace(" ", "")
+    assert f'"start":"{written}"' in detail.replace(" ", "")
+    closes = get(client, f"/api/v1/programs/{program.pk}")["applications_close_at"]
+    assert f'"applications_close_at":"{closes}"' in listed.replace(" ", "")
 
 
 def test_the_search_takes_the_listings_filters_and_a_keyword(client: Client) -> None:
