@@ -11,7 +11,7 @@ from datetime import datetime
 from typing import Annotated
 
 from django.core.serializers.json import DjangoJSONEncoder
-from pydantic import BaseModel, PlainSerializer
+from pydantic import BaseModel, PlainSerializer, WithJsonSchema
 
 _DJANGO_JSON = DjangoJSONEncoder()
 
@@ -24,7 +24,12 @@ def _as_django_writes_it(moment: datetime) -> str:
 # A moment in an answer written by pydantic (``model_dump_json``) as django-ninja writes the
 # others: milliseconds at most, "Z" for UTC. Pydantic alone would write microseconds, so the same
 # session would read differently in the list and in the detail.
-OutMoment = Annotated[datetime, PlainSerializer(_as_django_writes_it, return_type=str, when_used="json")]
+# The API document still says what it is: a date-time.
+OutMoment = Annotated[
+    datetime,
+    PlainSerializer(_as_django_writes_it, return_type=str, when_used="json"),
+    WithJsonSchema({"type": "string", "format": "date-time"}),
+]
 
 
 class Out(BaseModel):

@@ -478,6 +478,18 @@ def test_the_openapi_document_lists_the_programme_endpoints(client: Client) -> N
     assert "patch" in paths["/api/v1/programs/{program_id}"]
 
 
+def test_the_openapi_document_declares_the_answers_moments_as_date_times(client: Client) -> None:
+    schemas = get(client, "/api/v1/openapi.json")["components"]["schemas"]
+
+    def moment(schema: dict[str, Any]) -> dict[str, Any]:
+        return next((s for s in schema.get("anyOf", [schema]) if s.get("type") == "string"), {})
+
+    assert moment(schemas["SessionOut"]["properties"]["start"])["format"] == "date-time"
+    assert moment(schemas["SessionOut"]["properties"]["end"])["format"] == "date-time"
+    assert moment(schemas["ProgramOut"]["properties"]["applications_close_at"])["format"] == "date-time"
+    assert moment(schemas["ProgramDetailOut"]["properties"]["published_at"])["format"] == "date-time"
+
+
 def test_the_search_reads_a_fixed_number_of_queries(client: Client) -> None:
     def queries() -> int:
         with CaptureQueriesContext(connection) as captured:
