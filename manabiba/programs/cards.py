@@ -17,12 +17,12 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.conf import settings
-from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext, ngettext
 
+from manabiba.core.paths import path_with_id
 from manabiba.core.search import search_snippet
 from manabiba.core.templatetags.japanese import lang_ja, ruby
 from manabiba.programs.kept import KeptByProgramme
@@ -99,7 +99,7 @@ def _card_html(program: Program, furigana_on: bool, session: ProgramSession | No
     closing date and support. Written as plain strings, not by a template: a distinct search page
     renders most of its twenty cards for the first time, and Django's template engine made that
     a sixth of the page's time. Every outside value is escaped."""
-    url, words = reverse("programs:detail", args=[program.pk]), _card_words()
+    url, words = path_with_id("programs:detail", program.pk), _card_words()
     head = [
         '<li class="program-card">\n',
         f'  <h3 class="program-card__title"{lang_ja(program.title)}><a href="{url}">'
