@@ -99,6 +99,8 @@ TEMPLATES = [
                 "manabiba.web.context_processors.site",
                 "manabiba.desk.context_processors.desk",
             ],
+            # {% url %} with fixed addresses reversed once (core/templatetags/urls.py).
+            "builtins": ["manabiba.core.templatetags.urls"],
         },
     },
 ]

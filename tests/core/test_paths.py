@@ -41,3 +41,29 @@ def test_the_address_follows_another_urlconf(settings: Settings) -> None:
         path_with_id("programs:detail", 3)
     settings.ROOT_URLCONF = "manabiba.config.urls"
     assert path_with_id("programs:detail", 3) == before
+
+
+def _render(source: str, **context: object) -> str:
+    from django.template import engines
+
+    return engines["django"].from_string(source).render(context)
+
+
+def test_url_tag_without_arguments_gives_the_reversed_address() -> None:
+    assert _render("{% url 'programs:list' %}") == reverse("programs:list")
+    assert _render("{% url name %}", name="programs:list") == reverse("programs:list")
+    assert _render("{% url 'programs:detail' 12 %}") == reverse("programs:detail", args=[12])
+    set_script_prefix("/manabiba/")
+    try:
+        assert _render("{% url 'programs:list' %}") == reverse("programs:list")
+        assert _render("{% url 'programs:list' %}").startswith("/manabiba/")
+    finally:
+        clear_script_prefix()
+    assert not _render("{% url 'programs:list' %}").startswith("/manabiba/")
+
+
+def test_url_tag_for_a_missing_page_raises_or_gives_nothing_as_before() -> None:
+    with pytest.raises(NoReverseMatch):
+        _render("{% url 'nowhere:page' %}")
+    assert _render("{% url 'nowhere:page' as there %}[{{ there }}]") == "[]"
+    assert _render("{% url 'programs:list' as there %}[{{ there }}]") == f"[{reverse('programs:list')}]"
