@@ -447,7 +447,8 @@ def programs_by_id(ids: Iterable[int]) -> dict[int, Program]:
 
 def program_listings(ids: Iterable[int]) -> dict[int, dict[str, Any]]:
     """What the API's catalogue list gives of each programme ``ids`` (its page's address without
-    the host), as plain values, in three statements whatever their number.
+    the host), as plain values, in three statements whatever their number (one round trip on
+    PostgreSQL).
 
     Hand-written SQL, as the catalogue index's build is (table names from the models, values as
     parameters, the same text on SQLite and PostgreSQL), and without joins: the names of the
@@ -464,61 +465,80 @@ def program_listings(ids: Iterable[int]) -> dict[int, dict[str, Any]]:
     listings: dict[int, dict[str, Any]] = {}
     zone = timezone.get_current_timezone()
     path_head, path_tail = path_around_id("programs:detail")
-    with connection.cursor() as cursor:
-        cursor.execute(_listing_sql("programs", len(ids)), ids)
-        rows = cursor.fetchall()
-        if any(not names.knows(*row[12:]) for row in rows):
-            # An organiser or venue added since the names were read, without a change of programme
-            # (one made outside the services): read them again rather than list it without a name.
-            names = _listing_names(fresh=True)
-        for row in rows:
-            (pk, title, title_kana, fee, fee_amount, capacity, application, closes, status, venue_name) = row[:10]
-            (venue_address, is_online, facility_id, room_id, organizer_id, area_id) = row[10:]
-            organizer_name, organizer_kind, organizer_url = names.organizers.get(organizer_id, ("", "", ""))
-            facility_name, facility_address = names.facilities.get(facility_id, (None, ""))
-            listings[pk] = {
-                "id": pk,
-                "title": title,
-                "title_kana": title_kana,
-                "url": f"{path_head}{pk}{path_tail}",
-                "organizer": {"id": organizer_id, "name": organizer_name, "kind": organizer_kind, "url": organizer_url},
-                "categories": [],
-                "audiences": [],
-                "sessions": [],
-                "venue": {
-                    "name": venue_label(facility_name, names.rooms.get(room_id, ""), bool(is_online), venue_name),
-                    "address": facility_address if facility_id is not None else venue_address,
-                    "facility_id": facility_id,
-                    "online": bool(is_online),
-                },
-                "area": {"id": area_id, "name": names.areas.get(area_id, "")} if area_id is not None else None,
-                "fee": fee,
-                "fee_amount": fee_amount,
-                "capacity": capacity,
-                "application": application,
-                "applications_close_at": _local(closes, zone),
-                "status": status,
-            }
-        found = list(listings)
-        if not found:
-            return {}
-        # Fields and audiences in one statement, in the order the catalogue lists them.
-        cursor.execute(_listing_sql("links", len(found)), [*found, *found])
-        links = cursor.fetchall()
-        if any((category_id, audience_id) not in names.order for _pk, category_id, audience_id in links):
-            names = _listing_names(fresh=True)  # a field or audience added since: as above
-        for pk, category_id, audience_id in sorted(links, key=lambda link: names.order.get((link[1], link[2]), (0, 0))):
-            if category_id is not None:
-                name = names.categories.get(category_id, "")
-                listings[pk]["categories"].append({"id": category_id, "name": name})
-            else:
-                listings[pk]["audiences"].append({"id": audience_id, "name": names.audiences.get(audience_id, "")})
-        cursor.execute(_listing_sql("sessions", len(found)), found)
-        for pk, starts_at, ends_at, note in cursor.fetchall():
-            listings[pk]["sessions"].append(
-                {"start": _local(starts_at, zone), "end": _local(ends_at, zone), "note": note}
-            )
+    rows, links, sessions = _listing_rows(ids)
+    if any(not names.knows(*row[12:]) for row in rows):
+        # An organiser or venue added since the names were read, without a change of programme
+        # (one made outside the services): read them again rather than list it without a name.
+        names = _listing_names(fresh=True)
+    for row in rows:
+        (pk, title, title_kana, fee, fee_amount, capacity, application, closes, status, venue_name) = row[:10]
+        (venue_address, is_online, facility_id, room_id, organizer_id, area_id) = row[10:]
+        organizer_name, organizer_kind, organizer_url = names.organizers.get(organizer_id, ("", "", ""))
+        facility_name, facility_address = names.facilities.get(facility_id, (None, ""))
+        listings[pk] = {
+            "id": pk,
+            "title": title,
+            "title_kana": title_kana,
+            "url": f"{path_head}{pk}{path_tail}",
+            "organizer": {"id": organizer_id, "name": organizer_name, "kind": organizer_kind, "url": organizer_url},
+            "categories": [],
+            "audiences": [],
+            "sessions": [],
+            "venue": {
+                "name": venue_label(facility_name, names.rooms.get(room_id, ""), bool(is_online), venue_name),
+                "address": facility_address if facility_id is not None else venue_address,
+                "facility_id": facility_id,
+                "online": bool(is_online),
+            },
+            "area": {"id": area_id, "name": names.areas.get(area_id, "")} if area_id is not None else None,
+            "fee": fee,
+            "fee_amount": fee_amount,
+            "capacity": capacity,
+            "application": application,
+            "applications_close_at": _local(closes, zone),
+            "status": status,
+        }
+    # Fields and audiences in the order the catalogue lists them.
+    if any((category_id, audience_id) not in names.order for _pk, category_id, audience_id in links):
+        names = _listing_names(fresh=True)  # a field or audience added since: as above
+    for pk, category_id, audience_id in sorted(links, key=lambda link: names.order.get((link[1], link[2]), (0, 0))):
+        if pk not in listings:
+            continue  # a programme deleted between the statements (SQLite reads them one by one)
+        if category_id is not None:
+            name = names.categories.get(category_id, "")
+            listings[pk]["categories"].append({"id": category_id, "name": name})
+        else:
+            listings[pk]["audiences"].append({"id": audience_id, "name": names.audiences.get(audience_id, "")})
+    for pk, starts_at, ends_at, note in sessions:
+        if pk not in listings:
+            continue
+        listings[pk]["sessions"].append({"start": _local(starts_at, zone), "end": _local(ends_at, zone), "note": note})
     return listings
+
+
+_Rows = list[tuple[Any, ...]]
+
+
+def _listing_rows(ids: list[int]) -> tuple[_Rows, _Rows, _Rows]:
+    """The rows of ``program_listings``'s three statements: programmes, links, sessions."""
+    parts = ("programs", "links", "sessions")
+    params = {"programs": ids, "links": [*ids, *ids], "sessions": ids}
+    with connection.cursor() as cursor:
+        if connection.vendor != "postgresql":
+            found = []
+            for part in parts:
+                cursor.execute(_listing_sql(part, len(ids)), params[part])
+                found.append(cursor.fetchall())
+            return found[0], found[1], found[2]
+        # One round trip and one snapshot for the three: psycopg binds the values on the client
+        # (Django's default) and then sends several statements at once. Each statement cost about
+        # 0.17 ms here before PostgreSQL did any work: a third of a distinct API search's reading.
+        cursor.execute("; ".join(_listing_sql(part, len(ids)) for part in parts), [v for p in parts for v in params[p]])
+        programmes = cursor.fetchall()
+        cursor.nextset()
+        links = cursor.fetchall()
+        cursor.nextset()
+        return programmes, links, cursor.fetchall()
 
 
 @dataclass(frozen=True)
