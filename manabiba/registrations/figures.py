@@ -2,8 +2,7 @@
 anonymous ``ParticipationFigure`` kept for each, so a past year's figures stay exact."""
 
 from collections import Counter
-from collections.abc import Hashable, Iterable
-from typing import Any
+from collections.abc import Iterable
 
 from django.db import connection
 from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, Sum
@@ -234,27 +233,13 @@ def participation_figures(year: FiscalYear, filters: FigureFilter) -> Section:
     )
 
 
-def _program_of(row: Any) -> Hashable:
-    """A row's programme for ``_years_of_programs``: its days when the row holds the programme
-    already (a registration placed under the programme's lock), else its id."""
-    program = row._state.fields_cache.get("program")
-    if program is not None and not {"first_starts_at", "last_ends_at"} & program.get_deferred_fields():
-        return (program.first_starts_at, program.last_ends_at)
-    program_id: int | None = row.program_id
-    return program_id
-
-
-def _years_of_programs(keys: set[object]) -> set[int]:
-    """The fiscal years of programmes given by their days (``_program_of``) or, in one query, by id:
-    after an application's commit, the programme read under its lock answers without a read."""
-    years = years_of_days(key for key in keys if isinstance(key, tuple))
-    program_ids = [key for key in keys if key is not None and not isinstance(key, tuple)]
-    if program_ids:
-        # Unordered: the programme's default order is only cost.
-        years |= years_of_days(
-            Program.objects.filter(pk__in=program_ids).order_by().values_list("first_starts_at", "last_ends_at")
-        )
-    return years
+def _years_of_programs(program_ids: set[object]) -> set[int]:
+    # Read after every registration's commit: unordered (the programme's default order is only cost).
+    return years_of_days(
+        Program.objects.filter(pk__in=[pk for pk in program_ids if pk is not None])
+        .order_by()
+        .values_list("first_starts_at", "last_ends_at")
+    )
 
 
 def _years_of_registrations(registration_ids: set[object]) -> set[int]:
@@ -268,10 +253,10 @@ def _years_of_registrations(registration_ids: set[object]) -> set[int]:
 def participation_figure_sources() -> list[FigureSource]:
     """What ``participation_figures`` reads; a registration counts in its programme's year."""
     return [
-        FigureSource(Registration, key=_program_of, years=_years_of_programs),
-        FigureSource(ParticipationFigure, key=_program_of, years=_years_of_programs),
+        FigureSource(Registration, key=lambda row: row.program_id, years=_years_of_programs),
+        FigureSource(ParticipationFigure, key=lambda row: row.program_id, years=_years_of_programs),
         FigureSource(Attendance, key=lambda row: row.registration_id, years=_years_of_registrations),
-        FigureSource(LotteryDraw, key=_program_of, years=_years_of_programs),
+        FigureSource(LotteryDraw, key=lambda row: row.program_id, years=_years_of_programs),
         FigureSource(Program, key=program_held_days, track_loaded=True),
         FigureSource(Program.categories.through, key=program_held_days),
         FigureSource(Organizer),

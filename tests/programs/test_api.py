@@ -18,7 +18,7 @@ from manabiba.core.models import AuditEntry
 from manabiba.facilities.factories import FacilityFactory, RoomFactory
 from manabiba.programs.factories import AudienceFactory, CategoryFactory, OrganizerFactory, ProgramFactory
 from manabiba.programs.models import Organizer, Program
-from manabiba.programs.selectors import catalogue_changed
+from manabiba.programs.selectors import catalogue_changed, program_listings
 from manabiba.programs.services import program_update
 
 pytestmark = pytest.mark.django_db
@@ -525,3 +525,18 @@ def test_the_search_keeps_each_items_programme_until_it_changes(client: Client) 
     assert [item["title"] for item in get(client, "/api/v1/programs", q="陶芸", limit=10)["items"]] == [
         "陶芸入門（秋）"
     ]
+
+
+def test_items_are_the_same_read_together_or_one_by_one(monkeypatch: pytest.MonkeyPatch) -> None:
+    # On PostgreSQL the three statements go in one round trip, unless the connection binds values
+    # on the server (then one by one): what a caller gets must not depend on it.
+    programs = [
+        ProgramFactory(published=True, course=True, categories=[CategoryFactory()], audiences=[AudienceFactory()])
+        for _ in range(3)
+    ]
+    ids = [p.pk for p in programs]
+    together = program_listings(ids)
+    monkeypatch.setitem(connection.settings_dict["OPTIONS"], "server_side_binding", True)
+    one_by_one = program_listings(ids)
+    assert together == one_by_one
+    assert all(together[pk]["sessions"] and len(together[pk]["categories"]) == 1 for pk in ids)

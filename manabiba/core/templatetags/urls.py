@@ -25,11 +25,14 @@ class FixedURLNode(URLNode):
 
     def render(self, context: Any) -> str:
         view_name = self.view_name.resolve(context)
-        # The application namespace in force, as Django's tag finds it.
-        request = getattr(context, "request", None)
-        current_app = getattr(request, "current_app", None)
-        if current_app is None:
-            current_app = getattr(getattr(request, "resolver_match", None), "namespace", None)
+        # The application namespace in force, exactly as Django's tag finds it.
+        try:
+            current_app = context.request.current_app
+        except AttributeError:
+            try:
+                current_app = context.request.resolver_match.namespace
+            except AttributeError:
+                current_app = None
         try:
             url = path_of(view_name, current_app)
         except NoReverseMatch:
