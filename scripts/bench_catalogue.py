@@ -142,6 +142,9 @@ def _env(workdir: Path, **extra: str) -> dict[str, str]:
 
 def setup(workdir: Path) -> None:
     os.environ.pop("DEBUG", None)
+    # Each server its own process-local cache, as the report says: with a shared Redis the server
+    # that keeps nothing could be answered from the page and answer caches of the one before it.
+    os.environ.pop("REDIS_URL", None)
     os.environ.update(_env(workdir))
     sys.path.insert(0, str(ROOT))
     import django
