@@ -9,6 +9,10 @@ from manabiba.core import views as core_views
 urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
     path("readyz", core_views.readyz, name="readyz"),
+    # The catalogue and its API before the rest: the resolver tries the patterns in order (each
+    # include a pattern of its own to match), and these two answer most of the city's requests.
+    path("programs/", include("manabiba.programs.urls")),
+    path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     # The one-click unsubscribe link of every list mail (core.unsubscribe).
     path("unsubscribe/<str:list_name>/<str:token>/", core_views.unsubscribe, name="unsubscribe"),
@@ -27,7 +31,6 @@ urlpatterns = [
     path("staff/reports/", include("manabiba.reports.urls")),
     path("staff/", include("manabiba.accounts.staff_urls")),
     path("facilities/", include("manabiba.facilities.urls")),
-    path("programs/", include("manabiba.programs.urls")),
     path("registrations/", include("manabiba.registrations.urls")),
     path("groups/", include("manabiba.communities.urls")),
     path("talents/", include("manabiba.talents.urls")),
@@ -39,7 +42,6 @@ urlpatterns = [
     path("exchanges/", include("manabiba.exchanges.urls")),
     path("opendata/", include("manabiba.opendata.urls")),
     path("alerts/", include("manabiba.alerts.urls")),
-    path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
     path("", include("manabiba.web.urls")),
 ]

@@ -55,6 +55,7 @@ __all__ = [
     "search_source_register",
     "search_sources",
     "search_words",
+    "snippet_words",
 ]
 
 # A query longer than this is cut: nobody types more, and each word costs an index lookup.
@@ -520,15 +521,22 @@ def _render(text: str, spans: list[tuple[int, int]], start: int, end: int) -> It
         yield "…"
 
 
-def search_snippet(text: str, query: str, *, length: int | None = 160) -> str:
+def snippet_words(query: str) -> list[QueryWord]:
+    """The words ``search_snippet`` marks for ``query``: analysed once for a page of snippets."""
+    return search_words(query) if normalize(query) else []
+
+
+def search_snippet(text: str, query: str, *, length: int | None = 160, words: list[QueryWord] | None = None) -> str:
     """``text`` as escaped HTML with the parts that matched ``query`` in ``<mark>``.
 
     Matching goes by normalised form, so a query in katakana marks the same word in hiragana,
     a reading marks its kanji and スマホ marks スマートフォン. With ``length`` a long text is cut
-    to a window around the first match.
+    to a window around the first match. ``words``: ``snippet_words(query)``, when the caller
+    marks several texts with one query.
     """
     text = unicodedata.normalize("NFC", text)
-    words = search_words(query) if normalize(query) else []
+    if words is None:
+        words = snippet_words(query)
     spans = _marked_spans(text, words) if words else []
     start, end = _window(text, spans, length) if length is not None else (0, len(text))
     return "".join(_render(text, spans, start, end))

@@ -76,6 +76,27 @@ class _RecentBits:
             self._bytes = 0
 
 
+class _QueryBits(_RecentBits):
+    """The rare terms' bits as one query sees them: each computed once for the query (its tiers ask
+    a term again in every scope that holds its field: title, then across fields, then as a
+    beginning), then taken from those kept between queries, if any."""
+
+    def __init__(self, kept: _RecentBits) -> None:
+        self._between = kept
+        self._own: dict[tuple[int, str], int] = {}
+
+    def get(self, key: tuple[int, str]) -> int | None:
+        found = self._own.get(key)
+        return found if found is not None else self._between.get(key)
+
+    def put(self, key: tuple[int, str], bits: int) -> None:
+        self._own[key] = bits
+        self._between.put(key, bits)
+
+    def clear(self) -> None:
+        self._own.clear()
+
+
 def epoch_sql(column: str) -> str:
     """SQL for a datetime column in Unix seconds (whole seconds on SQLite, as its rank key)."""
     if connection.vendor == "sqlite":
@@ -171,8 +192,8 @@ def term_index_build(
     ids = tuple(pk for _start, pk in placed)
     position = {pk: index for index, pk in enumerate(ids)}
     size = len(ids)
-    fields = tuple(_postings(entries, column, position)[0] for column in (2, 3, 4))
-    grams, gram_texts = _postings(entries, 5, position)
+    fields = tuple(_postings(entries, column, position, dense=WORDS_DENSE)[0] for column in (2, 3, 4))
+    grams, gram_texts = _postings(entries, 5, position, dense=GRAMS_DENSE)
     vocabulary = tuple(sorted({term for field in fields for term in field}))
     gram_text = array("i", [-1]) * size
     for number, holders in enumerate(gram_texts.values()):
@@ -194,7 +215,7 @@ def term_index_build(
 
 
 def _postings(
-    entries: dict[int, tuple[Any, ...]], column: int, position: dict[int, int]
+    entries: dict[int, tuple[Any, ...]], column: int, position: dict[int, int], *, dense: int
 ) -> tuple[dict[str, Postings], dict[str, "array[int]"]]:
     """Each term of one column with the entries holding it; and each distinct text of the column
     with its entries (recurring programmes repeat their texts: each is split once)."""
@@ -213,13 +234,19 @@ def _postings(
             if found is None:
                 found = terms[term] = array("i")
             found.extend(holders)
-    # Bits cost size/8 bytes however few they are, positions 4 bytes each but must become bits
-    # for every query: a term held by more than one entry in 64 is kept as bits (at most twice
-    # its positions' memory), rarer ones as positions (at most one in 64 to turn into bits).
     postings: dict[str, Postings] = {
-        term: bits_of_positions(held, size) if len(held) * 64 > size else held for term, held in terms.items()
+        term: bits_of_positions(held, size) if len(held) * dense > size else held for term, held in terms.items()
     }
     return postings, by_text
+
+
+# Bits cost size/8 bytes however few they are, positions 4 bytes each but must become bits for every
+# query that asks the term (about 80 ns a position here). A word held by more than one entry in
+# 128 is kept as bits (at most four times its positions' memory): at 100,000 programmes that took
+# half the positions a distinct query turns into bits, for 6 MB more a process than one in 64.
+# Bigrams are asked only when no entry holds the query's words: one in 64 (at most twice).
+WORDS_DENSE = 128
+GRAMS_DENSE = 64
 
 
 # --- a query's tiers ------------------------------------------------------------------------------
@@ -314,6 +341,7 @@ def query_tiers(index: TermIndex, query: str) -> list[int]:
     words = search_words(query)
     if not words:
         return []
+    index = dataclasses.replace(index, recent=_QueryBits(index.recent))
     every = SCOPE_FIELDS["any"]
     scopes = [SCOPE_FIELDS["title"], SCOPE_FIELDS["body"], SCOPE_FIELDS["venue"]]
     if len(words) > 1:

@@ -22,13 +22,14 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext, ngettext
 
+from manabiba.core.japanese import QueryWord
 from manabiba.core.paths import path_with_id
-from manabiba.core.search import search_snippet
+from manabiba.core.search import search_snippet, snippet_words
 from manabiba.core.templatetags.japanese import lang_ja, ruby
 from manabiba.programs.kept import KeptByProgramme
 from manabiba.programs.models import Program, ProgramSession
-from manabiba.programs.selectors import catalogue_version, program_cards_by_id
-from manabiba.programs.templatetags.programme_dates import datetime_label, next_session, session_label, sessions_after
+from manabiba.programs.selectors import CardProgram, catalogue_version, program_cards_by_id
+from manabiba.programs.templatetags.programme_dates import datetime_label, session_label
 from manabiba.programs.templatetags.programme_fees import fee_html
 
 
@@ -60,7 +61,8 @@ def program_cards(
     if missing:
         for pk, program in program_cards_by_id(missing).items():
             cards[pk] = _cards.put(pk, version, variant, _render(program, furigana_on))
-    return [mark_safe(card.head + _text(card, query) + card.tail) for pk in ids if (card := cards.get(pk))]
+    words = snippet_words(query) if query.strip() else []
+    return [mark_safe(card.head + _text(card, query, words) + card.tail) for pk in ids if (card := cards.get(pk))]
 
 
 def forget_cards() -> None:
@@ -68,8 +70,8 @@ def forget_cards() -> None:
     _cards.clear()
 
 
-def _render(program: Program, furigana_on: bool) -> _Card:
-    session = next_session(program)
+def _render(program: CardProgram, furigana_on: bool) -> _Card:
+    session = program.next_session
     head, tail = _card_html(program, furigana_on, session)
     until = math.inf
     if session is not None and (session.ends_at or session.starts_at) >= timezone.now():
@@ -94,7 +96,7 @@ def _card_words() -> dict[str, str]:
     }
 
 
-def _card_html(program: Program, furigana_on: bool, session: ProgramSession | None) -> tuple[str, str]:
+def _card_html(program: CardProgram, furigana_on: bool, session: ProgramSession | None) -> tuple[str, str]:
     """A card's HTML before and after its text: title, state, next session, venue, organiser, fee,
     closing date and support. Written as plain strings, not by a template: a distinct search page
     renders most of its twenty cards for the first time, and Django's template engine made that
@@ -111,7 +113,7 @@ def _card_html(program: Program, furigana_on: bool, session: ProgramSession | No
         head.append(f'  <p class="tag">{words["finished"]}</p>\n')
     head.append('  <dl class="details">\n')
     if session is not None:
-        later = sessions_after(program, session)
+        later = program.later_sessions
         # The space is the translation's: English wants one, Japanese brackets none.
         more = (
             ngettext(" and %(counter)s more session", " and %(counter)s more sessions", later) % {"counter": later}
@@ -123,7 +125,7 @@ def _card_html(program: Program, furigana_on: bool, session: ProgramSession | No
     venue = program.venue_label
     if venue:
         head.append(f"    <dt>{words['venue']}</dt><dd{lang_ja(venue)}>{escape(venue)}</dd>\n")
-    organizer = program.organizer.name
+    organizer = program.organizer_name
     head.append(f"    <dt>{words['organiser']}</dt><dd{lang_ja(organizer)}>{escape(organizer)}</dd>\n")
     head.append(f"    <dt>{words['fee']}</dt><dd>{fee_html(program)}</dd>\n")
     if program.applications_close_at and program.application != Program.Application.NONE:
@@ -146,8 +148,8 @@ def _paragraph(css_class: str, html: str) -> str:
     return f'<p class="{css_class}"{lang_ja(html)}>{html}</p>'
 
 
-def _text(card: _Card, query: str) -> str:
+def _text(card: _Card, query: str, words: list[QueryWord]) -> str:
     if not query.strip() or not card.text:
         return card.summary
     # search_snippet escapes the text itself and adds only <mark>: the one place we trust HTML from.
-    return _paragraph("program-card__snippet", search_snippet(card.text, query))
+    return _paragraph("program-card__snippet", search_snippet(card.text, query, words=words))

@@ -132,11 +132,21 @@ KEYWORD_BYTES_KEPT = 16_000_000
 KEYWORDS_KEPT = 5_000
 
 
+# Not keeping keywords' matches between requests (CATALOGUE_KEYWORD_CACHE off): each thread still
+# remembers the one its request asked, so that a page and its facets, asked one after the other,
+# share one computation. Forgotten when the thread's next request starts (``forget_request_keyword``).
+_request_keyword = threading.local()
+
+
 def keyword_matches(index: CatalogueIndex, query: str, *, keep: bool = True) -> KeywordMatches:
     """``query``'s matches in ``index``, from the terms in memory (``core.search_memory``); kept with
-    the index (unless not ``keep``) until the catalogue changes."""
+    the index (unless not ``keep``: then for the request only) until the catalogue changes."""
     key = " ".join(query.split())
-    found = index.keywords.get(key) if keep else None
+    if keep:
+        found = index.keywords.get(key)
+    else:
+        asked: tuple[CatalogueIndex, str, KeywordMatches] | None = getattr(_request_keyword, "asked", None)
+        found = asked[2] if asked is not None and asked[0] is index and asked[1] == key else None
     if found is None:
         tiers = query_tiers(index.terms, query)
         every = 0
@@ -146,7 +156,14 @@ def keyword_matches(index: CatalogueIndex, query: str, *, keep: bool = True) -> 
         if keep:
             with _lock:
                 index.keywords.keep(key, found)
+        else:
+            _request_keyword.asked = (index, key, found)
     return found
+
+
+def forget_request_keyword() -> None:
+    """Forget the keyword this thread's last request asked (see ``_request_keyword``)."""
+    _request_keyword.asked = None
 
 
 def keyword_page(index: CatalogueIndex, matches: KeywordMatches, allowed: int, now: datetime, limit: int) -> list[int]:

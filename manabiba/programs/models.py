@@ -1,6 +1,9 @@
 """Programmes, their sessions and organisers, and the classifications they are found by."""
 
-from datetime import date, time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from typing import TypeVar
 
 from django.conf import settings
 from django.db import models
@@ -267,6 +270,29 @@ def venue_label(facility_name: str | None, room_name: str, is_online: bool, venu
     if is_online and not venue_name:
         return str(_("online"))
     return venue_name
+
+
+@dataclass(frozen=True)
+class SessionTimes:
+    """A session's times as plain values: given to the services that write sessions, or read
+    without a model instance for a catalogue card."""
+
+    starts_at: datetime
+    ends_at: datetime | None = None
+    note: str = ""
+
+
+_Timed = TypeVar("_Timed", "ProgramSession", SessionTimes)
+
+
+def next_of_sessions(sessions: Sequence[_Timed], now: datetime) -> _Timed | None:
+    """Of a programme's ``sessions`` in order, the one a resident can still go to (the last one once
+    all are over): a course that began months ago and still meets weekly is shown by its next
+    meeting, not by its first."""
+    for session in sessions:
+        if (session.ends_at or session.starts_at) >= now:
+            return session
+    return sessions[-1] if sessions else None
 
 
 # A session whose time is not known (an open-data row that gives only a date) is stored from

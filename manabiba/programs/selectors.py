@@ -33,11 +33,21 @@ from manabiba.programs.catalogue_index import (
     catalogue_index,
     combined,
     filter_bits,
+    forget_request_keyword,
     keyword_matches,
     keyword_page,
     supports,
 )
-from manabiba.programs.models import Audience, Category, Organizer, Program, ProgramSession, venue_label
+from manabiba.programs.models import (
+    Audience,
+    Category,
+    Organizer,
+    Program,
+    ProgramSession,
+    SessionTimes,
+    next_of_sessions,
+    venue_label,
+)
 
 SEARCH_KIND = "programs.program"
 
@@ -214,9 +224,17 @@ def _ranked_ids(query: str, now: datetime, *, complete: bool = False, limit: int
     )
 
 
-# With CATALOGUE_KEYWORD_CACHE off, each thread remembers only its last keyword: a page and its
-# facets, asked one after the other in one request, still share one ranking.
+# With CATALOGUE_KEYWORD_CACHE off, each thread remembers only its request's keyword: a page and its
+# facets, asked one after the other in one request, still share one ranking. Forgotten when the
+# thread's next request starts (``forget_request_keywords``).
 _last_keyword = threading.local()
+
+
+def forget_request_keywords(**_kwargs: Any) -> None:
+    """Forget the keyword rankings this thread's last request asked, when keywords are not kept
+    between requests (connected to ``request_started``): the next request computes its own."""
+    _last_keyword.__dict__.clear()
+    forget_request_keyword()
 
 
 def _keyword_cached(key: str, compute: Callable[[], list[int]]) -> list[int]:
@@ -451,7 +469,7 @@ def program_listings(ids: Iterable[int]) -> dict[int, dict[str, Any]]:
     PostgreSQL).
 
     Hand-written SQL, as the catalogue index's build is (table names from the models, values as
-    parameters, the same text on SQLite and PostgreSQL), and without joins: the names of the
+    parameters; the ids as one array on PostgreSQL), and without joins: the names of the
     organisers, venues, areas, fields and audiences come from ``_listing_names``, read once a
     minute. On a distinct API search, reading twenty programmes with their relations as model
     instances took three quarters of the request; through ``values_list`` the ORM still spent six
@@ -521,26 +539,49 @@ _Rows = list[tuple[Any, ...]]
 
 def _listing_rows(ids: list[int]) -> tuple[_Rows, _Rows, _Rows]:
     """The rows of ``program_listings``'s three statements: programmes, links, sessions."""
-    parts = ("programs", "links", "sessions")
-    params = {"programs": ids, "links": [*ids, *ids], "sessions": ids}
+    programmes, links, sessions = _read_together(
+        [
+            (_listing_sql("programs", len(ids)), _ids_params(ids)),
+            (_listing_sql("links", len(ids)), _ids_params(ids) * 2),
+            (_listing_sql("sessions", len(ids)), _ids_params(ids)),
+        ]
+    )
+    return programmes, links, sessions
+
+
+def _ids_params(ids: list[int]) -> list[Any]:
+    """The parameters of ``_among_ids``: on PostgreSQL the ids as one array, so that a statement's
+    text stays the same whatever their number and psycopg parses it once (it keeps no statement of
+    over fifty parameters); elsewhere one each."""
+    return [ids] if connection.vendor == "postgresql" else ids
+
+
+def _among_ids(count: int) -> str:
+    """SQL for "is one of ``count`` ids" after a column, with ``_ids_params``'s parameters."""
+    return "= ANY(%s)" if connection.vendor == "postgresql" else f"IN ({', '.join(['%s'] * count)})"
+
+
+def _read_together(statements: list[tuple[str, list[Any]]]) -> list[_Rows]:
+    """The rows of each statement (SQL, parameters), in one round trip on PostgreSQL."""
     with connection.cursor() as cursor:
         # Several statements at once need psycopg's client-side binding (Django's default).
         one_by_one = connection.vendor != "postgresql" or connection.settings_dict["OPTIONS"].get("server_side_binding")
         if one_by_one:
             found = []
-            for part in parts:
-                cursor.execute(_listing_sql(part, len(ids)), params[part])
+            for sql, params in statements:
+                cursor.execute(sql, params)
                 found.append(cursor.fetchall())
-            return found[0], found[1], found[2]
-        # One round trip for the three: each statement cost about 0.17 ms here before PostgreSQL
-        # did any work, a third of a distinct API search's reading. Each still sees what was
-        # committed when it ran, as on SQLite: rows of a programme gone in between are skipped.
-        cursor.execute("; ".join(_listing_sql(part, len(ids)) for part in parts), [v for p in parts for v in params[p]])
-        programmes = cursor.fetchall()
-        cursor.nextset()
-        links = cursor.fetchall()
-        cursor.nextset()
-        return programmes, links, cursor.fetchall()
+            return found
+        # One round trip: each statement cost about 0.17 ms here before PostgreSQL did any work,
+        # a third of a distinct API search's reading. Each still sees what was committed when it
+        # ran, as on SQLite: the callers skip rows of a programme gone in between.
+        cursor.execute(
+            "; ".join(sql for sql, _params in statements), [v for _sql, params in statements for v in params]
+        )
+        found = [cursor.fetchall()]
+        while cursor.nextset():
+            found.append(cursor.fetchall())
+        return found
 
 
 @dataclass(frozen=True)
@@ -600,34 +641,44 @@ def _listing_tables(vendor: str) -> dict[str, str]:
             ("program_category", Program.categories.through),
             ("program_audience", Program.audiences.through),
             ("session", ProgramSession),
+            ("organizer", Organizer),
+            ("facility", Facility),
+            ("room", Room),
         )
     }
 
 
 def _listing_sql(part: str, count: int) -> str:
-    """One of ``program_listings``'s statements, for ``count`` programme ids (passed as parameters;
-    twice for ``links``)."""
+    """One of ``program_listings``'s statements, for ``count`` programme ids (``_ids_params``; twice
+    for ``links``)."""
     table = _listing_tables(connection.vendor)
-    ids = ", ".join(["%s"] * count)
+    among = _among_ids(count)
     if part == "programs":
         return (
             "SELECT id, title, title_kana, fee, fee_amount, capacity, application,"  # noqa: S608
             " CAST(applications_close_at AS TEXT),"
             " status, venue_name, venue_address, is_online, facility_id, room_id, organizer_id, area_id"
-            f" FROM {table['program']} WHERE id IN ({ids})"
+            f" FROM {table['program']} WHERE id {among}"
         )
     if part == "links":
         return (
             f"SELECT program_id, category_id, NULL FROM {table['program_category']}"  # noqa: S608
-            f" WHERE program_id IN ({ids})"
+            f" WHERE program_id {among}"
             f" UNION ALL SELECT program_id, NULL, audience_id FROM {table['program_audience']}"
-            f" WHERE program_id IN ({ids})"
+            f" WHERE program_id {among}"
         )
     assert part == "sessions", part
     return (
         f"SELECT program_id, CAST(starts_at AS TEXT), CAST(ends_at AS TEXT), note FROM {table['session']}"  # noqa: S608
-        f" WHERE program_id IN ({ids}) ORDER BY starts_at, id"
+        f" WHERE program_id {among} ORDER BY starts_at, id"
     )
+
+
+def _moment(moment: str, zone: tzinfo) -> datetime:
+    """``_local`` of a column that is never empty."""
+    local = _local(moment, zone)
+    assert local is not None
+    return local
 
 
 def _local(moment: str | None, zone: tzinfo) -> datetime | None:
@@ -644,44 +695,95 @@ def _local(moment: str | None, zone: tzinfo) -> datetime | None:
     return parsed.astimezone(zone)
 
 
-def program_cards_by_id(ids: Iterable[int]) -> dict[int, Program]:
-    """The programmes ``ids`` with what a catalogue card shows of them (organiser, venue, sessions in
-    order), in two queries: a card names no field, audience or area, so they are not read."""
+@dataclass(frozen=True)
+class CardProgram:
+    """What a catalogue card shows of a programme (``programs.cards``), read without model instances."""
+
+    pk: int
+    title: str
+    status: str
+    summary: str
+    description: str
+    easy_summary: str
+    venue_label: str
+    organizer_name: str
+    fee: str
+    fee_amount: int | None
+    fee_note: str
+    application: str
+    applications_close_at: datetime | None
+    wheelchair_accessible: bool
+    childcare_available: bool
+    sign_language: bool
+    next_session: ProgramSession | None  # the one a resident can still go to (``next_of_sessions``)
+    later_sessions: int  # how many start after it
+
+
+def program_cards_by_id(ids: Iterable[int]) -> dict[int, CardProgram]:
+    """What a catalogue card shows of each programme ``ids`` (organiser, venue, next session), in two
+    statements whatever their number (one round trip on PostgreSQL). A card names no field,
+    audience or area, so they are not read.
+
+    Hand-written SQL, as ``program_listings`` is, for the same reason: on a search page whose cards
+    were not kept, reading twenty programmes with their organiser, venue and sessions as model
+    instances cost a fifth of the page (docs/performance.md)."""
     ids = list(ids)
     if not ids:
         return {}
-    programs = (
-        Program.objects.filter(pk__in=ids)
-        .select_related("organizer", "facility", "room")
-        .only(*_CARD_FIELDS)
-        .order_by()
-        .prefetch_related(_sessions_in_order())
+    table, among = _listing_tables(connection.vendor), _among_ids(len(ids))
+    rows, session_rows = _read_together(
+        [
+            (
+                "SELECT p.id, p.title, p.status, p.summary, p.description, p.easy_summary, p.venue_name, p.is_online,"  # noqa: S608
+                " p.fee, p.fee_amount, p.fee_note, p.application, CAST(p.applications_close_at AS TEXT),"
+                " p.wheelchair_accessible, p.childcare_available, p.sign_language, o.name, f.name, r.name"
+                f" FROM {table['program']} p JOIN {table['organizer']} o ON o.id = p.organizer_id"
+                f" LEFT JOIN {table['facility']} f ON f.id = p.facility_id"
+                f" LEFT JOIN {table['room']} r ON r.id = p.room_id"
+                f" WHERE p.id {among}",
+                _ids_params(ids),
+            ),
+            (
+                f"SELECT program_id, CAST(starts_at AS TEXT), CAST(ends_at AS TEXT) FROM {table['session']}"  # noqa: S608
+                f" WHERE program_id {among} ORDER BY starts_at, id",
+                _ids_params(ids),
+            ),
+        ]
     )
-    return {p.pk: p for p in programs}
-
-
-# What a card shows (programs/cards.py): reading only these columns of the programme and of its
-# organiser and venue halves the cost of the query in Django (most of it is the columns' conversions).
-_CARD_FIELDS = (
-    "title",
-    "status",
-    "summary",
-    "description",
-    "easy_summary",
-    "venue_name",
-    "is_online",
-    "fee",
-    "fee_amount",
-    "fee_note",
-    "application",
-    "applications_close_at",
-    "wheelchair_accessible",
-    "childcare_available",
-    "sign_language",
-    "organizer__name",
-    "facility__name",
-    "room__name",
-)
+    zone = timezone.get_current_timezone()
+    sessions: dict[int, list[SessionTimes]] = {}
+    for pk, starts_at, ends_at in session_rows:
+        sessions.setdefault(pk, []).append(SessionTimes(_moment(starts_at, zone), _local(ends_at, zone)))
+    cards: dict[int, CardProgram] = {}
+    now = timezone.now()
+    for row in rows:
+        (pk, title, status, summary, description, easy_summary, venue_name, is_online, fee, fee_amount) = row[:10]
+        (fee_note, application, closes, wheelchair, childcare, sign_language, organizer, facility, room) = row[10:]
+        held = sessions.get(pk, [])
+        upcoming = next_of_sessions(held, now)
+        cards[pk] = CardProgram(
+            pk=pk,
+            title=title,
+            status=status,
+            summary=summary,
+            description=description,
+            easy_summary=easy_summary,
+            venue_label=venue_label(facility, room or "", bool(is_online), venue_name),
+            organizer_name=organizer,
+            fee=fee,
+            fee_amount=fee_amount,
+            fee_note=fee_note,
+            application=application,
+            applications_close_at=_local(closes, zone),
+            wheelchair_accessible=bool(wheelchair),
+            childcare_available=bool(childcare),
+            sign_language=bool(sign_language),
+            next_session=ProgramSession(program_id=pk, starts_at=upcoming.starts_at, ends_at=upcoming.ends_at)
+            if upcoming
+            else None,
+            later_sessions=sum(1 for other in held if upcoming and other.starts_at > upcoming.starts_at),
+        )
+    return cards
 
 
 def _page_ids(filters: ProgramFilters, *, offset: int, limit: int, now: datetime) -> tuple[int, list[int]]:

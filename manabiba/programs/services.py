@@ -1,7 +1,6 @@
 """Writes for programmes: create, edit, the status workflow, and keeping the search index in step."""
 
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
 from datetime import datetime, time
 from typing import Any
 
@@ -19,7 +18,15 @@ from manabiba.accounts.services import mail_to_user
 from manabiba.core.audit import audit_log
 from manabiba.core.holidays import is_day_off
 from manabiba.core.search import SearchDocument, search_index_move, search_index_remove, search_index_update
-from manabiba.programs.models import Audience, Category, ClashAcknowledgement, Organizer, Program, ProgramSession
+from manabiba.programs.models import (
+    Audience,
+    Category,
+    ClashAcknowledgement,
+    Organizer,
+    Program,
+    ProgramSession,
+)
+from manabiba.programs.models import SessionTimes as SessionTimes  # what the services take, as before
 from manabiba.programs.permissions import can_edit_program, can_publish_program
 from manabiba.programs.selectors import SEARCH_KIND, author_organizer, catalogue_changed
 
@@ -46,13 +53,6 @@ PROGRAM_FIELDS = frozenset(
         "created_by",
     }
 )
-
-
-@dataclass(frozen=True)
-class SessionTimes:
-    starts_at: datetime
-    ends_at: datetime | None = None
-    note: str = ""
 
 
 def time_band_of(starts_at: datetime) -> str:

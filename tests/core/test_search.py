@@ -315,10 +315,10 @@ def test_the_index_in_memory_ranks_as_the_database_at_every_moment(catalogue: No
 def test_a_rare_terms_bits_kept_for_the_next_query_give_the_same_ranking(
     catalogue: None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # A term held by fewer than one entry in 64 is kept as positions and made bits when a query asks;
+    # A word held by fewer than one entry in 128 is kept as positions and made bits when a query asks;
     # the bits are kept for the next query within a byte budget, and never change an answer.
     base = timezone.now().replace(second=0, microsecond=0)
-    for n in range(140):
+    for n in range(300):
         add(1000 + n, f"集会{n}", starts_at=base + timedelta(hours=n))
     add(700, "盆栽の会", starts_at=base + timedelta(hours=3))
     add(701, "盆栽教室", starts_at=base + timedelta(hours=5))
@@ -333,8 +333,16 @@ def test_a_rare_terms_bits_kept_for_the_next_query_give_the_same_ranking(
 
     monkeypatch.setattr(search_memory, "TERM_BITS_KEPT_BYTES", 0)
     index.recent.clear()
+    made: list[int] = []
+    bits_of_positions = search_memory.bits_of_positions
+    monkeypatch.setattr(
+        search_memory, "bits_of_positions", lambda held, size: made.append(len(held)) or bits_of_positions(held, size)
+    )
     assert search_memory.ranked_ids(index, search_memory.query_tiers(index, "盆栽"), base, limit=100) == expected
     assert index.recent.get((0, "盆栽")) is None  # over the budget: not kept
+    # Nothing kept between queries, a query still makes each term's bits once, though its tiers ask
+    # the title's terms again across fields and as beginnings of words.
+    assert made == [2]
 
 
 def test_the_most_recently_asked_terms_are_the_ones_kept() -> None:

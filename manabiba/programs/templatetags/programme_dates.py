@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import get_language, pgettext
 
 from manabiba.core.dates import format_day, format_moment, format_month
-from manabiba.programs.models import Program, ProgramSession
+from manabiba.programs.models import Program, ProgramSession, next_of_sessions
 
 register = template.Library()
 
@@ -92,17 +92,7 @@ def next_session(program: Program) -> ProgramSession | None:
     A course that began months ago and still meets weekly is shown by its next meeting,
     not by its first. Reads the prefetched sessions, so it costs no query.
     """
-    sessions = list(program.sessions.all())
-    now = timezone.now()
-    for session in sessions:
-        if (session.ends_at or session.starts_at) >= now:
-            return session
-    return sessions[-1] if sessions else None
-
-
-@register.filter
-def sessions_after(program: Program, session: ProgramSession) -> int:
-    return sum(1 for other in program.sessions.all() if other.starts_at > session.starts_at)
+    return next_of_sessions(list(program.sessions.all()), timezone.now())
 
 
 @register.filter
