@@ -670,7 +670,8 @@ def _listing_sql(part: str, count: int) -> str:
     assert part == "sessions", part
     return (
         f"SELECT program_id, CAST(starts_at AS TEXT), CAST(ends_at AS TEXT), note FROM {table['session']}"  # noqa: S608
-        f" WHERE program_id {among} ORDER BY starts_at, id"
+        # The table's columns, not the text columns of the same name (PostgreSQL would sort by those).
+        f" WHERE program_id {among} ORDER BY {table['session']}.starts_at, {table['session']}.id"
     )
 
 
@@ -745,7 +746,7 @@ def program_cards_by_id(ids: Iterable[int]) -> dict[int, CardProgram]:
             ),
             (
                 f"SELECT program_id, CAST(starts_at AS TEXT), CAST(ends_at AS TEXT) FROM {table['session']}"  # noqa: S608
-                f" WHERE program_id {among} ORDER BY starts_at, id",
+                f" WHERE program_id {among} ORDER BY {table['session']}.starts_at, {table['session']}.id",
                 _ids_params(ids),
             ),
         ]
