@@ -604,7 +604,8 @@ def test_cards_are_the_same_read_together_or_one_by_one(make: Make, monkeypatch:
     monkeypatch.setitem(connection.settings_dict["OPTIONS"], "server_side_binding", True)
     assert program_cards(ids) == together
     # A fee without an amount says its kind, as the programme's page does.
-    assert "有料" in together[0] and "材料費" in together[0]
+    assert "有料" in together[0]
+    assert "材料費" in together[0]
     assert "2026年11月28日（土）10:00〜12:00（ほか1回）" in together[0]
 
 
