@@ -30,11 +30,13 @@ class ProgramsConfig(AppConfig):
         # What this app's audit log codes mean, for the log page (core/audit.py).
         audit_register()
 
-        from manabiba.programs.selectors import catalogue_names_watch, forget_request_keywords
+        from manabiba.programs.selectors import catalogue_names_watch
 
         catalogue_names_watch()
 
         from django.core.signals import request_started
 
-        # Keywords not kept between requests are kept for one request only (a benchmark's setting).
-        request_started.connect(forget_request_keywords, dispatch_uid="programs.forget_request_keywords")
+        from manabiba.programs.kept import kept_for_the_request
+
+        # What is kept for one request only is forgotten when the thread's next one starts.
+        request_started.connect(kept_for_the_request.forget, dispatch_uid="programs.kept_for_the_request")

@@ -37,6 +37,7 @@ from manabiba.core.search_memory import (
     ranked_ids,
     term_index_build,
 )
+from manabiba.programs.kept import kept_for_the_request
 from manabiba.programs.models import Organizer, Program, ProgramSession
 
 if TYPE_CHECKING:
@@ -132,12 +133,6 @@ KEYWORD_BYTES_KEPT = 16_000_000
 KEYWORDS_KEPT = 5_000
 
 
-# Not keeping keywords' matches between requests (CATALOGUE_KEYWORD_CACHE off): each thread still
-# remembers the one its request asked, so that a page and its facets, asked one after the other,
-# share one computation. Forgotten when the thread's next request starts (``forget_request_keyword``).
-_request_keyword = threading.local()
-
-
 def keyword_matches(index: CatalogueIndex, query: str, *, keep: bool = True) -> KeywordMatches:
     """``query``'s matches in ``index``, from the terms in memory (``core.search_memory``); kept with
     the index (unless not ``keep``: then for the request only) until the catalogue changes."""
@@ -145,8 +140,10 @@ def keyword_matches(index: CatalogueIndex, query: str, *, keep: bool = True) -> 
     if keep:
         found = index.keywords.get(key)
     else:
-        asked: tuple[CatalogueIndex, str, KeywordMatches] | None = getattr(_request_keyword, "asked", None)
-        found = asked[2] if asked is not None and asked[0] is index and asked[1] == key else None
+        # Kept for the request only (``programs.kept``), with the index it was found in: the same
+        # index (not an equal one: comparing two would compare every bit) gives the same matches.
+        asked: tuple[CatalogueIndex, KeywordMatches] | None = kept_for_the_request.get("keyword matches", key)
+        found = asked[1] if asked is not None and asked[0] is index else None
     if found is None:
         tiers = query_tiers(index.terms, query)
         every = 0
@@ -157,13 +154,8 @@ def keyword_matches(index: CatalogueIndex, query: str, *, keep: bool = True) -> 
             with _lock:
                 index.keywords.keep(key, found)
         else:
-            _request_keyword.asked = (index, key, found)
+            kept_for_the_request.put("keyword matches", key, (index, found))
     return found
-
-
-def forget_request_keyword() -> None:
-    """Forget the keyword this thread's last request asked (see ``_request_keyword``)."""
-    _request_keyword.asked = None
 
 
 def keyword_page(index: CatalogueIndex, matches: KeywordMatches, allowed: int, now: datetime, limit: int) -> list[int]:

@@ -7,7 +7,7 @@ programme has changed; the oldest are dropped beyond the limit.
 
 import threading
 from collections.abc import Callable, Hashable
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 V = TypeVar("V")
 
@@ -32,3 +32,28 @@ class KeptByProgramme(Generic[V]):
     def clear(self) -> None:
         with self._lock:
             self._kept.clear()
+
+
+class KeptForTheRequest:
+    """One value per name, kept by each thread for the request it serves and forgotten when its next
+    request starts (``forget``, connected to ``request_started``): with keywords not kept between
+    requests, a page and its facets, asked one after the other, still share one computation."""
+
+    def __init__(self) -> None:
+        self._local = threading.local()
+
+    def get(self, name: str, key: Hashable) -> Any:
+        """The value put under ``name`` for ``key`` in this request, or None."""
+        kept: tuple[Hashable, Any] | None = getattr(self._local, name, None)
+        return kept[1] if kept is not None and kept[0] == key else None
+
+    def put(self, name: str, key: Hashable, value: V) -> V:
+        setattr(self._local, name, (key, value))
+        return value
+
+    def forget(self, **_kwargs: Any) -> None:
+        self._local.__dict__.clear()
+
+
+# The one kept by every thread for its request (catalogue_index, selectors).
+kept_for_the_request = KeptForTheRequest()

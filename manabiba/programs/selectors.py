@@ -3,7 +3,6 @@
 import functools
 import hashlib
 import json
-import threading
 import time
 import uuid
 from collections.abc import Callable, Iterable
@@ -33,11 +32,11 @@ from manabiba.programs.catalogue_index import (
     catalogue_index,
     combined,
     filter_bits,
-    forget_request_keyword,
     keyword_matches,
     keyword_page,
     supports,
 )
+from manabiba.programs.kept import kept_for_the_request
 from manabiba.programs.models import (
     Audience,
     Category,
@@ -224,27 +223,11 @@ def _ranked_ids(query: str, now: datetime, *, complete: bool = False, limit: int
     )
 
 
-# With CATALOGUE_KEYWORD_CACHE off, each thread remembers only its request's keyword: a page and its
-# facets, asked one after the other in one request, still share one ranking. Forgotten when the
-# thread's next request starts (``forget_request_keywords``).
-_last_keyword = threading.local()
-
-
-def forget_request_keywords(**_kwargs: Any) -> None:
-    """Forget the keyword rankings this thread's last request asked, when keywords are not kept
-    between requests (connected to ``request_started``): the next request computes its own."""
-    _last_keyword.__dict__.clear()
-    forget_request_keyword()
-
-
 def _keyword_cached(key: str, compute: Callable[[], list[int]]) -> list[int]:
     if not settings.CATALOGUE_KEYWORD_CACHE:
-        remembered: tuple[str, list[int]] | None = getattr(_last_keyword, key.split(":")[1], None)
-        if remembered is not None and remembered[0] == key:
-            return remembered[1]
-        ids = compute()
-        setattr(_last_keyword, key.split(":")[1], (key, ids))
-        return ids
+        # Kept for the request only (``programs.kept``): a page and its facets share one ranking.
+        ids: list[int] | None = kept_for_the_request.get("keyword ranking", key)
+        return ids if ids is not None else kept_for_the_request.put("keyword ranking", key, compute())
     cached: list[int] | None = cache.get(key)
     if cached is None:
         cached = compute()
@@ -539,26 +522,27 @@ _Rows = list[tuple[Any, ...]]
 
 def _listing_rows(ids: list[int]) -> tuple[_Rows, _Rows, _Rows]:
     """The rows of ``program_listings``'s three statements: programmes, links, sessions."""
+    ids_param = _ids_param(ids)
     programmes, links, sessions = _read_together(
         [
-            (_listing_sql("programs", len(ids)), _ids_params(ids)),
-            (_listing_sql("links", len(ids)), _ids_params(ids) * 2),
-            (_listing_sql("sessions", len(ids)), _ids_params(ids)),
+            (_listing_sql("programs"), [ids_param]),
+            (_listing_sql("links"), [ids_param, ids_param]),
+            (_listing_sql("sessions"), [ids_param]),
         ]
     )
     return programmes, links, sessions
 
 
-def _ids_params(ids: list[int]) -> list[Any]:
-    """The parameters of ``_among_ids``: on PostgreSQL the ids as one array, so that a statement's
-    text stays the same whatever their number and psycopg parses it once (it keeps no statement of
-    over fifty parameters); elsewhere one each."""
-    return [ids] if connection.vendor == "postgresql" else ids
+def _among_ids() -> str:
+    """SQL for "is one of the ids" after a column, the ids being one parameter (``_ids_param``):
+    the statement's text is the same whatever their number, so psycopg parses it once (it keeps no
+    statement of over fifty parameters), and Django does not prepare thousands of parameters."""
+    return "= ANY(%s)" if connection.vendor == "postgresql" else "IN (SELECT value FROM json_each(%s))"
 
 
-def _among_ids(count: int) -> str:
-    """SQL for "is one of ``count`` ids" after a column, with ``_ids_params``'s parameters."""
-    return "= ANY(%s)" if connection.vendor == "postgresql" else f"IN ({', '.join(['%s'] * count)})"
+def _ids_param(ids: list[int]) -> list[int] | str:
+    """The ids as the one parameter of ``_among_ids``: an array on PostgreSQL, JSON on SQLite."""
+    return ids if connection.vendor == "postgresql" else json.dumps(ids)
 
 
 def _read_together(statements: list[tuple[str, list[Any]]]) -> list[_Rows]:
@@ -648,11 +632,11 @@ def _listing_tables(vendor: str) -> dict[str, str]:
     }
 
 
-def _listing_sql(part: str, count: int) -> str:
-    """One of ``program_listings``'s statements, for ``count`` programme ids (``_ids_params``; twice
-    for ``links``)."""
+def _listing_sql(part: str) -> str:
+    """One of ``program_listings``'s statements, the programme ids as one parameter (``_ids_param``;
+    twice for ``links``)."""
     table = _listing_tables(connection.vendor)
-    among = _among_ids(count)
+    among = _among_ids()
     if part == "programs":
         return (
             "SELECT id, title, title_kana, fee, fee_amount, capacity, application,"  # noqa: S608
@@ -731,7 +715,7 @@ def program_cards_by_id(ids: Iterable[int]) -> dict[int, CardProgram]:
     ids = list(ids)
     if not ids:
         return {}
-    table, among = _listing_tables(connection.vendor), _among_ids(len(ids))
+    table, among, ids_param = _listing_tables(connection.vendor), _among_ids(), _ids_param(ids)
     rows, session_rows = _read_together(
         [
             (
@@ -742,12 +726,12 @@ def program_cards_by_id(ids: Iterable[int]) -> dict[int, CardProgram]:
                 f" LEFT JOIN {table['facility']} f ON f.id = p.facility_id"
                 f" LEFT JOIN {table['room']} r ON r.id = p.room_id"
                 f" WHERE p.id {among}",
-                _ids_params(ids),
+                [ids_param],
             ),
             (
                 f"SELECT program_id, CAST(starts_at AS TEXT), CAST(ends_at AS TEXT) FROM {table['session']}"  # noqa: S608
                 f" WHERE program_id {among} ORDER BY {table['session']}.starts_at, {table['session']}.id",
-                _ids_params(ids),
+                [ids_param],
             ),
         ]
     )
@@ -854,12 +838,8 @@ def _relevance_page_beyond_limit(
 def _among(ids: list[int]) -> RawSQL:
     """``pk IN ids`` with the ids as one parameter, for the top level of a programme query: as
     2,000 parameters, Django spends longer preparing them than the database spends on them."""
-    params: list[list[int] | str]
-    if connection.vendor == "postgresql":
-        sql, params = '"programs_program"."id" = ANY(%s)', [ids]
-    else:
-        sql, params = '"programs_program"."id" IN (SELECT value FROM json_each(%s))', [json.dumps(ids)]
-    return RawSQL(sql, params, output_field=models.BooleanField())  # noqa: S611 - fixed text, ids as a parameter
+    sql = f'"programs_program"."id" {_among_ids()}'
+    return RawSQL(sql, [_ids_param(ids)], output_field=models.BooleanField())  # noqa: S611 - fixed text, ids as a parameter
 
 
 def _with_relations(programs: QuerySet[Program]) -> QuerySet[Program]:

@@ -2,11 +2,12 @@
 
 import random
 from datetime import date, datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.cache import cache
-from django.test import override_settings
+from django.test import Client, override_settings
 
 from manabiba.core.models import Area
 from manabiba.programs import catalogue_index as catalogue_index_module
@@ -158,6 +159,24 @@ def test_without_the_keyword_cache_the_answers_are_the_same(catalogue: dict[str,
     uncached = answers(filters, NOW)
     with override_settings(CATALOGUE_KEYWORD_CACHE=True):
         assert answers(filters, NOW) == uncached
+
+
+@override_settings(CATALOGUE_KEYWORD_CACHE=False)
+def test_without_the_keyword_cache_a_request_ranks_its_keyword_once_and_the_next_again(
+    catalogue: dict[str, list[int]], client: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ranked: list[str] = []
+    query_tiers = catalogue_index_module.query_tiers
+
+    def counted(terms: Any, query: str) -> list[int]:
+        ranked.append(query)
+        return query_tiers(terms, query)
+
+    monkeypatch.setattr(catalogue_index_module, "query_tiers", counted)
+    assert client.get("/programs/?q=講座").status_code == 200
+    assert ranked == ["講座"]  # the page and its facets share one ranking
+    assert client.get("/programs/?q=講座&free=1").status_code == 200  # another URL: not the page cache
+    assert ranked == ["講座", "講座"]  # nothing kept for the next request
 
 
 def test_the_index_reads_the_catalogue_and_its_search_entries_in_six_queries(
