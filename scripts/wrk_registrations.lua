@@ -2,7 +2,8 @@
 -- thread k applies as residents k+1, k+1+T, k+1+2T ... of the token file, each once, so every
 -- application is a different resident. Each request is timed here; a thread that has had every answer
 -- stops and says so on stdout, and done() writes each answer's status and time to a file.
--- Arguments: token file, number of threads, path, output file.
+-- Arguments: token file, number of threads, path, output file, and the method (POST with an
+-- application by default; GET sends no body: the floor run of scripts/bench_registrations.py).
 setup = mb_setup
 
 init = function(args)
@@ -10,6 +11,7 @@ init = function(args)
   local step = tonumber(args[2])
   path = args[3]
   out = args[4]
+  method = args[5] or "POST"
   mine = {}
   for i = id + 1, #tokens, step do
     table.insert(mine, tokens[i])
@@ -33,6 +35,9 @@ request = function()
   sent = sent + 1
   started = now_ms()
   if first_ms == 0 then first_ms = started end
+  if method == "GET" then
+    return wrk.format("GET", path, {["Authorization"] = "Bearer " .. mine[sent]})
+  end
   local headers = {["Authorization"] = "Bearer " .. mine[sent], ["Content-Type"] = "application/json"}
   return wrk.format("POST", path, headers, body)
 end
