@@ -307,6 +307,15 @@ DEMO_EASY_SUMMARIES: dict[str, str] = {
         "ボランティアは、地域の人のために手伝う活動です。\nこの市のボランティア活動を紹介します。\n少し体験もします。"
     ),
 }
+# (hour, day off) for the programmes whose title says when they must be held; the others take the
+# next of the cycle of times below. Children are at school on weekdays; stars come out after dark.
+DEMO_TIMES: dict[str, tuple[int, bool]] = {
+    "夜のやさしいヨガ": (19, False),
+    "親子で星空観察会": (19, True),
+    "小学生のプログラミング体験": (10, True),
+    "こども哲学 どうして勉強するの？": (10, True),
+    "親子でチャレンジ 卓球教室": (13, True),
+}
 DEMO_GROUPS = ["西東京 歴史を学ぶ会", "ひばりが丘 水彩サークル", "保谷 ヨガの会"]
 DEMO_CITIZENS = ["市民講師 山田 一郎", "市民講師 佐藤 みどり"]
 DEMO_OTHERS = ["NPO法人 にしとうきょう子ども文化", "一般社団法人 まちの学び舎"]
@@ -315,9 +324,10 @@ DEMO_NOTES = ["初めての方も歓迎します。", "筆記用具をお持ち�
 
 
 def _demo_day(today: date, offset: int, *, weekend: bool) -> date:
-    """The first day at least ``offset`` days ahead that is a day off (weekend) or a working day (weekday)."""
+    """The first day at least ``offset`` days ahead that is a Saturday or Sunday (weekend: a course's
+    later sessions, a week apart, then fall on days off too) or a working day (weekday)."""
     day = today + timedelta(days=offset)
-    while is_day_off(day) != weekend:
+    while (day.weekday() < 5) if weekend else is_day_off(day):
         day += timedelta(days=1)
     return day
 
@@ -376,7 +386,7 @@ def demo_programs_generate(*, today: date | None = None) -> int:
         # Each field's titles in turn, so that no two programmes share a title.
         titles = DEMO_TITLES.get(category.minor or category.major, DEMO_TITLES["その他"])
         title, summary = titles[(index // len(categories)) % len(titles)]
-        hour, weekend = times[index % len(times)]
+        hour, weekend = DEMO_TIMES.get(title, times[index % len(times)])
         kind = program_kinds[index % len(program_kinds)]
         fee = fees[index % len(fees)]
         application = applications[index % len(applications)]

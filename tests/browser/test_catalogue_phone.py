@@ -127,6 +127,33 @@ def test_without_javascript_the_disclosure_and_chips_still_work(
         context.close()
 
 
+def test_on_a_phone_without_javascript_a_keyword_is_searched_with_the_button_beside_it(
+    browser: Browser, live_server: LiveServer, catalogue: list[Program]
+) -> None:
+    # The form's other buttons are behind the closed disclosure: the keyword needs one of its own.
+    context = browser.new_context(
+        base_url=live_server.url, java_script_enabled=False, viewport=PHONE, locale="ja-JP", timezone_id="Asia/Tokyo"
+    )
+    try:
+        page = context.new_page()
+        page.goto("/programs/")
+        keyword, button = page.get_by_label("キーワード"), page.get_by_role("button", name="検索", exact=True)
+        expect(button).to_be_visible()
+        box, beside = keyword.bounding_box(), button.bounding_box()
+        assert box is not None
+        assert beside is not None
+        assert beside["x"] > box["x"] + box["width"] - 1, (box, beside)
+        assert abs(beside["y"] - box["y"]) < 8, (box, beside)
+        keyword.fill("講座その3")
+        with page.expect_navigation():
+            button.click()
+        expect(page.locator(".chips a.chip")).to_contain_text("講座その3")
+        expect(page.locator("#results .program-card__title").first).to_have_text("講座その3")
+        expect(page.locator("#result-count")).not_to_contain_text("14")
+    finally:
+        context.close()
+
+
 @pytest.mark.parametrize("viewport", [{"width": 1280, "height": 800}, PHONE], ids=["desktop", "phone"])
 def test_back_and_forward_after_filtering_restore_the_ticked_filters_without_console_errors(
     page: Page,

@@ -11,6 +11,7 @@ from manabiba.accounts.models import User
 from manabiba.accounts.roles import Role
 from manabiba.consultations.models import Consultation
 from manabiba.core.figures import FigureFilter, fiscal_year_of, report
+from manabiba.core.holidays import is_day_off
 from manabiba.facilities.models import Facility, Room
 from manabiba.programs.models import Program
 from manabiba.registrations.models import ParticipationFigure, Registration
@@ -53,6 +54,16 @@ def test_the_full_demo_is_this_citys_catalogue_with_upcoming_programmes_from_its
     assert not [title for title in titles if re.search(r"[(（]\d+[)）]$", title)]
     generated = list(published.filter(source="demo").values_list("title", flat=True))
     assert len(generated) == len(set(generated)) >= 40
+    # A title that says when is held then: the evening yoga after work, stargazing after dark, and
+    # what children come to on a day off, not in school hours.
+    held = {
+        program.title: [timezone.localtime(session.starts_at) for session in program.sessions.all()]
+        for program in published.filter(source="demo").prefetch_related("sessions")
+    }
+    assert all(start.hour >= 18 and start.weekday() < 5 for start in held["夜のやさしいヨガ"])
+    assert all(start.hour >= 18 for start in held["親子で星空観察会"])
+    for title in ("小学生のプログラミング体験", "親子でチャレンジ 卓球教室"):
+        assert all(is_day_off(start.date()) for start in held[title]), title
 
 
 def test_seeding_twice_gives_the_same_people_and_rooms(settings: SettingsWrapper) -> None:
