@@ -154,6 +154,40 @@ def test_on_a_phone_without_javascript_a_keyword_is_searched_with_the_button_bes
         context.close()
 
 
+# Each line of an element's text, as the browser laid it out.
+LINES_OF = """(element) => {
+  const walker = document.createTreeWalker(element, NodeFilter.SHOW_TEXT);
+  const lines = [];
+  let top = null;
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    for (let i = 0; i < node.data.length; i++) {
+      const range = document.createRange();
+      range.setStart(node, i);
+      range.setEnd(node, i + 1);
+      const rect = range.getClientRects()[0];
+      if (!rect || !node.data[i].trim()) continue;
+      if (top === null || rect.top > top + rect.height / 2) { lines.push(""); top = rect.top; }
+      lines[lines.length - 1] += node.data[i];
+    }
+  }
+  return lines;
+}"""
+
+
+def test_on_a_phone_a_long_title_breaks_between_phrases_and_no_line_starts_with_a_small_kana(
+    page: Page, catalogue: list[Program]
+) -> None:
+    program = _publish("シニアのためのスマートフォン教室", timezone.localdate() + timedelta(days=30), 0)
+    page.set_viewport_size(PHONE)
+    page.goto(f"/programs/{program.pk}/")
+    lines: list[str] = page.locator("h1").evaluate(LINES_OF)
+    assert len(lines) > 1, lines  # too long for one line at this width
+    assert "".join(lines) == "シニアのためのスマートフォン教室"
+    # Not 「スマートフ／ォン教室」: the word stays whole, and no line starts with ォ, ッ, ー and the like.
+    assert any("スマートフォン" in line for line in lines), lines
+    assert not [line for line in lines if line[0] in "ァィゥェォッャュョヮヵヶぁぃぅぇぉっゃゅょゎー"], lines
+
+
 @pytest.mark.parametrize("viewport", [{"width": 1280, "height": 800}, PHONE], ids=["desktop", "phone"])
 def test_back_and_forward_after_filtering_restore_the_ticked_filters_without_console_errors(
     page: Page,
