@@ -196,77 +196,299 @@ def demo_opendata_import(*, directory: Path | None = None, today: date | None = 
     return events_import(paths=paths, shift_to_upcoming=True, today=today, municipalities={city_code()})
 
 
-# (title, summary) per field or sub-field, so that every field of learning has programmes.
-DEMO_TITLES: dict[str, list[tuple[str, str]]] = {
+@dataclass(frozen=True)
+class DemoProgramme:
+    """A made-up programme as a city would run it: who it is for, who runs it and when fit its title."""
+
+    title: str
+    summary: str
+    audiences: tuple[str, ...] = ("大学・一般(成人)",)  # names of the city's audience list
+    organizer: str = Organizer.Kind.DEPARTMENT
+    # The department, group or lecturer by name (a department's must be in the city's list); empty:
+    # the first of its kind.
+    organizer_name: str = ""
+    kind: str = Program.Kind.COURSE  # a course meets four times, a week apart; anything else once
+    when: tuple[int, bool] | None = None  # (hour, on a day off); None: the next time of the cycle
+    capacity: int | None = None  # None: one of the usual sizes
+
+
+_CENTER, _SCHOOL, _GROUP = Organizer.Kind.CENTER, Organizer.Kind.SCHOOL, Organizer.Kind.GROUP
+_CITIZEN, _OTHER, _EVENT = Organizer.Kind.CITIZEN, Organizer.Kind.OTHER, Program.Kind.EVENT
+_ANYONE, _ADULTS, _SENIORS = ("制限なし",), ("大学・一般(成人)",), ("高齢者",)
+
+# Per field or sub-field, so that every field of learning has programmes; between them every audience
+# and every kind of organiser has one. Children are at school on weekdays; stars come out after dark.
+DEMO_TITLES: dict[str, list[DemoProgramme]] = {
     "教育等一般": [
-        ("はじめての生涯学習ガイダンス", "市内の学びの場と講座の探し方を紹介します。"),
-        ("学び直しのための勉強法講座", "大人になってからの効果的な学び方を身につけます。"),
-        ("図書館の上手な使い方", "蔵書検索や予約、レファレンスの使い方を司書が案内します。"),
+        DemoProgramme(
+            "はじめての生涯学習ガイダンス", "市内の学びの場と講座の探し方を紹介します。", _ANYONE, _CENTER, kind=_EVENT
+        ),
+        DemoProgramme(
+            "女性のための学び直し・再就職講座",
+            "子育てが一段落した方に、学び直しの方法と再就職の準備を紹介します。",
+            ("女性",),
+            organizer_name="産業振興課",
+        ),
+        DemoProgramme(
+            "図書館の上手な使い方",
+            "蔵書検索や予約、レファレンスの使い方を司書が案内します。",
+            _ANYONE,
+            organizer_name="中央図書館",
+            kind=_EVENT,
+        ),
     ],
     "人文・社会科学": [
-        ("読書会 いま読みたい日本の近代文学", "毎回一冊を読み、感想を話し合います。"),
-        ("はじめての俳句づくり", "季語の選び方から句会の楽しみ方まで学びます。"),
-        ("くずし字入門 古文書を読んでみよう", "郷土の古文書を手がかりにくずし字を読みます。"),
+        DemoProgramme(
+            "読書会 いま読みたい日本の近代文学",
+            "毎回一冊を読み、感想を話し合います。",
+            _ADULTS,
+            _GROUP,
+            "西東京 歴史を学ぶ会",
+        ),
+        DemoProgramme("はじめての俳句づくり", "季語の選び方から句会の楽しみ方まで学びます。", _SENIORS, _CITIZEN),
+        DemoProgramme(
+            "くずし字入門 古文書を読んでみよう",
+            "郷土の古文書を手がかりにくずし字を読みます。",
+            organizer_name="社会教育課",
+        ),
     ],
     "心理": [
-        ("子育てに役立つ心理学入門", "子どもの気持ちの育ちを心理学から学びます。"),
-        ("ストレスと上手につきあう心の講座", "日々のストレスへの向き合い方を臨床心理士と考えます。"),
-        ("聴く力を育てるコミュニケーション講座", "相手の話をしっかり聴くコツを演習で学びます。"),
+        DemoProgramme(
+            "子育てに役立つ心理学入門",
+            "子どもの気持ちの育ちを心理学から学びます。",
+            organizer_name="子育て支援課",
+            when=(10, False),
+        ),
+        DemoProgramme(
+            "ストレスと上手につきあう心の講座",
+            "日々のストレスへの向き合い方を臨床心理士と考えます。",
+            ("勤労者",),
+            organizer_name="健康課",
+            when=(19, False),
+        ),
+        DemoProgramme(
+            "聴く力を育てるコミュニケーション講座", "相手の話をしっかり聴くコツを演習で学びます。", _ANYONE, _CENTER
+        ),
     ],
     "哲学・宗教": [
-        ("哲学カフェ 幸せってなんだろう", "正解のない問いを気軽に語り合います。"),
-        ("こども哲学 どうして勉強するの？", "小学生が問いを出し合い、みんなで考えます。"),
-        ("暮らしのなかの年中行事と祈り", "身近な年中行事に込められた願いを学びます。"),
+        DemoProgramme(
+            "哲学カフェ 幸せってなんだろう",
+            "正解のない問いを気軽に語り合います。",
+            ("青少年", "大学・一般(成人)"),
+            _GROUP,
+            kind=_EVENT,
+        ),
+        DemoProgramme(
+            "こども哲学 どうして勉強するの？",
+            "小学生が問いを出し合い、みんなで考えます。",
+            ("小学生",),
+            _SCHOOL,
+            kind=_EVENT,
+            when=(10, True),
+        ),
+        DemoProgramme(
+            "暮らしのなかの年中行事と祈り",
+            "身近な年中行事に込められた願いを学びます。",
+            _SENIORS,
+            organizer_name="公民館",
+            kind=_EVENT,
+        ),
     ],
     "歴史・地理": [
-        ("まちの歴史を歩く 田無・保谷の古道", "郷土資料室の学芸員と旧道を歩きます。"),
-        ("下野谷遺跡と縄文のくらし", "市内の縄文遺跡から当時のくらしを学びます。"),
-        ("地図で読む西東京の移り変わり", "古い地図と今の地図を重ねてまちの変化をたどります。"),
+        DemoProgramme(
+            "まちの歴史を歩く 田無・保谷の古道",
+            "郷土資料室の学芸員と旧道を歩きます。",
+            _ANYONE,
+            organizer_name="社会教育課",
+            kind=_EVENT,
+            when=(10, True),
+        ),
+        DemoProgramme(
+            "下野谷遺跡と縄文のくらし",
+            "市内の縄文遺跡から当時のくらしを学びます。",
+            ("中学生", "大学・一般(成人)"),
+            organizer_name="社会教育課",
+            kind=_EVENT,
+            when=(13, True),
+        ),
+        DemoProgramme(
+            "地図で読む西東京の移り変わり", "古い地図と今の地図を重ねてまちの変化をたどります。", _ADULTS, _CITIZEN
+        ),
     ],
     "政治・経済": [
-        ("くらしと経済 家計から考える物価", "身近な家計から経済の仕組みを学びます。"),
-        ("はじめての資産づくりと消費者トラブル対策", "金融の基礎と詐欺の手口を消費生活相談員が解説します。"),
-        ("市の予算を読んでみよう", "市の予算書の見方を担当職員がやさしく説明します。"),
+        DemoProgramme(
+            "くらしと経済 家計から考える物価",
+            "身近な家計から経済の仕組みを学びます。",
+            ("勤労者",),
+            organizer_name="公民館",
+            when=(19, False),
+        ),
+        DemoProgramme(
+            "はじめての資産づくりと消費者トラブル対策",
+            "金融の基礎と詐欺の手口を消費生活相談員が解説します。",
+            ("高校生", "青少年"),
+            organizer_name="産業振興課",
+            kind=_EVENT,
+            when=(13, True),
+        ),
+        DemoProgramme(
+            "市の予算を読んでみよう",
+            "市の予算書の見方を担当職員がやさしく説明します。",
+            _ANYONE,
+            organizer_name="企画政策課",
+            kind=_EVENT,
+        ),
     ],
     "法律": [
-        ("知っておきたい相続と遺言の基礎", "弁護士がやさしく解説します。"),
-        ("暮らしの法律相談の入口", "近隣トラブルや契約の基本を司法書士が解説します。"),
-        ("成年後見制度を知る講座", "制度の仕組みと使い方を専門職が説明します。"),
+        DemoProgramme("知っておきたい相続と遺言の基礎", "弁護士がやさしく解説します。", _SENIORS, _OTHER, kind=_EVENT),
+        DemoProgramme(
+            "暮らしの法律相談の入口", "近隣トラブルや契約の基本を司法書士が解説します。", _ANYONE, _OTHER, kind=_EVENT
+        ),
+        DemoProgramme(
+            "成年後見制度を知る講座",
+            "制度の仕組みと使い方を専門職が説明します。",
+            _SENIORS,
+            organizer_name="高齢者支援課",
+        ),
     ],
     "自然科学": [
-        ("親子で星空観察会", "季節の星座を望遠鏡で観察します。"),
-        ("身近な野鳥ウォッチング", "公園を歩きながら野鳥の見分け方を学びます。"),
-        ("おうちでできる科学実験教室", "台所にあるもので楽しい実験をします。"),
+        DemoProgramme(
+            "親子で星空観察会",
+            "季節の星座を望遠鏡で観察します。",
+            ("親子", "幼児", "小学生"),
+            _GROUP,
+            kind=_EVENT,
+            when=(19, True),
+        ),
+        DemoProgramme(
+            "身近な野鳥ウォッチング",
+            "公園を歩きながら野鳥の見分け方を学びます。",
+            _ANYONE,
+            _GROUP,
+            kind=_EVENT,
+            when=(10, True),
+        ),
+        DemoProgramme(
+            "おうちでできる科学実験教室",
+            "台所にあるもので楽しい実験をします。",
+            ("小学生",),
+            _OTHER,
+            "NPO法人 にしとうきょう子ども文化",
+            kind=_EVENT,
+            when=(13, True),
+        ),
     ],
     "産業・技術": [
-        ("シニアのためのスマートフォン教室", "電話・写真・地図の使い方を少人数で学びます。"),
-        ("はじめてのパソコン 文書づくり", "文字入力から簡単な案内文づくりまで学びます。"),
-        ("小学生のプログラミング体験", "ブロックを組み合わせてゲームを作ります。"),
+        DemoProgramme(
+            "シニアのためのスマートフォン教室",
+            "電話・写真・地図の使い方を少人数で学びます。",
+            _SENIORS,
+            organizer_name="高齢者支援課",
+            capacity=12,
+        ),
+        DemoProgramme(
+            "はじめてのパソコン 文書づくり", "文字入力から簡単な案内文づくりまで学びます。", _ADULTS, _CITIZEN
+        ),
+        DemoProgramme(
+            "小学生のプログラミング体験",
+            "ブロックを組み合わせてゲームを作ります。",
+            ("小学生",),
+            _SCHOOL,
+            kind=_EVENT,
+            when=(10, True),
+        ),
     ],
     "芸術・文化": [
-        ("水彩画でえがく西東京の四季", "初心者向けの水彩画講座です。"),
-        ("みんなで歌おう 季節のうた", "懐かしい歌を声を合わせて楽しみます。"),
-        ("はじめての書道 ていねいな字を書く", "筆の持ち方から楷書の基本を学びます。"),
+        DemoProgramme(
+            "水彩画でえがく西東京の四季", "初心者向けの水彩画講座です。", _ANYONE, _GROUP, "ひばりが丘 水彩サークル"
+        ),
+        DemoProgramme("みんなで歌おう 季節のうた", "懐かしい歌を声を合わせて楽しみます。", _SENIORS, _CITIZEN),
+        DemoProgramme(
+            "はじめての書道 ていねいな字を書く",
+            "筆の持ち方から楷書の基本を学びます。",
+            ("中学生", "高校生", "大学・一般(成人)"),
+            organizer_name="文化振興課",
+        ),
     ],
     "スポーツ・レクリエーション": [
-        ("夜のやさしいヨガ", "仕事帰りに体をほぐす初心者向けのヨガです。"),
-        ("シニアの健康体操", "椅子を使って無理なく体を動かします。"),
-        ("親子でチャレンジ 卓球教室", "ラケットの握り方から試合まで楽しみます。"),
+        DemoProgramme(
+            "夜のやさしいヨガ",
+            "仕事帰りに体をほぐす初心者向けのヨガです。",
+            ("勤労者", "大学・一般(成人)"),
+            _GROUP,
+            "保谷 ヨガの会",
+            when=(19, False),
+        ),
+        DemoProgramme(
+            "シニアの健康体操", "椅子を使って無理なく体を動かします。", _SENIORS, organizer_name="スポーツ振興課"
+        ),
+        DemoProgramme(
+            "親子でチャレンジ 卓球教室",
+            "ラケットの握り方から試合まで楽しみます。",
+            ("親子", "小学生"),
+            organizer_name="スポーツ振興課",
+            kind=_EVENT,
+            when=(13, True),
+        ),
     ],
     "家庭生活・趣味": [
-        ("季節の和菓子づくり", "練り切りで季節の和菓子を作ります。"),
-        ("男性のための料理教室", "包丁の使い方から一汁三菜まで作ります。"),
-        ("ベランダで育てる家庭菜園", "プランターで野菜を育てるコツを学びます。"),
+        DemoProgramme("季節の和菓子づくり", "練り切りで季節の和菓子を作ります。", _ADULTS, _CITIZEN, capacity=16),
+        DemoProgramme(
+            "男性のための料理教室",
+            "包丁の使い方から一汁三菜まで作ります。",
+            ("男性",),
+            organizer_name="公民館",
+            capacity=16,
+        ),
+        DemoProgramme("ベランダで育てる家庭菜園", "プランターで野菜を育てるコツを学びます。", _ADULTS, _CITIZEN),
     ],
     "市民生活・国際関係": [
-        ("やさしい日本語で話そう 国際交流サロン", "外国籍の市民と日本語で交流します。"),
-        ("わが家の防災 備えの見直し講座", "備蓄品と避難の準備を防災の専門家と確認します。"),
-        ("世界の料理で国際交流", "市内に住む外国出身の講師と料理を作ります。"),
+        DemoProgramme(
+            "やさしい日本語で話そう 国際交流サロン",
+            "外国籍の市民と日本語で交流します。",
+            _ANYONE,
+            _CENTER,
+            kind=Program.Kind.EXCHANGE,
+        ),
+        DemoProgramme(
+            "わが家の防災 備えの見直し講座",
+            "備蓄品と避難の準備を防災の専門家と確認します。",
+            _ANYONE,
+            organizer_name="危機管理課",
+            kind=_EVENT,
+        ),
+        DemoProgramme(
+            "世界の料理で国際交流",
+            "市内に住む外国出身の講師と料理を作ります。",
+            _ANYONE,
+            _OTHER,
+            kind=_EVENT,
+            capacity=16,
+        ),
     ],
     "その他": [
-        ("地域ボランティア入門", "市内のボランティア活動を紹介し、体験します。"),
-        ("はじめての認知症サポーター養成講座", "認知症の人と家族を地域で支える方法を学びます。"),
-        ("子ども食堂を知るつどい", "市内の子ども食堂の活動と関わり方を紹介します。"),
+        DemoProgramme(
+            "地域ボランティア入門",
+            "市内のボランティア活動を紹介し、体験します。",
+            _ANYONE,
+            _CENTER,
+            kind=Program.Kind.VOLUNTEER,
+        ),
+        DemoProgramme(
+            "はじめての認知症サポーター養成講座",
+            "認知症の人と家族を地域で支える方法を学びます。",
+            _ANYONE,
+            organizer_name="高齢者支援課",
+            kind=_EVENT,
+        ),
+        DemoProgramme(
+            "子ども食堂を知るつどい",
+            "市内の子ども食堂の活動と関わり方を紹介します。",
+            _ANYONE,
+            _OTHER,
+            "一般社団法人 まちの学び舎",
+            kind=_EVENT,
+        ),
     ],
 }
 # やさしい日本語 for some of them (short sentences, です・ます, everyday words; the page adds furigana).
@@ -307,15 +529,6 @@ DEMO_EASY_SUMMARIES: dict[str, str] = {
         "ボランティアは、地域の人のために手伝う活動です。\nこの市のボランティア活動を紹介します。\n少し体験もします。"
     ),
 }
-# (hour, day off) for the programmes whose title says when they must be held; the others take the
-# next of the cycle of times below. Children are at school on weekdays; stars come out after dark.
-DEMO_TIMES: dict[str, tuple[int, bool]] = {
-    "夜のやさしいヨガ": (19, False),
-    "親子で星空観察会": (19, True),
-    "小学生のプログラミング体験": (10, True),
-    "こども哲学 どうして勉強するの？": (10, True),
-    "親子でチャレンジ 卓球教室": (13, True),
-}
 DEMO_GROUPS = ["西東京 歴史を学ぶ会", "ひばりが丘 水彩サークル", "保谷 ヨガの会"]
 DEMO_CITIZENS = ["市民講師 山田 一郎", "市民講師 佐藤 みどり"]
 DEMO_OTHERS = ["NPO法人 にしとうきょう子ども文化", "一般社団法人 まちの学び舎"]
@@ -332,9 +545,11 @@ def _demo_day(today: date, offset: int, *, weekend: bool) -> date:
     return day
 
 
-def _demo_organizer(kind: str, rng: random.Random, departments: list[Department]) -> Organizer:
+def _demo_organizer(spec: DemoProgramme, rng: random.Random, departments: list[Department]) -> Organizer:
+    kind = spec.organizer
     if kind == Organizer.Kind.DEPARTMENT and departments:
-        department = rng.choice(departments)
+        named = [department for department in departments if department.name == spec.organizer_name]
+        department = named[0] if named else rng.choice(departments)
         return organizer_get_or_create(kind=kind, name=department.name, department=department)
     if kind == Organizer.Kind.SCHOOL:
         school = Facility.objects.filter(kind=Facility.Kind.SCHOOL_ELEMENTARY).order_by("name").first()
@@ -348,7 +563,9 @@ def _demo_organizer(kind: str, rng: random.Random, departments: list[Department]
     if kind not in names:
         # Without departments or schools loaded, the programme is someone else's.
         kind = Organizer.Kind.OTHER
-    return organizer_get_or_create(kind=kind, name=rng.choice(names.get(kind, DEMO_OTHERS)))
+    choices = names.get(kind, DEMO_OTHERS)
+    name = spec.organizer_name if spec.organizer_name in choices else rng.choice(choices)
+    return organizer_get_or_create(kind=kind, name=name)
 
 
 @transaction.atomic
@@ -367,17 +584,19 @@ def demo_programs_generate(*, today: date | None = None) -> int:
     facilities = list(Facility.objects.filter(area__isnull=False).order_by("kind", "name"))
     if not categories:
         return 0
-    organizer_kinds = list(Organizer.Kind.values)
-    program_kinds = list(Program.Kind.values)
     # (hour, weekend): weekday morning, weekday afternoon, weekday evening, weekend morning, weekend afternoon.
     times = [(10, False), (14, False), (19, False), (10, True), (13, True)]
     fees = [Program.Fee.FREE, Program.Fee.PAID, Program.Fee.MATERIALS]
-    applications = [
-        Program.Application.NONE,
-        Program.Application.SITE,
-        Program.Application.PHONE,
-        Program.Application.POSTCARD,
-    ]
+    # A course's places are applied for; many one-off events take whoever comes.
+    applications = {
+        True: [
+            Program.Application.SITE,
+            Program.Application.PHONE,
+            Program.Application.SITE,
+            Program.Application.POSTCARD,
+        ],
+        False: [Program.Application.NONE, Program.Application.SITE],
+    }
     created = 0
     count = max(len(categories) * 3, len(audiences) * 2, len(areas))
     for index in range(count):
@@ -385,20 +604,21 @@ def demo_programs_generate(*, today: date | None = None) -> int:
         category = categories[index % len(categories)]
         # Each field's titles in turn, so that no two programmes share a title.
         titles = DEMO_TITLES.get(category.minor or category.major, DEMO_TITLES["その他"])
-        title, summary = titles[(index // len(categories)) % len(titles)]
-        hour, weekend = DEMO_TIMES.get(title, times[index % len(times)])
-        kind = program_kinds[index % len(program_kinds)]
+        spec = titles[(index // len(categories)) % len(titles)]
+        title, summary, kind = spec.title, spec.summary, spec.kind
+        hour, weekend = spec.when or times[index % len(times)]
         fee = fees[index % len(fees)]
-        application = applications[index % len(applications)]
+        choices = applications[kind == Program.Kind.COURSE]
+        application = choices[index % len(choices)]
         # Cycling through the areas gives every area of the area facet a programme.
         area = areas[index % len(areas)] if areas else None
         in_area = [facility for facility in facilities if facility.area_id == getattr(area, "pk", None)]
         venue = rng.choice(in_area) if in_area else None
-        capacity = rng.choice([10, 12, 15, 20, 24, 30, 40])
+        capacity = spec.capacity or rng.choice([15, 20, 24, 30, 40])
         session_count = 4 if kind == Program.Kind.COURSE else 1
         starts_on = _demo_day(today, 5 + index * 3, weekend=weekend)
         starts_at = timezone.make_aware(datetime.combine(starts_on, time(hour, 0)))
-        organizer = _demo_organizer(organizer_kinds[index % len(organizer_kinds)], rng, departments)
+        organizer = _demo_organizer(spec, rng, departments)
         if Program.objects.filter(source=DEMO_SOURCE, source_key=key).exists():
             continue
         ProgramFactory(
@@ -410,7 +630,7 @@ def demo_programs_generate(*, today: date | None = None) -> int:
             kind=kind,
             organizer=organizer,
             categories=[category],
-            audiences=[audiences[index % len(audiences)]] if audiences else [],
+            audiences=[audience for audience in audiences if audience.name in spec.audiences],
             facility=venue,
             area=area,
             venue_name="" if venue is not None or area is None else f"{area.name} 地区会館",
@@ -425,7 +645,7 @@ def demo_programs_generate(*, today: date | None = None) -> int:
                 else None
             ),
             contact_name=organizer.name,
-            childcare_available=index % 5 == 0,
+            childcare_available=index % 5 == 0 or spec.organizer_name == "子育て支援課",
             wheelchair_accessible=index % 2 == 0,
             sign_language=index % 7 == 0,
             sessions=[

@@ -13,7 +13,7 @@ from manabiba.consultations.models import Consultation
 from manabiba.core.figures import FigureFilter, fiscal_year_of, report
 from manabiba.core.holidays import is_day_off
 from manabiba.facilities.models import Facility, Room
-from manabiba.programs.models import Program
+from manabiba.programs.models import Audience, Organizer, Program
 from manabiba.registrations.models import ParticipationFigure, Registration
 from manabiba.web.demo import BENCH_DOMAIN, demo_email
 from manabiba.web.demo_scale import SCALE_SOURCE, demo_city_generate
@@ -64,6 +64,19 @@ def test_the_full_demo_is_this_citys_catalogue_with_upcoming_programmes_from_its
     assert all(start.hour >= 18 for start in held["親子で星空観察会"])
     for title in ("小学生のプログラミング体験", "親子でチャレンジ 卓球教室"):
         assert all(is_day_off(start.date()) for start in held[title]), title
+    # Who a programme is for and who runs it fit its title, and between them the demo has every
+    # audience and every kind of organiser, so that no facet value is empty.
+    demo = {program.title: program for program in published.filter(source="demo").select_related("organizer")}
+    assert list(demo["シニアのためのスマートフォン教室"].audiences.values_list("name", flat=True)) == ["高齢者"]
+    assert list(demo["男性のための料理教室"].audiences.values_list("name", flat=True)) == ["男性"]
+    assert demo["小学生のプログラミング体験"].organizer.kind == "school"
+    assert demo["シニアのためのスマートフォン教室"].capacity <= 15  # 「少人数で」
+    assert set(Audience.objects.values_list("name", flat=True)) == set(
+        Audience.objects.filter(programs__source="demo").values_list("name", flat=True)
+    )
+    assert {program.organizer.kind for program in demo.values()} == set(Organizer.Kind.values)
+    # A course meets several times and its places are applied for.
+    assert not [p.title for p in demo.values() if p.kind == "course" and p.application == "none"]
 
 
 def test_seeding_twice_gives_the_same_people_and_rooms(settings: SettingsWrapper) -> None:
