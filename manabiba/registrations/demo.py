@@ -34,6 +34,22 @@ class DemoPlan:
     fields: dict[str, Any]
     rules: list[tuple[str, int]] | None = None
     questions: list[QuestionSpec] | None = None
+    # The audience (by name) of the programme the plan suits, if one takes applications here.
+    for_audience: str = ""
+
+
+def _matched(programmes: list[Program], plans: list[DemoPlan]) -> list[tuple[Program, DemoPlan]]:
+    """Each plan with a programme: one for its audience where there is one, else the next left."""
+    left = list(programmes)
+    matched = []
+    for plan in sorted(plans, key=lambda plan: not plan.for_audience):  # the particular ones choose first
+        suited = [
+            program for program in left if plan.for_audience in {audience.name for audience in program.audiences.all()}
+        ] or left
+        if suited:
+            matched.append((suited[0], plan))
+            left.remove(suited[0])
+    return sorted(matched, key=lambda pair: programmes.index(pair[0]))
 
 
 def _demo_programmes() -> list[Program]:
@@ -44,7 +60,9 @@ def _demo_programmes() -> list[Program]:
             status=Program.Status.PUBLISHED,
             application=Program.Application.SITE,
             applications_close_at__gt=now + timedelta(days=1),
-        ).order_by("source_key")[:6]
+        )
+        .prefetch_related("audiences")
+        .order_by("source_key")
     )
 
 
@@ -132,9 +150,10 @@ def demo_registrations_seed() -> list[str]:
                 "asks_participant_age": True,
             },
             questions=questions,
+            for_audience="親子",
         ),
     ]
-    for program, plan in zip(programmes, plans, strict=False):
+    for program, plan in _matched(programmes, plans):
         if RegistrationSettings.objects.filter(program=program).exists():
             continue
         registration_settings_update(

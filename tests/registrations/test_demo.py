@@ -33,3 +33,26 @@ def test_demo_registrations_are_seeded_once() -> None:
     assert Registration.objects.filter(status="waitlisted").exists()
     assert demo_registrations_seed() == []
     assert Registration.objects.count() == count
+
+
+def test_the_parent_and_child_plan_goes_to_a_programme_for_parents_and_children() -> None:
+    from manabiba.programs.models import Audience
+
+    families = Audience.objects.create(name="親子", sort_order=1)
+    for n in range(5):
+        program = ProgramFactory(
+            published=True,
+            capacity=5,
+            application=Program.Application.SITE,
+            applications_close_at=timezone.now() + timedelta(days=5),
+            source="demo",
+            source_key=f"demo-{n:03d}",
+        )
+        if n == 4:
+            program.audiences.set([families])
+    demo_registrations_seed()
+    settings = RegistrationSettings.objects.get(asks_participant_age=True)
+    assert list(settings.program.audiences.all()) == [families]
+    # The other plans keep to the first programmes, in order.
+    first = ["demo-000", "demo-001", "demo-002"]
+    assert RegistrationSettings.objects.filter(program__source_key__in=first).count() == 3
