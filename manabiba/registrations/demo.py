@@ -123,9 +123,19 @@ def demo_registrations_seed() -> list[str]:
         (PriorityRule.Criterion.CITY_STUDENT.value, 1),
         (PriorityRule.Criterion.FIRST_TIMER.value, 2),
     ]
+    # Each participant's age is asked already (asks_participant_age): the programme asks what else it needs.
     questions = [
-        QuestionSpec(key="child_age", label="お子さんの年齢", kind="number", required=True, min_value=3, max_value=15),
-        QuestionSpec(key="experience", label="経験", kind="choice", choices=("初めて", "少しある", "経験者")),
+        QuestionSpec(
+            key="siblings",
+            label="一緒に来るごきょうだいの人数（参加しない方）",
+            kind="number",
+            min_value=0,
+            max_value=5,
+        ),
+        QuestionSpec(
+            key="experience", label="この講座・イベントへの参加", kind="choice", choices=("初めて", "以前にも参加した")
+        ),
+        QuestionSpec(key="needs", label="配慮が必要なこと（アレルギー、車いすなど）", kind="text"),
     ]
     plans: list[DemoPlan] = [
         DemoPlan(
