@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from manabiba.accounts.models import Department
 from manabiba.core.inbound_mail import reply_address_for
@@ -23,7 +24,8 @@ class Channel(models.TextChoices):
     """How the consultation reached the city."""
 
     WEB = "web", _("online form")
-    PHONE = "phone", _("phone")
+    # 「電話」: the way it came, not 「電話番号」, the field of the same English word.
+    PHONE = "phone", pgettext_lazy("way of contact", "phone")
     COUNTER = "counter", _("at the desk")
     API = "api", _("another system (API)")
 
@@ -159,7 +161,7 @@ class Message(TimeStampedModel):
     class Via(models.TextChoices):
         WEB = "web", _("web")
         EMAIL = "email", _("e-mail")
-        PHONE = "phone", _("phone")
+        PHONE = "phone", pgettext_lazy("way of contact", "phone")
         COUNTER = "counter", _("at the desk")
         API = "api", _("API")
 

@@ -95,6 +95,19 @@ def test_desk_staff_log_a_counter_consultation_with_the_same_form(client: Client
     assert consultation.logged_by == desk_staff
 
 
+def test_the_queue_says_a_phoned_consultation_came_by_phone_not_phone_number(
+    client: Client, ask: Ask, coordinator: User
+) -> None:
+    phoned = ask(body="電話で受けた相談")
+    Consultation.objects.filter(pk=phoned.pk).update(channel=Channel.PHONE)
+    client.force_login(coordinator)
+    page = client.get(reverse("staff_consultations:queue"), HTTP_ACCEPT_LANGUAGE="ja").content.decode()
+    row = re.search(rf"<tr[^>]*>(?:(?!</tr>).)*{phoned.reference}(?:(?!</tr>).)*</tr>", page, re.DOTALL)
+    assert row is not None
+    cells = re.findall(r"<td[^>]*>(.*?)</td>", row.group(0), re.DOTALL)
+    assert cells[-1].strip() == "電話"  # the column 受付方法; 「電話番号」 is the field's name
+
+
 def test_the_queue_filters(client: Client, ask: Ask, coordinator: User, sports: Department, sports_staff: User) -> None:
     new = ask(body="新しい相談")
     routed = ask(email="b@example.jp")

@@ -88,7 +88,10 @@ def test_english_pages_mark_japanese_content_and_titles_say_filters_and_staff(se
     assert _title(english.get("/talents/?q=しょどう").content.decode()).startswith("Talent bank: “しょどう”")
 
     staff = User.objects.get(email=demo_email(Role.ADMINISTRATOR))
-    for path in ("/staff/", "/staff/consultations/", "/staff/talents/"):
+    for path in ("/staff/consultations/", "/staff/talents/"):
         assert " (staff) |" in _title(_client("en", staff).get(path).content.decode()), path
         assert "（職員用） |" in _title(_client("ja", staff).get(path).content.decode()), path
+    # The workspace's own name says it already: not 「職員用ページ（職員用）」.
+    assert _title(_client("en", staff).get("/staff/").content.decode()).startswith("Staff workspace |")
+    assert _title(_client("ja", staff).get("/staff/").content.decode()).startswith("職員用ページ |")
     assert "staff" not in _title(listing)
