@@ -21,6 +21,7 @@ from manabiba.consultations.services import consultation_assign, consultation_su
 from manabiba.core.models import OutboxMessage
 from manabiba.desk.models import Appointment
 from manabiba.desk.selectors import at, desk_hours_for_day
+from manabiba.facilities.models import Facility
 from manabiba.programs.factories import ProgramFactory
 from manabiba.programs.models import Organizer, Program
 from manabiba.programs.services import program_return, program_submit
@@ -36,12 +37,17 @@ def _person(role: Role) -> User:
     return User.objects.get(email=demo_email(role))
 
 
-def _programme(title: str, organizer: Organizer, **fields: object) -> tuple[Program, bool]:
+def _programme(title: str, organizer: Organizer, summary: str, **fields: object) -> tuple[Program, bool]:
     found = Program.objects.filter(title=title).first()
     if found is not None:
         return found, False
+    # Held at one of the city's community centres, as the other demo programmes are (not at the
+    # factory's 「テスト会場」, which residents would see in the catalogue).
+    venue = Facility.objects.filter(name__endswith="公民館").order_by("name").first()
+    place = {"facility": venue, "area": venue.area, "venue_name": ""} if venue is not None else {}
     # factory_boy's stubs type the call as the factory, not the model it makes.
-    return cast(Program, ProgramFactory(title=title, organizer=organizer, **fields)), True
+    made = ProgramFactory(title=title, organizer=organizer, summary=summary, **place, **fields)
+    return cast(Program, made), True
 
 
 @transaction.atomic
@@ -59,11 +65,15 @@ def demo_workspace_seed() -> list[str]:
     made: list[str] = []
 
     # A citizen's proposal waiting for review, and one sent back with what to change.
-    waiting, new = _programme("デモ：はじめての水彩画（審査待ち）", citizen, created_by=talent)
+    waiting, new = _programme(
+        "デモ：はじめての水彩画（審査待ち）", citizen, "身近な風景を透明水彩でえがきます。", created_by=talent
+    )
     if new:
         program_submit(program=waiting, actor=talent)
         made.append("programme waiting for review")
-    returned, new = _programme("デモ：スマホで写真整理（差し戻し）", citizen, created_by=talent)
+    returned, new = _programme(
+        "デモ：スマホで写真整理（差し戻し）", citizen, "スマートフォンの写真をアルバムに整理します。", created_by=talent
+    )
     if new:
         program_submit(program=returned, actor=talent)
         program_return(program=returned, actor=coordinator, reason="会場と定員を書き足してください。")
@@ -73,6 +83,7 @@ def demo_workspace_seed() -> list[str]:
     lottery, new = _programme(
         "デモ：親子ものづくり教室（抽選）",
         own,
+        "木の端材で親子いっしょに小物入れを作ります。",
         status=Program.Status.PUBLISHED,
         capacity=12,
         application=Program.Application.SITE,
@@ -88,6 +99,7 @@ def demo_workspace_seed() -> list[str]:
     course, new = _programme(
         "デモ：はじめての太極拳（4回連続）",
         own,
+        "ゆっくりした動きで体をほぐす、初めての方向けの講座です。",
         status=Program.Status.PUBLISHED,
         kind=Program.Kind.COURSE,
         session_count=4,

@@ -54,6 +54,8 @@ def test_the_full_demo_is_this_citys_catalogue_with_upcoming_programmes_from_its
     assert not [title for title in titles if re.search(r"[(（]\d+[)）]$", title)]
     generated = list(published.filter(source="demo").values_list("title", flat=True))
     assert len(generated) == len(set(generated)) >= 40
+    # Residents see every demo programme at one of the city's places, never the factory's test venue.
+    assert not published.filter(venue_name__contains="テスト").exists()
     # A title that says when is held then: the evening yoga after work, stargazing after dark, and
     # what children come to on a day off, not in school hours.
     held = {
