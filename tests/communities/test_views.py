@@ -1,5 +1,6 @@
 """The pages: sign-up in two steps, the group page, contact, follow, editors' and staff pages, permissions."""
 
+import re
 from collections.abc import Callable
 
 import pytest
@@ -100,6 +101,14 @@ def test_directory_lists_and_searches(client: Client, make_group: Callable[..., 
     page = client.get(reverse("communities:list"), {"recruiting": "on"}).content.decode()
     assert group.name in page
     assert "東伏見ウォーキングの会" not in page
+    # The closed 「絞り込み」 disclosure says how many filters are in force (the keyword has its own box).
+    summary = re.search(r"<summary[^>]*>(.*?)</summary>", page, re.DOTALL)
+    assert summary is not None
+    assert "(1 chosen)" in summary.group(1)
+    page = client.get(reverse("communities:list"), {"q": "いご"}).content.decode()
+    summary = re.search(r"<summary[^>]*>(.*?)</summary>", page, re.DOTALL)
+    assert summary is not None
+    assert "chosen" not in summary.group(1)
     assert client.get(reverse("communities:list"), {"category": "x", "page": "-3"}).status_code == 200
 
 

@@ -30,6 +30,12 @@ def filters_in_words(query: str, facets: Mapping[str, Iterable[Any]], *choices: 
     return pgettext("list separator", ", ").join(words)
 
 
+@register.simple_tag
+def facets_chosen(facets: Mapping[str, Iterable[Any]]) -> int:
+    """How many facet values are chosen (``.selected``), for the closed filter disclosure to say."""
+    return sum(1 for values in facets.values() for value in values if value.selected)
+
+
 @register.filter
 def list_join(values: Iterable[Any]) -> str:
     """Words joined the way the reader's language lists them: 「水曜、土曜」, "Wednesday, Saturday"."""
