@@ -204,8 +204,8 @@ class DemoProgramme:
     summary: str
     audiences: tuple[str, ...] = ("大学・一般(成人)",)  # names of the city's audience list
     organizer: str = Organizer.Kind.DEPARTMENT
-    # The department, group or lecturer by name (a department's must be in the city's list); empty:
-    # the first of its kind.
+    # The department, group or lecturer by name (a department of the city's reference list, or one of
+    # DEMO_GROUPS, DEMO_CITIZENS, DEMO_OTHERS); empty: any of its kind.
     organizer_name: str = ""
     kind: str = Program.Kind.COURSE  # a course meets four times, a week apart; anything else once
     when: tuple[int, bool] | None = None  # (hour, on a day off); None: the next time of the cycle
@@ -276,6 +276,7 @@ DEMO_TITLES: dict[str, list[DemoProgramme]] = {
             "正解のない問いを気軽に語り合います。",
             ("青少年", "大学・一般(成人)"),
             _GROUP,
+            "てつがくカフェ にしとうきょう",
             kind=_EVENT,
         ),
         DemoProgramme(
@@ -340,9 +341,21 @@ DEMO_TITLES: dict[str, list[DemoProgramme]] = {
         ),
     ],
     "法律": [
-        DemoProgramme("知っておきたい相続と遺言の基礎", "弁護士がやさしく解説します。", _SENIORS, _OTHER, kind=_EVENT),
         DemoProgramme(
-            "暮らしの法律相談の入口", "近隣トラブルや契約の基本を司法書士が解説します。", _ANYONE, _OTHER, kind=_EVENT
+            "知っておきたい相続と遺言の基礎",
+            "弁護士がやさしく解説します。",
+            _SENIORS,
+            _OTHER,
+            "NPO法人 くらしの法律ネット",
+            kind=_EVENT,
+        ),
+        DemoProgramme(
+            "暮らしの法律相談の入口",
+            "近隣トラブルや契約の基本を司法書士が解説します。",
+            _ANYONE,
+            _OTHER,
+            "NPO法人 くらしの法律ネット",
+            kind=_EVENT,
         ),
         DemoProgramme(
             "成年後見制度を知る講座",
@@ -357,6 +370,7 @@ DEMO_TITLES: dict[str, list[DemoProgramme]] = {
             "季節の星座を望遠鏡で観察します。",
             ("親子", "幼児", "小学生"),
             _GROUP,
+            "西東京 星を見る会",
             kind=_EVENT,
             when=(19, True),
         ),
@@ -365,6 +379,7 @@ DEMO_TITLES: dict[str, list[DemoProgramme]] = {
             "公園を歩きながら野鳥の見分け方を学びます。",
             _ANYONE,
             _GROUP,
+            "西東京 野鳥の会",
             kind=_EVENT,
             when=(10, True),
         ),
@@ -454,7 +469,7 @@ DEMO_TITLES: dict[str, list[DemoProgramme]] = {
             "わが家の防災 備えの見直し講座",
             "備蓄品と避難の準備を防災の専門家と確認します。",
             _ANYONE,
-            organizer_name="危機管理課",
+            organizer_name="公民館",
             kind=_EVENT,
         ),
         DemoProgramme(
@@ -529,9 +544,16 @@ DEMO_EASY_SUMMARIES: dict[str, str] = {
         "ボランティアは、地域の人のために手伝う活動です。\nこの市のボランティア活動を紹介します。\n少し体験もします。"
     ),
 }
-DEMO_GROUPS = ["西東京 歴史を学ぶ会", "ひばりが丘 水彩サークル", "保谷 ヨガの会"]
+DEMO_GROUPS = [
+    "西東京 歴史を学ぶ会",
+    "ひばりが丘 水彩サークル",
+    "保谷 ヨガの会",
+    "西東京 星を見る会",
+    "西東京 野鳥の会",
+    "てつがくカフェ にしとうきょう",
+]
 DEMO_CITIZENS = ["市民講師 山田 一郎", "市民講師 佐藤 みどり"]
-DEMO_OTHERS = ["NPO法人 にしとうきょう子ども文化", "一般社団法人 まちの学び舎"]
+DEMO_OTHERS = ["NPO法人 にしとうきょう子ども文化", "一般社団法人 まちの学び舎", "NPO法人 くらしの法律ネット"]
 DEMO_CENTER = "西東京市市民協働推進センター ゆめこらぼ"
 DEMO_NOTES = ["初めての方も歓迎します。", "筆記用具をお持ちください。", "動きやすい服装でお越しください。"]
 

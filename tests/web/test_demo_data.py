@@ -15,7 +15,7 @@ from manabiba.core.holidays import is_day_off
 from manabiba.facilities.models import Facility, Room
 from manabiba.programs.models import Audience, Organizer, Program
 from manabiba.registrations.models import ParticipationFigure, Registration
-from manabiba.web.demo import BENCH_DOMAIN, demo_email
+from manabiba.web.demo import BENCH_DOMAIN, DEMO_TITLES, demo_email
 from manabiba.web.demo_scale import SCALE_SOURCE, demo_city_generate
 
 pytestmark = pytest.mark.django_db
@@ -77,6 +77,10 @@ def test_the_full_demo_is_this_citys_catalogue_with_upcoming_programmes_from_its
         Audience.objects.filter(programs__source="demo").values_list("name", flat=True)
     )
     assert {program.organizer.kind for program in demo.values()} == set(Organizer.Kind.values)
+    # Each programme is run by the department, group or lecturer its spec names (a stargazing evening
+    # by stargazers, not by a yoga circle).
+    named = {spec.title: spec.organizer_name for specs in DEMO_TITLES.values() for spec in specs if spec.organizer_name}
+    assert {title: demo[title].organizer.name for title in named} == named
     # A course meets several times and its places are applied for.
     assert not [p.title for p in demo.values() if p.kind == "course" and p.application == "none"]
 
