@@ -130,6 +130,16 @@ class Consultation(TimeStampedModel):
         return self.status in OPEN_STATUSES and self.due_at is not None and self.due_at < timezone.now()
 
     @property
+    def status_for_resident(self) -> str:
+        """The status as the person who asked reads it about their own question: 「あなたのご返信待ち」,
+        not the staff's 「市民の方の返答待ち」; 「受付済み」 rather than 「新規」."""
+        if self.status == self.Status.WAITING:
+            return str(pgettext_lazy("consultation status, to the person who asked", "waiting for your reply"))
+        if self.status == self.Status.NEW:
+            return str(pgettext_lazy("consultation status, to the person who asked", "received"))
+        return str(self.get_status_display())
+
+    @property
     def reply_address(self) -> str:
         """Where the resident's e-mail replies go: ``reply+<token>@domain`` (it names this consultation only)."""
         return reply_address_for(self.reply_token)

@@ -76,6 +76,28 @@ def test_a_signed_in_resident_finds_the_consultation_on_their_page(client: Clien
     assert consultation.reference in client.get(reverse("consultations:mine")).content.decode()
 
 
+def test_the_resident_reads_the_status_of_their_own_question_as_theirs(
+    client: Client, resident: User, coordinator: User
+) -> None:
+    client.force_login(resident)
+    send_question(client, {"topic": "learn", "body": "書道", "reply_channel": "email"})
+    consultation = Consultation.objects.get(resident=resident)
+    ja = {"HTTP_ACCEPT_LANGUAGE": "ja"}
+    assert "受付済み" in client.get(reverse("consultations:mine"), **ja).content.decode()
+    consultation_reply(
+        consultation=consultation, actor=coordinator, body="どの曜日がよいですか。", wait_for_resident=True
+    )
+    for url in (reverse("consultations:mine"), reverse("consultations:detail", args=[consultation.reference])):
+        page = client.get(url, **ja).content.decode()
+        # Not the staff's 「市民の方の返答待ち」, which speaks of the resident as someone else.
+        assert "あなたのご返信待ち" in page, url
+        assert "市民の方の返答待ち" not in page, url
+    client.force_login(coordinator)
+    assert (
+        "市民の方の返答待ち" in client.get(reverse("staff_consultations:queue"), {"view": "all"}, **ja).content.decode()
+    )
+
+
 def test_desk_staff_log_a_counter_consultation_with_the_same_form(client: Client, desk_staff: User) -> None:
     client.force_login(desk_staff)
     assert client.get(reverse("staff_consultations:log")).status_code == 200
