@@ -4,7 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
+from django.utils.translation import pgettext, pgettext_lazy
 
 from manabiba.accounts.models import Department
 from manabiba.core.inbound_mail import reply_address_for
@@ -134,9 +134,9 @@ class Consultation(TimeStampedModel):
         """The status as the person who asked reads it about their own question: 「あなたのご返信待ち」,
         not the staff's 「市民の方の返答待ち」; 「受付済み」 rather than 「新規」."""
         if self.status == self.Status.WAITING:
-            return str(pgettext_lazy("consultation status, to the person who asked", "waiting for your reply"))
+            return pgettext("consultation status, to the person who asked", "waiting for your reply")
         if self.status == self.Status.NEW:
-            return str(pgettext_lazy("consultation status, to the person who asked", "received"))
+            return pgettext("consultation status, to the person who asked", "received")
         return str(self.get_status_display())
 
     @property

@@ -81,6 +81,22 @@ def browser_context(browser: Browser, live_server: LiveServer) -> Iterator[Brows
         context.close()
 
 
+# A phone's screen, as the phone tests lay pages out on.
+PHONE = {"width": 390, "height": 844}
+
+
+@pytest.fixture
+def phone_without_javascript(browser: Browser, live_server: LiveServer) -> Iterator[Page]:
+    """A page on a phone's screen with JavaScript off: what works there works for everyone."""
+    context = browser.new_context(
+        base_url=live_server.url, java_script_enabled=False, viewport=PHONE, locale="ja-JP", timezone_id="Asia/Tokyo"
+    )
+    try:
+        yield context.new_page()
+    finally:
+        context.close()
+
+
 class ConsoleLog:
     """Every console message and uncaught error of a page, for asserting there were none."""
 

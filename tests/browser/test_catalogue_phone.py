@@ -9,17 +9,14 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 from django.utils import timezone
-from playwright.sync_api import Browser, Page, expect
-from pytest_django.live_server_helper import LiveServer
+from playwright.sync_api import Page, expect
 
 from manabiba.core.models import Area
 from manabiba.programs.models import Audience, Category, Organizer, Program
 from manabiba.programs.services import SessionTimes, program_create, program_publish
-from tests.browser.conftest import ConsoleLog
+from tests.browser.conftest import PHONE, ConsoleLog
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-PHONE = {"width": 390, "height": 844}
 
 
 def _publish(title: str, day: date, index: int) -> Program:
@@ -106,52 +103,40 @@ def test_on_a_wide_screen_the_filters_are_open_beside_the_results(
 
 
 def test_without_javascript_the_disclosure_and_chips_still_work(
-    browser: Browser, live_server: LiveServer, catalogue: list[Program]
+    phone_without_javascript: Page, catalogue: list[Program]
 ) -> None:
-    context = browser.new_context(
-        base_url=live_server.url, java_script_enabled=False, viewport=PHONE, locale="ja-JP", timezone_id="Asia/Tokyo"
-    )
-    try:
-        page = context.new_page()
-        page.goto("/programs/")
-        page.locator("summary", has_text="絞り込み").click()
-        page.locator("#f-free-1").check()
-        with page.expect_navigation():
-            page.locator("#catalogue-filter button[type='submit']").first.click()
-        expect(page.locator("#result-count")).to_contain_text("7")
-        expect(page.locator(".chips a.chip")).to_contain_text("無料")
-        # The page opens with the results first again, the chosen filter counted on the toggle.
-        expect(page.locator("summary", has_text="絞り込み")).to_contain_text("1")
-        expect(page.locator("#f-free-1")).to_be_hidden()
-    finally:
-        context.close()
+    page = phone_without_javascript
+    page.goto("/programs/")
+    page.locator("summary", has_text="絞り込み").click()
+    page.locator("#f-free-1").check()
+    with page.expect_navigation():
+        page.locator("#catalogue-filter button[type='submit']").first.click()
+    expect(page.locator("#result-count")).to_contain_text("7")
+    expect(page.locator(".chips a.chip")).to_contain_text("無料")
+    # The page opens with the results first again, the chosen filter counted on the toggle.
+    expect(page.locator("summary", has_text="絞り込み")).to_contain_text("1")
+    expect(page.locator("#f-free-1")).to_be_hidden()
 
 
 def test_on_a_phone_without_javascript_a_keyword_is_searched_with_the_button_beside_it(
-    browser: Browser, live_server: LiveServer, catalogue: list[Program]
+    phone_without_javascript: Page, catalogue: list[Program]
 ) -> None:
     # The form's other buttons are behind the closed disclosure: the keyword needs one of its own.
-    context = browser.new_context(
-        base_url=live_server.url, java_script_enabled=False, viewport=PHONE, locale="ja-JP", timezone_id="Asia/Tokyo"
-    )
-    try:
-        page = context.new_page()
-        page.goto("/programs/")
-        keyword, button = page.get_by_label("キーワード"), page.get_by_role("button", name="検索", exact=True)
-        expect(button).to_be_visible()
-        box, beside = keyword.bounding_box(), button.bounding_box()
-        assert box is not None
-        assert beside is not None
-        assert beside["x"] > box["x"] + box["width"] - 1, (box, beside)
-        assert abs(beside["y"] - box["y"]) < 8, (box, beside)
-        keyword.fill("講座その3")
-        with page.expect_navigation():
-            button.click()
-        expect(page.locator(".chips a.chip")).to_contain_text("講座その3")
-        expect(page.locator("#results .program-card__title").first).to_have_text("講座その3")
-        expect(page.locator("#result-count")).not_to_contain_text("14")
-    finally:
-        context.close()
+    page = phone_without_javascript
+    page.goto("/programs/")
+    keyword, button = page.get_by_label("キーワード"), page.get_by_role("button", name="検索", exact=True)
+    expect(button).to_be_visible()
+    box, beside = keyword.bounding_box(), button.bounding_box()
+    assert box is not None
+    assert beside is not None
+    assert beside["x"] > box["x"] + box["width"] - 1, (box, beside)
+    assert abs(beside["y"] - box["y"]) < 8, (box, beside)
+    keyword.fill("講座その3")
+    with page.expect_navigation():
+        button.click()
+    expect(page.locator(".chips a.chip")).to_contain_text("講座その3")
+    expect(page.locator("#results .program-card__title").first).to_have_text("講座その3")
+    expect(page.locator("#result-count")).not_to_contain_text("14")
 
 
 # Each line of an element's text, as the browser laid it out.

@@ -4,12 +4,12 @@ button, the other filters wait behind a 「絞り込み」 disclosure, and the r
 import re
 
 import pytest
-from playwright.sync_api import Browser, Page, expect
-from pytest_django.live_server_helper import LiveServer
+from playwright.sync_api import Page, expect
+
+from tests.browser.conftest import PHONE
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-PHONE = {"width": 390, "height": 844}
 LISTINGS = [pytest.param("/groups/", "団体", id="groups"), pytest.param("/talents/", "人材", id="talents")]
 
 
@@ -36,18 +36,14 @@ def test_on_a_phone_the_results_come_first_and_the_filters_open_from_a_disclosur
 
 @pytest.mark.parametrize(("path", "heading"), LISTINGS)
 def test_without_javascript_a_keyword_is_searched_with_the_button_beside_it(
-    browser: Browser, live_server: LiveServer, path: str, heading: str
+    phone_without_javascript: Page, path: str, heading: str
 ) -> None:
-    context = browser.new_context(base_url=live_server.url, java_script_enabled=False, viewport=PHONE, locale="ja-JP")
-    try:
-        page = context.new_page()
-        page.goto(path)
-        page.get_by_label("キーワード").fill("書道")
-        with page.expect_navigation():
-            page.get_by_role("button", name="検索", exact=True).click()
-        assert "q=" in page.url
-        expect(page.get_by_label("キーワード")).to_have_value("書道")
-        # The page's title says what was searched.
-        expect(page).to_have_title(re.compile(f"{heading}.*書道"))
-    finally:
-        context.close()
+    page = phone_without_javascript
+    page.goto(path)
+    page.get_by_label("キーワード").fill("書道")
+    with page.expect_navigation():
+        page.get_by_role("button", name="検索", exact=True).click()
+    assert "q=" in page.url
+    expect(page.get_by_label("キーワード")).to_have_value("書道")
+    # The page's title says what was searched.
+    expect(page).to_have_title(re.compile(f"{heading}.*書道"))

@@ -6,15 +6,16 @@ import pytest
 from django.utils import timezone
 
 from manabiba.programs.factories import ProgramFactory
-from manabiba.programs.models import Program
+from manabiba.programs.models import Audience, Program
 from manabiba.registrations.demo import demo_registrations_seed
 from manabiba.registrations.models import Registration, RegistrationSettings
 
 pytestmark = pytest.mark.django_db
 
 
-def test_demo_registrations_are_seeded_once() -> None:
-    for n in range(5):
+def _demo_programmes(count: int = 5) -> list[Program]:
+    """Demo programmes that take applications on the site, as the web app's demo makes them."""
+    return [
         ProgramFactory(
             published=True,
             capacity=5,
@@ -23,6 +24,12 @@ def test_demo_registrations_are_seeded_once() -> None:
             source="demo",
             source_key=f"demo-{n:03d}",
         )
+        for n in range(count)
+    ]
+
+
+def test_demo_registrations_are_seeded_once() -> None:
+    _demo_programmes()
     lines = demo_registrations_seed()
     assert len(lines) == 4
     allocations = sorted(RegistrationSettings.objects.values_list("allocation", flat=True))
@@ -36,20 +43,8 @@ def test_demo_registrations_are_seeded_once() -> None:
 
 
 def test_the_parent_and_child_plan_goes_to_a_programme_for_parents_and_children() -> None:
-    from manabiba.programs.models import Audience
-
     families = Audience.objects.create(name="親子", sort_order=1)
-    for n in range(5):
-        program = ProgramFactory(
-            published=True,
-            capacity=5,
-            application=Program.Application.SITE,
-            applications_close_at=timezone.now() + timedelta(days=5),
-            source="demo",
-            source_key=f"demo-{n:03d}",
-        )
-        if n == 4:
-            program.audiences.set([families])
+    _demo_programmes()[4].audiences.set([families])
     demo_registrations_seed()
     settings = RegistrationSettings.objects.get(asks_participant_age=True)
     assert list(settings.program.audiences.all()) == [families]
