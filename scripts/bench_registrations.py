@@ -337,7 +337,6 @@ def run_here() -> dict[str, Any]:
                 f"{floor_rps:.1f} a second, {floor_share:.3f} of `/healthz`"
                 + (f" ({len(floor['errors'])} errors)" if floor["errors"] else "")
             ),
-            "floor_share": floor_share,
             "correct": correct,
             "result": "PASS" if correct else "FAIL",
         }
